@@ -1,0 +1,39 @@
+# Thin wrapper around meson: the README's two commands live here.
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+RUN_ARGS ?=
+
+.PHONY: all deps setup run test install clean fuzz bench format
+
+all: setup
+	meson compile -C $(BUILD)
+
+deps:
+	./scripts/install-deps
+
+setup:
+	@if [ ! -f $(BUILD)/build.ninja ]; then \
+		meson setup $(BUILD) --prefix=$(PREFIX) --buildtype=debugoptimized; \
+	else \
+		meson configure $(BUILD) --prefix=$(PREFIX) >/dev/null; \
+	fi
+
+# Scan this machine, record the scan in the local store, show the findings.
+run: deps all
+	./$(BUILD)/vigie scan $(RUN_ARGS)
+
+test: deps all
+	meson test -C $(BUILD) --print-errorlogs
+
+install: all
+	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
+
+bench: deps all
+	./bench/scan.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,12 @@
+#include "util/common.h"
+
+#include "cli/cli.h"
+#include "util/banned.h"
+
+int
+vg_cmd_scan(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return VG_EXIT_FAILURE;
+}

@@ -1,0 +1,64 @@
+#include "util/common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/log.h"
+#include "util/banned.h"
+
+static const struct vg_command commands[] = {
+	{"scan", N_("audit this host (or --root DIR) and show findings"),
+	 vg_cmd_scan},
+	{"facts", N_("print the facts document without judging"),
+	 vg_cmd_facts},
+	{"evaluate", N_("judge a facts document from a file"),
+	 vg_cmd_evaluate},
+	{"history", N_("list recorded scans and their scores"),
+	 vg_cmd_history},
+	{"findings", N_("show the findings of the last recorded scan"),
+	 vg_cmd_findings},
+};
+
+static void
+main_usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, _("usage: vigie COMMAND [OPTIONS]\n\n"
+		      "Measure a host's cyber-hygiene against the ten rules "
+		      "of the health\ncampaign, and explain every gap.\n\n"
+		      "Commands:\n"));
+	for (i = 0; i < VG_ARRAY_LEN(commands); i++)
+		fprintf(fp, "  %-10s %s\n", commands[i].name,
+			_(commands[i].summary));
+	fprintf(fp, _("\n`vigie COMMAND --help` describes a command; "
+		      "see also vigie(1).\n"));
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	vg_i18n_init();
+	vg_log_init("vigie", VG_LOG_WARN);
+	if (argc < 2) {
+		main_usage(stderr);
+		return VG_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		main_usage(stdout);
+		return VG_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("vigie %s\n", VG_VERSION);
+		return VG_EXIT_OK;
+	}
+	for (i = 0; i < VG_ARRAY_LEN(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	log_errx(_("unknown command '%s' (see `vigie --help`)"), argv[1]);
+	return VG_EXIT_USAGE;
+}

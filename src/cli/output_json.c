@@ -1,0 +1,4 @@
+#include "util/common.h"
+
+#include "cli/cli.h"
+#include "util/banned.h"

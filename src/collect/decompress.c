@@ -1,0 +1,4 @@
+#include "util/common.h"
+
+#include "collect/collectors.h"
+#include "util/banned.h"

@@ -1,0 +1,11 @@
+#include "util/common.h"
+
+#include "collect/collectors.h"
+#include "util/banned.h"
+
+enum vg_rc
+vg_collect_forwards(struct vg_collect *c)
+{
+	vg_facts_not_collected(c->facts, VG_SRC_MAIL_FORWARD, "collector missing");
+	return VG_OK;
+}

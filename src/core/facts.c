@@ -1,0 +1,262 @@
+#include "util/common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/facts.h"
+#include "util/buf.h"
+#include "util/banned.h"
+
+static const char *const source_names[VG_SRC_COUNT] = {
+	[VG_SRC_OS] = "os",
+	[VG_SRC_PACKAGES] = "packages",
+	[VG_SRC_APT] = "apt",
+	[VG_SRC_PASSWD] = "passwd",
+	[VG_SRC_SHADOW] = "shadow",
+	[VG_SRC_GROUP] = "group",
+	[VG_SRC_SUDOERS] = "sudoers",
+	[VG_SRC_SSHD] = "sshd",
+	[VG_SRC_LOGINS] = "logins",
+	[VG_SRC_PAM] = "pam",
+	[VG_SRC_MAIL_FORWARD] = "mail_forward",
+	[VG_SRC_CLOUD] = "cloud",
+	[VG_SRC_SERVICES] = "services",
+	[VG_SRC_KERNEL] = "kernel",
+	[VG_SRC_AUTO_UPDATES] = "auto_updates",
+	[VG_SRC_BACKUPS] = "backups",
+	[VG_SRC_ASSET] = "asset",
+};
+
+const char *
+vg_source_name(enum vg_source s)
+{
+	return (unsigned)s < VG_SRC_COUNT ? source_names[s] : NULL;
+}
+
+enum vg_source
+vg_source_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < VG_SRC_COUNT; i++)
+		if (strcmp(source_names[i], name) == 0)
+			return (enum vg_source)i;
+	return VG_SRC_COUNT;
+}
+
+void
+vg_facts_init(struct vg_facts *f)
+{
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	vg_arena_init(&f->arena);
+	f->collected_at = VG_TIME_UNKNOWN;
+	f->apt.lists_updated = VG_TIME_UNKNOWN;
+	f->pam.min_length = -1;
+	for (i = 0; i < VG_SRC_COUNT; i++)
+		f->sources[i].collected = false;
+}
+
+void
+vg_facts_release(struct vg_facts *f)
+{
+	free(f->packages);
+	free(f->upgrades);
+	free(f->accounts);
+	free(f->groups);
+	free(f->sudo_rules);
+	free(f->forwards);
+	free(f->cloud_clients);
+	free(f->services);
+	free(f->backups);
+	free(f->warnings);
+	vg_arena_release(&f->arena);
+	vg_facts_init(f);
+}
+
+const char *
+vg_facts_str(struct vg_facts *f, const char *s)
+{
+	return vg_arena_strdup(&f->arena, s);
+}
+
+const char *
+vg_facts_strn(struct vg_facts *f, const char *s, size_t n)
+{
+	return vg_arena_strndup(&f->arena, s, n);
+}
+
+static const char *
+facts_vformat(struct vg_facts *f, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	return vg_facts_str(f, msg);
+}
+
+void
+vg_facts_collected(struct vg_facts *f, enum vg_source s)
+{
+	f->sources[s].collected = true;
+	f->sources[s].reason = NULL;
+}
+
+void
+vg_facts_not_collected(struct vg_facts *f, enum vg_source s, const char *fmt,
+		       ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	f->sources[s].collected = false;
+	f->sources[s].reason = facts_vformat(f, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Grow *items (of *len elements of size bytes, *cap allocated) by one
+ * zeroed element; NULL past VG_MAX_ITEMS or on no memory.
+ */
+static void *
+facts_push(void **items, size_t *len, size_t *cap, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (*len >= VG_MAX_ITEMS)
+		return NULL;
+	if (*len == *cap) {
+		ncap = *cap ? *cap * 2 : 16;
+		if ((p = reallocarray(*items, ncap, size)) == NULL)
+			return NULL;
+		*items = p;
+		*cap = ncap;
+	}
+	p = (char *)*items + *len * size;
+	memset(p, 0, size);
+	(*len)++;
+	return p;
+}
+
+#define FACTS_PUSH(f, field)                                                  \
+	facts_push((void **)&(f)->field, &(f)->n_##field, &(f)->cap_##field,   \
+		   sizeof(*(f)->field))
+
+void
+vg_facts_warn(struct vg_facts *f, const char *fmt, ...)
+{
+	const char **slot;
+	va_list ap;
+
+	if (f->n_warnings >= VG_MAX_WARNINGS ||
+	    (slot = FACTS_PUSH(f, warnings)) == NULL) {
+		f->n_warnings_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	*slot = facts_vformat(f, fmt, ap);
+	va_end(ap);
+}
+
+struct vg_package *
+vg_facts_add_package(struct vg_facts *f)
+{
+	return FACTS_PUSH(f, packages);
+}
+
+struct vg_upgrade *
+vg_facts_add_upgrade(struct vg_facts *f)
+{
+	return FACTS_PUSH(f, upgrades);
+}
+
+struct vg_account *
+vg_facts_add_account(struct vg_facts *f)
+{
+	struct vg_account *a = FACTS_PUSH(f, accounts);
+
+	if (a != NULL) {
+		a->last_change = VG_TIME_UNKNOWN;
+		a->last_login = VG_TIME_UNKNOWN;
+	}
+	return a;
+}
+
+struct vg_group *
+vg_facts_add_group(struct vg_facts *f)
+{
+	return FACTS_PUSH(f, groups);
+}
+
+struct vg_sudo_rule *
+vg_facts_add_sudo_rule(struct vg_facts *f)
+{
+	return FACTS_PUSH(f, sudo_rules);
+}
+
+struct vg_mail_forward *
+vg_facts_add_forward(struct vg_facts *f)
+{
+	return FACTS_PUSH(f, forwards);
+}
+
+struct vg_cloud_client *
+vg_facts_add_cloud_client(struct vg_facts *f)
+{
+	return FACTS_PUSH(f, cloud_clients);
+}
+
+struct vg_service *
+vg_facts_add_service(struct vg_facts *f)
+{
+	return FACTS_PUSH(f, services);
+}
+
+struct vg_backup *
+vg_facts_add_backup(struct vg_facts *f)
+{
+	struct vg_backup *b = FACTS_PUSH(f, backups);
+
+	if (b != NULL) {
+		b->last_success = VG_TIME_UNKNOWN;
+		b->restore_tested = VG_TIME_NEVER;
+	}
+	return b;
+}
+
+struct vg_account *
+vg_facts_account(const struct vg_facts *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_accounts; i++)
+		if (strcmp(f->accounts[i].name, name) == 0)
+			return &f->accounts[i];
+	return NULL;
+}
+
+struct vg_group *
+vg_facts_group(const struct vg_facts *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_groups; i++)
+		if (strcmp(f->groups[i].name, name) == 0)
+			return &f->groups[i];
+	return NULL;
+}
+
+struct vg_group *
+vg_facts_group_by_gid(const struct vg_facts *f, int64_t gid)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_groups; i++)
+		if (f->groups[i].gid == gid)
+			return &f->groups[i];
+	return NULL;
+}

@@ -1,0 +1,292 @@
+/*
+ * The facts of one host: what was observed, never judged. Collectors fill
+ * a struct vg_facts, the JSON codec (core/facts_json.h) writes and reads
+ * it, rules (core/rules.h) judge it. Every string and array is owned by
+ * the facts' arena and freed by vg_facts_release.
+ *
+ * Times are Unix seconds (int64_t). VG_TIME_UNKNOWN means "not known";
+ * VG_TIME_NEVER means "known never to have happened".
+ */
+#ifndef VG_CORE_FACTS_H
+#define VG_CORE_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/err.h"
+
+#define VG_TIME_UNKNOWN INT64_C(-1)
+#define VG_TIME_NEVER INT64_C(0)
+
+/*
+ * A source of facts. A rule that needs a source that was not collected
+ * reports "not evaluated" with the source's reason.
+ */
+enum vg_source {
+	VG_SRC_OS,	     /* os-release, hostname */
+	VG_SRC_PACKAGES,     /* dpkg status */
+	VG_SRC_APT,	     /* apt lists and Release files */
+	VG_SRC_PASSWD,	     /* /etc/passwd */
+	VG_SRC_SHADOW,	     /* /etc/shadow */
+	VG_SRC_GROUP,	     /* /etc/group */
+	VG_SRC_SUDOERS,	     /* /etc/sudoers and includes */
+	VG_SRC_SSHD,	     /* sshd_config and includes */
+	VG_SRC_LOGINS,	     /* lastlog, lastlog2, wtmp */
+	VG_SRC_PAM,	     /* PAM stacks */
+	VG_SRC_MAIL_FORWARD, /* ~/.forward, /etc/aliases */
+	VG_SRC_CLOUD,	     /* personal cloud clients */
+	VG_SRC_SERVICES,     /* cleartext remote services */
+	VG_SRC_KERNEL,	     /* reboot flag, installed/running kernels */
+	VG_SRC_AUTO_UPDATES, /* unattended-upgrades, dnf-automatic */
+	VG_SRC_BACKUPS,	     /* backup jobs declared in vigie.conf */
+	VG_SRC_ASSET,	     /* [asset] declared in vigie.conf */
+	VG_SRC_COUNT
+};
+
+/* The JSON name of a source ("os", "packages", ...); NULL if out of range. */
+const char *vg_source_name(enum vg_source s);
+/* The source called name, or VG_SRC_COUNT when none is. */
+enum vg_source vg_source_from_name(const char *name);
+
+struct vg_source_state {
+	bool collected;
+	const char *reason; /* why not collected (translated), or NULL */
+};
+
+struct vg_os {
+	const char *hostname;
+	const char *id;		  /* os-release ID: debian, ubuntu, rhel... */
+	const char *id_like;	  /* ID_LIKE, space-separated */
+	const char *version_id;	  /* VERSION_ID: "12", "22.04", "9.3" */
+	const char *codename;	  /* VERSION_CODENAME: bookworm */
+	const char *pretty_name;  /* PRETTY_NAME */
+};
+
+/* An installed package (dpkg "install ok installed"). */
+struct vg_package {
+	const char *name;
+	const char *version;
+	const char *arch;
+	const char *source;	    /* source package; name when absent */
+	const char *source_version; /* version when absent */
+};
+
+/* An installed package with a newer version in the apt lists. */
+struct vg_upgrade {
+	const char *name;
+	const char *installed;
+	const char *candidate;
+	const char *suite;   /* Release "Suite"/"Codename" of the candidate */
+	bool security;	     /* the candidate comes from a security suite */
+};
+
+struct vg_apt {
+	int64_t lists_updated; /* newest list/Release mtime, or UNKNOWN */
+	size_t n_lists;	       /* Packages files read */
+};
+
+enum vg_pw_state {
+	VG_PW_UNKNOWN, /* shadow unreadable or no entry */
+	VG_PW_EMPTY,   /* empty field: login with no password */
+	VG_PW_LOCKED,  /* "!", "*", "!!" or a "!"-prefixed hash */
+	VG_PW_HASH,    /* a usable hash */
+};
+
+struct vg_account {
+	const char *name;
+	int64_t uid;
+	int64_t gid;
+	const char *gecos;
+	const char *home;
+	const char *shell;
+	enum vg_pw_state pw;
+	/* Hash scheme when pw == VG_PW_HASH: "des", "md5", "sha256",
+	 * "sha512", "bcrypt", "scrypt", "yescrypt", "gost-yescrypt",
+	 * "sunmd5", "bsdi", "unknown". NULL otherwise. */
+	const char *scheme;
+	/* Accounts sharing one hash string get the same group number
+	 * (1, 2, ...); 0 when the hash is not shared. The hash itself never
+	 * leaves the collector. */
+	int shared_group;
+	int64_t last_change; /* last password change (shadow), or UNKNOWN */
+	int64_t last_login;  /* newest login seen, NEVER or UNKNOWN */
+	bool authorized_keys; /* ~/.ssh/authorized_keys exists, non-empty */
+};
+
+struct vg_group {
+	const char *name;
+	int64_t gid;
+	const char **members; /* supplementary members, as listed */
+	size_t n_members;
+};
+
+/* One user-list entry of a sudoers rule, aliases expanded. */
+struct vg_sudo_user {
+	const char *name;  /* "alice", "%sudo", "%#27", "#0", "ALL", "+netgroup" */
+	bool negated;	   /* written "!name" (or reached through "!ALIAS") */
+	const char *alias; /* User_Alias it came through, or NULL */
+};
+
+/*
+ * One user specification of sudoers (per host/runas/command group: a
+ * line "a, b ALL=(root) NOPASSWD: ALL" gives one rule). Per sudoers(5),
+ * a user matches when the last entry matching it is not negated.
+ */
+struct vg_sudo_rule {
+	const char *file;
+	int line;
+	struct vg_sudo_user *users;
+	size_t n_users;
+	bool runas_root;   /* may run commands as root (default, root, ALL, #0) */
+	bool all_commands; /* the command list allows ALL (aliases expanded) */
+	bool nopasswd;	   /* NOPASSWD: tag, or Defaults !authenticate */
+	const char *text;  /* the specification as written, for evidence */
+};
+
+struct vg_sshd {
+	/* Effective global PermitRootLogin, lower case; the compiled-in
+	 * default ("prohibit-password") when never set. */
+	const char *permit_root_login;
+	const char *file; /* where it was set, or NULL for the default */
+	int line;
+};
+
+struct vg_pam {
+	const char *quality_module; /* "pam_pwquality", "pam_passwdqc", NULL */
+	int64_t min_length;	    /* effective minimum length, or -1 */
+	const char *lockout_module; /* "pam_faillock", "pam_tally2", NULL */
+	const char *file;	    /* the password stack read */
+};
+
+struct vg_mail_forward {
+	const char *user;   /* account or alias */
+	const char *file;   /* ~/.forward or /etc/aliases */
+	int line;
+	const char *target; /* an address, as written */
+};
+
+struct vg_cloud_client {
+	const char *client; /* "Dropbox", "MEGA", "pCloud", ... */
+	const char *kind;   /* "package", "binary", "folder" */
+	const char *path;   /* package name or path inside the root */
+	const char *user;   /* for a folder in a home, else NULL */
+};
+
+struct vg_service {
+	const char *protocol; /* "telnet", "rsh", "rlogin", "rexec", "ftp" */
+	const char *via;      /* "package", "inetd", "socket", "listen" */
+	const char *detail;   /* package, file:line, unit or address:port */
+};
+
+struct vg_kernel {
+	bool reboot_flag;	   /* /var/run/reboot-required exists */
+	const char *reboot_packages; /* reboot-required.pkgs, comma-joined */
+	const char *running;	   /* uname -r on a live host, else NULL */
+	const char *newest_installed; /* newest installed kernel release */
+};
+
+struct vg_auto_updates {
+	bool enabled;
+	const char *mechanism; /* "unattended-upgrades", "dnf-automatic" */
+	const char *detail;    /* the file and setting that decided */
+};
+
+/* A backup job declared in vigie.conf and what was found of it. */
+struct vg_backup {
+	const char *name;
+	const char *path;
+	int64_t last_success; /* newest file's mtime, NEVER, or UNKNOWN */
+	bool offline;	      /* an offline or immutable copy exists */
+	int64_t restore_tested; /* date of the last restore test, or NEVER */
+};
+
+/* The asset's own declaration ([asset] in vigie.conf). */
+struct vg_asset {
+	const char *name;
+	const char *site;
+	const char *owner;
+	const char *category;
+	int criticality; /* 1 (low) to 4 (vital); 0 when not declared */
+};
+
+struct vg_facts {
+	struct vg_arena arena;
+	int64_t collected_at; /* "now" for every rule judging these facts */
+	const char *root;     /* the root directory audited, "/" when live */
+	struct vg_source_state sources[VG_SRC_COUNT];
+
+	struct vg_os os;
+	struct vg_asset asset;
+	struct vg_apt apt;
+	struct vg_sshd sshd;
+	struct vg_pam pam;
+	struct vg_kernel kernel;
+	struct vg_auto_updates auto_updates;
+
+	struct vg_package *packages;
+	size_t n_packages, cap_packages;
+	struct vg_upgrade *upgrades;
+	size_t n_upgrades, cap_upgrades;
+	struct vg_account *accounts;
+	size_t n_accounts, cap_accounts;
+	struct vg_group *groups;
+	size_t n_groups, cap_groups;
+	struct vg_sudo_rule *sudo_rules;
+	size_t n_sudo_rules, cap_sudo_rules;
+	struct vg_mail_forward *forwards;
+	size_t n_forwards, cap_forwards;
+	struct vg_cloud_client *cloud_clients;
+	size_t n_cloud_clients, cap_cloud_clients;
+	struct vg_service *services;
+	size_t n_services, cap_services;
+	struct vg_backup *backups;
+	size_t n_backups, cap_backups;
+
+	/* Warnings met while collecting ("file:line: message"). */
+	const char **warnings;
+	size_t n_warnings, cap_warnings;
+	size_t n_warnings_dropped; /* past VG_MAX_WARNINGS */
+};
+
+/* Empty facts: every source not collected, every time unknown. */
+void vg_facts_init(struct vg_facts *f);
+/* Free everything the facts own. */
+void vg_facts_release(struct vg_facts *f);
+
+/* A copy of s owned by the facts (NULL in, NULL out; NULL on no memory). */
+const char *vg_facts_str(struct vg_facts *f, const char *s);
+const char *vg_facts_strn(struct vg_facts *f, const char *s, size_t n);
+
+/* Mark a source collected, or not collected with a printf reason. */
+void vg_facts_collected(struct vg_facts *f, enum vg_source s);
+void vg_facts_not_collected(struct vg_facts *f, enum vg_source s,
+			    const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Record a warning (printf-style); silently counted past the limit. */
+void vg_facts_warn(struct vg_facts *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Append a zeroed element and return it (its times set to UNKNOWN where
+ * it has any); NULL on no memory or past VG_MAX_ITEMS.
+ */
+struct vg_package *vg_facts_add_package(struct vg_facts *f);
+struct vg_upgrade *vg_facts_add_upgrade(struct vg_facts *f);
+struct vg_account *vg_facts_add_account(struct vg_facts *f);
+struct vg_group *vg_facts_add_group(struct vg_facts *f);
+struct vg_sudo_rule *vg_facts_add_sudo_rule(struct vg_facts *f);
+struct vg_mail_forward *vg_facts_add_forward(struct vg_facts *f);
+struct vg_cloud_client *vg_facts_add_cloud_client(struct vg_facts *f);
+struct vg_service *vg_facts_add_service(struct vg_facts *f);
+struct vg_backup *vg_facts_add_backup(struct vg_facts *f);
+
+/* Look-ups (linear; NULL when absent). */
+struct vg_account *vg_facts_account(const struct vg_facts *f,
+				    const char *name);
+struct vg_group *vg_facts_group(const struct vg_facts *f, const char *name);
+struct vg_group *vg_facts_group_by_gid(const struct vg_facts *f, int64_t gid);
+
+#endif

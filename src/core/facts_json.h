@@ -1,0 +1,29 @@
+/*
+ * The facts document ("schema": "vigie.facts/1") in JSON, with jansson.
+ * The decoder treats its input as hostile: every count, length and depth
+ * is checked, and any malformed field is an error naming the field.
+ */
+#ifndef VG_CORE_FACTS_JSON_H
+#define VG_CORE_FACTS_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/facts.h"
+#include "util/err.h"
+
+#define VG_FACTS_SCHEMA "vigie.facts/1"
+
+/* A new JSON object for f (caller decrefs), NULL on no memory. */
+json_t *vg_facts_to_json(const struct vg_facts *f);
+
+/* Decode a facts document into f (initialised by the caller). On error f
+ * is released and err says which field ("facts.accounts[3].uid: ..."). */
+enum vg_rc vg_facts_from_json(struct vg_facts *f, const json_t *doc,
+			      struct vg_err *err);
+
+/* Parse bytes then decode (limits: VG_MAX_JSON_DOC, VG_MAX_JSON_DEPTH). */
+enum vg_rc vg_facts_parse(struct vg_facts *f, const char *buf, size_t len,
+			  struct vg_err *err);
+
+#endif

@@ -1,0 +1,4 @@
+#include "util/common.h"
+
+#include "core/report.h"
+#include "util/banned.h"

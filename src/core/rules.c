@@ -1,0 +1,91 @@
+#include "util/common.h"
+
+#include <string.h>
+
+#include "core/rules.h"
+#include "util/banned.h"
+
+/* The catalogue, rule by rule; each rule file owns its table. */
+static const struct {
+	const struct vg_check *checks;
+	const size_t *count;
+} catalogue[] = {
+	{vg_checks_r1, &vg_checks_r1_count}, {vg_checks_r2, &vg_checks_r2_count},
+	{vg_checks_r3, &vg_checks_r3_count}, {vg_checks_r4, &vg_checks_r4_count},
+	{vg_checks_r5, &vg_checks_r5_count}, {vg_checks_r6, &vg_checks_r6_count},
+	{vg_checks_r7, &vg_checks_r7_count},
+};
+
+void
+vg_rules_foreach(void (*fn)(const struct vg_check *c, void *ctx), void *ctx)
+{
+	size_t i, j;
+
+	for (i = 0; i < VG_ARRAY_LEN(catalogue); i++)
+		for (j = 0; j < *catalogue[i].count; j++)
+			fn(&catalogue[i].checks[j], ctx);
+}
+
+const struct vg_check *
+vg_rules_find(const char *id)
+{
+	size_t i, j;
+
+	for (i = 0; i < VG_ARRAY_LEN(catalogue); i++)
+		for (j = 0; j < *catalogue[i].count; j++)
+			if (strcmp(catalogue[i].checks[j].id, id) == 0)
+				return &catalogue[i].checks[j];
+	return NULL;
+}
+
+enum vg_rc
+vg_check_report(const struct vg_check *c, const struct vg_policy *p,
+		struct vg_report *r, const char *subject, json_t *evidence)
+{
+	return vg_report_add(r, c->rule, c->id,
+			     vg_policy_severity(p, c->id, c->severity), subject,
+			     evidence, c->remediation);
+}
+
+bool
+vg_check_needs(const struct vg_check *c, const struct vg_facts *f,
+	       enum vg_source s, struct vg_report *r)
+{
+	const char *why;
+
+	if (f->sources[s].collected)
+		return true;
+	why = f->sources[s].reason;
+	if (why == NULL || *why == '\0')
+		why = _("not collected");
+	(void)vg_report_not_evaluated(r, c->rule, c->id, why);
+	return false;
+}
+
+enum vg_rc
+vg_rules_evaluate(const struct vg_facts *f, const struct vg_policy *p,
+		  struct vg_report *r, struct vg_err *err)
+{
+	bool evaluated[VG_RULE_COUNT + 1] = {false};
+	const struct vg_check *c;
+	size_t i, j, before;
+	enum vg_rc rc;
+
+	for (i = 0; i < VG_ARRAY_LEN(catalogue); i++) {
+		for (j = 0; j < *catalogue[i].count; j++) {
+			c = &catalogue[i].checks[j];
+			before = r->n_not_evaluated;
+			if ((rc = c->run(c, f, p, r)) != VG_OK)
+				return vg_err_set(err, rc,
+						  _("check %s failed: out of "
+						    "memory"),
+						  c->id);
+			/* A check that recorded no "not evaluated" ran. */
+			if (r->n_not_evaluated == before)
+				evaluated[c->rule] = true;
+		}
+	}
+	vg_report_score(r, evaluated);
+	vg_report_sort(r);
+	return VG_OK;
+}

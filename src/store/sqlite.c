@@ -1,0 +1,4 @@
+#include "util/common.h"
+
+#include "store/store.h"
+#include "util/banned.h"

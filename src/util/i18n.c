@@ -1,0 +1,28 @@
+#include "util/common.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "util/banned.h"
+
+/*
+ * Catalogues come from VIGIE_LOCALEDIR when set, else the installed
+ * locale directory, else the build tree's (so ./build/vigie speaks
+ * French before `make install`).
+ */
+void
+vg_i18n_init(void)
+{
+	const char *dir = getenv("VIGIE_LOCALEDIR");
+	struct stat st;
+
+	(void)setlocale(LC_ALL, "");
+	if (dir == NULL || *dir == '\0') {
+		dir = VG_LOCALEDIR;
+		if (stat(VG_LOCALEDIR "/fr/LC_MESSAGES/vigie.mo", &st) == -1)
+			dir = VG_BUILD_LOCALEDIR;
+	}
+	(void)bindtextdomain("vigie", dir);
+	(void)bind_textdomain_codeset("vigie", "UTF-8");
+}

@@ -1,0 +1,141 @@
+#include "util/common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/root.h"
+#include "util/banned.h"
+
+enum vg_rc
+vg_root_open(struct vg_root *r, const char *dir, struct vg_err *err)
+{
+	struct stat st;
+
+	r->fd = -1;
+	r->path = NULL;
+	r->live = strcmp(dir, "/") == 0;
+	if ((r->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return vg_err_set(err, errno == ENOENT ? VG_ERR_NOTFOUND
+						       : VG_ERR_IO,
+				  _("cannot open root '%s': %s"), dir,
+				  strerror(errno));
+	if (fstat(r->fd, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		close(r->fd);
+		r->fd = -1;
+		return vg_err_set(err, VG_ERR_IO, _("'%s' is not a directory"),
+				  dir);
+	}
+	if ((r->path = strdup(dir)) == NULL) {
+		close(r->fd);
+		r->fd = -1;
+		return vg_err_set(err, VG_ERR_NOMEM, "out of memory");
+	}
+	return VG_OK;
+}
+
+void
+vg_root_close(struct vg_root *r)
+{
+	if (r->fd != -1)
+		close(r->fd);
+	r->fd = -1;
+	free(r->path);
+	r->path = NULL;
+}
+
+int
+vg_root_openat(const struct vg_root *r, const char *path, int flags)
+{
+	struct open_how how;
+
+	while (*path == '/')
+		path++;
+	if (*path == '\0')
+		path = ".";
+	memset(&how, 0, sizeof(how));
+	how.flags = (uint64_t)(flags | O_CLOEXEC);
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	return (int)syscall(SYS_openat2, r->fd, path, &how, sizeof(how));
+}
+
+enum vg_rc
+vg_root_read(const struct vg_root *r, const char *path, size_t max,
+	     struct vg_buf *out, struct vg_err *err)
+{
+	char chunk[65536];
+	struct stat st;
+	ssize_t n;
+	int fd;
+	enum vg_rc rc = VG_OK;
+
+	vg_buf_reset(out);
+	out->max = max;
+	if ((fd = vg_root_openat(r, path, O_RDONLY | O_NOCTTY | O_NONBLOCK)) ==
+	    -1)
+		return vg_err_set(err,
+				  errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO,
+				  _("cannot open '%s': %s"), path,
+				  strerror(errno));
+	/* A FIFO or device would hang or never end: read regular files. */
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		rc = vg_err_set(err, VG_ERR_IO, _("'%s' is not a regular file"),
+				path);
+		goto done;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			rc = vg_err_set(err, VG_ERR_IO, _("cannot read '%s': %s"),
+					path, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if ((rc = vg_buf_add(out, chunk, (size_t)n)) != VG_OK) {
+			vg_err_set(err, rc, _("'%s' is larger than %zu bytes"),
+				   path, max);
+			goto done;
+		}
+	}
+	if (out->data == NULL)
+		rc = vg_buf_add(out, "", 0);
+done:
+	close(fd);
+	if (rc != VG_OK)
+		vg_buf_reset(out);
+	return rc;
+}
+
+int
+vg_root_stat(const struct vg_root *r, const char *path, struct stat *st)
+{
+	int fd, rc, saved;
+
+	if ((fd = vg_root_openat(r, path, O_PATH)) == -1)
+		return -1;
+	rc = fstat(fd, st);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+DIR *
+vg_root_opendir(const struct vg_root *r, const char *path)
+{
+	DIR *d;
+	int fd;
+
+	if ((fd = vg_root_openat(r, path, O_RDONLY | O_DIRECTORY)) == -1)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL)
+		close(fd);
+	return d;
+}

@@ -1,0 +1,46 @@
+/*
+ * struct vg_root: a directory standing for "/" of the system audited. Every
+ * path is resolved inside it (openat2 RESOLVE_IN_ROOT), so an absolute
+ * symlink in a mounted image cannot make vigie read the auditing host.
+ */
+#ifndef VG_UTIL_ROOT_H
+#define VG_UTIL_ROOT_H
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+
+struct vg_root {
+	int fd;
+	char *path; /* as given, for messages */
+	bool live;  /* "/" of the running system: /proc may be read */
+};
+
+/* Open dir as the root; live is true only for "/". */
+enum vg_rc vg_root_open(struct vg_root *r, const char *dir,
+			struct vg_err *err);
+void vg_root_close(struct vg_root *r);
+
+/* open(2) a path inside the root; returns an fd or -1 with errno set. */
+int vg_root_openat(const struct vg_root *r, const char *path, int flags);
+
+/*
+ * Read the whole file at path (inside the root) into out, which is reset
+ * first. VG_ERR_NOTFOUND when it does not exist, VG_ERR_LIMIT past max
+ * bytes, VG_ERR_IO otherwise; err names the file.
+ */
+enum vg_rc vg_root_read(const struct vg_root *r, const char *path, size_t max,
+			struct vg_buf *out, struct vg_err *err);
+
+/* stat(2) inside the root (following links inside it); -1 with errno. */
+int vg_root_stat(const struct vg_root *r, const char *path, struct stat *st);
+
+/* opendir(3) inside the root; NULL with errno set. */
+DIR *vg_root_opendir(const struct vg_root *r, const char *path);
+
+#endif

@@ -14,7 +14,7 @@ deps:
 
 setup:
 	@if [ ! -f $(BUILD)/build.ninja ]; then \
-		meson setup $(BUILD) --prefix=$(PREFIX) --buildtype=debugoptimized; \
+		meson setup $(BUILD) --prefix=$(PREFIX) --sysconfdir=/etc --buildtype=debugoptimized; \
 	else \
 		meson configure $(BUILD) --prefix=$(PREFIX) >/dev/null; \
 	fi
@@ -30,7 +30,7 @@ install: all
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
 bench: deps all
-	./bench/scan.sh
+	./scripts/install-deps --bench && ./bench/scan.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

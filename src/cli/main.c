@@ -10,12 +10,9 @@
 static const struct vg_command commands[] = {
 	{"scan", N_("audit this host (or --root DIR) and show findings"),
 	 vg_cmd_scan},
-	{"facts", N_("print the facts document without judging"),
-	 vg_cmd_facts},
-	{"evaluate", N_("judge a facts document from a file"),
-	 vg_cmd_evaluate},
-	{"history", N_("list recorded scans and their scores"),
-	 vg_cmd_history},
+	{"facts", N_("print the facts document without judging"), vg_cmd_facts},
+	{"evaluate", N_("judge a facts document from a file"), vg_cmd_evaluate},
+	{"history", N_("list recorded scans and their scores"), vg_cmd_history},
 	{"findings", N_("show the findings of the last recorded scan"),
 	 vg_cmd_findings},
 };
@@ -25,15 +22,17 @@ main_usage(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, _("usage: vigie COMMAND [OPTIONS]\n\n"
-		      "Measure a host's cyber-hygiene against the ten rules "
-		      "of the health\ncampaign, and explain every gap.\n\n"
-		      "Commands:\n"));
+	fprintf(fp,
+		_("usage: vigie COMMAND [OPTIONS]\n\n"
+		  "Measure a host's cyber-hygiene against the ten rules "
+		  "of the health\ncampaign, and explain every gap.\n\n"
+		  "Commands:\n"));
 	for (i = 0; i < VG_ARRAY_LEN(commands); i++)
 		fprintf(fp, "  %-10s %s\n", commands[i].name,
 			_(commands[i].summary));
-	fprintf(fp, _("\n`vigie COMMAND --help` describes a command; "
-		      "see also vigie(1).\n"));
+	fprintf(fp,
+		_("\n`vigie COMMAND --help` describes a command; "
+		  "see also vigie(1).\n"));
 }
 
 int

@@ -10,11 +10,11 @@
  * forwards and cloud folders are looked up per account.
  */
 static enum vg_rc (*const collectors[])(struct vg_collect *) = {
-	vg_collect_os,	    vg_collect_declared, vg_collect_accounts,
-	vg_collect_logins,  vg_collect_sudoers,	 vg_collect_sshd,
-	vg_collect_pam,	    vg_collect_dpkg,	 vg_collect_apt,
-	vg_collect_kernel,  vg_collect_auto_updates,
-	vg_collect_forwards, vg_collect_cloud,	 vg_collect_services,
+	vg_collect_os,     vg_collect_declared,     vg_collect_accounts,
+	vg_collect_logins, vg_collect_sudoers,      vg_collect_sshd,
+	vg_collect_pam,    vg_collect_dpkg,         vg_collect_apt,
+	vg_collect_kernel, vg_collect_auto_updates, vg_collect_forwards,
+	vg_collect_cloud,  vg_collect_services,
 };
 
 enum vg_rc
@@ -27,7 +27,8 @@ vg_collect_all(struct vg_collect *c, struct vg_err *err)
 	c->facts->root = vg_facts_str(c->facts, c->root->path);
 	for (i = 0; i < VG_ARRAY_LEN(collectors); i++)
 		if ((rc = collectors[i](c)) != VG_OK)
-			return vg_err_set(err, rc, _("collecting facts failed: "
-						     "out of memory"));
+			return vg_err_set(err, rc,
+					  _("collecting facts failed: "
+					    "out of memory"));
 	return VG_OK;
 }

@@ -12,7 +12,7 @@
 #include "util/root.h"
 
 struct vg_collect {
-	const struct vg_root *root;    /* "/" or --root DIR */
+	const struct vg_root *root;     /* "/" or --root DIR */
 	const struct vg_policy *policy; /* declared assets and backups */
 	struct vg_facts *facts;
 };

@@ -14,8 +14,8 @@
 
 /* os.c: /etc/os-release (or /usr/lib/os-release), /etc/hostname */
 enum vg_rc vg_collect_os(struct vg_collect *c);
-void vg_os_release_parse(struct vg_facts *f, const char *name,
-			 const char *buf, size_t len);
+void vg_os_release_parse(struct vg_facts *f, const char *name, const char *buf,
+			 size_t len);
 
 /* dpkg.c: /var/lib/dpkg/status */
 enum vg_rc vg_collect_dpkg(struct vg_collect *c);
@@ -39,8 +39,8 @@ enum vg_rc vg_passwd_parse(struct vg_facts *f, const char *name,
 /* Sets pw, scheme, last_change and shared_group of known accounts. */
 enum vg_rc vg_shadow_parse(struct vg_facts *f, const char *name,
 			   const char *buf, size_t len);
-enum vg_rc vg_group_parse(struct vg_facts *f, const char *name,
-			  const char *buf, size_t len);
+enum vg_rc vg_group_parse(struct vg_facts *f, const char *name, const char *buf,
+			  size_t len);
 /* The scheme of a crypt(3) hash string ("sha512", "des", "unknown"...). */
 const char *vg_hash_scheme(const char *hash);
 
@@ -48,8 +48,8 @@ const char *vg_hash_scheme(const char *hash);
 enum vg_rc vg_collect_logins(struct vg_collect *c);
 enum vg_rc vg_lastlog_parse(struct vg_facts *f, const char *name,
 			    const void *buf, size_t len);
-enum vg_rc vg_wtmp_parse(struct vg_facts *f, const char *name,
-			 const void *buf, size_t len);
+enum vg_rc vg_wtmp_parse(struct vg_facts *f, const char *name, const void *buf,
+			 size_t len);
 
 /* sudoers.c: /etc/sudoers and includes */
 enum vg_rc vg_collect_sudoers(struct vg_collect *c);

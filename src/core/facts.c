@@ -142,7 +142,7 @@ facts_push(void **items, size_t *len, size_t *cap, size_t size)
 	return p;
 }
 
-#define FACTS_PUSH(f, field)                                                  \
+#define FACTS_PUSH(f, field)                                                   \
 	facts_push((void **)&(f)->field, &(f)->n_##field, &(f)->cap_##field,   \
 		   sizeof(*(f)->field))
 

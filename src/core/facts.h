@@ -25,23 +25,23 @@
  * reports "not evaluated" with the source's reason.
  */
 enum vg_source {
-	VG_SRC_OS,	     /* os-release, hostname */
+	VG_SRC_OS,           /* os-release, hostname */
 	VG_SRC_PACKAGES,     /* dpkg status */
-	VG_SRC_APT,	     /* apt lists and Release files */
-	VG_SRC_PASSWD,	     /* /etc/passwd */
-	VG_SRC_SHADOW,	     /* /etc/shadow */
-	VG_SRC_GROUP,	     /* /etc/group */
-	VG_SRC_SUDOERS,	     /* /etc/sudoers and includes */
-	VG_SRC_SSHD,	     /* sshd_config and includes */
-	VG_SRC_LOGINS,	     /* lastlog, lastlog2, wtmp */
-	VG_SRC_PAM,	     /* PAM stacks */
+	VG_SRC_APT,          /* apt lists and Release files */
+	VG_SRC_PASSWD,       /* /etc/passwd */
+	VG_SRC_SHADOW,       /* /etc/shadow */
+	VG_SRC_GROUP,        /* /etc/group */
+	VG_SRC_SUDOERS,      /* /etc/sudoers and includes */
+	VG_SRC_SSHD,         /* sshd_config and includes */
+	VG_SRC_LOGINS,       /* lastlog, lastlog2, wtmp */
+	VG_SRC_PAM,          /* PAM stacks */
 	VG_SRC_MAIL_FORWARD, /* ~/.forward, /etc/aliases */
-	VG_SRC_CLOUD,	     /* personal cloud clients */
+	VG_SRC_CLOUD,        /* personal cloud clients */
 	VG_SRC_SERVICES,     /* cleartext remote services */
-	VG_SRC_KERNEL,	     /* reboot flag, installed/running kernels */
+	VG_SRC_KERNEL,       /* reboot flag, installed/running kernels */
 	VG_SRC_AUTO_UPDATES, /* unattended-upgrades, dnf-automatic */
-	VG_SRC_BACKUPS,	     /* backup jobs declared in vigie.conf */
-	VG_SRC_ASSET,	     /* [asset] declared in vigie.conf */
+	VG_SRC_BACKUPS,      /* backup jobs declared in vigie.conf */
+	VG_SRC_ASSET,        /* [asset] declared in vigie.conf */
 	VG_SRC_COUNT
 };
 
@@ -57,11 +57,11 @@ struct vg_source_state {
 
 struct vg_os {
 	const char *hostname;
-	const char *id;		  /* os-release ID: debian, ubuntu, rhel... */
-	const char *id_like;	  /* ID_LIKE, space-separated */
-	const char *version_id;	  /* VERSION_ID: "12", "22.04", "9.3" */
-	const char *codename;	  /* VERSION_CODENAME: bookworm */
-	const char *pretty_name;  /* PRETTY_NAME */
+	const char *id;          /* os-release ID: debian, ubuntu, rhel... */
+	const char *id_like;     /* ID_LIKE, space-separated */
+	const char *version_id;  /* VERSION_ID: "12", "22.04", "9.3" */
+	const char *codename;    /* VERSION_CODENAME: bookworm */
+	const char *pretty_name; /* PRETTY_NAME */
 };
 
 /* An installed package (dpkg "install ok installed"). */
@@ -69,7 +69,7 @@ struct vg_package {
 	const char *name;
 	const char *version;
 	const char *arch;
-	const char *source;	    /* source package; name when absent */
+	const char *source;         /* source package; name when absent */
 	const char *source_version; /* version when absent */
 };
 
@@ -78,13 +78,13 @@ struct vg_upgrade {
 	const char *name;
 	const char *installed;
 	const char *candidate;
-	const char *suite;   /* Release "Suite"/"Codename" of the candidate */
-	bool security;	     /* the candidate comes from a security suite */
+	const char *suite; /* Release "Suite"/"Codename" of the candidate */
+	bool security;     /* the candidate comes from a security suite */
 };
 
 struct vg_apt {
 	int64_t lists_updated; /* newest list/Release mtime, or UNKNOWN */
-	size_t n_lists;	       /* Packages files read */
+	size_t n_lists;        /* Packages files read */
 };
 
 enum vg_pw_state {
@@ -110,8 +110,8 @@ struct vg_account {
 	 * (1, 2, ...); 0 when the hash is not shared. The hash itself never
 	 * leaves the collector. */
 	int shared_group;
-	int64_t last_change; /* last password change (shadow), or UNKNOWN */
-	int64_t last_login;  /* newest login seen, NEVER or UNKNOWN */
+	int64_t last_change;  /* last password change (shadow), or UNKNOWN */
+	int64_t last_login;   /* newest login seen, NEVER or UNKNOWN */
 	bool authorized_keys; /* ~/.ssh/authorized_keys exists, non-empty */
 };
 
@@ -124,8 +124,9 @@ struct vg_group {
 
 /* One user-list entry of a sudoers rule, aliases expanded. */
 struct vg_sudo_user {
-	const char *name;  /* "alice", "%sudo", "%#27", "#0", "ALL", "+netgroup" */
-	bool negated;	   /* written "!name" (or reached through "!ALIAS") */
+	const char
+		*name; /* "alice", "%sudo", "%#27", "#0", "ALL", "+netgroup" */
+	bool negated;  /* written "!name" (or reached through "!ALIAS") */
 	const char *alias; /* User_Alias it came through, or NULL */
 };
 
@@ -139,9 +140,9 @@ struct vg_sudo_rule {
 	int line;
 	struct vg_sudo_user *users;
 	size_t n_users;
-	bool runas_root;   /* may run commands as root (default, root, ALL, #0) */
+	bool runas_root; /* may run commands as root (default, root, ALL, #0) */
 	bool all_commands; /* the command list allows ALL (aliases expanded) */
-	bool nopasswd;	   /* NOPASSWD: tag, or Defaults !authenticate */
+	bool nopasswd;     /* NOPASSWD: tag, or Defaults !authenticate */
 	const char *text;  /* the specification as written, for evidence */
 };
 
@@ -155,14 +156,14 @@ struct vg_sshd {
 
 struct vg_pam {
 	const char *quality_module; /* "pam_pwquality", "pam_passwdqc", NULL */
-	int64_t min_length;	    /* effective minimum length, or -1 */
+	int64_t min_length;         /* effective minimum length, or -1 */
 	const char *lockout_module; /* "pam_faillock", "pam_tally2", NULL */
-	const char *file;	    /* the password stack read */
+	const char *file;           /* the password stack read */
 };
 
 struct vg_mail_forward {
-	const char *user;   /* account or alias */
-	const char *file;   /* ~/.forward or /etc/aliases */
+	const char *user; /* account or alias */
+	const char *file; /* ~/.forward or /etc/aliases */
 	int line;
 	const char *target; /* an address, as written */
 };
@@ -181,9 +182,9 @@ struct vg_service {
 };
 
 struct vg_kernel {
-	bool reboot_flag;	   /* /var/run/reboot-required exists */
-	const char *reboot_packages; /* reboot-required.pkgs, comma-joined */
-	const char *running;	   /* uname -r on a live host, else NULL */
+	bool reboot_flag;             /* /var/run/reboot-required exists */
+	const char *reboot_packages;  /* reboot-required.pkgs, comma-joined */
+	const char *running;          /* uname -r on a live host, else NULL */
 	const char *newest_installed; /* newest installed kernel release */
 };
 
@@ -197,8 +198,8 @@ struct vg_auto_updates {
 struct vg_backup {
 	const char *name;
 	const char *path;
-	int64_t last_success; /* newest file's mtime, NEVER, or UNKNOWN */
-	bool offline;	      /* an offline or immutable copy exists */
+	int64_t last_success;   /* newest file's mtime, NEVER, or UNKNOWN */
+	bool offline;           /* an offline or immutable copy exists */
 	int64_t restore_tested; /* date of the last restore test, or NEVER */
 };
 
@@ -284,8 +285,7 @@ struct vg_service *vg_facts_add_service(struct vg_facts *f);
 struct vg_backup *vg_facts_add_backup(struct vg_facts *f);
 
 /* Look-ups (linear; NULL when absent). */
-struct vg_account *vg_facts_account(const struct vg_facts *f,
-				    const char *name);
+struct vg_account *vg_facts_account(const struct vg_facts *f, const char *name);
 struct vg_group *vg_facts_group(const struct vg_facts *f, const char *name);
 struct vg_group *vg_facts_group_by_gid(const struct vg_facts *f, int64_t gid);
 

@@ -1,4 +1,1352 @@
+/*
+ * The facts document ("vigie.facts/1") in JSON: an encoder that writes
+ * every field of struct vg_facts, and a decoder that reads it back from
+ * input it does not trust (documents arrive from agents over the
+ * network). The decoder checks size, depth, every type, every range and
+ * every count, and names the field at fault in its error.
+ *
+ * Conventions of the document: a NULL string is omitted; an unknown time
+ * is null; a time known never to have happened is "never" where that is
+ * meaningful (last login, last backup, restore test); other times are
+ * "YYYY-MM-DDTHH:MM:SSZ" (UTC). Members the decoder does not know are
+ * ignored, so an older vigie reads a newer agent's document.
+ */
 #include "util/common.h"
 
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/facts_json.h"
+#include "util/buf.h"
+#include "util/text.h"
 #include "util/banned.h"
+
+/* One string of a facts document (a sudo rule, a comma-joined package
+ * list): generous, but a bound on what one field may cost. */
+#define FACTS_MAX_STRING (1u << 20)
+/* The last second "YYYY-MM-DDTHH:MM:SSZ" can write (9999-12-31). */
+#define FACTS_MAX_TIME INT64_C(253402300799)
+/* Longest field path in an error message ("facts.sudo_rules[12].users"). */
+#define FACTS_MAX_PATH 128
+
+#define TRY(expr)                                                              \
+	do {                                                                   \
+		if ((rc = (expr)) != VG_OK)                                    \
+			return rc;                                             \
+	} while (0)
+
+static const char *const pw_names[] = {
+	[VG_PW_UNKNOWN] = "unknown",
+	[VG_PW_EMPTY] = "empty",
+	[VG_PW_LOCKED] = "locked",
+	[VG_PW_HASH] = "hash",
+};
+
+/* ---------------------------------------------------------------- */
+/* Encoder                                                          */
+/* ---------------------------------------------------------------- */
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes), or 0. As
+ * strict as jansson: no overlong forms, no surrogates, nothing past
+ * U+10FFFF.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/*
+ * A JSON string for s. Collected text need not be UTF-8 (a Latin-1
+ * GECOS field): each invalid byte becomes U+FFFD, so the document stays
+ * valid JSON and decodes to what it encodes. NULL on no memory.
+ */
+static json_t *
+str_json(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i, k, o = 0;
+	json_t *j;
+	char *t;
+
+	for (i = 0; i < n; i += k)
+		if ((k = utf8_seq(p + i, n - i)) == 0)
+			break;
+	if (i == n)
+		return json_stringn_nocheck(s, n);
+	/* Each byte grows to at most 3. */
+	if (n > (SIZE_MAX - 1) / 3 || (t = malloc(n * 3 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i += k) {
+		if ((k = utf8_seq(p + i, n - i)) == 0) {
+			memcpy(t + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			k = 1;
+			continue;
+		}
+		memcpy(t + o, s + i, k);
+		o += k;
+	}
+	j = json_stringn_nocheck(t, o);
+	free(t);
+	return j;
+}
+
+/*
+ * The encoder walks the facts once through an emitter with two outputs:
+ * a jansson tree (vg_facts_to_json) or compact text written straight
+ * into a buffer (vg_facts_write, which the store uses: building and
+ * dumping a tree of 10,000 accounts costs more than the whole insert).
+ * One walk keeps the two forms the same document.
+ */
+#define OUT_MAX_DEPTH 8 /* the facts document nests 5 deep */
+
+struct out {
+	struct vg_buf *buf; /* text output, or NULL for a tree */
+	json_t *root;       /* the tree */
+	json_t *stack[OUT_MAX_DEPTH];
+	bool first[OUT_MAX_DEPTH]; /* no member written yet at this level */
+	bool array[OUT_MAX_DEPTH];
+	int depth;
+	enum vg_rc rc; /* first failure; every later call does nothing */
+};
+
+static void
+out_text(struct out *o, const char *s, size_t n)
+{
+	enum vg_rc rc;
+
+	if (o->rc == VG_OK && (rc = vg_buf_add(o->buf, s, n)) != VG_OK)
+		o->rc = rc;
+}
+
+/* A JSON string literal: escaped, each invalid UTF-8 byte as U+FFFD. */
+static void
+out_quoted(struct out *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, k, n = strlen(s);
+	char esc[8];
+
+	out_text(o, "\"", 1);
+	while (i < n) {
+		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\' &&
+		    (k = utf8_seq(p + i, n - i)) != 0) {
+			i += k;
+			continue;
+		}
+		out_text(o, s + run, i - run);
+		if (p[i] >= 0x80) {
+			out_text(o, "\xef\xbf\xbd", 3);
+		} else if (p[i] == '"' || p[i] == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)p[i];
+			out_text(o, esc, 2);
+		} else {
+			(void)snprintf(esc, sizeof(esc), "\\u%04x", p[i]);
+			out_text(o, esc, 6);
+		}
+		run = ++i;
+	}
+	out_text(o, s + run, i - run);
+	out_text(o, "\"", 1);
+}
+
+/* Text: the separator and "key": before a value. */
+static void
+out_sep(struct out *o, const char *key)
+{
+	if (o->depth == 0)
+		return;
+	if (!o->first[o->depth - 1])
+		out_text(o, ",", 1);
+	o->first[o->depth - 1] = false;
+	if (key != NULL) {
+		out_quoted(o, key);
+		out_text(o, ":", 1);
+	}
+}
+
+/* Tree: attach v (consumed) under key, or append it to the array. */
+static void
+out_add(struct out *o, const char *key, json_t *v)
+{
+	json_t *parent = o->stack[o->depth - 1];
+	int bad;
+
+	if (o->rc != VG_OK) {
+		json_decref(v);
+		return;
+	}
+	bad = key != NULL ? json_object_set_new(parent, key, v)
+			  : json_array_append_new(parent, v);
+	if (bad)
+		o->rc = VG_ERR_NOMEM;
+}
+
+/* Open an object or array (key NULL inside an array or at the top). */
+static void
+out_begin(struct out *o, const char *key, bool array)
+{
+	json_t *v = NULL;
+
+	if (o->depth >= OUT_MAX_DEPTH) {
+		o->rc = VG_ERR_LIMIT;
+		return;
+	}
+	if (o->buf != NULL) {
+		out_sep(o, key);
+		out_text(o, array ? "[" : "{", 1);
+	} else if (o->rc == VG_OK) {
+		v = array ? json_array() : json_object();
+		if (v == NULL)
+			o->rc = VG_ERR_NOMEM;
+		else if (o->depth == 0)
+			o->root = v;
+		else
+			out_add(o, key, v); /* parent keeps v alive */
+	}
+	o->stack[o->depth] = o->rc == VG_OK ? v : NULL;
+	o->first[o->depth] = true;
+	o->array[o->depth] = array;
+	o->depth++;
+}
+
+static void
+out_end(struct out *o)
+{
+	if (o->depth == 0)
+		return;
+	o->depth--;
+	if (o->buf != NULL)
+		out_text(o, o->array[o->depth] ? "]" : "}", 1);
+}
+
+/* A string; a NULL string is omitted (written as nothing). */
+static void
+out_str(struct out *o, const char *key, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (o->buf != NULL) {
+		out_sep(o, key);
+		out_quoted(o, s);
+	} else {
+		out_add(o, key, str_json(s));
+	}
+}
+
+static void
+out_int(struct out *o, const char *key, int64_t v)
+{
+	char num[24];
+	int n;
+
+	if (o->buf != NULL) {
+		out_sep(o, key);
+		n = snprintf(num, sizeof(num), "%lld", (long long)v);
+		out_text(o, num, (size_t)n);
+	} else {
+		out_add(o, key, json_integer((json_int_t)v));
+	}
+}
+
+static void
+out_bool(struct out *o, const char *key, bool v)
+{
+	if (o->buf != NULL) {
+		out_sep(o, key);
+		out_text(o, v ? "true" : "false", v ? 4 : 5);
+	} else {
+		out_add(o, key, json_boolean(v));
+	}
+}
+
+static void
+out_null(struct out *o, const char *key)
+{
+	if (o->buf != NULL) {
+		out_sep(o, key);
+		out_text(o, "null", 4);
+	} else {
+		out_add(o, key, json_null());
+	}
+}
+
+/* A time: null when unknown, "never" for NEVER when never is true. */
+static void
+out_time(struct out *o, const char *key, int64_t t, bool never)
+{
+	char iso[21];
+
+	if (never && t == VG_TIME_NEVER) {
+		out_str(o, key, "never");
+	} else if (t < 0 || t > FACTS_MAX_TIME) {
+		out_null(o, key);
+	} else {
+		vg_format_time(t, iso);
+		out_str(o, key, iso);
+	}
+}
+
+static void
+enc_sources(struct out *o, const struct vg_facts *f)
+{
+	int i;
+
+	out_begin(o, "sources", false);
+	for (i = 0; i < VG_SRC_COUNT; i++) {
+		out_begin(o, vg_source_name((enum vg_source)i), false);
+		out_bool(o, "collected", f->sources[i].collected);
+		/* A reason only explains a source that was not collected. */
+		if (!f->sources[i].collected)
+			out_str(o, "reason", f->sources[i].reason);
+		out_end(o);
+	}
+	out_end(o);
+}
+
+/* The single-object members: os, asset, apt, sshd, pam, kernel... */
+static void
+enc_singles(struct out *o, const struct vg_facts *f)
+{
+	out_begin(o, "os", false);
+	out_str(o, "hostname", f->os.hostname);
+	out_str(o, "id", f->os.id);
+	out_str(o, "id_like", f->os.id_like);
+	out_str(o, "version_id", f->os.version_id);
+	out_str(o, "codename", f->os.codename);
+	out_str(o, "pretty_name", f->os.pretty_name);
+	out_end(o);
+
+	out_begin(o, "asset", false);
+	out_str(o, "name", f->asset.name);
+	out_str(o, "site", f->asset.site);
+	out_str(o, "owner", f->asset.owner);
+	out_str(o, "category", f->asset.category);
+	out_int(o, "criticality", f->asset.criticality);
+	out_end(o);
+
+	out_begin(o, "apt", false);
+	out_time(o, "lists_updated", f->apt.lists_updated, false);
+	out_int(o, "n_lists", (int64_t)f->apt.n_lists);
+	out_end(o);
+
+	out_begin(o, "sshd", false);
+	out_str(o, "permit_root_login", f->sshd.permit_root_login);
+	out_str(o, "file", f->sshd.file);
+	out_int(o, "line", f->sshd.line);
+	out_end(o);
+
+	out_begin(o, "pam", false);
+	out_str(o, "quality_module", f->pam.quality_module);
+	if (f->pam.min_length < 0)
+		out_null(o, "min_length");
+	else
+		out_int(o, "min_length", f->pam.min_length);
+	out_str(o, "lockout_module", f->pam.lockout_module);
+	out_str(o, "file", f->pam.file);
+	out_end(o);
+
+	out_begin(o, "kernel", false);
+	out_bool(o, "reboot_flag", f->kernel.reboot_flag);
+	out_str(o, "reboot_packages", f->kernel.reboot_packages);
+	out_str(o, "running", f->kernel.running);
+	out_str(o, "newest_installed", f->kernel.newest_installed);
+	out_end(o);
+
+	out_begin(o, "auto_updates", false);
+	out_bool(o, "enabled", f->auto_updates.enabled);
+	out_str(o, "mechanism", f->auto_updates.mechanism);
+	out_str(o, "detail", f->auto_updates.detail);
+	out_end(o);
+}
+
+static void
+enc_packages(struct out *o, const struct vg_facts *f)
+{
+	size_t i;
+
+	out_begin(o, "packages", true);
+	for (i = 0; i < f->n_packages && o->rc == VG_OK; i++) {
+		const struct vg_package *p = &f->packages[i];
+
+		out_begin(o, NULL, false);
+		out_str(o, "name", p->name);
+		out_str(o, "version", p->version);
+		out_str(o, "arch", p->arch);
+		out_str(o, "source", p->source);
+		out_str(o, "source_version", p->source_version);
+		out_end(o);
+	}
+	out_end(o);
+	out_begin(o, "upgrades", true);
+	for (i = 0; i < f->n_upgrades && o->rc == VG_OK; i++) {
+		const struct vg_upgrade *u = &f->upgrades[i];
+
+		out_begin(o, NULL, false);
+		out_str(o, "name", u->name);
+		out_str(o, "installed", u->installed);
+		out_str(o, "candidate", u->candidate);
+		out_str(o, "suite", u->suite);
+		out_bool(o, "security", u->security);
+		out_end(o);
+	}
+	out_end(o);
+}
+
+static void
+enc_accounts(struct out *o, const struct vg_facts *f)
+{
+	size_t i;
+
+	out_begin(o, "accounts", true);
+	for (i = 0; i < f->n_accounts && o->rc == VG_OK; i++) {
+		const struct vg_account *u = &f->accounts[i];
+
+		out_begin(o, NULL, false);
+		out_str(o, "name", u->name);
+		out_int(o, "uid", u->uid);
+		out_int(o, "gid", u->gid);
+		out_str(o, "gecos", u->gecos);
+		out_str(o, "home", u->home);
+		out_str(o, "shell", u->shell);
+		out_str(o, "password",
+			(unsigned)u->pw < VG_ARRAY_LEN(pw_names)
+				? pw_names[u->pw]
+				: "unknown");
+		out_str(o, "scheme", u->scheme);
+		out_int(o, "shared_group", u->shared_group);
+		out_time(o, "last_change", u->last_change, false);
+		out_time(o, "last_login", u->last_login, true);
+		out_bool(o, "authorized_keys", u->authorized_keys);
+		out_end(o);
+	}
+	out_end(o);
+}
+
+static void
+enc_groups(struct out *o, const struct vg_facts *f)
+{
+	size_t i, j;
+
+	out_begin(o, "groups", true);
+	for (i = 0; i < f->n_groups && o->rc == VG_OK; i++) {
+		const struct vg_group *g = &f->groups[i];
+
+		out_begin(o, NULL, false);
+		out_str(o, "name", g->name);
+		out_int(o, "gid", g->gid);
+		out_begin(o, "members", true);
+		for (j = 0; j < g->n_members; j++)
+			out_str(o, NULL, g->members[j]);
+		out_end(o);
+		out_end(o);
+	}
+	out_end(o);
+}
+
+static void
+enc_sudo(struct out *o, const struct vg_facts *f)
+{
+	size_t i, j;
+
+	out_begin(o, "sudo_rules", true);
+	for (i = 0; i < f->n_sudo_rules && o->rc == VG_OK; i++) {
+		const struct vg_sudo_rule *r = &f->sudo_rules[i];
+
+		out_begin(o, NULL, false);
+		out_str(o, "file", r->file);
+		out_int(o, "line", r->line);
+		out_begin(o, "users", true);
+		for (j = 0; j < r->n_users; j++) {
+			out_begin(o, NULL, false);
+			out_str(o, "name", r->users[j].name);
+			out_bool(o, "negated", r->users[j].negated);
+			out_str(o, "alias", r->users[j].alias);
+			out_end(o);
+		}
+		out_end(o);
+		out_bool(o, "runas_root", r->runas_root);
+		out_bool(o, "all_commands", r->all_commands);
+		out_bool(o, "nopasswd", r->nopasswd);
+		out_str(o, "text", r->text);
+		out_end(o);
+	}
+	out_end(o);
+}
+
+/* forwards, cloud clients, services, backups, warnings. */
+static void
+enc_others(struct out *o, const struct vg_facts *f)
+{
+	size_t i;
+
+	out_begin(o, "forwards", true);
+	for (i = 0; i < f->n_forwards && o->rc == VG_OK; i++) {
+		out_begin(o, NULL, false);
+		out_str(o, "user", f->forwards[i].user);
+		out_str(o, "file", f->forwards[i].file);
+		out_int(o, "line", f->forwards[i].line);
+		out_str(o, "target", f->forwards[i].target);
+		out_end(o);
+	}
+	out_end(o);
+	out_begin(o, "cloud_clients", true);
+	for (i = 0; i < f->n_cloud_clients && o->rc == VG_OK; i++) {
+		out_begin(o, NULL, false);
+		out_str(o, "client", f->cloud_clients[i].client);
+		out_str(o, "kind", f->cloud_clients[i].kind);
+		out_str(o, "path", f->cloud_clients[i].path);
+		out_str(o, "user", f->cloud_clients[i].user);
+		out_end(o);
+	}
+	out_end(o);
+	out_begin(o, "services", true);
+	for (i = 0; i < f->n_services && o->rc == VG_OK; i++) {
+		out_begin(o, NULL, false);
+		out_str(o, "protocol", f->services[i].protocol);
+		out_str(o, "via", f->services[i].via);
+		out_str(o, "detail", f->services[i].detail);
+		out_end(o);
+	}
+	out_end(o);
+	out_begin(o, "backups", true);
+	for (i = 0; i < f->n_backups && o->rc == VG_OK; i++) {
+		const struct vg_backup *b = &f->backups[i];
+
+		out_begin(o, NULL, false);
+		out_str(o, "name", b->name);
+		out_str(o, "path", b->path);
+		out_time(o, "last_success", b->last_success, true);
+		out_bool(o, "offline", b->offline);
+		out_time(o, "restore_tested", b->restore_tested, true);
+		out_end(o);
+	}
+	out_end(o);
+	out_begin(o, "warnings", true);
+	for (i = 0; i < f->n_warnings; i++)
+		out_str(o, NULL, f->warnings[i]);
+	out_end(o);
+	out_int(o, "warnings_dropped", (int64_t)f->n_warnings_dropped);
+}
+
+static void
+enc_facts(struct out *o, const struct vg_facts *f)
+{
+	out_begin(o, NULL, false);
+	out_str(o, "schema", VG_FACTS_SCHEMA);
+	out_time(o, "collected_at", f->collected_at, false);
+	out_str(o, "root", f->root);
+	enc_sources(o, f);
+	enc_singles(o, f);
+	enc_packages(o, f);
+	enc_accounts(o, f);
+	enc_groups(o, f);
+	enc_sudo(o, f);
+	enc_others(o, f);
+	out_end(o);
+}
+
+json_t *
+vg_facts_to_json(const struct vg_facts *f)
+{
+	struct out o;
+
+	memset(&o, 0, sizeof(o));
+	enc_facts(&o, f);
+	if (o.rc != VG_OK) {
+		json_decref(o.root);
+		return NULL;
+	}
+	return o.root;
+}
+
+enum vg_rc
+vg_facts_write(const struct vg_facts *f, struct vg_buf *out)
+{
+	size_t len = out->len;
+	struct out o;
+
+	memset(&o, 0, sizeof(o));
+	o.buf = out;
+	enc_facts(&o, f);
+	/* A failed write leaves the buffer as it was. */
+	if (o.rc != VG_OK && out->data != NULL) {
+		out->len = len;
+		out->data[len] = '\0';
+	}
+	return o.rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Decoder                                                          */
+/* ---------------------------------------------------------------- */
+
+/* The decoder's state: where strings go and where errors go. */
+struct dec {
+	struct vg_facts *f;
+	struct vg_err *err;
+};
+
+/* "path.key: what" as a parse error. */
+static enum vg_rc
+dec_fail(struct dec *d, enum vg_rc rc, const char *path, const char *key,
+	 const char *what)
+{
+	if (key != NULL)
+		return vg_err_set(d->err, rc, "%s.%s: %s", path, key, what);
+	return vg_err_set(d->err, rc, "%s: %s", path, what);
+}
+
+static enum vg_rc
+dec_nomem(struct dec *d)
+{
+	return vg_err_set(d->err, VG_ERR_NOMEM, _("facts: out of memory"));
+}
+
+/*
+ * Nesting of v (1 for a scalar), stopping as soon as it passes limit, so
+ * a hostile document costs no more than the limit's worth of recursion.
+ */
+static int
+json_depth(const json_t *v, int limit)
+{
+	const json_t *x;
+	const char *k;
+	size_t i;
+	int d, best = 0;
+
+	if (limit <= 0)
+		return 1;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, x)
+		{
+			if ((d = json_depth(x, limit - 1)) > best)
+				best = d;
+			if (best >= limit)
+				break;
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+		{
+			if ((d = json_depth(x, limit - 1)) > best)
+				best = d;
+			if (best >= limit)
+				break;
+		}
+	}
+	return best + 1;
+}
+
+/*
+ * Parse "YYYY-MM-DDTHH:MM:SSZ" exactly: the time must write back to the
+ * same text, which rejects out-of-range fields and impossible dates.
+ */
+static bool
+parse_iso_time(const char *s, size_t n, int64_t *out)
+{
+	int64_t day, hh, mm, ss;
+	char date[11], back[21];
+
+	if (n != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    s[19] != 'Z')
+		return false;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (vg_parse_date(date, &day) != VG_OK ||
+	    vg_parse_int(s + 11, 2, 0, 23, &hh) != VG_OK ||
+	    vg_parse_int(s + 14, 2, 0, 59, &mm) != VG_OK ||
+	    vg_parse_int(s + 17, 2, 0, 59, &ss) != VG_OK)
+		return false;
+	*out = day + hh * 3600 + mm * 60 + ss;
+	vg_format_time(*out, back);
+	return memcmp(back, s, 20) == 0;
+}
+
+/*
+ * Fetch member key of obj. Absent (or null, unless null_ok) and not
+ * required: *out is NULL and the caller keeps its default.
+ */
+static enum vg_rc
+dec_member(struct dec *d, const json_t *obj, const char *path, const char *key,
+	   bool required, bool null_ok, json_t **out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (v == NULL || (json_is_null(v) && !null_ok)) {
+		if (required)
+			return dec_fail(d, VG_ERR_PARSE, path, key,
+					_("missing"));
+		return VG_OK;
+	}
+	*out = v;
+	return VG_OK;
+}
+
+/* A string member, copied into the facts' arena. */
+static enum vg_rc
+dec_str(struct dec *d, const json_t *obj, const char *path, const char *key,
+	bool required, const char **out)
+{
+	enum vg_rc rc;
+	json_t *v;
+	size_t n;
+
+	TRY(dec_member(d, obj, path, key, required, false, &v));
+	if (v == NULL)
+		return VG_OK;
+	if (!json_is_string(v))
+		return dec_fail(d, VG_ERR_PARSE, path, key,
+				_("expected a string"));
+	n = json_string_length(v);
+	if (n > FACTS_MAX_STRING)
+		return dec_fail(d, VG_ERR_LIMIT, path, key,
+				_("string too long"));
+	/* A NUL inside would silently cut the string short. */
+	if (memchr(json_string_value(v), '\0', n) != NULL)
+		return dec_fail(d, VG_ERR_PARSE, path, key,
+				_("string holds a NUL byte"));
+	if ((*out = vg_facts_strn(d->f, json_string_value(v), n)) == NULL)
+		return dec_nomem(d);
+	return VG_OK;
+}
+
+/* An integer member within [min, max]. */
+static enum vg_rc
+dec_int(struct dec *d, const json_t *obj, const char *path, const char *key,
+	bool required, int64_t min, int64_t max, int64_t *out)
+{
+	enum vg_rc rc;
+	json_int_t i;
+	json_t *v;
+
+	TRY(dec_member(d, obj, path, key, required, false, &v));
+	if (v == NULL)
+		return VG_OK;
+	if (!json_is_integer(v))
+		return dec_fail(d, VG_ERR_PARSE, path, key,
+				_("expected an integer"));
+	i = json_integer_value(v);
+	if (i < min || i > max)
+		return vg_err_set(d->err, VG_ERR_PARSE,
+				  _("%s.%s: out of range (%lld to %lld)"), path,
+				  key, (long long)min, (long long)max);
+	*out = (int64_t)i;
+	return VG_OK;
+}
+
+/* dec_int into an int (max must fit). */
+static enum vg_rc
+dec_int32(struct dec *d, const json_t *obj, const char *path, const char *key,
+	  int64_t min, int64_t max, int *out)
+{
+	int64_t v = *out;
+	enum vg_rc rc;
+
+	TRY(dec_int(d, obj, path, key, false, min, max, &v));
+	*out = (int)v;
+	return VG_OK;
+}
+
+static enum vg_rc
+dec_bool(struct dec *d, const json_t *obj, const char *path, const char *key,
+	 bool *out)
+{
+	enum vg_rc rc;
+	json_t *v;
+
+	TRY(dec_member(d, obj, path, key, false, false, &v));
+	if (v == NULL)
+		return VG_OK;
+	if (!json_is_boolean(v))
+		return dec_fail(d, VG_ERR_PARSE, path, key,
+				_("expected true or false"));
+	*out = json_is_true(v);
+	return VG_OK;
+}
+
+/* A time member: null is UNKNOWN; "never" is NEVER when never is true. */
+static enum vg_rc
+dec_time(struct dec *d, const json_t *obj, const char *path, const char *key,
+	 bool never, int64_t *out)
+{
+	enum vg_rc rc;
+	const char *s;
+	json_t *v;
+
+	TRY(dec_member(d, obj, path, key, false, true, &v));
+	if (v == NULL)
+		return VG_OK;
+	if (json_is_null(v)) {
+		*out = VG_TIME_UNKNOWN;
+		return VG_OK;
+	}
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		if (never && strcmp(s, "never") == 0) {
+			*out = VG_TIME_NEVER;
+			return VG_OK;
+		}
+		if (parse_iso_time(s, json_string_length(v), out))
+			return VG_OK;
+	}
+	return dec_fail(d, VG_ERR_PARSE, path, key,
+			never ? _("expected a time (YYYY-MM-DDTHH:MM:SSZ), "
+				  "\"never\" or null")
+			      : _("expected a time (YYYY-MM-DDTHH:MM:SSZ) or "
+				  "null"));
+}
+
+/* An object member; *out NULL when absent. */
+static enum vg_rc
+dec_object(struct dec *d, const json_t *obj, const char *path, const char *key,
+	   json_t **out)
+{
+	enum vg_rc rc;
+
+	TRY(dec_member(d, obj, path, key, false, false, out));
+	if (*out != NULL && !json_is_object(*out))
+		return dec_fail(d, VG_ERR_PARSE, path, key,
+				_("expected an object"));
+	return VG_OK;
+}
+
+/* An array member of at most max items; *out NULL when absent. */
+static enum vg_rc
+dec_array(struct dec *d, const json_t *obj, const char *path, const char *key,
+	  size_t max, json_t **out)
+{
+	enum vg_rc rc;
+
+	TRY(dec_member(d, obj, path, key, false, false, out));
+	if (*out == NULL)
+		return VG_OK;
+	if (!json_is_array(*out))
+		return dec_fail(d, VG_ERR_PARSE, path, key,
+				_("expected an array"));
+	if (json_array_size(*out) > max)
+		return vg_err_set(d->err, VG_ERR_LIMIT,
+				  _("%s.%s: more than %zu items"), path, key,
+				  max);
+	return VG_OK;
+}
+
+/* Item i of array key, which must be an object; its path in p. */
+static enum vg_rc
+dec_item(struct dec *d, const json_t *a, const char *key, size_t i,
+	 char p[FACTS_MAX_PATH], json_t **out)
+{
+	(void)snprintf(p, FACTS_MAX_PATH, "facts.%s[%zu]", key, i);
+	*out = json_array_get(a, i);
+	if (!json_is_object(*out))
+		return dec_fail(d, VG_ERR_PARSE, p, NULL,
+				_("expected an object"));
+	return VG_OK;
+}
+
+static enum vg_rc
+dec_sources(struct dec *d, const json_t *doc)
+{
+	char p[FACTS_MAX_PATH];
+	json_t *all, *o;
+	enum vg_rc rc;
+	int i;
+
+	TRY(dec_object(d, doc, "facts", "sources", &all));
+	if (all == NULL)
+		return VG_OK;
+	/* Sources this vigie does not know are ignored. */
+	for (i = 0; i < VG_SRC_COUNT; i++) {
+		struct vg_source_state *st = &d->f->sources[i];
+
+		TRY(dec_object(d, all, "facts.sources",
+			       vg_source_name((enum vg_source)i), &o));
+		if (o == NULL)
+			continue;
+		(void)snprintf(p, sizeof(p), "facts.sources.%s",
+			       vg_source_name((enum vg_source)i));
+		TRY(dec_bool(d, o, p, "collected", &st->collected));
+		if (!st->collected)
+			TRY(dec_str(d, o, p, "reason", false, &st->reason));
+	}
+	return VG_OK;
+}
+
+static enum vg_rc
+dec_singles(struct dec *d, const json_t *doc)
+{
+	struct vg_facts *f = d->f;
+	enum vg_rc rc;
+	int64_t v;
+	json_t *o;
+
+	TRY(dec_object(d, doc, "facts", "os", &o));
+	if (o != NULL) {
+		TRY(dec_str(d, o, "facts.os", "hostname", 0, &f->os.hostname));
+		TRY(dec_str(d, o, "facts.os", "id", 0, &f->os.id));
+		TRY(dec_str(d, o, "facts.os", "id_like", 0, &f->os.id_like));
+		TRY(dec_str(d, o, "facts.os", "version_id", 0,
+			    &f->os.version_id));
+		TRY(dec_str(d, o, "facts.os", "codename", 0, &f->os.codename));
+		TRY(dec_str(d, o, "facts.os", "pretty_name", 0,
+			    &f->os.pretty_name));
+	}
+	TRY(dec_object(d, doc, "facts", "asset", &o));
+	if (o != NULL) {
+		TRY(dec_str(d, o, "facts.asset", "name", 0, &f->asset.name));
+		TRY(dec_str(d, o, "facts.asset", "site", 0, &f->asset.site));
+		TRY(dec_str(d, o, "facts.asset", "owner", 0, &f->asset.owner));
+		TRY(dec_str(d, o, "facts.asset", "category", 0,
+			    &f->asset.category));
+		TRY(dec_int32(d, o, "facts.asset", "criticality", 0, 4,
+			      &f->asset.criticality));
+	}
+	TRY(dec_object(d, doc, "facts", "apt", &o));
+	if (o != NULL) {
+		TRY(dec_time(d, o, "facts.apt", "lists_updated", false,
+			     &f->apt.lists_updated));
+		v = (int64_t)f->apt.n_lists;
+		TRY(dec_int(d, o, "facts.apt", "n_lists", false, 0, INT_MAX,
+			    &v));
+		f->apt.n_lists = (size_t)v;
+	}
+	TRY(dec_object(d, doc, "facts", "sshd", &o));
+	if (o != NULL) {
+		TRY(dec_str(d, o, "facts.sshd", "permit_root_login", 0,
+			    &f->sshd.permit_root_login));
+		TRY(dec_str(d, o, "facts.sshd", "file", 0, &f->sshd.file));
+		TRY(dec_int32(d, o, "facts.sshd", "line", 0, INT_MAX,
+			      &f->sshd.line));
+	}
+	TRY(dec_object(d, doc, "facts", "pam", &o));
+	if (o != NULL) {
+		TRY(dec_str(d, o, "facts.pam", "quality_module", 0,
+			    &f->pam.quality_module));
+		/* null (unknown) keeps the default, -1. */
+		TRY(dec_int(d, o, "facts.pam", "min_length", false, 0, INT_MAX,
+			    &f->pam.min_length));
+		TRY(dec_str(d, o, "facts.pam", "lockout_module", 0,
+			    &f->pam.lockout_module));
+		TRY(dec_str(d, o, "facts.pam", "file", 0, &f->pam.file));
+	}
+	TRY(dec_object(d, doc, "facts", "kernel", &o));
+	if (o != NULL) {
+		TRY(dec_bool(d, o, "facts.kernel", "reboot_flag",
+			     &f->kernel.reboot_flag));
+		TRY(dec_str(d, o, "facts.kernel", "reboot_packages", 0,
+			    &f->kernel.reboot_packages));
+		TRY(dec_str(d, o, "facts.kernel", "running", 0,
+			    &f->kernel.running));
+		TRY(dec_str(d, o, "facts.kernel", "newest_installed", 0,
+			    &f->kernel.newest_installed));
+	}
+	TRY(dec_object(d, doc, "facts", "auto_updates", &o));
+	if (o != NULL) {
+		TRY(dec_bool(d, o, "facts.auto_updates", "enabled",
+			     &f->auto_updates.enabled));
+		TRY(dec_str(d, o, "facts.auto_updates", "mechanism", 0,
+			    &f->auto_updates.mechanism));
+		TRY(dec_str(d, o, "facts.auto_updates", "detail", 0,
+			    &f->auto_updates.detail));
+	}
+	return VG_OK;
+}
+
+static enum vg_rc
+dec_packages(struct dec *d, const json_t *doc)
+{
+	char p[FACTS_MAX_PATH];
+	json_t *a, *o;
+	enum vg_rc rc;
+	size_t i;
+
+	TRY(dec_array(d, doc, "facts", "packages", VG_MAX_ITEMS, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_package *pk;
+
+		TRY(dec_item(d, a, "packages", i, p, &o));
+		if ((pk = vg_facts_add_package(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_str(d, o, p, "name", true, &pk->name));
+		TRY(dec_str(d, o, p, "version", true, &pk->version));
+		TRY(dec_str(d, o, p, "arch", false, &pk->arch));
+		TRY(dec_str(d, o, p, "source", false, &pk->source));
+		TRY(dec_str(d, o, p, "source_version", false,
+			    &pk->source_version));
+	}
+	TRY(dec_array(d, doc, "facts", "upgrades", VG_MAX_ITEMS, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_upgrade *u;
+
+		TRY(dec_item(d, a, "upgrades", i, p, &o));
+		if ((u = vg_facts_add_upgrade(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_str(d, o, p, "name", true, &u->name));
+		TRY(dec_str(d, o, p, "installed", false, &u->installed));
+		TRY(dec_str(d, o, p, "candidate", false, &u->candidate));
+		TRY(dec_str(d, o, p, "suite", false, &u->suite));
+		TRY(dec_bool(d, o, p, "security", &u->security));
+	}
+	return VG_OK;
+}
+
+/* "empty", "locked", "hash" or "unknown". */
+static enum vg_rc
+dec_password(struct dec *d, const json_t *o, const char *path,
+	     enum vg_pw_state *out)
+{
+	enum vg_rc rc;
+	json_t *v;
+	size_t k;
+
+	TRY(dec_member(d, o, path, "password", false, false, &v));
+	if (v == NULL)
+		return VG_OK;
+	for (k = 0; json_is_string(v) && k < VG_ARRAY_LEN(pw_names); k++) {
+		if (strcmp(json_string_value(v), pw_names[k]) == 0) {
+			*out = (enum vg_pw_state)k;
+			return VG_OK;
+		}
+	}
+	return dec_fail(d, VG_ERR_PARSE, path, "password",
+			_("expected \"empty\", \"locked\", \"hash\" or "
+			  "\"unknown\""));
+}
+
+static enum vg_rc
+dec_accounts(struct dec *d, const json_t *doc)
+{
+	char p[FACTS_MAX_PATH];
+	json_t *a, *o;
+	enum vg_rc rc;
+	size_t i;
+
+	TRY(dec_array(d, doc, "facts", "accounts", VG_MAX_ITEMS, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_account *u;
+
+		TRY(dec_item(d, a, "accounts", i, p, &o));
+		if ((u = vg_facts_add_account(d->f)) == NULL)
+			return dec_nomem(d);
+		/* A missing uid must not silently mean root (0). */
+		TRY(dec_str(d, o, p, "name", true, &u->name));
+		TRY(dec_int(d, o, p, "uid", true, 0, UINT32_MAX, &u->uid));
+		TRY(dec_int(d, o, p, "gid", true, 0, UINT32_MAX, &u->gid));
+		TRY(dec_str(d, o, p, "gecos", false, &u->gecos));
+		TRY(dec_str(d, o, p, "home", false, &u->home));
+		TRY(dec_str(d, o, p, "shell", false, &u->shell));
+		TRY(dec_password(d, o, p, &u->pw));
+		TRY(dec_str(d, o, p, "scheme", false, &u->scheme));
+		TRY(dec_int32(d, o, p, "shared_group", 0, INT_MAX,
+			      &u->shared_group));
+		TRY(dec_time(d, o, p, "last_change", false, &u->last_change));
+		TRY(dec_time(d, o, p, "last_login", true, &u->last_login));
+		TRY(dec_bool(d, o, p, "authorized_keys", &u->authorized_keys));
+	}
+	return VG_OK;
+}
+
+/* An array of strings (group members) into arena-owned *out. */
+static enum vg_rc
+dec_strings(struct dec *d, const json_t *o, const char *path, const char *key,
+	    size_t max, const char ***out, size_t *n)
+{
+	char p[FACTS_MAX_PATH + 32];
+	const char **v;
+	enum vg_rc rc;
+	json_t *a;
+	size_t i;
+
+	TRY(dec_array(d, o, path, key, max, &a));
+	if (a == NULL || json_array_size(a) == 0)
+		return VG_OK;
+	v = vg_arena_alloc(&d->f->arena, json_array_size(a) * sizeof(*v));
+	if (v == NULL)
+		return dec_nomem(d);
+	for (i = 0; i < json_array_size(a); i++) {
+		/* Each item checked through a one-member wrapper path. */
+		json_t *it = json_array_get(a, i);
+
+		(void)snprintf(p, sizeof(p), "%s.%s[%zu]", path, key, i);
+		if (!json_is_string(it))
+			return dec_fail(d, VG_ERR_PARSE, p, NULL,
+					_("expected a string"));
+		if (json_string_length(it) > FACTS_MAX_STRING)
+			return dec_fail(d, VG_ERR_LIMIT, p, NULL,
+					_("string too long"));
+		if (memchr(json_string_value(it), '\0',
+			   json_string_length(it)) != NULL)
+			return dec_fail(d, VG_ERR_PARSE, p, NULL,
+					_("string holds a NUL byte"));
+		v[i] = vg_facts_strn(d->f, json_string_value(it),
+				     json_string_length(it));
+		if (v[i] == NULL)
+			return dec_nomem(d);
+	}
+	*out = v;
+	*n = json_array_size(a);
+	return VG_OK;
+}
+
+static enum vg_rc
+dec_groups(struct dec *d, const json_t *doc)
+{
+	char p[FACTS_MAX_PATH];
+	json_t *a, *o;
+	enum vg_rc rc;
+	size_t i;
+
+	TRY(dec_array(d, doc, "facts", "groups", VG_MAX_ITEMS, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_group *g;
+
+		TRY(dec_item(d, a, "groups", i, p, &o));
+		if ((g = vg_facts_add_group(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_str(d, o, p, "name", true, &g->name));
+		TRY(dec_int(d, o, p, "gid", true, 0, UINT32_MAX, &g->gid));
+		TRY(dec_strings(d, o, p, "members", VG_MAX_LIST_ITEMS,
+				&g->members, &g->n_members));
+	}
+	return VG_OK;
+}
+
+/* The user list of one sudo rule (at path p). */
+static enum vg_rc
+dec_sudo_users(struct dec *d, const json_t *o, const char *p,
+	       struct vg_sudo_rule *r)
+{
+	char q[FACTS_MAX_PATH + 32];
+	json_t *a, *u;
+	enum vg_rc rc;
+	size_t j, n;
+
+	TRY(dec_array(d, o, p, "users", VG_MAX_LIST_ITEMS, &a));
+	if (a == NULL || (n = json_array_size(a)) == 0)
+		return VG_OK;
+	r->users = vg_arena_alloc(&d->f->arena, n * sizeof(*r->users));
+	if (r->users == NULL)
+		return dec_nomem(d);
+	for (j = 0; j < n; j++) {
+		struct vg_sudo_user *su = &r->users[j];
+
+		(void)snprintf(q, sizeof(q), "%s.users[%zu]", p, j);
+		u = json_array_get(a, j);
+		if (!json_is_object(u))
+			return dec_fail(d, VG_ERR_PARSE, q, NULL,
+					_("expected an object"));
+		TRY(dec_str(d, u, q, "name", true, &su->name));
+		TRY(dec_bool(d, u, q, "negated", &su->negated));
+		TRY(dec_str(d, u, q, "alias", false, &su->alias));
+		r->n_users = j + 1;
+	}
+	return VG_OK;
+}
+
+static enum vg_rc
+dec_sudo(struct dec *d, const json_t *doc)
+{
+	char p[FACTS_MAX_PATH];
+	json_t *a, *o;
+	enum vg_rc rc;
+	size_t i;
+
+	TRY(dec_array(d, doc, "facts", "sudo_rules", VG_MAX_ITEMS, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_sudo_rule *r;
+
+		TRY(dec_item(d, a, "sudo_rules", i, p, &o));
+		if ((r = vg_facts_add_sudo_rule(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_str(d, o, p, "file", false, &r->file));
+		TRY(dec_int32(d, o, p, "line", 0, INT_MAX, &r->line));
+		TRY(dec_sudo_users(d, o, p, r));
+		TRY(dec_bool(d, o, p, "runas_root", &r->runas_root));
+		TRY(dec_bool(d, o, p, "all_commands", &r->all_commands));
+		TRY(dec_bool(d, o, p, "nopasswd", &r->nopasswd));
+		TRY(dec_str(d, o, p, "text", false, &r->text));
+	}
+	return VG_OK;
+}
+
+static enum vg_rc
+dec_others(struct dec *d, const json_t *doc)
+{
+	char p[FACTS_MAX_PATH];
+	json_t *a, *o;
+	enum vg_rc rc;
+	size_t i;
+
+	TRY(dec_array(d, doc, "facts", "forwards", VG_MAX_ITEMS, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_mail_forward *m;
+
+		TRY(dec_item(d, a, "forwards", i, p, &o));
+		if ((m = vg_facts_add_forward(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_str(d, o, p, "user", true, &m->user));
+		TRY(dec_str(d, o, p, "file", false, &m->file));
+		TRY(dec_int32(d, o, p, "line", 0, INT_MAX, &m->line));
+		TRY(dec_str(d, o, p, "target", true, &m->target));
+	}
+	TRY(dec_array(d, doc, "facts", "cloud_clients", VG_MAX_ITEMS, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_cloud_client *c;
+
+		TRY(dec_item(d, a, "cloud_clients", i, p, &o));
+		if ((c = vg_facts_add_cloud_client(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_str(d, o, p, "client", true, &c->client));
+		TRY(dec_str(d, o, p, "kind", false, &c->kind));
+		TRY(dec_str(d, o, p, "path", false, &c->path));
+		TRY(dec_str(d, o, p, "user", false, &c->user));
+	}
+	TRY(dec_array(d, doc, "facts", "services", VG_MAX_ITEMS, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_service *s;
+
+		TRY(dec_item(d, a, "services", i, p, &o));
+		if ((s = vg_facts_add_service(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_str(d, o, p, "protocol", true, &s->protocol));
+		TRY(dec_str(d, o, p, "via", false, &s->via));
+		TRY(dec_str(d, o, p, "detail", false, &s->detail));
+	}
+	TRY(dec_array(d, doc, "facts", "backups", VG_MAX_ITEMS, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_backup *b;
+
+		TRY(dec_item(d, a, "backups", i, p, &o));
+		if ((b = vg_facts_add_backup(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_str(d, o, p, "name", true, &b->name));
+		TRY(dec_str(d, o, p, "path", false, &b->path));
+		TRY(dec_time(d, o, p, "last_success", true, &b->last_success));
+		TRY(dec_bool(d, o, p, "offline", &b->offline));
+		TRY(dec_time(d, o, p, "restore_tested", true,
+			     &b->restore_tested));
+	}
+	return VG_OK;
+}
+
+static enum vg_rc
+dec_warnings(struct dec *d, const json_t *doc)
+{
+	struct vg_facts *f = d->f;
+	const char **w = NULL;
+	enum vg_rc rc;
+	int64_t dropped = 0;
+	size_t n = 0;
+
+	TRY(dec_strings(d, doc, "facts", "warnings", VG_MAX_WARNINGS, &w, &n));
+	/* The facts free their warning array with free() and grow it by
+	 * doubling cap: hand them a malloc'd array of exactly n. */
+	if (n > 0) {
+		if ((f->warnings = reallocarray(NULL, n, sizeof(*w))) == NULL)
+			return dec_nomem(d);
+		memcpy(f->warnings, w, n * sizeof(*w));
+		f->n_warnings = f->cap_warnings = n;
+	}
+	TRY(dec_int(d, doc, "facts", "warnings_dropped", false, 0, INT64_MAX,
+		    &dropped));
+	f->n_warnings_dropped = (size_t)dropped;
+	return VG_OK;
+}
+
+static enum vg_rc
+dec_doc(struct dec *d, const json_t *doc)
+{
+	enum vg_rc rc;
+	json_t *v;
+
+	if (!json_is_object(doc))
+		return dec_fail(d, VG_ERR_PARSE, "facts", NULL,
+				_("expected an object"));
+	if (json_depth(doc, VG_MAX_JSON_DEPTH + 1) > VG_MAX_JSON_DEPTH)
+		return vg_err_set(d->err, VG_ERR_LIMIT,
+				  _("facts: nested deeper than %d levels"),
+				  VG_MAX_JSON_DEPTH);
+	v = json_object_get(doc, "schema");
+	if (!json_is_string(v) ||
+	    strcmp(json_string_value(v), VG_FACTS_SCHEMA) != 0)
+		return dec_fail(d, VG_ERR_PARSE, "facts", "schema",
+				_("expected \"" VG_FACTS_SCHEMA "\""));
+	TRY(dec_time(d, doc, "facts", "collected_at", false,
+		     &d->f->collected_at));
+	TRY(dec_str(d, doc, "facts", "root", false, &d->f->root));
+	TRY(dec_sources(d, doc));
+	TRY(dec_singles(d, doc));
+	TRY(dec_packages(d, doc));
+	TRY(dec_accounts(d, doc));
+	TRY(dec_groups(d, doc));
+	TRY(dec_sudo(d, doc));
+	TRY(dec_others(d, doc));
+	TRY(dec_warnings(d, doc));
+	return VG_OK;
+}
+
+enum vg_rc
+vg_facts_from_json(struct vg_facts *f, const json_t *doc, struct vg_err *err)
+{
+	struct dec d = {f, err};
+	enum vg_rc rc;
+
+	if ((rc = dec_doc(&d, doc)) != VG_OK)
+		vg_facts_release(f);
+	return rc;
+}
+
+enum vg_rc
+vg_facts_parse(struct vg_facts *f, const char *buf, size_t len,
+	       struct vg_err *err)
+{
+	json_error_t jerr;
+	enum vg_rc rc;
+	json_t *doc;
+
+	if (len > VG_MAX_JSON_DOC) {
+		vg_facts_release(f);
+		return vg_err_set(err, VG_ERR_LIMIT,
+				  _("facts: document larger than %u bytes"),
+				  VG_MAX_JSON_DOC);
+	}
+	/* No JSON_ALLOW_NUL: "\u0000" in a string is a parse error. */
+	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (doc == NULL) {
+		vg_facts_release(f);
+		return vg_err_set(err, VG_ERR_PARSE,
+				  _("facts: line %d, column %d: %s"), jerr.line,
+				  jerr.column, jerr.text);
+	}
+	rc = vg_facts_from_json(f, doc, err);
+	json_decref(doc);
+	return rc;
+}

@@ -10,12 +10,21 @@
 #include <stddef.h>
 
 #include "core/facts.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 #define VG_FACTS_SCHEMA "vigie.facts/1"
 
 /* A new JSON object for f (caller decrefs), NULL on no memory. */
 json_t *vg_facts_to_json(const struct vg_facts *f);
+
+/*
+ * Append f as compact JSON text to out: the same document as
+ * vg_facts_to_json without building a tree (for 10,000 accounts the tree
+ * is most of the store's time). VG_ERR_LIMIT past out's max,
+ * VG_ERR_NOMEM; out is unchanged on failure.
+ */
+enum vg_rc vg_facts_write(const struct vg_facts *f, struct vg_buf *out);
 
 /* Decode a facts document into f (initialised by the caller). On error f
  * is released and err says which field ("facts.accounts[3].uid: ..."). */

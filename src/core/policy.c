@@ -1,6 +1,7 @@
 #include "util/common.h"
 
 #include <ini.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,15 +9,17 @@
 
 #include "core/facts.h"
 #include "core/policy.h"
+#include "core/rules.h"
 #include "util/buf.h"
+#include "util/root.h"
 #include "util/text.h"
 #include "util/banned.h"
 
 static const char *const default_generic_names[] = {
-	"accueil", "urgences", "secretariat", "infirmier", "infirmiere",
-	"interne", "stagiaire", "test",	      "guest",	   "invite",
-	"user",	   "utilisateur", "poste",    "admin2",	   "formation",
-	"consult", "bloc",	  "pharmacie", "labo",	   "radio",
+	"accueil", "urgences",    "secretariat", "infirmier", "infirmiere",
+	"interne", "stagiaire",   "test",        "guest",     "invite",
+	"user",    "utilisateur", "poste",       "admin2",    "formation",
+	"consult", "bloc",        "pharmacie",   "labo",      "radio",
 };
 
 static const char *const default_admin_groups[] = {"sudo", "wheel", "admin"};
@@ -150,4 +153,554 @@ vg_policy_severity(const struct vg_policy *p, const char *check,
 		if (strcmp(p->overrides[i].check, check) == 0)
 			return p->overrides[i].severity;
 	return def;
+}
+
+/* The integer settings of [policy], with their accepted range. */
+static const struct {
+	const char *key;
+	size_t offset;
+	int min, max;
+} int_settings[] = {
+	{"dormant_days", offsetof(struct vg_policy, dormant_days), 1, 36500},
+	{"max_admins", offsetof(struct vg_policy, max_admins), 0, 100000},
+	{"min_password_length", offsetof(struct vg_policy, min_password_length),
+	 1, 1024},
+	{"backup_min_criticality",
+	 offsetof(struct vg_policy, backup_min_criticality), 1, 5},
+	{"backup_max_age_hours",
+	 offsetof(struct vg_policy, backup_max_age_hours), 1, 876000},
+	{"restore_test_days", offsetof(struct vg_policy, restore_test_days), 1,
+	 36500},
+	{"stale_lists_days", offsetof(struct vg_policy, stale_lists_days), 1,
+	 36500},
+	{"stale_agent_days", offsetof(struct vg_policy, stale_agent_days), 1,
+	 36500},
+	{"awareness_days", offsetof(struct vg_policy, awareness_days), 1,
+	 36500},
+	{"exercise_days", offsetof(struct vg_policy, exercise_days), 1, 36500},
+};
+
+/* Parser state shared by the inih callbacks. */
+struct policy_parse {
+	struct vg_policy *p;
+	const char *name;
+	const char *buf, *pos, *end;
+	int lineno;
+	void (*warn)(void *ctx, const char *msg);
+	void *ctx;
+	enum vg_rc rc; /* VG_ERR_NOMEM stops the parse */
+	/* Lists given in the file replace the defaults, once each. */
+	bool seen_generic, seen_admin_groups, seen_org_domains;
+};
+
+static void policy_warn(struct policy_parse *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+policy_warn(struct policy_parse *st, const char *fmt, ...)
+{
+	char msg[768], line[1024];
+	va_list ap;
+
+	if (st->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	(void)snprintf(line, sizeof(line), "%s:%d: %s", st->name, st->lineno,
+		       msg);
+	st->warn(st->ctx, line);
+}
+
+/*
+ * Check one raw line the way inih will read it, so that every bad line
+ * gets its own warning (inih reports only the first) and is then skipped.
+ * Also notes an [asset] header, which declares the asset even when empty.
+ */
+static bool
+policy_line_ok(struct policy_parse *st, const char *s, size_t n)
+{
+	bool continuation = n > 0 && (s[0] == ' ' || s[0] == '\t');
+
+	vg_trim(&s, &n);
+	if (n > 0 && s[n - 1] == '\n')
+		n--;
+	vg_trim(&s, &n);
+	if (n == 0 || s[0] == '#' || s[0] == ';')
+		return true;
+	if (s[0] == '[') {
+		if (s[n - 1] != ']') {
+			policy_warn(st, _("section header without ']'"));
+			return false;
+		}
+		if (vg_streqn("[asset]", s, n))
+			st->p->asset.declared = true;
+		return true;
+	}
+	if (memchr(s, '=', n) != NULL || memchr(s, ':', n) != NULL ||
+	    continuation)
+		return true;
+	policy_warn(st, _("not a section, setting or comment"));
+	return false;
+}
+
+/*
+ * inih reader over a buffer, like fgets. It counts lines so that the
+ * handler can name the line of a bad value (Debian's inih is built
+ * without INI_HANDLER_LINENO), and turns a line too long for inih into an
+ * empty one with a warning rather than letting inih split it.
+ */
+static char *
+policy_reader(char *str, int num, void *stream)
+{
+	struct policy_parse *st = stream;
+	const char *nl;
+	size_t n, take;
+
+	if (st->pos >= st->end || num < 2)
+		return NULL;
+	nl = memchr(st->pos, '\n', (size_t)(st->end - st->pos));
+	n = nl ? (size_t)(nl - st->pos) + 1 : (size_t)(st->end - st->pos);
+	st->lineno++;
+	take = n;
+	if (take > (size_t)num - 1 || vg_has_nul(st->pos, n)) {
+		policy_warn(st, _("line too long or not text, ignored"));
+		take = 0;
+	} else if (!policy_line_ok(st, st->pos, n)) {
+		take = 0;
+	}
+	memcpy(str, st->pos, take);
+	str[take] = '\0';
+	st->pos += n;
+	return str;
+}
+
+/* Replace *dst with a copy of src. */
+static bool
+policy_set_str(struct policy_parse *st, char **dst, const char *src)
+{
+	char *copy = strdup(src);
+
+	if (copy == NULL) {
+		st->rc = VG_ERR_NOMEM;
+		return false;
+	}
+	free(*dst);
+	*dst = copy;
+	return true;
+}
+
+/* Parse "a, b c" into l (replacing its contents the first time). */
+static void
+policy_set_list(struct policy_parse *st, struct vg_name_list *l, bool *seen,
+		const char *value)
+{
+	const char *s = value, *e;
+	size_t n;
+	enum vg_rc rc;
+
+	if (!*seen) {
+		name_list_release(l);
+		*seen = true;
+	}
+	while (*s != '\0') {
+		while (*s == ' ' || *s == '\t' || *s == ',')
+			s++;
+		e = s;
+		while (*e != '\0' && *e != ' ' && *e != '\t' && *e != ',')
+			e++;
+		n = (size_t)(e - s);
+		if (n > 0 && (rc = name_list_add(l, s, n)) != VG_OK) {
+			if (rc == VG_ERR_NOMEM) {
+				st->rc = rc;
+				return;
+			}
+			policy_warn(st,
+				    _("too many names, the rest is "
+				      "ignored"));
+			return;
+		}
+		s = e;
+	}
+}
+
+static void
+policy_set_int(struct policy_parse *st, int *dst, const char *key,
+	       const char *value, int min, int max)
+{
+	int64_t v;
+
+	if (vg_parse_intz(value, min, max, &v) != VG_OK) {
+		policy_warn(st,
+			    _("%s: expected a whole number from %d to %d, "
+			      "got '%s'"),
+			    key, min, max, value);
+		return;
+	}
+	*dst = (int)v;
+}
+
+static int
+policy_key_policy(struct policy_parse *st, const char *key, const char *value)
+{
+	struct vg_policy *p = st->p;
+	size_t i;
+
+	for (i = 0; i < VG_ARRAY_LEN(int_settings); i++) {
+		if (strcmp(key, int_settings[i].key) == 0) {
+			policy_set_int(
+				st, (int *)((char *)p + int_settings[i].offset),
+				key, value, int_settings[i].min,
+				int_settings[i].max);
+			return 1;
+		}
+	}
+	if (strcmp(key, "generic_names") == 0)
+		policy_set_list(st, &p->generic_names, &st->seen_generic,
+				value);
+	else if (strcmp(key, "admin_groups") == 0)
+		policy_set_list(st, &p->admin_groups, &st->seen_admin_groups,
+				value);
+	else if (strcmp(key, "org_domains") == 0)
+		policy_set_list(st, &p->org_domains, &st->seen_org_domains,
+				value);
+	else
+		policy_warn(st, _("unknown setting '%s' in [policy]"), key);
+	return 1;
+}
+
+static int
+policy_key_severity(struct policy_parse *st, const char *key, const char *value)
+{
+	struct vg_severity_override *o;
+	enum vg_severity sev;
+	size_t i;
+
+	if (!vg_severity_parse(value, &sev)) {
+		policy_warn(st,
+			    _("%s: unknown severity '%s' (low, medium, "
+			      "high, critical)"),
+			    key, value);
+		return 1;
+	}
+	for (i = 0; i < st->p->n_overrides; i++) {
+		if (strcmp(st->p->overrides[i].check, key) == 0) {
+			st->p->overrides[i].severity = sev;
+			return 1;
+		}
+	}
+	if (st->p->n_overrides >= VG_POLICY_MAX_OVERRIDES) {
+		policy_warn(st, _("too many severity overrides"));
+		return 1;
+	}
+	o = reallocarray(st->p->overrides, st->p->n_overrides + 1, sizeof(*o));
+	if (o == NULL) {
+		st->rc = VG_ERR_NOMEM;
+		return 0;
+	}
+	st->p->overrides = o;
+	o = &o[st->p->n_overrides];
+	if ((o->check = strdup(key)) == NULL) {
+		st->rc = VG_ERR_NOMEM;
+		return 0;
+	}
+	o->severity = sev;
+	st->p->n_overrides++;
+	return 1;
+}
+
+static int
+policy_key_asset(struct policy_parse *st, const char *key, const char *value)
+{
+	struct vg_asset_decl *a = &st->p->asset;
+	int64_t v;
+
+	if (strcmp(key, "name") == 0)
+		policy_set_str(st, &a->name, value);
+	else if (strcmp(key, "site") == 0)
+		policy_set_str(st, &a->site, value);
+	else if (strcmp(key, "owner") == 0)
+		policy_set_str(st, &a->owner, value);
+	else if (strcmp(key, "category") == 0)
+		policy_set_str(st, &a->category, value);
+	else if (strcmp(key, "criticality") == 0) {
+		if (vg_parse_intz(value, 1, 4, &v) != VG_OK)
+			policy_warn(st,
+				    _("criticality: expected 1 to 4, got "
+				      "'%s'"),
+				    value);
+		else
+			a->criticality = (int)v;
+	} else
+		policy_warn(st, _("unknown setting '%s' in [asset]"), key);
+	return st->rc == VG_OK;
+}
+
+/* The [backup "name"] section called name, created on first use. */
+static struct vg_backup_decl *
+policy_backup(struct policy_parse *st, const char *name)
+{
+	struct vg_backup_decl *b;
+	size_t i;
+
+	for (i = 0; i < st->p->n_backups; i++)
+		if (strcmp(st->p->backups[i].name, name) == 0)
+			return &st->p->backups[i];
+	if (st->p->n_backups >= VG_POLICY_MAX_BACKUPS) {
+		policy_warn(st, _("too many backup sections"));
+		return NULL;
+	}
+	b = reallocarray(st->p->backups, st->p->n_backups + 1, sizeof(*b));
+	if (b == NULL) {
+		st->rc = VG_ERR_NOMEM;
+		return NULL;
+	}
+	st->p->backups = b;
+	b = &b[st->p->n_backups];
+	memset(b, 0, sizeof(*b));
+	if ((b->name = strdup(name)) == NULL) {
+		st->rc = VG_ERR_NOMEM;
+		return NULL;
+	}
+	st->p->n_backups++;
+	return b;
+}
+
+static int
+policy_key_backup(struct policy_parse *st, const char *job, const char *key,
+		  const char *value)
+{
+	struct vg_backup_decl *b;
+	bool yes;
+
+	if ((b = policy_backup(st, job)) == NULL)
+		return st->rc == VG_OK;
+	if (strcmp(key, "path") == 0) {
+		if (value[0] != '/')
+			policy_warn(st, _("path: '%s' is not absolute"), value);
+		else
+			policy_set_str(st, &b->path, value);
+	} else if (strcmp(key, "offline") == 0) {
+		if (vg_parse_bool(value, &yes) != VG_OK)
+			policy_warn(st,
+				    _("offline: expected yes or no, got "
+				      "'%s'"),
+				    value);
+		else
+			b->offline = yes;
+	} else if (strcmp(key, "restore_tested") == 0) {
+		if (vg_parse_date(value, &b->restore_tested) != VG_OK)
+			policy_warn(st,
+				    _("restore_tested: expected a date "
+				      "YYYY-MM-DD, got '%s'"),
+				    value);
+	} else
+		policy_warn(st, _("unknown setting '%s' in [backup \"%s\"]"),
+			    key, job);
+	return st->rc == VG_OK;
+}
+
+/*
+ * The name of a `backup "name"` section into out; false when section is
+ * not of that form.
+ */
+static bool
+backup_section_name(const char *section, char *out, size_t outlen)
+{
+	const char *q, *e;
+	size_t n;
+
+	if (strncmp(section, "backup", 6) != 0)
+		return false;
+	q = section + 6;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (*q != '"' || (e = strchr(q + 1, '"')) == NULL || e[1] != '\0')
+		return false;
+	n = (size_t)(e - q - 1);
+	if (n == 0 || n >= outlen)
+		return false;
+	memcpy(out, q + 1, n);
+	out[n] = '\0';
+	return true;
+}
+
+static int
+policy_handler(void *user, const char *section, const char *key,
+	       const char *value)
+{
+	struct policy_parse *st = user;
+	char job[128];
+
+	if (st->rc != VG_OK)
+		return 0;
+	if (strcmp(section, "policy") == 0)
+		return policy_key_policy(st, key, value);
+	if (strcmp(section, "severity") == 0) {
+		if (vg_rules_find(key) == NULL)
+			policy_warn(st, _("unknown check '%s' in [severity]"),
+				    key);
+		return policy_key_severity(st, key, value);
+	}
+	if (strcmp(section, "asset") == 0)
+		return policy_key_asset(st, key, value);
+	if (backup_section_name(section, job, sizeof(job)))
+		return policy_key_backup(st, job, key, value);
+	if (section[0] == '\0')
+		policy_warn(st, _("setting '%s' outside a section"), key);
+	else
+		policy_warn(st, _("unknown section [%s]"), section);
+	return 1;
+}
+
+enum vg_rc
+vg_policy_parse(struct vg_policy *p, const char *name, const char *buf,
+		size_t len, void (*warn)(void *ctx, const char *msg), void *ctx,
+		struct vg_err *err)
+{
+	struct policy_parse st;
+	int line;
+
+	memset(&st, 0, sizeof(st));
+	st.p = p;
+	st.name = name;
+	st.buf = st.pos = buf;
+	st.end = buf + len;
+	st.warn = warn;
+	st.ctx = ctx;
+	line = ini_parse_stream(policy_reader, &st, policy_handler, &st);
+	if (st.rc != VG_OK)
+		return vg_err_set(err, st.rc, _("%s: out of memory"), name);
+	if (line > 0) {
+		/* inih stops at nothing; it reports the first line it could
+		 * not read (no '=' or ']'): a warning, not a failure. */
+		char msg[512];
+
+		(void)snprintf(msg, sizeof(msg),
+			       _("%s:%d: not a section, setting or comment"),
+			       name, line);
+		if (warn != NULL)
+			warn(ctx, msg);
+	}
+	return VG_OK;
+}
+
+/* Add one row of the end-of-life table. */
+static enum vg_rc
+eol_add(struct vg_policy *p, const char *id, size_t idlen, const char *ver,
+	size_t verlen, int64_t date)
+{
+	struct vg_eol_entry *e;
+
+	if (p->n_eol >= VG_POLICY_MAX_NAMES * 4)
+		return VG_ERR_LIMIT;
+	if ((e = reallocarray(p->eol, p->n_eol + 1, sizeof(*e))) == NULL)
+		return VG_ERR_NOMEM;
+	p->eol = e;
+	e = &e[p->n_eol];
+	e->os_id = strndup(id, idlen);
+	e->version = strndup(ver, verlen);
+	e->eol = date;
+	if (e->os_id == NULL || e->version == NULL) {
+		free(e->os_id);
+		free(e->version);
+		return VG_ERR_NOMEM;
+	}
+	p->n_eol++;
+	return VG_OK;
+}
+
+enum vg_rc
+vg_policy_parse_eol(struct vg_policy *p, const char *name, const char *buf,
+		    size_t len, void (*warn)(void *ctx, const char *msg),
+		    void *ctx, struct vg_err *err)
+{
+	struct vg_lines it;
+	const char *line, *f[3];
+	size_t n, flen[3], i;
+	char date[16], msg[512];
+	int64_t t;
+	enum vg_rc rc;
+
+	vg_lines_init(&it, buf, len);
+	while (vg_lines_next(&it, &line, &n)) {
+		vg_trim(&line, &n);
+		if (n == 0 || line[0] == '#')
+			continue;
+		/* Three comma-separated fields: id, version, date. */
+		for (i = 0; i < 3; i++) {
+			const char *c = memchr(line, ',', n);
+
+			f[i] = line;
+			flen[i] = c != NULL && i < 2 ? (size_t)(c - line) : n;
+			vg_trim(&f[i], &flen[i]);
+			if (c == NULL || i == 2) {
+				i++;
+				break;
+			}
+			n -= (size_t)(c - line) + 1;
+			line = c + 1;
+		}
+		if (i != 3 || flen[0] == 0 || flen[1] == 0 ||
+		    flen[2] >= sizeof(date) || vg_has_nul(f[0], flen[0]) ||
+		    vg_has_nul(f[1], flen[1])) {
+			(void)snprintf(msg, sizeof(msg),
+				       _("%s:%d: expected 'id,version,date'"),
+				       name, it.lineno);
+			if (warn != NULL)
+				warn(ctx, msg);
+			continue;
+		}
+		memcpy(date, f[2], flen[2]);
+		date[flen[2]] = '\0';
+		if (vg_parse_date(date, &t) != VG_OK) {
+			(void)snprintf(msg, sizeof(msg),
+				       _("%s:%d: bad date '%s' (YYYY-MM-DD)"),
+				       name, it.lineno, date);
+			if (warn != NULL)
+				warn(ctx, msg);
+			continue;
+		}
+		rc = eol_add(p, f[0], flen[0], f[1], flen[1], t);
+		if (rc == VG_ERR_NOMEM)
+			return vg_err_set(err, rc, _("%s: out of memory"),
+					  name);
+		if (rc != VG_OK)
+			return vg_err_set(err, rc, _("%s: too many rows"),
+					  name);
+	}
+	p->eol_loaded = true;
+	return VG_OK;
+}
+
+enum vg_rc
+vg_policy_load(struct vg_policy *p, const char *path,
+	       void (*warn)(void *ctx, const char *msg), void *ctx,
+	       struct vg_err *err)
+{
+	struct vg_buf b;
+	enum vg_rc rc;
+
+	vg_buf_init(&b, VG_MAX_CONFIG_FILE);
+	if ((rc = vg_file_read(path, VG_MAX_CONFIG_FILE, &b, err)) == VG_OK)
+		rc = vg_policy_parse(p, path, vg_buf_str(&b), b.len, warn, ctx,
+				     err);
+	vg_buf_release(&b);
+	return rc;
+}
+
+enum vg_rc
+vg_policy_load_eol(struct vg_policy *p, const char *path,
+		   void (*warn)(void *ctx, const char *msg), void *ctx,
+		   struct vg_err *err)
+{
+	struct vg_buf b;
+	enum vg_rc rc;
+
+	vg_buf_init(&b, VG_MAX_CONFIG_FILE);
+	if ((rc = vg_file_read(path, VG_MAX_CONFIG_FILE, &b, err)) == VG_OK)
+		rc = vg_policy_parse_eol(p, path, vg_buf_str(&b), b.len, warn,
+					 ctx, err);
+	vg_buf_release(&b);
+	return rc;
 }

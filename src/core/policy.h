@@ -13,7 +13,7 @@
 #include "core/severity.h"
 #include "util/err.h"
 
-#define VG_POLICY_MAX_NAMES 256	  /* entries of one list setting */
+#define VG_POLICY_MAX_NAMES 256   /* entries of one list setting */
 #define VG_POLICY_MAX_BACKUPS 256 /* [backup "..."] sections */
 #define VG_POLICY_MAX_OVERRIDES 256
 
@@ -32,7 +32,7 @@ struct vg_backup_decl {
 struct vg_asset_decl {
 	char *name, *site, *owner, *category;
 	int criticality; /* 0 when not declared */
-	bool declared;	 /* an [asset] section exists */
+	bool declared;   /* an [asset] section exists */
 };
 
 struct vg_severity_override {

@@ -63,8 +63,8 @@ vg_report_add(struct vg_report *r, int rule, const char *check,
 
 	if (evidence == NULL && (evidence = json_object()) == NULL)
 		return VG_ERR_NOMEM;
-	rc = report_grow((void **)&r->findings, r->n_findings,
-			 &r->cap_findings, sizeof(*r->findings));
+	rc = report_grow((void **)&r->findings, r->n_findings, &r->cap_findings,
+			 sizeof(*r->findings));
 	subj = strdup(subject != NULL ? subject : "");
 	if (rc != VG_OK || subj == NULL) {
 		free(subj);

@@ -15,18 +15,18 @@
 #define VG_SCORE_NONE (-1)
 
 struct vg_finding {
-	int rule;	   /* 1..10 */
+	int rule;          /* 1..10 */
 	const char *check; /* static check id, "admin.nopasswd_all" */
 	enum vg_severity severity;
-	char *subject;	   /* owned: the account, package, file... */
-	json_t *evidence;  /* owned reference: a JSON object */
+	char *subject;           /* owned: the account, package, file... */
+	json_t *evidence;        /* owned reference: a JSON object */
 	const char *remediation; /* static English text; translate to show */
 };
 
 struct vg_not_evaluated {
 	int rule;
 	const char *check; /* static */
-	char *reason;	   /* owned */
+	char *reason;      /* owned */
 };
 
 struct vg_report {

@@ -10,9 +10,12 @@ static const struct {
 	const struct vg_check *checks;
 	const size_t *count;
 } catalogue[] = {
-	{vg_checks_r1, &vg_checks_r1_count}, {vg_checks_r2, &vg_checks_r2_count},
-	{vg_checks_r3, &vg_checks_r3_count}, {vg_checks_r4, &vg_checks_r4_count},
-	{vg_checks_r5, &vg_checks_r5_count}, {vg_checks_r6, &vg_checks_r6_count},
+	{vg_checks_r1, &vg_checks_r1_count},
+	{vg_checks_r2, &vg_checks_r2_count},
+	{vg_checks_r3, &vg_checks_r3_count},
+	{vg_checks_r4, &vg_checks_r4_count},
+	{vg_checks_r5, &vg_checks_r5_count},
+	{vg_checks_r6, &vg_checks_r6_count},
 	{vg_checks_r7, &vg_checks_r7_count},
 };
 

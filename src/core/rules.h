@@ -27,8 +27,8 @@ typedef enum vg_rc (*vg_check_fn)(const struct vg_check *c,
 				  struct vg_report *r);
 
 struct vg_check {
-	const char *id;	     /* "admin.nopasswd_all" */
-	int rule;	     /* 1..10 */
+	const char *id;            /* "admin.nopasswd_all" */
+	int rule;                  /* 1..10 */
 	enum vg_severity severity; /* default */
 	const char *remediation;   /* N_() English sentence */
 	vg_check_fn run;
@@ -62,9 +62,9 @@ enum vg_rc vg_rules_evaluate(const struct vg_facts *f,
 			     struct vg_err *err);
 
 /* Add a finding of check c with the policy's severity for it. */
-enum vg_rc vg_check_report(const struct vg_check *c,
-			   const struct vg_policy *p, struct vg_report *r,
-			   const char *subject, json_t *evidence);
+enum vg_rc vg_check_report(const struct vg_check *c, const struct vg_policy *p,
+			   struct vg_report *r, const char *subject,
+			   json_t *evidence);
 
 /*
  * If source s was not collected, record c as not evaluated with the

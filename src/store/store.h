@@ -19,8 +19,8 @@ struct vg_store;
 /* A scan as listed by vg_store_list_scans. */
 struct vg_scan_summary {
 	int64_t id;
-	int64_t at;	  /* facts' collected_at */
-	char host[256];	  /* hostname */
+	int64_t at;     /* facts' collected_at */
+	char host[256]; /* hostname */
 	int scores[VG_RULE_COUNT + 1];
 	int overall;
 	size_t n_findings;

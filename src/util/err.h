@@ -4,13 +4,13 @@
 
 enum vg_rc {
 	VG_OK = 0,
-	VG_ERR_IO,	 /* a file or socket could not be read or written */
-	VG_ERR_PARSE,	 /* input is malformed */
-	VG_ERR_NOMEM,	 /* allocation failed */
-	VG_ERR_LIMIT,	 /* input exceeds a named limit */
-	VG_ERR_USAGE,	 /* the caller asked for something invalid */
+	VG_ERR_IO,       /* a file or socket could not be read or written */
+	VG_ERR_PARSE,    /* input is malformed */
+	VG_ERR_NOMEM,    /* allocation failed */
+	VG_ERR_LIMIT,    /* input exceeds a named limit */
+	VG_ERR_USAGE,    /* the caller asked for something invalid */
 	VG_ERR_NOTFOUND, /* the thing asked for does not exist */
-	VG_ERR_STORE,	 /* the store failed */
+	VG_ERR_STORE,    /* the store failed */
 };
 
 #define VG_ERR_MSG_MAX 512

@@ -23,15 +23,15 @@ void log_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vg_log_msg(enum vg_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define log_info(...)                                                         \
-	do {                                                                  \
-		if (vg_log_level >= VG_LOG_INFO)                              \
-			vg_log_msg(VG_LOG_INFO, __VA_ARGS__);                 \
+#define log_info(...)                                                          \
+	do {                                                                   \
+		if (vg_log_level >= VG_LOG_INFO)                               \
+			vg_log_msg(VG_LOG_INFO, __VA_ARGS__);                  \
 	} while (0)
-#define log_debug(...)                                                        \
-	do {                                                                  \
-		if (vg_log_level >= VG_LOG_DEBUG)                             \
-			vg_log_msg(VG_LOG_DEBUG, __VA_ARGS__);                \
+#define log_debug(...)                                                         \
+	do {                                                                   \
+		if (vg_log_level >= VG_LOG_DEBUG)                              \
+			vg_log_msg(VG_LOG_DEBUG, __VA_ARGS__);                 \
 	} while (0)
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -20,10 +21,9 @@ vg_root_open(struct vg_root *r, const char *dir, struct vg_err *err)
 	r->path = NULL;
 	r->live = strcmp(dir, "/") == 0;
 	if ((r->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return vg_err_set(err, errno == ENOENT ? VG_ERR_NOTFOUND
-						       : VG_ERR_IO,
-				  _("cannot open root '%s': %s"), dir,
-				  strerror(errno));
+		return vg_err_set(
+			err, errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO,
+			_("cannot open root '%s': %s"), dir, strerror(errno));
 	if (fstat(r->fd, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		close(r->fd);
 		r->fd = -1;
@@ -63,24 +63,18 @@ vg_root_openat(const struct vg_root *r, const char *path, int flags)
 	return (int)syscall(SYS_openat2, r->fd, path, &how, sizeof(how));
 }
 
-enum vg_rc
-vg_root_read(const struct vg_root *r, const char *path, size_t max,
-	     struct vg_buf *out, struct vg_err *err)
+/* Read all of the open fd (named path in messages) into out; closes fd. */
+static enum vg_rc
+read_fd(int fd, const char *path, size_t max, struct vg_buf *out,
+	struct vg_err *err)
 {
 	char chunk[65536];
 	struct stat st;
 	ssize_t n;
-	int fd;
 	enum vg_rc rc = VG_OK;
 
 	vg_buf_reset(out);
 	out->max = max;
-	if ((fd = vg_root_openat(r, path, O_RDONLY | O_NOCTTY | O_NONBLOCK)) ==
-	    -1)
-		return vg_err_set(err,
-				  errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO,
-				  _("cannot open '%s': %s"), path,
-				  strerror(errno));
 	/* A FIFO or device would hang or never end: read regular files. */
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		rc = vg_err_set(err, VG_ERR_IO, _("'%s' is not a regular file"),
@@ -92,8 +86,9 @@ vg_root_read(const struct vg_root *r, const char *path, size_t max,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			rc = vg_err_set(err, VG_ERR_IO, _("cannot read '%s': %s"),
-					path, strerror(errno));
+			rc = vg_err_set(err, VG_ERR_IO,
+					_("cannot read '%s': %s"), path,
+					strerror(errno));
 			goto done;
 		}
 		if (n == 0)
@@ -111,6 +106,94 @@ done:
 	if (rc != VG_OK)
 		vg_buf_reset(out);
 	return rc;
+}
+
+static enum vg_rc
+open_error(const char *path, struct vg_err *err)
+{
+	return vg_err_set(err, errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO,
+			  _("cannot open '%s': %s"), path, strerror(errno));
+}
+
+enum vg_rc
+vg_root_read(const struct vg_root *r, const char *path, size_t max,
+	     struct vg_buf *out, struct vg_err *err)
+{
+	int fd;
+
+	vg_buf_reset(out);
+	fd = vg_root_openat(r, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1)
+		return open_error(path, err);
+	return read_fd(fd, path, max, out, err);
+}
+
+enum vg_rc
+vg_file_read(const char *path, size_t max, struct vg_buf *out,
+	     struct vg_err *err)
+{
+	int fd;
+
+	vg_buf_reset(out);
+	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1)
+		return open_error(path, err);
+	return read_fd(fd, path, max, out, err);
+}
+
+enum vg_rc
+vg_file_write_atomic(const char *path, const void *content, size_t len,
+		     mode_t mode, struct vg_err *err)
+{
+	char tmp[4096], dir[4096];
+	const char *slash;
+	size_t off = 0;
+	ssize_t n;
+	int fd, dfd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
+	    (int)sizeof(tmp))
+		return vg_err_set(err, VG_ERR_USAGE, _("path too long: '%s'"),
+				  path);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
+		return vg_err_set(err, VG_ERR_IO, _("cannot create '%s': %s"),
+				  tmp, strerror(errno));
+	while (off < len) {
+		n = write(fd, (const char *)content + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		off += (size_t)n;
+	}
+	if (fchmod(fd, mode) == -1 || fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	/* Make the rename itself durable. */
+	slash = strrchr(path, '/');
+	if (slash == NULL)
+		(void)snprintf(dir, sizeof(dir), ".");
+	else
+		(void)snprintf(dir, sizeof(dir), "%.*s",
+			       (int)(slash == path ? 1 : slash - path), path);
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	return VG_OK;
+fail:
+	vg_err_set(err, VG_ERR_IO, _("cannot write '%s': %s"), path,
+		   strerror(errno));
+	if (fd != -1)
+		close(fd);
+	(void)unlink(tmp);
+	return VG_ERR_IO;
 }
 
 int

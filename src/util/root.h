@@ -22,8 +22,7 @@ struct vg_root {
 };
 
 /* Open dir as the root; live is true only for "/". */
-enum vg_rc vg_root_open(struct vg_root *r, const char *dir,
-			struct vg_err *err);
+enum vg_rc vg_root_open(struct vg_root *r, const char *dir, struct vg_err *err);
 void vg_root_close(struct vg_root *r);
 
 /* open(2) a path inside the root; returns an fd or -1 with errno set. */
@@ -36,6 +35,20 @@ int vg_root_openat(const struct vg_root *r, const char *path, int flags);
  */
 enum vg_rc vg_root_read(const struct vg_root *r, const char *path, size_t max,
 			struct vg_buf *out, struct vg_err *err);
+
+/*
+ * Read a whole regular file named by an ordinary path (not inside a
+ * root: --config, a facts document), with the same contract.
+ */
+enum vg_rc vg_file_read(const char *path, size_t max, struct vg_buf *out,
+			struct vg_err *err);
+
+/*
+ * Replace path with content, never leaving it half-written: write a
+ * temporary file beside it, fsync, rename, fsync the directory.
+ */
+enum vg_rc vg_file_write_atomic(const char *path, const void *content,
+				size_t len, mode_t mode, struct vg_err *err);
 
 /* stat(2) inside the root (following links inside it); -1 with errno. */
 int vg_root_stat(const struct vg_root *r, const char *path, struct stat *st);

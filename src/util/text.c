@@ -41,8 +41,9 @@ vg_trim(const char **s, size_t *n)
 		(*s)++;
 		(*n)--;
 	}
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' ||
-			  (*s)[*n - 1] == '\r'))
+	while (*n > 0 &&
+	       ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' ||
+		(*s)[*n - 1] == '\r'))
 		(*n)--;
 }
 
@@ -86,8 +87,8 @@ vg_parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *out)
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (neg) {
-		int64_t r = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN
-							 : -(int64_t)v;
+		int64_t r =
+			v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
 		if (r < min || r > max)
 			return VG_ERR_LIMIT;
 		*out = r;

@@ -39,8 +39,7 @@ enum vg_rc vg_parse_int(const char *s, size_t n, int64_t min, int64_t max,
 			int64_t *out);
 
 /* Like vg_parse_int on a NUL-terminated string. */
-enum vg_rc vg_parse_intz(const char *s, int64_t min, int64_t max,
-			 int64_t *out);
+enum vg_rc vg_parse_intz(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* Parse "yes/true/on/1" and "no/false/off/0" (any case). */
 enum vg_rc vg_parse_bool(const char *s, bool *out);

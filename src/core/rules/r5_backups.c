@@ -1,8 +1,215 @@
+/*
+ * R5 — Backups. The jobs are declared in vigie.conf ([backup "name"]);
+ * the collector records what it found of each (newest file, offline copy,
+ * last restore test). A backup whose evidence cannot be read cannot be
+ * trusted: backup.stale fires for an unreadable path as for a missing one.
+ */
 #include "util/common.h"
 
 #include "core/rules.h"
+#include "util/text.h"
 #include "util/banned.h"
 
-/* R5: checks land here. */
-const struct vg_check vg_checks_r5[1];
-const size_t vg_checks_r5_count = 0;
+#define HOUR INT64_C(3600)
+#define DAY INT64_C(86400)
+
+/* The name findings about the whole host carry. */
+static const char *
+host_subject(const struct vg_facts *f)
+{
+	if (f->asset.name != NULL && *f->asset.name != '\0')
+		return f->asset.name;
+	if (f->os.hostname != NULL && *f->os.hostname != '\0')
+		return f->os.hostname;
+	return "host";
+}
+
+/* A job is named by its declaration; its path when the name is missing. */
+static const char *
+job_subject(const struct vg_backup *b)
+{
+	if (b->name != NULL && *b->name != '\0')
+		return b->name;
+	return b->path != NULL ? b->path : "";
+}
+
+/*
+ * Checks that age something need "now". Facts with no collection time
+ * cannot be judged on age: record the check as not evaluated.
+ */
+static bool
+needs_now(const struct vg_check *c, const struct vg_facts *f,
+	  struct vg_report *r)
+{
+	if (f->collected_at > 0)
+		return true;
+	(void)vg_report_not_evaluated(r, c->rule, c->id,
+				      _("collection time unknown"));
+	return false;
+}
+
+/* A JSON ISO time for t; null when t is NEVER or UNKNOWN. */
+static json_t *
+json_time(int64_t t)
+{
+	char buf[21];
+
+	if (t <= 0)
+		return json_null();
+	vg_format_time(t, buf);
+	return json_string(buf);
+}
+
+/*
+ * backup.none: a critical enough asset with no job at all. The asset's
+ * criticality comes from [asset]; the jobs from [backup] sections, so both
+ * sources must have been read (an unread job list is not an empty one).
+ * An undeclared criticality (0) never fires: inventory.incomplete does.
+ */
+static enum vg_rc
+check_none(const struct vg_check *c, const struct vg_facts *f,
+	   const struct vg_policy *p, struct vg_report *r)
+{
+	json_t *ev;
+
+	if (!vg_check_needs(c, f, VG_SRC_ASSET, r) ||
+	    !vg_check_needs(c, f, VG_SRC_BACKUPS, r))
+		return VG_OK;
+	if (f->asset.criticality < p->backup_min_criticality ||
+	    f->n_backups > 0)
+		return VG_OK;
+	ev = json_pack("{s:i, s:i, s:i}", "criticality", f->asset.criticality,
+		       "backup_min_criticality", p->backup_min_criticality,
+		       "jobs", 0);
+	if (ev == NULL)
+		return VG_ERR_NOMEM;
+	return vg_check_report(c, p, r, host_subject(f), ev);
+}
+
+/*
+ * backup.stale: per job, no success within backup_max_age_hours. NEVER
+ * (nothing found at the path) and UNKNOWN (the path could not be read)
+ * fire too, with a "state" saying which. A success dated after "now"
+ * (clock skew) is taken as fresh.
+ */
+static enum vg_rc
+check_stale(const struct vg_check *c, const struct vg_facts *f,
+	    const struct vg_policy *p, struct vg_report *r)
+{
+	const int64_t max = (int64_t)p->backup_max_age_hours * HOUR;
+	const struct vg_backup *b;
+	const char *state;
+	json_t *ev;
+	enum vg_rc rc;
+	size_t i;
+
+	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r) || !needs_now(c, f, r))
+		return VG_OK;
+	for (i = 0; i < f->n_backups; i++) {
+		b = &f->backups[i];
+		if (b->last_success == VG_TIME_NEVER)
+			state = "never";
+		else if (b->last_success < 0)
+			state = "unreadable";
+		else if (f->collected_at - b->last_success > max)
+			state = "stale";
+		else
+			continue;
+		ev = json_pack(
+			"{s:s?, s:s?, s:s, s:o, s:I, s:i}", "job", b->name,
+			"path", b->path, "state", state, "last_success",
+			json_time(b->last_success), "age_hours",
+			(json_int_t)(b->last_success > 0 ? (f->collected_at -
+							    b->last_success) /
+						     HOUR
+							 : -1),
+			"max_age_hours", p->backup_max_age_hours);
+		if (ev == NULL)
+			return VG_ERR_NOMEM;
+		if ((rc = vg_check_report(c, p, r, job_subject(b), ev)) !=
+		    VG_OK)
+			return rc;
+	}
+	return VG_OK;
+}
+
+/* backup.no_offline_copy: per job with neither offline nor immutable copy. */
+static enum vg_rc
+check_no_offline_copy(const struct vg_check *c, const struct vg_facts *f,
+		      const struct vg_policy *p, struct vg_report *r)
+{
+	const struct vg_backup *b;
+	json_t *ev;
+	enum vg_rc rc;
+	size_t i;
+
+	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r))
+		return VG_OK;
+	for (i = 0; i < f->n_backups; i++) {
+		b = &f->backups[i];
+		if (b->offline)
+			continue;
+		ev = json_pack("{s:s?, s:s?, s:b}", "job", b->name, "path",
+			       b->path, "offline", 0);
+		if (ev == NULL)
+			return VG_ERR_NOMEM;
+		if ((rc = vg_check_report(c, p, r, job_subject(b), ev)) !=
+		    VG_OK)
+			return rc;
+	}
+	return VG_OK;
+}
+
+/*
+ * backup.restore_untested: per job, no restore test recorded (NEVER, or
+ * an unknown date) or the last one older than restore_test_days.
+ */
+static enum vg_rc
+check_restore_untested(const struct vg_check *c, const struct vg_facts *f,
+		       const struct vg_policy *p, struct vg_report *r)
+{
+	const int64_t max = (int64_t)p->restore_test_days * DAY;
+	const struct vg_backup *b;
+	json_t *ev;
+	enum vg_rc rc;
+	size_t i;
+
+	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r) || !needs_now(c, f, r))
+		return VG_OK;
+	for (i = 0; i < f->n_backups; i++) {
+		b = &f->backups[i];
+		if (b->restore_tested > 0 &&
+		    f->collected_at - b->restore_tested <= max)
+			continue;
+		ev = json_pack("{s:s?, s:s?, s:o, s:i}", "job", b->name, "path",
+			       b->path, "restore_tested",
+			       json_time(b->restore_tested),
+			       "restore_test_days", p->restore_test_days);
+		if (ev == NULL)
+			return VG_ERR_NOMEM;
+		if ((rc = vg_check_report(c, p, r, job_subject(b), ev)) !=
+		    VG_OK)
+			return rc;
+	}
+	return VG_OK;
+}
+
+const struct vg_check vg_checks_r5[] = {
+	{"backup.none", 5, VG_SEV_HIGH,
+	 N_("Set up a backup job for this asset and declare it in a "
+	    "[backup \"name\"] section of vigie.conf."),
+	 check_none},
+	{"backup.stale", 5, VG_SEV_HIGH,
+	 N_("Check that the backup job runs and succeeds, and that its "
+	    "output path is readable by vigie."),
+	 check_stale},
+	{"backup.no_offline_copy", 5, VG_SEV_MEDIUM,
+	 N_("Keep a copy of this backup offline or immutable (tape, "
+	    "disconnected disk, WORM storage) and set offline = yes."),
+	 check_no_offline_copy},
+	{"backup.restore_untested", 5, VG_SEV_MEDIUM,
+	 N_("Restore this backup on a test system and record the date as "
+	    "restore_tested in its [backup] section."),
+	 check_restore_untested},
+};
+const size_t vg_checks_r5_count = VG_ARRAY_LEN(vg_checks_r5);

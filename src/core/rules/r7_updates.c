@@ -1,8 +1,362 @@
+/*
+ * R7 — Updates. Pending upgrades from the apt lists, the OS release's end
+ * of support (data/eol.csv, loaded into the policy), automatic updates,
+ * list freshness and pending reboots. updates.vulnerable_package needs the
+ * vulnerability feeds and lives elsewhere.
+ */
 #include "util/common.h"
 
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
 #include "core/rules.h"
+#include "util/text.h"
 #include "util/banned.h"
 
-/* R7: checks land here. */
-const struct vg_check vg_checks_r7[1];
-const size_t vg_checks_r7_count = 0;
+#define DAY INT64_C(86400)
+/*
+ * Names listed in the one updates.pending finding: a host with hundreds
+ * of pending upgrades gets one finding, not hundreds; the count is exact.
+ */
+#define R7_MAX_PENDING_LISTED 50
+/* A not-evaluated reason naming an OS release (longer ids truncated). */
+#define R7_MAX_REASON 256
+
+/* The name findings about the whole host carry. */
+static const char *
+host_subject(const struct vg_facts *f)
+{
+	if (f->asset.name != NULL && *f->asset.name != '\0')
+		return f->asset.name;
+	if (f->os.hostname != NULL && *f->os.hostname != '\0')
+		return f->os.hostname;
+	return "host";
+}
+
+/* Checks that age something need "now" (the facts' collection time). */
+static bool
+needs_now(const struct vg_check *c, const struct vg_facts *f,
+	  struct vg_report *r)
+{
+	if (f->collected_at > 0)
+		return true;
+	(void)vg_report_not_evaluated(r, c->rule, c->id,
+				      _("collection time unknown"));
+	return false;
+}
+
+static json_t *
+json_time(int64_t t)
+{
+	char buf[21];
+
+	if (t <= 0)
+		return json_null();
+	vg_format_time(t, buf);
+	return json_string(buf);
+}
+
+/* updates.pending_security: one finding per upgrade from a security suite. */
+static enum vg_rc
+check_pending_security(const struct vg_check *c, const struct vg_facts *f,
+		       const struct vg_policy *p, struct vg_report *r)
+{
+	const struct vg_upgrade *u;
+	json_t *ev;
+	enum vg_rc rc;
+	size_t i;
+
+	if (!vg_check_needs(c, f, VG_SRC_APT, r))
+		return VG_OK;
+	for (i = 0; i < f->n_upgrades; i++) {
+		u = &f->upgrades[i];
+		if (!u->security)
+			continue;
+		ev = json_pack("{s:s?, s:s?, s:s?}", "installed", u->installed,
+			       "candidate", u->candidate, "suite", u->suite);
+		if (ev == NULL)
+			return VG_ERR_NOMEM;
+		if ((rc = vg_check_report(c, p, r, u->name, ev)) != VG_OK)
+			return rc;
+	}
+	return VG_OK;
+}
+
+/*
+ * updates.pending: ONE finding for all the other upgrades, subject
+ * "N packages", the first R7_MAX_PENDING_LISTED names in the evidence.
+ */
+static enum vg_rc
+check_pending(const struct vg_check *c, const struct vg_facts *f,
+	      const struct vg_policy *p, struct vg_report *r)
+{
+	char subject[64];
+	json_t *names, *ev;
+	size_t i, count = 0;
+
+	if (!vg_check_needs(c, f, VG_SRC_APT, r))
+		return VG_OK;
+	if ((names = json_array()) == NULL)
+		return VG_ERR_NOMEM;
+	for (i = 0; i < f->n_upgrades; i++) {
+		if (f->upgrades[i].security)
+			continue;
+		if (count++ >= R7_MAX_PENDING_LISTED)
+			continue;
+		if (json_array_append_new(
+			    names,
+			    json_string(f->upgrades[i].name != NULL
+						? f->upgrades[i].name
+						: "")) != 0) {
+			json_decref(names);
+			return VG_ERR_NOMEM;
+		}
+	}
+	if (count == 0) {
+		json_decref(names);
+		return VG_OK;
+	}
+	ev = json_pack("{s:I, s:o, s:b}", "count", (json_int_t)count,
+		       "packages", names, "truncated",
+		       count > R7_MAX_PENDING_LISTED);
+	if (ev == NULL)
+		return VG_ERR_NOMEM;
+	(void)snprintf(subject, sizeof(subject), "%zu %s", count,
+		       count == 1 ? "package" : "packages");
+	return vg_check_report(c, p, r, subject, ev);
+}
+
+/* The leading digits-and-letters before the first '.' of a version. */
+static size_t
+major_len(const char *v)
+{
+	const char *dot = strchr(v, '.');
+
+	return dot != NULL ? (size_t)(dot - v) : strlen(v);
+}
+
+/*
+ * True when eol rows of os_id compare major versions only ("8.9" is
+ * release 8): Debian's point releases and the RHEL family's minor
+ * releases share their major release's support. Ubuntu and unknown ids
+ * compare VERSION_ID exactly.
+ */
+static bool
+major_only(const char *id, size_t n)
+{
+	static const char *const ids[] = {"debian", "rhel", "rocky",
+					  "almalinux", "centos"};
+	size_t i;
+
+	for (i = 0; i < VG_ARRAY_LEN(ids); i++)
+		if (strlen(ids[i]) == n && strncasecmp(ids[i], id, n) == 0)
+			return true;
+	return false;
+}
+
+/* The eol row for OS id [id, id + n) at version, or NULL. */
+static const struct vg_eol_entry *
+eol_find(const struct vg_policy *p, const char *id, size_t n,
+	 const char *version)
+{
+	const struct vg_eol_entry *e;
+	bool major = major_only(id, n);
+	size_t i, vn = major ? major_len(version) : strlen(version);
+
+	for (i = 0; i < p->n_eol; i++) {
+		e = &p->eol[i];
+		if (e->os_id == NULL || e->version == NULL ||
+		    strlen(e->os_id) != n || strncasecmp(e->os_id, id, n) != 0)
+			continue;
+		if ((major ? major_len(e->version) : strlen(e->version)) ==
+			    vn &&
+		    strncmp(e->version, version, vn) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The eol row for the host: its ID first, then each word of ID_LIKE in
+ * order (a Raspbian 12 is a Debian 12). NULL when none matches.
+ */
+static const struct vg_eol_entry *
+eol_lookup(const struct vg_policy *p, const struct vg_os *os)
+{
+	const struct vg_eol_entry *e;
+	const char *s, *w;
+	size_t n;
+
+	if (os->id != NULL && *os->id != '\0' &&
+	    (e = eol_find(p, os->id, strlen(os->id), os->version_id)) != NULL)
+		return e;
+	for (s = os->id_like; s != NULL && *s != '\0'; s = w + n) {
+		w = s + strspn(s, " \t");
+		n = strcspn(w, " \t");
+		if (n > 0 && (e = eol_find(p, w, n, os->version_id)) != NULL)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * updates.eol_os: the release is past the end of its security support.
+ * Not evaluated without the table, without a VERSION_ID (a rolling or
+ * testing release) or when the table has no row for the release.
+ */
+static enum vg_rc
+check_eol_os(const struct vg_check *c, const struct vg_facts *f,
+	     const struct vg_policy *p, struct vg_report *r)
+{
+	const struct vg_os *os = &f->os;
+	const struct vg_eol_entry *e = NULL;
+	char reason[R7_MAX_REASON], subject[R7_MAX_REASON];
+	json_t *ev;
+
+	if (!vg_check_needs(c, f, VG_SRC_OS, r))
+		return VG_OK;
+	if (!p->eol_loaded) {
+		(void)vg_report_not_evaluated(r, c->rule, c->id,
+					      _("end-of-life table not "
+						"loaded"));
+		return VG_OK;
+	}
+	if (!needs_now(c, f, r))
+		return VG_OK;
+	if (os->version_id != NULL && *os->version_id != '\0')
+		e = eol_lookup(p, os);
+	if (e == NULL) {
+		(void)snprintf(reason, sizeof(reason),
+			       _("no end-of-life data for %s %s"),
+			       os->id != NULL ? os->id : "?",
+			       os->version_id != NULL ? os->version_id : "?");
+		(void)vg_report_not_evaluated(r, c->rule, c->id, reason);
+		return VG_OK;
+	}
+	if (f->collected_at <= e->eol)
+		return VG_OK;
+	ev = json_pack("{s:s?, s:s?, s:s?, s:s, s:s, s:o}", "id", os->id,
+		       "version_id", os->version_id, "pretty_name",
+		       os->pretty_name, "eol_os_id", e->os_id, "eol_version",
+		       e->version, "end_of_support", json_time(e->eol));
+	if (ev == NULL)
+		return VG_ERR_NOMEM;
+	if (os->pretty_name != NULL && *os->pretty_name != '\0')
+		(void)snprintf(subject, sizeof(subject), "%s", os->pretty_name);
+	else
+		(void)snprintf(subject, sizeof(subject), "%s %s",
+			       os->id != NULL ? os->id : e->os_id,
+			       os->version_id);
+	return vg_check_report(c, p, r, subject, ev);
+}
+
+/* updates.no_auto_updates: no automatic security updates configured. */
+static enum vg_rc
+check_no_auto_updates(const struct vg_check *c, const struct vg_facts *f,
+		      const struct vg_policy *p, struct vg_report *r)
+{
+	const struct vg_auto_updates *a = &f->auto_updates;
+	json_t *ev;
+
+	if (!vg_check_needs(c, f, VG_SRC_AUTO_UPDATES, r) || a->enabled)
+		return VG_OK;
+	ev = json_pack("{s:b, s:s?, s:s?}", "enabled", 0, "mechanism",
+		       a->mechanism, "detail", a->detail);
+	if (ev == NULL)
+		return VG_ERR_NOMEM;
+	return vg_check_report(c, p, r, host_subject(f), ev);
+}
+
+/*
+ * updates.stale_lists: the newest list is older than stale_lists_days, or
+ * its date is unknown (no list read: the host never refreshed them).
+ */
+static enum vg_rc
+check_stale_lists(const struct vg_check *c, const struct vg_facts *f,
+		  const struct vg_policy *p, struct vg_report *r)
+{
+	const int64_t t = f->apt.lists_updated;
+	json_t *ev;
+
+	if (!vg_check_needs(c, f, VG_SRC_APT, r) || !needs_now(c, f, r))
+		return VG_OK;
+	if (t > 0 && f->collected_at - t <= (int64_t)p->stale_lists_days * DAY)
+		return VG_OK;
+	ev = json_pack("{s:o, s:I, s:i, s:I}", "lists_updated", json_time(t),
+		       "age_days",
+		       (json_int_t)(t > 0 ? (f->collected_at - t) / DAY : -1),
+		       "stale_lists_days", p->stale_lists_days, "lists",
+		       (json_int_t)f->apt.n_lists);
+	if (ev == NULL)
+		return VG_ERR_NOMEM;
+	return vg_check_report(c, p, r, "apt lists", ev);
+}
+
+/*
+ * updates.reboot_required: the reboot-required flag, or a running kernel
+ * that is not the newest installed (the collector picks the newest; a
+ * different release running means the newest is not booted yet).
+ */
+static enum vg_rc
+check_reboot_required(const struct vg_check *c, const struct vg_facts *f,
+		      const struct vg_policy *p, struct vg_report *r)
+{
+	const struct vg_kernel *k = &f->kernel;
+	bool newer;
+	json_t *ev, *why;
+
+	if (!vg_check_needs(c, f, VG_SRC_KERNEL, r))
+		return VG_OK;
+	newer = k->running != NULL && k->newest_installed != NULL &&
+		strcmp(k->running, k->newest_installed) != 0;
+	if (!k->reboot_flag && !newer)
+		return VG_OK;
+	if ((why = json_array()) == NULL)
+		return VG_ERR_NOMEM;
+	if ((k->reboot_flag &&
+	     json_array_append_new(why, json_string("reboot-required flag")) !=
+		     0) ||
+	    (newer &&
+	     json_array_append_new(
+		     why, json_string("newer kernel installed")) != 0)) {
+		json_decref(why);
+		return VG_ERR_NOMEM;
+	}
+	ev = json_pack("{s:o, s:b, s:s?, s:s?, s:s?}", "reasons", why,
+		       "reboot_flag", k->reboot_flag, "reboot_packages",
+		       k->reboot_packages, "running", k->running,
+		       "newest_installed", k->newest_installed);
+	if (ev == NULL)
+		return VG_ERR_NOMEM;
+	return vg_check_report(c, p, r, host_subject(f), ev);
+}
+
+const struct vg_check vg_checks_r7[] = {
+	{"updates.pending_security", 7, VG_SEV_HIGH,
+	 N_("Install the pending security update (apt-get upgrade) and "
+	    "restart the services that use it."),
+	 check_pending_security},
+	{"updates.pending", 7, VG_SEV_LOW,
+	 N_("Install the pending updates during the next maintenance "
+	    "window."),
+	 check_pending},
+	{"updates.eol_os", 7, VG_SEV_HIGH,
+	 N_("Upgrade to a release of the distribution that still receives "
+	    "security updates, or isolate the host until it is replaced."),
+	 check_eol_os},
+	{"updates.no_auto_updates", 7, VG_SEV_LOW,
+	 N_("Enable automatic security updates (unattended-upgrades or "
+	    "dnf-automatic)."),
+	 check_no_auto_updates},
+	{"updates.stale_lists", 7, VG_SEV_LOW,
+	 N_("Refresh the package lists regularly (apt-get update, or "
+	    "enable the apt daily timer) and check the repositories are "
+	    "reachable."),
+	 check_stale_lists},
+	{"updates.reboot_required", 7, VG_SEV_MEDIUM,
+	 N_("Reboot the host in the next maintenance window so the updated "
+	    "kernel and libraries are in use."),
+	 check_reboot_required},
+};
+const size_t vg_checks_r7_count = VG_ARRAY_LEN(vg_checks_r7);

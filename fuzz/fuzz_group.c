@@ -1,0 +1,18 @@
+/* Fuzz target: vg_group_parse on arbitrary bytes. */
+#include "util/common.h"
+
+#include "collect/collectors.h"
+#include "util/banned.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vg_facts f;
+
+	vg_facts_init(&f);
+	(void)vg_group_parse(&f, "group", (const char *)data, size);
+	vg_facts_release(&f);
+	return 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * apt.c's parsers, private to collect/ and shared with the unit tests and
+ * the apt_lists fuzz target.
+ */
+#ifndef VG_COLLECT_APT_H
+#define VG_COLLECT_APT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/facts.h"
+
+/* One stanza of a Packages file: byte ranges into the scanned buffer. */
+struct vg_apt_stanza {
+	const char *name;
+	size_t name_len;
+	const char *version;
+	size_t version_len;
+	const char *arch; /* "" when the stanza has no Architecture */
+	size_t arch_len;
+};
+
+/*
+ * Scan the Packages file in buf (name used in messages). want(ctx, name,
+ * len) is asked as soon as the Package field is read, and a stanza not
+ * wanted is skipped without looking at its other fields (a list holds
+ * ~60,000 stanzas, a host a few thousand packages). found(ctx, stanza)
+ * receives each wanted stanza that has a Package and a Version; an error
+ * it returns stops the scan and is returned. Malformed stanzas are
+ * warnings "file:line: ..." in f. Only out of memory is an error.
+ */
+enum vg_rc vg_apt_packages_scan(
+	struct vg_facts *f, const char *name, const char *buf, size_t len,
+	bool (*want)(void *ctx, const char *pkg, size_t n),
+	enum vg_rc (*found)(void *ctx, const struct vg_apt_stanza *st),
+	void *ctx);
+
+/* What apt's Release / InRelease file says of one archive suite. */
+struct vg_apt_release {
+	const char *origin; /* strings owned by the facts' arena, or NULL */
+	const char *label;
+	const char *suite;
+	const char *codename;
+	bool not_automatic;          /* NotAutomatic: yes (experimental) */
+	bool but_automatic_upgrades; /* ButAutomaticUpgrades: yes (backports) */
+};
+
+/*
+ * Parse a Release file or a clear-signed InRelease (the PGP armor is
+ * stripped, the signature is not checked: apt did). out is reset first.
+ */
+void vg_apt_release_parse(struct vg_facts *f, const char *name, const char *buf,
+			  size_t len, struct vg_apt_release *out);
+
+/*
+ * True for a security suite: Suite or Codename ending in "-security" or
+ * "/updates" (Debian <= 10), or Origin or Label containing "security".
+ */
+bool vg_apt_release_security(const struct vg_apt_release *r);
+
+#endif

@@ -1,0 +1,258 @@
+/* dpkg status parsing: installed-only, Source forms, malformed stanzas. */
+#include "util/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+#include "collect/collectors.h"
+#include "util/root.h"
+#include "util/banned.h"
+
+static const char status[] = "Package: libc6\n"
+			     "Status: install ok installed\n"
+			     "Priority: optional\n"
+			     "Architecture: amd64\n"
+			     "Multi-Arch: same\n"
+			     "Source: glibc\n"
+			     "Version: 2.36-9+deb12u4\n"
+			     "Description: GNU C Library: Shared libraries\n"
+			     " Contains the standard libraries.\n"
+			     " .\n"
+			     " Package: not-a-field\n"
+			     "\n"
+			     "Package: removed-pkg\n"
+			     "Status: deinstall ok config-files\n"
+			     "Architecture: amd64\n"
+			     "Version: 1.0-1\n"
+			     "\n"
+			     "Package: libssl3\n"
+			     "Status: hold ok installed\n"
+			     "Architecture: amd64\n"
+			     "Source: openssl (3.0.11-1~deb12u2)\n"
+			     "Version: 3.0.11-1~deb12u2+b1\n"
+			     "\n"
+			     "\n"
+			     "Package: to-remove\n"
+			     "Status: deinstall ok installed\n"
+			     "Version: 1\n"
+			     "\n"
+			     "Package: half\n"
+			     "Status: install ok half-configured\n"
+			     "Version: 1\n"
+			     "\n"
+			     "Package: tzdata\n"
+			     "status:   install   ok   installed  \n"
+			     "Architecture: all\n"
+			     "Version: 2024a-0+deb12u1\n"
+			     "Conffiles:\n"
+			     " /etc/foo 0123456789abcdef\n"
+			     "\n"
+			     "this line is not a field\n"
+			     "Package: broken\n"
+			     "Status: install ok installed\n"
+			     "Version: 1\n"
+			     "\n"
+			     "Status: install ok installed\n"
+			     "Version: 1\n"
+			     "\n"
+			     "Package: noversion\n"
+			     "Status: install ok installed\n"
+			     "\n"
+			     "Package: badsource\n"
+			     "Status: install ok installed\n"
+			     "Version: 2\n"
+			     "Source: src (2\n"
+			     "\n"
+			     "Package: libc6\n"
+			     "Status: install ok installed\n"
+			     "Architecture: i386\n"
+			     "Source: glibc\n"
+			     "Version: 2.36-9+deb12u4";
+
+static const struct vg_package *
+find(const struct vg_facts *f, const char *name, const char *arch)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_packages; i++)
+		if (strcmp(f->packages[i].name, name) == 0 &&
+		    strcmp(f->packages[i].arch, arch) == 0)
+			return &f->packages[i];
+	return NULL;
+}
+
+static void
+test_parse(void **state)
+{
+	const struct vg_package *p;
+	struct vg_facts f;
+
+	(void)state;
+	vg_facts_init(&f);
+	assert_int_equal(
+		vg_dpkg_status_parse(&f, "status", status, sizeof(status) - 1),
+		VG_OK);
+	assert_int_equal(f.n_packages, 5);
+
+	assert_non_null(p = find(&f, "libc6", "amd64"));
+	assert_string_equal(p->version, "2.36-9+deb12u4");
+	assert_string_equal(p->source, "glibc");
+	assert_string_equal(p->source_version, "2.36-9+deb12u4");
+
+	assert_non_null(p = find(&f, "libssl3", "amd64"));
+	assert_string_equal(p->version, "3.0.11-1~deb12u2+b1");
+	assert_string_equal(p->source, "openssl");
+	assert_string_equal(p->source_version, "3.0.11-1~deb12u2");
+
+	assert_non_null(p = find(&f, "tzdata", "all"));
+	assert_string_equal(p->source, "tzdata");
+	assert_string_equal(p->source_version, "2024a-0+deb12u1");
+
+	assert_non_null(p = find(&f, "badsource", ""));
+	assert_string_equal(p->source, "src");
+	assert_string_equal(p->source_version, "2");
+	assert_non_null(find(&f, "libc6", "i386"));
+
+	assert_null(find(&f, "removed-pkg", "amd64"));
+	assert_null(find(&f, "to-remove", ""));
+	assert_null(find(&f, "half", ""));
+	assert_null(find(&f, "broken", ""));
+	assert_null(find(&f, "not-a-field", ""));
+
+	/* The warnings name the stanza's first line. */
+	assert_true(vg_test_has_warning(&f, "status:40: malformed stanza"));
+	assert_true(vg_test_has_warning(&f, "status:45: malformed stanza"));
+	assert_true(vg_test_has_warning(&f, "status:48: installed package"));
+	assert_true(vg_test_has_warning(&f, "status:51: malformed Source"));
+	assert_int_equal(f.n_warnings, 4);
+	vg_facts_release(&f);
+}
+
+/* Hostile bytes: each row must not crash, keep nothing or one package. */
+struct row {
+	const char *text;
+	size_t len;
+	size_t packages;
+	size_t warnings;
+};
+
+static const struct row rows[] = {
+	{"", 0, 0, 0},
+	{"\n\n\n", 3, 0, 0},
+	{":", 1, 0, 1},
+	{"Package:\nStatus: install ok installed\nVersion: 1\n", 0, 0, 1},
+	{"Package: a\0b\nStatus: install ok installed\nVersion: 1\n", 53, 0, 1},
+	{"Package: a\nStatus: install ok installed\nVersion: 1\x01\n", 0, 0, 1},
+	{"Package: a\nStatus: install ok installed extra\nVersion: 1\n", 0, 0,
+	 0},
+	{"Package: a\r\nStatus: install ok installed\r\nVersion: 1\r\n", 0, 1,
+	 0},
+	{" continuation first\nPackage: a\nStatus: install ok installed\n"
+	 "Version: 1\n",
+	 0, 1, 0},
+	{"Package: a\nStatus: install ok installed\nVersion: 1\nSource: (\n", 0,
+	 1, 1},
+};
+
+static void
+test_hostile(void **state)
+{
+	struct vg_facts f;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		vg_facts_init(&f);
+		len = rows[i].len ? rows[i].len : strlen(rows[i].text);
+		assert_int_equal(
+			vg_dpkg_status_parse(&f, "s", rows[i].text, len),
+			VG_OK);
+		if (f.n_packages != rows[i].packages ||
+		    f.n_warnings != rows[i].warnings) {
+			print_error("row %zu: %zu packages, %zu warnings\n", i,
+				    f.n_packages, f.n_warnings);
+			fail();
+		}
+		vg_facts_release(&f);
+	}
+}
+
+/* 5,000 packages parse in one pass; each field copied once. */
+static void
+test_many(void **state)
+{
+	struct vg_buf b;
+	struct vg_facts f;
+	int i;
+
+	(void)state;
+	vg_buf_init(&b, VG_MAX_TEXT_FILE);
+	for (i = 0; i < 5000; i++)
+		assert_int_equal(vg_buf_printf(&b,
+					       "Package: pkg%d\n"
+					       "Status: install ok installed\n"
+					       "Architecture: amd64\n"
+					       "Version: 1.%d-1\n"
+					       "Description: x\n y\n\n",
+					       i, i),
+				 VG_OK);
+	vg_facts_init(&f);
+	assert_int_equal(vg_dpkg_status_parse(&f, "s", b.data, b.len), VG_OK);
+	assert_int_equal(f.n_packages, 5000);
+	assert_string_equal(f.packages[4999].name, "pkg4999");
+	assert_string_equal(f.packages[4999].version, "1.4999-1");
+	/* source defaults share the name and version strings */
+	assert_ptr_equal(f.packages[0].source, f.packages[0].name);
+	vg_facts_release(&f);
+	vg_buf_release(&b);
+}
+
+static void
+test_collect(void **state)
+{
+	char *dir = vg_test_tmpdir();
+	struct vg_root root;
+	struct vg_collect c;
+	struct vg_facts f;
+	struct vg_err err;
+
+	(void)state;
+	assert_int_equal(vg_root_open(&root, dir, &err), VG_OK);
+	memset(&c, 0, sizeof(c));
+	c.root = &root;
+	c.facts = &f;
+
+	vg_facts_init(&f);
+	assert_int_equal(vg_collect_dpkg(&c), VG_OK);
+	assert_false(f.sources[VG_SRC_PACKAGES].collected);
+	assert_string_equal(f.sources[VG_SRC_PACKAGES].reason,
+			    "no dpkg database (/var/lib/dpkg/status)");
+	vg_facts_release(&f);
+
+	vg_test_write(dir, "var/lib/dpkg/status", status);
+	vg_facts_init(&f);
+	assert_int_equal(vg_collect_dpkg(&c), VG_OK);
+	assert_true(f.sources[VG_SRC_PACKAGES].collected);
+	assert_int_equal(f.n_packages, 5);
+	assert_true(vg_test_has_warning(&f, "/var/lib/dpkg/status:40:"));
+	vg_facts_release(&f);
+
+	vg_root_close(&root);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_collect),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

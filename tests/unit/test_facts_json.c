@@ -1,0 +1,736 @@
+/*
+ * Facts JSON codec: exact round trip of a richly filled document, the
+ * shape of what is written, and a table of hostile documents the decoder
+ * must refuse with the field named.
+ */
+#include "util/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#include "core/facts_json.h"
+#include "util/buf.h"
+#include "util/banned.h"
+
+/* 2024-03-01T12:34:56Z */
+#define T_SCAN INT64_C(1709296496)
+
+/* A facts document with every field and every kind of time set. */
+static void
+fill_rich(struct vg_facts *f)
+{
+	static const char *members[] = {"alice", "bob"};
+	struct vg_package *p;
+	struct vg_upgrade *u;
+	struct vg_account *a;
+	struct vg_group *g;
+	struct vg_sudo_rule *r;
+	struct vg_sudo_user *su;
+	struct vg_mail_forward *m;
+	struct vg_cloud_client *c;
+	struct vg_service *s;
+	struct vg_backup *b;
+	int i;
+
+	f->collected_at = T_SCAN;
+	f->root = vg_facts_str(f, "/srv/image");
+	for (i = 0; i < VG_SRC_COUNT; i++)
+		vg_facts_collected(f, (enum vg_source)i);
+	vg_facts_not_collected(f, VG_SRC_SHADOW, "cannot read '%s': %s",
+			       "/etc/shadow", "Permission denied");
+	vg_facts_not_collected(f, VG_SRC_CLOUD, "not collected");
+
+	f->os.hostname = vg_facts_str(f, "pc-accueil-01");
+	f->os.id = vg_facts_str(f, "debian");
+	f->os.id_like = NULL;
+	f->os.version_id = vg_facts_str(f, "12");
+	f->os.codename = vg_facts_str(f, "bookworm");
+	f->os.pretty_name = vg_facts_str(f, "Debian GNU/Linux 12 (bookworm)");
+	f->asset.name = vg_facts_str(f, "Accueil urgences");
+	f->asset.site = vg_facts_str(f, "CH Nord – site B");
+	f->asset.owner = vg_facts_str(f, "DSI");
+	f->asset.category = vg_facts_str(f, "poste");
+	f->asset.criticality = 3;
+	f->apt.lists_updated = T_SCAN - 86400;
+	f->apt.n_lists = 7;
+	f->sshd.permit_root_login = vg_facts_str(f, "yes");
+	f->sshd.file = vg_facts_str(f, "/etc/ssh/sshd_config.d/x.conf");
+	f->sshd.line = 4;
+	f->pam.quality_module = vg_facts_str(f, "pam_pwquality");
+	f->pam.min_length = 12;
+	f->pam.lockout_module = NULL;
+	f->pam.file = vg_facts_str(f, "/etc/pam.d/common-password");
+	f->kernel.reboot_flag = true;
+	f->kernel.reboot_packages = vg_facts_str(f, "linux-image-amd64,libc6");
+	f->kernel.running = vg_facts_str(f, "6.1.0-17-amd64");
+	f->kernel.newest_installed = vg_facts_str(f, "6.1.0-18-amd64");
+	f->auto_updates.enabled = true;
+	f->auto_updates.mechanism = vg_facts_str(f, "unattended-upgrades");
+	f->auto_updates.detail = vg_facts_str(f, "/etc/apt/apt.conf.d/20a:2");
+
+	p = vg_facts_add_package(f);
+	p->name = vg_facts_str(f, "openssl");
+	p->version = vg_facts_str(f, "3.0.11-1~deb12u2");
+	p->arch = vg_facts_str(f, "amd64");
+	p->source = vg_facts_str(f, "openssl");
+	p->source_version = vg_facts_str(f, "3.0.11-1~deb12u2");
+	p = vg_facts_add_package(f);
+	p->name = vg_facts_str(f, "libfoo1");
+	p->version = vg_facts_str(f, "1:2.3");
+	p->arch = vg_facts_str(f, "all");
+	p->source = vg_facts_str(f, "foo");
+	p->source_version = vg_facts_str(f, "1:2.3");
+
+	u = vg_facts_add_upgrade(f);
+	u->name = vg_facts_str(f, "openssl");
+	u->installed = vg_facts_str(f, "3.0.11-1~deb12u2");
+	u->candidate = vg_facts_str(f, "3.0.13-1~deb12u1");
+	u->suite = vg_facts_str(f, "bookworm-security");
+	u->security = true;
+
+	a = vg_facts_add_account(f);
+	a->name = vg_facts_str(f, "root");
+	a->uid = 0;
+	a->gid = 0;
+	a->gecos = vg_facts_str(f, "root");
+	a->home = vg_facts_str(f, "/root");
+	a->shell = vg_facts_str(f, "/bin/bash");
+	a->pw = VG_PW_HASH;
+	a->scheme = vg_facts_str(f, "sha512");
+	a->shared_group = 1;
+	a->last_change = T_SCAN - 10 * 86400;
+	a->last_login = VG_TIME_NEVER;
+	a->authorized_keys = true;
+	a = vg_facts_add_account(f);
+	a->name = vg_facts_str(f, "accueil");
+	a->uid = 4294967295;
+	a->gid = 1001;
+	a->gecos = vg_facts_str(f, "Accueil, bureau 3");
+	a->home = vg_facts_str(f, "/home/accueil");
+	a->shell = vg_facts_str(f, "/bin/sh");
+	a->pw = VG_PW_EMPTY;
+	a->last_login = T_SCAN - 3600;
+	a = vg_facts_add_account(f);
+	a->name = vg_facts_str(f, "daemon");
+	a->uid = 1;
+	a->gid = 1;
+	a->shell = vg_facts_str(f, "/usr/sbin/nologin");
+	a->pw = VG_PW_LOCKED;
+	a->last_change = 0; /* epoch: "must change" in shadow terms */
+
+	g = vg_facts_add_group(f);
+	g->name = vg_facts_str(f, "sudo");
+	g->gid = 27;
+	g->members = members;
+	g->n_members = 2;
+	g = vg_facts_add_group(f);
+	g->name = vg_facts_str(f, "empty");
+	g->gid = 4000000000;
+
+	r = vg_facts_add_sudo_rule(f);
+	r->file = vg_facts_str(f, "/etc/sudoers.d/admins");
+	r->line = 12;
+	su = vg_arena_alloc(&f->arena, 2 * sizeof(*su));
+	su[0].name = vg_facts_str(f, "%sudo");
+	su[1].name = vg_facts_str(f, "bob");
+	su[1].negated = true;
+	su[1].alias = vg_facts_str(f, "ADMINS");
+	r->users = su;
+	r->n_users = 2;
+	r->runas_root = true;
+	r->all_commands = true;
+	r->nopasswd = true;
+	r->text = vg_facts_str(f, "%sudo, !ADMINS ALL=(ALL) NOPASSWD: ALL");
+	r = vg_facts_add_sudo_rule(f);
+	r->text = vg_facts_str(f, "Defaults !authenticate");
+
+	m = vg_facts_add_forward(f);
+	m->user = vg_facts_str(f, "alice");
+	m->file = vg_facts_str(f, "/home/alice/.forward");
+	m->line = 1;
+	m->target = vg_facts_str(f, "alice@gmail.com");
+	c = vg_facts_add_cloud_client(f);
+	c->client = vg_facts_str(f, "Dropbox");
+	c->kind = vg_facts_str(f, "folder");
+	c->path = vg_facts_str(f, "/home/alice/Dropbox");
+	c->user = vg_facts_str(f, "alice");
+	s = vg_facts_add_service(f);
+	s->protocol = vg_facts_str(f, "telnet");
+	s->via = vg_facts_str(f, "inetd");
+	s->detail = vg_facts_str(f, "/etc/inetd.conf:3");
+
+	b = vg_facts_add_backup(f);
+	b->name = vg_facts_str(f, "dpi");
+	b->path = vg_facts_str(f, "/srv/backup/dpi");
+	b->last_success = T_SCAN - 7200;
+	b->offline = true;
+	b->restore_tested = T_SCAN - 30 * 86400;
+	b = vg_facts_add_backup(f);
+	b->name = vg_facts_str(f, "never-ran");
+	b->last_success = VG_TIME_NEVER;
+	b = vg_facts_add_backup(f);
+	b->name = vg_facts_str(f, "unknown");
+
+	vg_facts_warn(f, "%s:%d: %s", "/etc/passwd", 7, "bad uid");
+	vg_facts_warn(f, "quote \" and backslash \\ and tab\t");
+	f->n_warnings_dropped = 2;
+}
+
+/* JSON text of doc (caller frees). */
+static char *
+dump(const json_t *doc)
+{
+	char *s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+
+	assert_non_null(s);
+	return s;
+}
+
+static void
+test_round_trip(void **state)
+{
+	struct vg_facts f, g;
+	struct vg_err err;
+	json_t *j1, *j2;
+	char *text;
+
+	(void)state;
+	vg_facts_init(&f);
+	vg_facts_init(&g);
+	fill_rich(&f);
+	assert_non_null(j1 = vg_facts_to_json(&f));
+	text = dump(j1);
+	assert_int_equal(vg_facts_parse(&g, text, strlen(text), &err), VG_OK);
+	assert_non_null(j2 = vg_facts_to_json(&g));
+	assert_true(json_equal(j1, j2));
+
+	/* The decoded struct holds the very values, not just equal JSON. */
+	assert_int_equal(g.collected_at, T_SCAN);
+	assert_string_equal(g.root, "/srv/image");
+	assert_false(g.sources[VG_SRC_SHADOW].collected);
+	assert_string_equal(g.sources[VG_SRC_SHADOW].reason,
+			    "cannot read '/etc/shadow': Permission denied");
+	assert_true(g.sources[VG_SRC_PASSWD].collected);
+	assert_null(g.os.id_like);
+	assert_string_equal(g.asset.site, "CH Nord – site B");
+	assert_int_equal(g.asset.criticality, 3);
+	assert_int_equal(g.apt.n_lists, 7);
+	assert_int_equal(g.pam.min_length, 12);
+	assert_null(g.pam.lockout_module);
+	assert_int_equal(g.n_accounts, 3);
+	assert_int_equal(g.accounts[0].last_login, VG_TIME_NEVER);
+	assert_int_equal(g.accounts[0].shared_group, 1);
+	assert_true(g.accounts[0].authorized_keys);
+	assert_int_equal(g.accounts[1].uid, 4294967295);
+	assert_int_equal(g.accounts[1].pw, VG_PW_EMPTY);
+	assert_int_equal(g.accounts[1].last_change, VG_TIME_UNKNOWN);
+	assert_int_equal(g.accounts[1].last_login, T_SCAN - 3600);
+	assert_int_equal(g.accounts[2].pw, VG_PW_LOCKED);
+	assert_int_equal(g.accounts[2].last_change, 0);
+	assert_null(g.accounts[2].scheme);
+	assert_int_equal(g.n_groups, 2);
+	assert_int_equal(g.groups[0].n_members, 2);
+	assert_string_equal(g.groups[0].members[1], "bob");
+	assert_int_equal(g.groups[1].n_members, 0);
+	assert_int_equal(g.groups[1].gid, 4000000000);
+	assert_int_equal(g.n_sudo_rules, 2);
+	assert_int_equal(g.sudo_rules[0].line, 12);
+	assert_int_equal(g.sudo_rules[0].n_users, 2);
+	assert_true(g.sudo_rules[0].users[1].negated);
+	assert_string_equal(g.sudo_rules[0].users[1].alias, "ADMINS");
+	assert_null(g.sudo_rules[0].users[0].alias);
+	assert_true(g.sudo_rules[0].nopasswd);
+	assert_null(g.sudo_rules[1].file);
+	assert_int_equal(g.backups[0].restore_tested, T_SCAN - 30 * 86400);
+	assert_int_equal(g.backups[1].last_success, VG_TIME_NEVER);
+	assert_int_equal(g.backups[1].restore_tested, VG_TIME_NEVER);
+	assert_int_equal(g.backups[2].last_success, VG_TIME_UNKNOWN);
+	assert_int_equal(g.n_warnings, 2);
+	assert_string_equal(g.warnings[1],
+			    "quote \" and backslash \\ and "
+			    "tab\t");
+	assert_int_equal(g.n_warnings_dropped, 2);
+	/* The decoded facts stay usable: warnings can still be added. */
+	vg_facts_warn(&g, "one more");
+	assert_int_equal(g.n_warnings, 3);
+
+	free(text);
+	json_decref(j1);
+	json_decref(j2);
+	vg_facts_release(&f);
+	vg_facts_release(&g);
+}
+
+/* Empty facts survive a round trip too (every default). */
+static void
+test_round_trip_empty(void **state)
+{
+	struct vg_facts f, g;
+	struct vg_err err;
+	json_t *j1, *j2;
+
+	(void)state;
+	vg_facts_init(&f);
+	vg_facts_init(&g);
+	assert_non_null(j1 = vg_facts_to_json(&f));
+	assert_int_equal(vg_facts_from_json(&g, j1, &err), VG_OK);
+	assert_non_null(j2 = vg_facts_to_json(&g));
+	assert_true(json_equal(j1, j2));
+	assert_int_equal(g.collected_at, VG_TIME_UNKNOWN);
+	assert_int_equal(g.pam.min_length, -1);
+	assert_true(json_is_null(json_object_get(j1, "collected_at")));
+	json_decref(j1);
+	json_decref(j2);
+	vg_facts_release(&f);
+	vg_facts_release(&g);
+}
+
+/* The written shape: what other programs rely on. */
+static void
+test_shape(void **state)
+{
+	struct vg_facts f;
+	json_t *j, *a;
+
+	(void)state;
+	vg_facts_init(&f);
+	fill_rich(&f);
+	assert_non_null(j = vg_facts_to_json(&f));
+	assert_string_equal(json_string_value(json_object_get(j, "schema")),
+			    "vigie.facts/1");
+	assert_string_equal(
+		json_string_value(json_object_get(j, "collected_at")),
+		"2024-03-01T12:34:56Z");
+	assert_true(json_is_true(json_object_get(
+		json_object_get(json_object_get(j, "sources"), "os"),
+		"collected")));
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_object_get(json_object_get(j, "sources"), "cloud"),
+			"reason")),
+		"not collected");
+	assert_int_equal(json_object_size(json_object_get(j, "sources")),
+			 VG_SRC_COUNT);
+	/* NULL strings are omitted. */
+	assert_null(json_object_get(json_object_get(j, "os"), "id_like"));
+	a = json_array_get(json_object_get(j, "accounts"), 0);
+	assert_string_equal(json_string_value(json_object_get(a, "password")),
+			    "hash");
+	assert_string_equal(json_string_value(json_object_get(a, "last_login")),
+			    "never");
+	assert_string_equal(
+		json_string_value(json_object_get(a, "last_change")),
+		"2024-02-20T12:34:56Z");
+	a = json_array_get(json_object_get(j, "accounts"), 1);
+	assert_true(json_is_null(json_object_get(a, "last_change")));
+	assert_int_equal(json_integer_value(json_object_get(a, "uid")),
+			 4294967295);
+	a = json_array_get(json_object_get(j, "accounts"), 2);
+	/* Epoch is a date for last_change, where "never" means nothing. */
+	assert_string_equal(
+		json_string_value(json_object_get(a, "last_change")),
+		"1970-01-01T00:00:00Z");
+	a = json_array_get(json_object_get(j, "backups"), 2);
+	assert_true(json_is_null(json_object_get(a, "last_success")));
+	assert_string_equal(
+		json_string_value(json_object_get(a, "restore_tested")),
+		"never");
+	json_decref(j);
+	vg_facts_release(&f);
+}
+
+/* Collected text that is not UTF-8 still makes valid, stable JSON. */
+static void
+test_non_utf8(void **state)
+{
+	struct vg_facts f, g;
+	struct vg_err err;
+	struct vg_account *a;
+	json_t *j1, *j2;
+	char *text;
+
+	(void)state;
+	vg_facts_init(&f);
+	vg_facts_init(&g);
+	a = vg_facts_add_account(&f);
+	a->name = vg_facts_str(&f, "h\xe9l\xe8ne");   /* Latin-1 */
+	a->gecos = vg_facts_str(&f, "\xed\xa0\x80x"); /* a surrogate */
+	vg_facts_warn(&f, "trunc \xe2\x82");
+	assert_non_null(j1 = vg_facts_to_json(&f));
+	text = dump(j1);
+	assert_int_equal(vg_facts_parse(&g, text, strlen(text), &err), VG_OK);
+	assert_string_equal(g.accounts[0].name, "h\xef\xbf\xbdl\xef\xbf\xbdne");
+	assert_string_equal(g.accounts[0].gecos,
+			    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx");
+	assert_string_equal(g.warnings[0], "trunc \xef\xbf\xbd\xef\xbf\xbd");
+	assert_non_null(j2 = vg_facts_to_json(&g));
+	assert_true(json_equal(j1, j2));
+	free(text);
+	json_decref(j1);
+	json_decref(j2);
+	vg_facts_release(&f);
+	vg_facts_release(&g);
+}
+
+/* Members this vigie does not know are ignored; absent ones default. */
+static void
+test_forward_compatible(void **state)
+{
+	static const char doc[] =
+		"{\"schema\":\"vigie.facts/1\",\"future\":{\"x\":[1,2]},"
+		"\"sources\":{\"os\":{\"collected\":true},\"radar\":{}},"
+		"\"accounts\":[{\"name\":\"a\",\"uid\":5,\"gid\":5,"
+		"\"mfa\":true}],\"backups\":[{\"name\":\"b\"}]}";
+	struct vg_facts f;
+	struct vg_err err;
+
+	(void)state;
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_parse(&f, doc, strlen(doc), &err), VG_OK);
+	assert_true(f.sources[VG_SRC_OS].collected);
+	assert_false(f.sources[VG_SRC_PASSWD].collected);
+	assert_int_equal(f.n_accounts, 1);
+	assert_int_equal(f.accounts[0].uid, 5);
+	assert_int_equal(f.accounts[0].pw, VG_PW_UNKNOWN);
+	assert_int_equal(f.accounts[0].last_login, VG_TIME_UNKNOWN);
+	assert_int_equal(f.backups[0].last_success, VG_TIME_UNKNOWN);
+	assert_int_equal(f.backups[0].restore_tested, VG_TIME_NEVER);
+	assert_int_equal(f.collected_at, VG_TIME_UNKNOWN);
+	vg_facts_release(&f);
+}
+
+/* A hostile document and what the decoder must say of it. */
+struct bad_row {
+	const char *name;
+	const char *doc;
+	enum vg_rc rc;
+	const char *msg; /* a substring of the error */
+};
+
+#define S "{\"schema\":\"vigie.facts/1\","
+#define ACC(x) S "\"accounts\":[{\"name\":\"a\",\"uid\":1,\"gid\":1}," x "]}"
+
+static const struct bad_row bad_rows[] = {
+	{"empty", "", VG_ERR_PARSE, "facts: line"},
+	{"truncated", S "\"accounts\":[{\"name\":", VG_ERR_PARSE,
+	 "facts: line"},
+	{"trailing garbage", S "\"root\":\"/\"} x", VG_ERR_PARSE,
+	 "facts: line"},
+	{"array root", "[1,2]", VG_ERR_PARSE, "facts: expected an object"},
+	{"scalar root", "42", VG_ERR_PARSE, "facts: line"},
+	{"no schema", "{\"root\":\"/\"}", VG_ERR_PARSE, "facts.schema"},
+	{"wrong schema", "{\"schema\":\"vigie.facts/2\"}", VG_ERR_PARSE,
+	 "facts.schema"},
+	{"schema not a string", "{\"schema\":1}", VG_ERR_PARSE, "facts.schema"},
+	{"duplicate key", S "\"root\":\"/\",\"root\":\"/x\"}", VG_ERR_PARSE,
+	 "duplicate"},
+	{"NUL in string", S "\"root\":\"a\\u0000b\"}", VG_ERR_PARSE,
+	 "facts: line"},
+	{"invalid UTF-8", S "\"root\":\"\xff\"}", VG_ERR_PARSE, "facts: line"},
+	{"uid as string", ACC("{\"name\":\"b\",\"uid\":\"0\",\"gid\":1}"),
+	 VG_ERR_PARSE, "facts.accounts[1].uid: expected an integer"},
+	{"negative uid", ACC("{\"name\":\"b\",\"uid\":-1,\"gid\":1}"),
+	 VG_ERR_PARSE, "facts.accounts[1].uid: out of range"},
+	{"uid too big", ACC("{\"name\":\"b\",\"uid\":4294967296,\"gid\":1}"),
+	 VG_ERR_PARSE, "facts.accounts[1].uid: out of range"},
+	{"uid real", ACC("{\"name\":\"b\",\"uid\":1.0,\"gid\":1}"),
+	 VG_ERR_PARSE, "facts.accounts[1].uid: expected an integer"},
+	{"huge number", ACC("{\"name\":\"b\",\"uid\":1e999,\"gid\":1}"),
+	 VG_ERR_PARSE, "facts: line"},
+	{"huge integer",
+	 ACC("{\"name\":\"b\",\"uid\":99999999999999999999999,\"gid\":1}"),
+	 VG_ERR_PARSE, "facts: line"},
+	{"uid missing", ACC("{\"name\":\"b\",\"gid\":1}"), VG_ERR_PARSE,
+	 "facts.accounts[1].uid: missing"},
+	{"uid null", ACC("{\"name\":\"b\",\"uid\":null,\"gid\":1}"),
+	 VG_ERR_PARSE, "facts.accounts[1].uid: missing"},
+	{"name missing", ACC("{\"uid\":1,\"gid\":1}"), VG_ERR_PARSE,
+	 "facts.accounts[1].name: missing"},
+	{"account not object", ACC("\"root\""), VG_ERR_PARSE,
+	 "facts.accounts[1]: expected an object"},
+	{"bad password",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,"
+	     "\"password\":\"plain\"}"),
+	 VG_ERR_PARSE, "facts.accounts[1].password"},
+	{"bool as int",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,"
+	     "\"authorized_keys\":1}"),
+	 VG_ERR_PARSE, "facts.accounts[1].authorized_keys: expected true"},
+	{"never for last_change",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,"
+	     "\"last_change\":\"never\"}"),
+	 VG_ERR_PARSE, "facts.accounts[1].last_change: expected a time"},
+	{"time as number",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,"
+	     "\"last_login\":1700000000}"),
+	 VG_ERR_PARSE, "facts.accounts[1].last_login: expected a time"},
+	{"Feb 30", S "\"collected_at\":\"2024-02-30T00:00:00Z\"}", VG_ERR_PARSE,
+	 "facts.collected_at"},
+	{"Feb 29 no leap", S "\"collected_at\":\"2023-02-29T00:00:00Z\"}",
+	 VG_ERR_PARSE, "facts.collected_at"},
+	{"hour 24", S "\"collected_at\":\"2024-01-01T24:00:00Z\"}",
+	 VG_ERR_PARSE, "facts.collected_at"},
+	{"second 60", S "\"collected_at\":\"2024-01-01T00:00:60Z\"}",
+	 VG_ERR_PARSE, "facts.collected_at"},
+	{"no Z", S "\"collected_at\":\"2024-01-01T00:00:00\"}", VG_ERR_PARSE,
+	 "facts.collected_at"},
+	{"offset", S "\"collected_at\":\"2024-01-01T00:00:00+01:00\"}",
+	 VG_ERR_PARSE, "facts.collected_at"},
+	{"space", S "\"collected_at\":\"2024-01-01 00:00:00Z\"}", VG_ERR_PARSE,
+	 "facts.collected_at"},
+	{"signed field", S "\"collected_at\":\"2024-01-01T-1:00:00Z\"}",
+	 VG_ERR_PARSE, "facts.collected_at"},
+	{"before 1970", S "\"collected_at\":\"1969-12-31T23:59:59Z\"}",
+	 VG_ERR_PARSE, "facts.collected_at"},
+	{"criticality 5", S "\"asset\":{\"criticality\":5}}", VG_ERR_PARSE,
+	 "facts.asset.criticality: out of range"},
+	{"negative line", S "\"sshd\":{\"line\":-3}}", VG_ERR_PARSE,
+	 "facts.sshd.line: out of range"},
+	{"line past int", S "\"sshd\":{\"line\":2147483648}}", VG_ERR_PARSE,
+	 "facts.sshd.line: out of range"},
+	{"os not object", S "\"os\":[\"debian\"]}", VG_ERR_PARSE,
+	 "facts.os: expected an object"},
+	{"hostname number", S "\"os\":{\"hostname\":7}}", VG_ERR_PARSE,
+	 "facts.os.hostname: expected a string"},
+	{"packages object", S "\"packages\":{}}", VG_ERR_PARSE,
+	 "facts.packages: expected an array"},
+	{"member not string",
+	 S "\"groups\":[{\"name\":\"g\",\"gid\":1,"
+	   "\"members\":[\"a\",2]}]}",
+	 VG_ERR_PARSE, "facts.groups[0].members[1]: expected a string"},
+	{"sudo user bad",
+	 S "\"sudo_rules\":[{\"users\":[{\"name\":\"a\","
+	   "\"negated\":\"no\"}]}]}",
+	 VG_ERR_PARSE, "facts.sudo_rules[0].users[0].negated"},
+	{"sudo users not array", S "\"sudo_rules\":[{\"users\":\"a\"}]}",
+	 VG_ERR_PARSE, "facts.sudo_rules[0].users: expected an array"},
+	{"source not object", S "\"sources\":{\"os\":true}}", VG_ERR_PARSE,
+	 "facts.sources.os: expected an object"},
+	{"collected string", S "\"sources\":{\"os\":{\"collected\":\"yes\"}}}",
+	 VG_ERR_PARSE, "facts.sources.os.collected"},
+	{"warning not string", S "\"warnings\":[null]}", VG_ERR_PARSE,
+	 "facts.warnings[0]: expected a string"},
+	{"dropped negative", S "\"warnings_dropped\":-1}", VG_ERR_PARSE,
+	 "facts.warnings_dropped"},
+	{"n_lists negative", S "\"apt\":{\"n_lists\":-1}}", VG_ERR_PARSE,
+	 "facts.apt.n_lists"},
+	{"min_length real", S "\"pam\":{\"min_length\":8.5}}", VG_ERR_PARSE,
+	 "facts.pam.min_length: expected an integer"},
+	{"backup time junk",
+	 S "\"backups\":[{\"name\":\"b\","
+	   "\"last_success\":\"yesterday\"}]}",
+	 VG_ERR_PARSE, "facts.backups[0].last_success"},
+	{"service no protocol", S "\"services\":[{\"via\":\"inetd\"}]}",
+	 VG_ERR_PARSE, "facts.services[0].protocol: missing"},
+};
+
+/* Decode every row into facts that already hold data: on error they
+ * must come back empty. */
+static void
+test_hostile_table(void **state)
+{
+	struct vg_facts f;
+	struct vg_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(bad_rows); i++) {
+		const struct bad_row *b = &bad_rows[i];
+		enum vg_rc rc;
+
+		vg_facts_init(&f);
+		fill_rich(&f);
+		vg_err_clear(&err);
+		rc = vg_facts_parse(&f, b->doc, strlen(b->doc), &err);
+		if (rc != b->rc || strstr(err.msg, b->msg) == NULL)
+			fail_msg("row '%s': rc %d, message '%s'", b->name,
+				 (int)rc, err.msg);
+		assert_int_equal(f.n_accounts, 0);
+		assert_null(f.os.hostname);
+		assert_int_equal(f.collected_at, VG_TIME_UNKNOWN);
+		vg_facts_release(&f);
+	}
+}
+
+/* Nesting: 32 levels are fine, 33 are not, even in an unknown member. */
+static void
+test_depth(void **state)
+{
+	struct vg_facts f;
+	struct vg_err err;
+	char doc[4096];
+	size_t n;
+	int levels, i;
+
+	(void)state;
+	for (levels = 32; levels <= 33; levels++) {
+		/* The root object is level 1; "x" holds levels - 1 arrays. */
+		n = (size_t)snprintf(doc, sizeof(doc), S "\"x\":");
+		for (i = 0; i < levels - 1; i++)
+			doc[n++] = '[';
+		for (i = 0; i < levels - 1; i++)
+			doc[n++] = ']';
+		doc[n++] = '}';
+		doc[n] = '\0';
+		vg_facts_init(&f);
+		vg_err_clear(&err);
+		if (levels == 32) {
+			assert_int_equal(vg_facts_parse(&f, doc, n, &err),
+					 VG_OK);
+		} else {
+			assert_int_equal(vg_facts_parse(&f, doc, n, &err),
+					 VG_ERR_LIMIT);
+			assert_non_null(strstr(err.msg, "deeper"));
+		}
+		vg_facts_release(&f);
+	}
+	/* Far deeper than jansson's own limit: refused, no crash. */
+	{
+		size_t deep = 100000;
+		char *big = malloc(2 * deep + 1);
+
+		assert_non_null(big);
+		memset(big, '[', deep);
+		memset(big + deep, ']', deep);
+		vg_facts_init(&f);
+		assert_int_not_equal(vg_facts_parse(&f, big, 2 * deep, &err),
+				     VG_OK);
+		vg_facts_release(&f);
+		free(big);
+	}
+}
+
+/* Size: refused before a byte is read (the buffer is not that long). */
+static void
+test_too_big(void **state)
+{
+	struct vg_facts f;
+	struct vg_err err;
+
+	(void)state;
+	vg_facts_init(&f);
+	assert_int_equal(
+		vg_facts_parse(&f, "{}", (size_t)VG_MAX_JSON_DOC + 1, &err),
+		VG_ERR_LIMIT);
+	assert_non_null(strstr(err.msg, "larger"));
+	vg_facts_release(&f);
+}
+
+/* A string built in memory with a NUL (not from text) is refused too. */
+static void
+test_nul_in_json_value(void **state)
+{
+	struct vg_facts f;
+	struct vg_err err;
+	json_t *doc;
+
+	(void)state;
+	doc = json_pack("{s:s, s:o}", "schema", VG_FACTS_SCHEMA, "root",
+			json_stringn("a\0b", 3));
+	assert_non_null(doc);
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_from_json(&f, doc, &err), VG_ERR_PARSE);
+	assert_non_null(strstr(err.msg, "facts.root"));
+	vg_facts_release(&f);
+	json_decref(doc);
+}
+
+/* Arrays past their limit are refused before items are read. */
+static void
+test_too_many_members(void **state)
+{
+	struct vg_facts f;
+	struct vg_err err;
+	json_t *doc, *members;
+	size_t i;
+
+	(void)state;
+	members = json_array();
+	for (i = 0; i <= VG_MAX_LIST_ITEMS; i++)
+		json_array_append_new(members, json_string("u"));
+	doc = json_pack("{s:s, s:[{s:s, s:i, s:o}]}", "schema", VG_FACTS_SCHEMA,
+			"groups", "name", "g", "gid", 1, "members", members);
+	assert_non_null(doc);
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_from_json(&f, doc, &err), VG_ERR_LIMIT);
+	assert_non_null(strstr(err.msg, "facts.groups[0].members"));
+	vg_facts_release(&f);
+	json_decref(doc);
+}
+
+/* The text writer and the tree builder give the same document. */
+static void
+test_text_equals_tree(void **state)
+{
+	struct vg_facts f, g;
+	struct vg_err err;
+	struct vg_buf b;
+	json_t *tree, *text;
+
+	(void)state;
+	vg_facts_init(&f);
+	fill_rich(&f);
+	/* Every byte that needs escaping or replacing. */
+	vg_facts_warn(&f,
+		      "ctl \x01\x1f\x7f \n\r\b\f / \"q\" \\ "
+		      "\xc3\xa9 \xe9 \xf0\x9f\x98\x80 \xc0\x80 "
+		      "\xf4\x90\x80\x80 \xe2\x82");
+	f.os.id_like = vg_facts_str(&f, "debian\tubuntu");
+	assert_non_null(tree = vg_facts_to_json(&f));
+	vg_buf_init(&b, VG_MAX_JSON_DOC);
+	assert_int_equal(vg_facts_write(&f, &b), VG_OK);
+	text = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(text);
+	assert_true(json_equal(tree, text));
+	/* And it decodes like any document. */
+	vg_facts_init(&g);
+	assert_int_equal(vg_facts_parse(&g, b.data, b.len, &err), VG_OK);
+	assert_string_equal(g.os.id_like, "debian\tubuntu");
+	vg_facts_release(&g);
+	json_decref(tree);
+	json_decref(text);
+	vg_buf_release(&b);
+	vg_facts_release(&f);
+}
+
+/* A writer past its buffer's ceiling fails and leaves it untouched. */
+static void
+test_text_limit(void **state)
+{
+	struct vg_facts f;
+	struct vg_buf b;
+
+	(void)state;
+	vg_facts_init(&f);
+	fill_rich(&f);
+	vg_buf_init(&b, 1024);
+	assert_int_equal(vg_buf_adds(&b, "prefix"), VG_OK);
+	assert_int_equal(vg_facts_write(&f, &b), VG_ERR_LIMIT);
+	assert_string_equal(vg_buf_str(&b), "prefix");
+	vg_buf_release(&b);
+	vg_facts_release(&f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round_trip_empty),
+		cmocka_unit_test(test_shape),
+		cmocka_unit_test(test_non_utf8),
+		cmocka_unit_test(test_forward_compatible),
+		cmocka_unit_test(test_hostile_table),
+		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_nul_in_json_value),
+		cmocka_unit_test(test_too_many_members),
+		cmocka_unit_test(test_text_equals_tree),
+		cmocka_unit_test(test_text_limit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,490 @@
+/* Unit tests of R7 (updates): every check's pass, fail and not-evaluated. */
+#include "util/common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rules_fixture_r7.h"
+#include "util/banned.h"
+
+#define NOW "2026-11-30"
+#define D INT64_C(86400)
+
+#define SEC "updates.pending_security"
+#define PENDING "updates.pending"
+#define EOL "updates.eol_os"
+#define AUTO "updates.no_auto_updates"
+#define LISTS "updates.stale_lists"
+#define REBOOT "updates.reboot_required"
+
+#define RUN(x, id) fx_run((x), vg_checks_r7, vg_checks_r7_count, (id))
+
+static void
+add_upgrade(struct fx *x, const char *name, bool security)
+{
+	struct vg_upgrade *u = vg_facts_add_upgrade(&x->f);
+
+	assert_non_null(u);
+	u->name = vg_facts_str(&x->f, name);
+	u->installed = vg_facts_str(&x->f, "1.0-1");
+	u->candidate = vg_facts_str(&x->f, "1.0-1+deb12u1");
+	u->suite = vg_facts_str(
+		&x->f, security ? "bookworm-security" : "bookworm-updates");
+	u->security = security;
+}
+
+/* The eol rows of data/eol.csv the tests rely on. */
+static void
+load_eol(struct vg_policy *p)
+{
+	fx_eol(p, "debian", "10", "2024-06-30");
+	fx_eol(p, "debian", "12", "2028-06-30");
+	fx_eol(p, "ubuntu", "18.04", "2023-05-31");
+	fx_eol(p, "ubuntu", "24.04", "2029-05-31");
+	fx_eol(p, "rhel", "8", "2029-05-31");
+	fx_eol(p, "rocky", "8", "2029-05-31");
+	fx_eol(p, "centos", "8", "2021-12-31");
+}
+
+static void
+test_catalogue(void **state)
+{
+	static const struct {
+		const char *id;
+		enum vg_severity sev;
+	} want[] = {
+		{SEC, VG_SEV_HIGH},  {PENDING, VG_SEV_LOW},
+		{EOL, VG_SEV_HIGH},  {AUTO, VG_SEV_LOW},
+		{LISTS, VG_SEV_LOW}, {REBOOT, VG_SEV_MEDIUM},
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(vg_checks_r7_count, VG_ARRAY_LEN(want));
+	for (i = 0; i < VG_ARRAY_LEN(want); i++) {
+		assert_string_equal(vg_checks_r7[i].id, want[i].id);
+		assert_int_equal(vg_checks_r7[i].rule, 7);
+		assert_int_equal(vg_checks_r7[i].severity, want[i].sev);
+		assert_true(strlen(vg_checks_r7[i].remediation) > 20);
+	}
+}
+
+/* Sources not collected: not evaluated with the source's reason. */
+static void
+test_not_evaluated(void **state)
+{
+	static const struct {
+		const char *id;
+		const char *reason;
+	} rows[] = {
+		{SEC, "no apt lists"},   {PENDING, "no apt lists"},
+		{LISTS, "no apt lists"}, {EOL, "no os-release"},
+		{AUTO, "not a debian"},  {REBOOT, "no kernel"},
+	};
+	struct fx x;
+	size_t i;
+
+	(void)state;
+	fx_init(&x, NOW);
+	load_eol(&x.p);
+	vg_facts_not_collected(&x.f, VG_SRC_APT, "no apt lists");
+	vg_facts_not_collected(&x.f, VG_SRC_OS, "no os-release");
+	vg_facts_not_collected(&x.f, VG_SRC_AUTO_UPDATES, "not a debian");
+	vg_facts_not_collected(&x.f, VG_SRC_KERNEL, "no kernel");
+	/* Facts that would fire are ignored. */
+	add_upgrade(&x, "openssl", true);
+	add_upgrade(&x, "vim", false);
+	x.f.kernel.reboot_flag = true;
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		RUN(&x, rows[i].id);
+		fx_assert_not_evaluated(&x, rows[i].id, rows[i].reason);
+	}
+	assert_int_equal(x.r.n_findings, 0);
+
+	/* A source with no reason gets a generic one. */
+	fx_reset_report(&x);
+	x.f.sources[VG_SRC_KERNEL].reason = NULL;
+	RUN(&x, REBOOT);
+	assert_non_null(fx_not_evaluated(&x.r, REBOOT));
+	fx_release(&x);
+}
+
+static void
+test_pending_security(void **state)
+{
+	const struct vg_finding *fd;
+	struct fx x;
+
+	(void)state;
+	fx_init(&x, NOW);
+	vg_facts_collected(&x.f, VG_SRC_APT);
+	RUN(&x, SEC);
+	RUN(&x, PENDING);
+	assert_int_equal(x.r.n_findings, 0); /* pass: nothing pending */
+	assert_int_equal(x.r.n_not_evaluated, 0);
+
+	add_upgrade(&x, "openssl", true);
+	add_upgrade(&x, "vim", false);
+	add_upgrade(&x, "libc6", true);
+	RUN(&x, SEC);
+	assert_int_equal(fx_count(&x.r, SEC), 2);
+	assert_null(fx_finding(&x.r, SEC, "vim"));
+	fd = fx_finding(&x.r, SEC, "openssl");
+	assert_non_null(fd);
+	assert_int_equal(fd->severity, VG_SEV_HIGH);
+	assert_string_equal(fx_ev_str(fd, "installed"), "1.0-1");
+	assert_string_equal(fx_ev_str(fd, "candidate"), "1.0-1+deb12u1");
+	assert_string_equal(fx_ev_str(fd, "suite"), "bookworm-security");
+	fx_release(&x);
+}
+
+static void
+test_pending(void **state)
+{
+	static const struct {
+		int n_other, n_security;
+		const char *subject; /* NULL: no finding */
+		size_t listed;
+	} rows[] = {
+		{0, 3, NULL, 0},
+		{1, 0, "1 package", 1},
+		{2, 5, "2 packages", 2},
+		{50, 0, "50 packages", 50},
+		{300, 10, "300 packages", 50},
+	};
+	const struct vg_finding *fd;
+	char name[32];
+	struct fx x;
+	size_t i;
+	int j;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		fx_init(&x, NOW);
+		vg_facts_collected(&x.f, VG_SRC_APT);
+		for (j = 0; j < rows[i].n_security; j++) {
+			(void)snprintf(name, sizeof(name), "sec%d", j);
+			add_upgrade(&x, name, true);
+		}
+		for (j = 0; j < rows[i].n_other; j++) {
+			(void)snprintf(name, sizeof(name), "pkg%d", j);
+			add_upgrade(&x, name, false);
+		}
+		RUN(&x, PENDING);
+		if (rows[i].subject == NULL) {
+			assert_int_equal(x.r.n_findings, 0);
+		} else {
+			assert_int_equal(x.r.n_findings, 1);
+			fd = fx_finding(&x.r, PENDING, rows[i].subject);
+			assert_non_null(fd);
+			assert_int_equal(fd->severity, VG_SEV_LOW);
+			assert_int_equal(fx_ev_int(fd, "count"),
+					 rows[i].n_other);
+			assert_int_equal(json_array_size(json_object_get(
+						 fd->evidence, "packages")),
+					 rows[i].listed);
+			assert_string_equal(
+				json_string_value(json_array_get(
+					json_object_get(fd->evidence,
+							"packages"),
+					0)),
+				"pkg0");
+			assert_int_equal(
+				json_is_true(json_object_get(fd->evidence,
+							     "truncated")),
+				rows[i].listed < (size_t)rows[i].n_other);
+		}
+		fx_release(&x);
+	}
+}
+
+struct eol_row {
+	const char *id, *id_like, *version;
+	int fires;           /* 1 fires, 0 passes, -1 not evaluated */
+	const char *matched; /* "eol_os_id/eol_version" expected */
+};
+
+static const struct eol_row eol_rows[] = {
+	{"debian", NULL, "10", 1, "debian/10"},
+	{"debian", NULL, "12", 0, NULL},
+	{"debian", NULL, "10.13", 1, "debian/10"},
+	{"ubuntu", "debian", "18.04", 1, "ubuntu/18.04"},
+	{"ubuntu", "debian", "24.04", 0, NULL},
+	/* Ubuntu compares VERSION_ID exactly, not its major. */
+	{"ubuntu", "debian", "18.10", -1, NULL},
+	{"rocky", "rhel centos fedora", "8.9", 0, NULL},
+	{"centos", "rhel fedora", "8.5", 1, "centos/8"},
+	/* Matched through ID_LIKE. */
+	{"raspbian", "debian", "10", 1, "debian/10"},
+	{"ol", "  fedora   rhel ", "8.9", 0, NULL},
+	/* 1 is not 10; unknown distributions are not judged. */
+	{"debian", NULL, "1", -1, NULL},
+	{"arch", NULL, "2026.11", -1, NULL},
+	{"gentoo", "", "2.17", -1, NULL},
+	{"debian", NULL, NULL, -1, NULL},
+	{NULL, NULL, NULL, -1, NULL},
+};
+
+static void
+eol_row_check(size_t i, const struct eol_row *row)
+{
+	const struct vg_finding *fd;
+	char pretty[64], matched[64];
+	struct fx x;
+
+	fx_init(&x, NOW);
+	load_eol(&x.p);
+	vg_facts_collected(&x.f, VG_SRC_OS);
+	x.f.os.id = vg_facts_str(&x.f, row->id);
+	x.f.os.id_like = vg_facts_str(&x.f, row->id_like);
+	x.f.os.version_id = vg_facts_str(&x.f, row->version);
+	(void)snprintf(pretty, sizeof(pretty), "%s %s (row %zu)",
+		       row->id ? row->id : "", row->version ? row->version : "",
+		       i);
+	x.f.os.pretty_name = vg_facts_str(&x.f, pretty);
+	RUN(&x, EOL);
+	if (row->fires < 0) {
+		fx_assert_not_evaluated(&x, EOL, "no end-of-life data for");
+	} else if (row->fires == 0) {
+		assert_null(fx_not_evaluated(&x.r, EOL));
+		if (x.r.n_findings != 0)
+			fail_msg("row %zu fired", i);
+	} else {
+		assert_null(fx_not_evaluated(&x.r, EOL));
+		if (x.r.n_findings != 1)
+			fail_msg("row %zu did not fire", i);
+		fd = fx_finding(&x.r, EOL, pretty);
+		assert_non_null(fd);
+		assert_int_equal(fd->severity, VG_SEV_HIGH);
+		(void)snprintf(matched, sizeof(matched), "%s/%s",
+			       fx_ev_str(fd, "eol_os_id"),
+			       fx_ev_str(fd, "eol_version"));
+		assert_string_equal(matched, row->matched);
+		assert_string_equal(fx_ev_str(fd, "version_id"), row->version);
+		assert_non_null(fx_ev_str(fd, "end_of_support"));
+	}
+	fx_release(&x);
+}
+
+static void
+test_eol(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(eol_rows); i++)
+		eol_row_check(i, &eol_rows[i]);
+}
+
+/* Reason text, the day of the end of support, and no table loaded. */
+static void
+test_eol_edges(void **state)
+{
+	struct fx x;
+
+	(void)state;
+	fx_init(&x, NOW);
+	vg_facts_collected(&x.f, VG_SRC_OS);
+	x.f.os.id = vg_facts_str(&x.f, "debian");
+	x.f.os.version_id = vg_facts_str(&x.f, "10");
+	RUN(&x, EOL);
+	fx_assert_not_evaluated(&x, EOL, "end-of-life table not loaded");
+	fx_release(&x);
+
+	fx_init(&x, NOW);
+	load_eol(&x.p);
+	vg_facts_collected(&x.f, VG_SRC_OS);
+	x.f.os.id = vg_facts_str(&x.f, "slackware");
+	x.f.os.version_id = vg_facts_str(&x.f, "15.0");
+	RUN(&x, EOL);
+	fx_assert_not_evaluated(&x, EOL,
+				"no end-of-life data for slackware 15.0");
+	fx_release(&x);
+
+	/* On the end date itself the release is still supported. */
+	fx_init(&x, "2028-06-30");
+	load_eol(&x.p);
+	vg_facts_collected(&x.f, VG_SRC_OS);
+	x.f.os.id = vg_facts_str(&x.f, "debian");
+	x.f.os.version_id = vg_facts_str(&x.f, "12");
+	RUN(&x, EOL);
+	assert_int_equal(x.r.n_findings, 0);
+	x.f.collected_at += D;
+	RUN(&x, EOL);
+	assert_int_equal(x.r.n_findings, 1);
+	/* No PRETTY_NAME: the subject is "id version". */
+	assert_non_null(fx_finding(&x.r, EOL, "debian 12"));
+	fx_release(&x);
+}
+
+static void
+test_no_auto_updates(void **state)
+{
+	const struct vg_finding *fd;
+	struct fx x;
+
+	(void)state;
+	fx_init(&x, NOW);
+	vg_facts_collected(&x.f, VG_SRC_AUTO_UPDATES);
+	x.f.os.hostname = vg_facts_str(&x.f, "pc-accueil-01");
+	x.f.auto_updates.enabled = true;
+	x.f.auto_updates.mechanism = vg_facts_str(&x.f, "unattended-upgrades");
+	RUN(&x, AUTO);
+	assert_int_equal(x.r.n_findings, 0);
+	assert_int_equal(x.r.n_not_evaluated, 0);
+
+	x.f.auto_updates.enabled = false;
+	x.f.auto_updates.detail =
+		vg_facts_str(&x.f,
+			     "/etc/apt/apt.conf.d/20auto-upgrades:2: "
+			     "APT::Periodic::Unattended-Upgrade \"0\"");
+	RUN(&x, AUTO);
+	assert_int_equal(x.r.n_findings, 1);
+	fd = fx_finding(&x.r, AUTO, "pc-accueil-01");
+	assert_non_null(fd);
+	assert_int_equal(fd->severity, VG_SEV_LOW);
+	assert_string_equal(fx_ev_str(fd, "mechanism"), "unattended-upgrades");
+	assert_non_null(strstr(fx_ev_str(fd, "detail"), "20auto-upgrades"));
+	assert_true(json_is_false(json_object_get(fd->evidence, "enabled")));
+	fx_release(&x);
+}
+
+static void
+test_stale_lists(void **state)
+{
+	static const struct {
+		int64_t age;     /* seconds before now */
+		int64_t special; /* UNKNOWN/NEVER, or 1 to use age */
+		int days;
+		bool fires;
+	} rows[] = {
+		{D, 1, 7, false},
+		{7 * D, 1, 7, false}, /* exactly the limit */
+		{7 * D + 1, 1, 7, true},
+		{30 * D, 1, 7, true},
+		{-D, 1, 7, false}, /* future: clock skew */
+		{0, VG_TIME_UNKNOWN, 7, true},
+		{0, VG_TIME_NEVER, 7, true},
+		{10 * D, 1, 14, false}, /* policy threshold */
+		{2 * D, 1, 1, true},
+	};
+	const struct vg_finding *fd;
+	struct fx x;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		fx_init(&x, NOW);
+		vg_facts_collected(&x.f, VG_SRC_APT);
+		x.p.stale_lists_days = rows[i].days;
+		x.f.apt.n_lists = 4;
+		x.f.apt.lists_updated = rows[i].special == 1
+			? x.f.collected_at - rows[i].age
+			: rows[i].special;
+		RUN(&x, LISTS);
+		assert_null(fx_not_evaluated(&x.r, LISTS));
+		if (fx_count(&x.r, LISTS) != (rows[i].fires ? 1u : 0u))
+			fail_msg("row %zu", i);
+		if (rows[i].fires) {
+			fd = fx_finding(&x.r, LISTS, "apt lists");
+			assert_non_null(fd);
+			assert_int_equal(fx_ev_int(fd, "stale_lists_days"),
+					 rows[i].days);
+			assert_int_equal(fx_ev_int(fd, "age_days"),
+					 rows[i].special == 1 ? rows[i].age / D
+							      : -1);
+		}
+		fx_release(&x);
+	}
+
+	fx_init(&x, NOW);
+	x.f.collected_at = VG_TIME_UNKNOWN;
+	vg_facts_collected(&x.f, VG_SRC_APT);
+	RUN(&x, LISTS);
+	fx_assert_not_evaluated(&x, LISTS, "collection time");
+	fx_release(&x);
+}
+
+static void
+test_reboot_required(void **state)
+{
+	static const struct {
+		bool flag;
+		const char *running, *newest;
+		size_t reasons; /* 0: no finding */
+	} rows[] = {
+		{false, NULL, NULL, 0},
+		{false, "6.1.0-25-amd64", "6.1.0-25-amd64", 0},
+		{false, NULL, "6.1.0-26-amd64", 0}, /* offline root */
+		{false, "6.1.0-25-amd64", NULL, 0},
+		{true, NULL, NULL, 1},
+		{false, "6.1.0-25-amd64", "6.1.0-26-amd64", 1},
+		{true, "6.1.0-25-amd64", "6.1.0-26-amd64", 2},
+	};
+	const struct vg_finding *fd;
+	json_t *why;
+	struct fx x;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		fx_init(&x, NOW);
+		vg_facts_collected(&x.f, VG_SRC_KERNEL);
+		x.f.os.hostname = vg_facts_str(&x.f, "srv-labo");
+		x.f.kernel.reboot_flag = rows[i].flag;
+		x.f.kernel.running = vg_facts_str(&x.f, rows[i].running);
+		x.f.kernel.newest_installed =
+			vg_facts_str(&x.f, rows[i].newest);
+		if (rows[i].flag)
+			x.f.kernel.reboot_packages =
+				vg_facts_str(&x.f, "libc6,linux-image-amd64");
+		RUN(&x, REBOOT);
+		assert_null(fx_not_evaluated(&x.r, REBOOT));
+		if (rows[i].reasons == 0) {
+			if (x.r.n_findings != 0)
+				fail_msg("row %zu fired", i);
+			fx_release(&x);
+			continue;
+		}
+		fd = fx_finding(&x.r, REBOOT, "srv-labo");
+		assert_non_null(fd);
+		assert_int_equal(fd->severity, VG_SEV_MEDIUM);
+		why = json_object_get(fd->evidence, "reasons");
+		assert_int_equal(json_array_size(why), rows[i].reasons);
+		if (rows[i].flag) {
+			assert_string_equal(
+				json_string_value(json_array_get(why, 0)),
+				"reboot-required flag");
+			assert_string_equal(fx_ev_str(fd, "reboot_packages"),
+					    "libc6,linux-image-amd64");
+		}
+		if (rows[i].running != NULL) {
+			assert_string_equal(json_string_value(json_array_get(
+						    why, rows[i].reasons - 1)),
+					    "newer kernel installed");
+			assert_string_equal(fx_ev_str(fd, "running"),
+					    rows[i].running);
+			assert_string_equal(fx_ev_str(fd, "newest_installed"),
+					    rows[i].newest);
+		}
+		fx_release(&x);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_catalogue),
+		cmocka_unit_test(test_not_evaluated),
+		cmocka_unit_test(test_pending_security),
+		cmocka_unit_test(test_pending),
+		cmocka_unit_test(test_eol),
+		cmocka_unit_test(test_eol_edges),
+		cmocka_unit_test(test_no_auto_updates),
+		cmocka_unit_test(test_stale_lists),
+		cmocka_unit_test(test_reboot_required),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -16,7 +16,7 @@ setup:
 	@if [ ! -f $(BUILD)/build.ninja ]; then \
 		meson setup $(BUILD) --prefix=$(PREFIX) --sysconfdir=/etc --buildtype=debugoptimized; \
 	else \
-		meson configure $(BUILD) --prefix=$(PREFIX) >/dev/null; \
+		meson configure $(BUILD) -Dprefix=$(PREFIX) -Dsysconfdir=/etc >/dev/null; \
 	fi
 
 # Scan this machine, record the scan in the local store, show the findings.

@@ -67,14 +67,28 @@ print_score(FILE *fp, const struct palette *c, int score)
 		fprintf(fp, "%s%d/100%s", c->bold, score, c->reset);
 }
 
+/* Characters (not bytes) in a UTF-8 string, for column alignment. */
+static int
+text_width(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 static void
 print_finding(FILE *fp, const struct palette *c, const struct vg_finding *fd,
 	      bool verbose)
 {
+	const char *label = severity_label(fd->severity);
+	int pad = 8 - text_width(label);
 	char *ev;
 
-	fprintf(fp, "  %s%-8s%s %s  %s\n", c->sev[fd->severity],
-		severity_label(fd->severity), c->reset, fd->check, fd->subject);
+	/* printf pads bytes: "ÉLEVÉE" would end two columns short. */
+	fprintf(fp, "  %s%s%s%*s %s  %s\n", c->sev[fd->severity], label,
+		c->reset, pad > 0 ? pad : 0, "", fd->check, fd->subject);
 	if (fd->remediation != NULL)
 		fprintf(fp, "           %s-> %s%s\n", c->dim,
 			_(fd->remediation), c->reset);

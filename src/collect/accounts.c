@@ -15,6 +15,7 @@
 
 #include "collect/collectors.h"
 #include "util/text.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 /* uid and gid are 32-bit unsigned on Linux. */
@@ -170,41 +171,6 @@ split_fields(const char *line, size_t len, const char **fld, size_t *flen,
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t need, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		need = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		need = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		need = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF. */
-	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return need;
-}
-
 /* A name usable as a key and in messages: valid UTF-8, no control. */
 static bool
 valid_name(const char *s, size_t n)
@@ -214,7 +180,7 @@ valid_name(const char *s, size_t n)
 	while (i < n) {
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return false;
-		if ((k = utf8_seq((const unsigned char *)s + i, n - i)) == 0)
+		if ((k = vg_utf8_seq(s + i, n - i)) == 0)
 			return false;
 		i += k;
 	}
@@ -235,7 +201,7 @@ facts_text(struct vg_facts *f, const char *s, size_t n)
 	if ((copy = (char *)vg_facts_strn(f, s, n)) == NULL)
 		return NULL;
 	while (i < n) {
-		k = utf8_seq((const unsigned char *)copy + i, n - i);
+		k = vg_utf8_seq(copy + i, n - i);
 		if (k == 0 || (unsigned char)copy[i] < 0x20 ||
 		    copy[i] == 0x7f) {
 			copy[i++] = '?';

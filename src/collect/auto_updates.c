@@ -388,11 +388,11 @@ debian(struct vg_collect *c)
 		au->detail = ac.upgrade.set
 			? detail(f, ac.upgrade.where, KEY_UPGRADE,
 				 ac.upgrade.value)
-			: vg_facts_str(f, _(KEY_UPGRADE " is not set"));
+			: vg_facts_str(f, KEY_UPGRADE " is not set");
 	} else if (!periodic_on(&ac.lists)) {
 		au->detail = ac.lists.set
 			? detail(f, ac.lists.where, KEY_LISTS, ac.lists.value)
-			: vg_facts_str(f, _(KEY_LISTS " is not set"));
+			: vg_facts_str(f, KEY_LISTS " is not set");
 	} else {
 		au->enabled = true;
 		au->detail = detail(f, ac.upgrade.where, KEY_UPGRADE,

@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "collect/collectors.h"
+#include "collect/include.h"
 #include "collect/pam.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -90,14 +91,19 @@ struct pam_stack {
 
 struct pam_ctx {
 	struct vg_facts *f;
-	const struct vg_root *root; /* NULL: includes are not followed */
-	size_t n_files;             /* files read, includes counted */
+	const struct vg_root *root;  /* NULL: includes are not followed */
+	struct vg_include_guard inc; /* loops and limits of includes */
 	struct pam_stack st;
 };
 
-static enum vg_rc pam_parse_buf(struct pam_ctx *x, const char *name,
-				const char *buf, size_t len, int mask,
-				int depth);
+/* What a file is parsed with: the line types its include asked for. */
+struct pam_file_ctx {
+	struct pam_ctx *x;
+	int mask;
+};
+
+static enum vg_rc pam_parse_cb(void *ctx, const char *name, const char *buf,
+			       size_t len);
 
 static void
 stack_init(struct pam_stack *st)
@@ -306,53 +312,26 @@ password_module(struct pam_ctx *x, const char *name, int lineno,
 /* Follow an include: path is relative to /etc/pam.d unless absolute. */
 static enum vg_rc
 pam_include(struct pam_ctx *x, const char *name, int lineno,
-	    const struct pam_token *file, int mask, int depth)
+	    const struct pam_token *file, int mask)
 {
 	char path[PAM_MAX_PATH];
-	struct vg_buf buf;
-	struct vg_err err;
-	enum vg_rc rc;
-	int n;
+	struct pam_file_ctx fx = {x, mask};
 
 	if (x->root == NULL)
 		return VG_OK;
-	if (depth >= VG_MAX_INCLUDE_DEPTH ||
-	    x->n_files >= VG_MAX_INCLUDED_FILES) {
-		vg_facts_warn(x->f, _("%s:%d: too many nested includes"), name,
-			      lineno);
-		return VG_OK;
-	}
-	if (file->s[0] == '/')
-		n = snprintf(path, sizeof(path), "%.*s", (int)file->n, file->s);
-	else
-		n = snprintf(path, sizeof(path), "%s/%.*s", PAM_DIR,
-			     (int)file->n, file->s);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
+	if (!vg_include_path(PAM_DIR, strlen(PAM_DIR), file->s, file->n, path,
+			     sizeof(path))) {
 		vg_facts_warn(x->f, _("%s:%d: include path too long"), name,
 			      lineno);
 		return VG_OK;
 	}
-	x->n_files++;
-	vg_buf_init(&buf, VG_MAX_CONFIG_FILE);
-	rc = vg_root_read(x->root, path, VG_MAX_CONFIG_FILE, &buf, &err);
-	if (rc == VG_ERR_NOMEM)
-		goto done;
-	if (rc != VG_OK) {
-		vg_facts_warn(x->f, _("%s:%d: cannot include: %s"), name,
-			      lineno, err.msg);
-		rc = VG_OK;
-		goto done;
-	}
-	rc = pam_parse_buf(x, path, buf.data, buf.len, mask, depth + 1);
-done:
-	vg_buf_release(&buf);
-	return rc;
+	return vg_include_file(&x->inc, name, lineno, path, pam_parse_cb, &fx);
 }
 
 /* One logical line, already split into fields. */
 static enum vg_rc
 pam_line(struct pam_ctx *x, const char *name, int lineno, struct pam_token *t,
-	 size_t nt, int mask, int depth)
+	 size_t nt, int mask)
 {
 	struct pam_token type = t[0], mod;
 	int tmask;
@@ -364,7 +343,7 @@ pam_line(struct pam_ctx *x, const char *name, int lineno, struct pam_token *t,
 				      name, lineno);
 			return VG_OK;
 		}
-		return pam_include(x, name, lineno, &t[1], mask, depth);
+		return pam_include(x, name, lineno, &t[1], mask);
 	}
 	/* "-type": do not log when the module is missing. */
 	if (type.n > 0 && type.s[0] == '-') {
@@ -392,7 +371,7 @@ pam_line(struct pam_ctx *x, const char *name, int lineno, struct pam_token *t,
 		return VG_OK;
 	/* "type include file" / "type substack file": that type's lines. */
 	if (tok_is(&t[1], "include") || tok_is(&t[1], "substack"))
-		return pam_include(x, name, lineno, &t[2], tmask, depth);
+		return pam_include(x, name, lineno, &t[2], tmask);
 
 	module_name(&t[2], &mod);
 	if (tmask == PAM_T_PASSWORD)
@@ -413,9 +392,10 @@ pam_line(struct pam_ctx *x, const char *name, int lineno, struct pam_token *t,
  * joins the next one (as Linux-PAM's _pam_assemble_line does).
  */
 static enum vg_rc
-pam_parse_buf(struct pam_ctx *x, const char *name, const char *buf, size_t len,
-	      int mask, int depth)
+pam_parse_cb(void *ctx, const char *name, const char *buf, size_t len)
 {
+	struct pam_ctx *x = ((struct pam_file_ctx *)ctx)->x;
+	int mask = ((struct pam_file_ctx *)ctx)->mask;
 	struct pam_token t[PAM_MAX_TOKENS];
 	struct vg_lines it;
 	struct vg_buf lb;
@@ -455,8 +435,7 @@ pam_parse_buf(struct pam_ctx *x, const char *name, const char *buf, size_t len,
 				      first);
 		else if ((nt = pam_tokenize(vg_buf_str(&lb), lb.len, t,
 					    PAM_MAX_TOKENS)) > 0 &&
-			 (rc = pam_line(x, name, first, t, nt, mask, depth)) !=
-				 VG_OK)
+			 (rc = pam_line(x, name, first, t, nt, mask)) != VG_OK)
 			goto done;
 		vg_buf_reset(&lb);
 		too_long = false;
@@ -515,13 +494,15 @@ enum vg_rc
 vg_pam_parse(struct vg_facts *f, const char *name, const char *buf, size_t len)
 {
 	struct pam_ctx x;
+	struct pam_file_ctx fx = {&x,
+				  PAM_T_AUTH | PAM_T_PASSWORD | PAM_T_OTHER};
 	enum vg_rc rc;
 
 	memset(&x, 0, sizeof(x));
 	x.f = f;
+	vg_include_init(&x.inc, f, NULL);
 	stack_init(&x.st);
-	rc = pam_parse_buf(&x, name, buf, len,
-			   PAM_T_AUTH | PAM_T_PASSWORD | PAM_T_OTHER, 0);
+	rc = vg_include_top(&x.inc, name, buf, len, pam_parse_cb, &fx);
 	if (rc != VG_OK)
 		return rc;
 	pam_resolve(f, &x.st, NULL);
@@ -666,6 +647,7 @@ static enum vg_rc
 pam_read_stack(struct vg_collect *c, struct pam_ctx *x, const char *path,
 	       int mask, bool *found)
 {
+	struct pam_file_ctx fx = {x, mask};
 	struct vg_buf buf;
 	struct vg_err err;
 	enum vg_rc rc;
@@ -674,6 +656,7 @@ pam_read_stack(struct vg_collect *c, struct pam_ctx *x, const char *path,
 	memset(x, 0, sizeof(*x));
 	x->f = c->facts;
 	x->root = c->root;
+	vg_include_init(&x->inc, c->facts, c->root);
 	stack_init(&x->st);
 	vg_buf_init(&buf, VG_MAX_CONFIG_FILE);
 	rc = vg_root_read(c->root, path, VG_MAX_CONFIG_FILE, &buf, &err);
@@ -686,8 +669,8 @@ pam_read_stack(struct vg_collect *c, struct pam_ctx *x, const char *path,
 		goto done;
 	}
 	*found = true;
-	x->n_files = 1;
-	rc = pam_parse_buf(x, path, buf.data, buf.len, mask, 0);
+	rc = vg_include_top(&x->inc, path, buf.data, buf.len, pam_parse_cb,
+			    &fx);
 done:
 	vg_buf_release(&buf);
 	return rc;

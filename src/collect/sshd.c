@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "collect/collectors.h"
+#include "collect/include.h"
 #include "collect/sshd.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -47,10 +48,7 @@ struct ss_value {
 struct ss_parser {
 	struct vg_facts *f;
 	const struct vg_root *root;
-	const char *stack[VG_MAX_INCLUDE_DEPTH + 1]; /* for loops */
-	int depth;
-	size_t n_files;
-	bool warned_files;
+	struct vg_include_guard inc; /* loops and limits of Include */
 	size_t glob_dirs; /* directories read for the current Include */
 	struct ss_value global, all;
 };
@@ -96,43 +94,18 @@ ss_arg(const char **s, const char *end, const char **arg, size_t *n)
 	return true;
 }
 
-/*
- * Lexically normalise the absolute path s into out ("//", "." and ".."
- * folded), so that include loops show as equal strings.
- */
-static bool
-ss_path_norm(const char *s, char *out, size_t outsz)
-{
-	const char *c, *e;
-	size_t o = 0, clen;
+/* What an included file is parsed with: the scope of its Include. */
+struct ss_include_ctx {
+	struct ss_parser *p;
+	enum ss_scope scope;
+};
 
-	if (outsz < 2)
-		return false;
-	for (c = s; *c != '\0'; c = e) {
-		while (*c == '/')
-			c++;
-		for (e = c; *e != '\0' && *e != '/'; e++)
-			;
-		clen = (size_t)(e - c);
-		if (clen == 0 || (clen == 1 && c[0] == '.'))
-			continue;
-		if (clen == 2 && c[0] == '.' && c[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-			continue;
-		}
-		if (o + 1 + clen + 1 > outsz)
-			return false;
-		out[o++] = '/';
-		memcpy(out + o, c, clen);
-		o += clen;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
-	return true;
+static enum vg_rc
+ss_parse_cb(void *ctx, const char *name, const char *buf, size_t len)
+{
+	const struct ss_include_ctx *x = ctx;
+
+	return ss_parse_buf(x->p, name, buf, len, x->scope);
 }
 
 /* Read and parse one included file (an existing regular file). */
@@ -140,55 +113,9 @@ static enum vg_rc
 ss_include_file(struct ss_parser *p, const char *from, int line,
 		const char *path, enum ss_scope scope)
 {
-	struct vg_err err;
-	struct vg_buf b;
-	const char *name;
-	enum vg_rc rc = VG_OK;
-	int i;
+	struct ss_include_ctx x = {p, scope};
 
-	for (i = 0; i < p->depth; i++) {
-		if (strcmp(p->stack[i], path) == 0) {
-			vg_facts_warn(p->f,
-				      _("%s:%d: include loop on '%s', ignored"),
-				      from, line, path);
-			return VG_OK;
-		}
-	}
-	if (p->depth > VG_MAX_INCLUDE_DEPTH) {
-		vg_facts_warn(p->f,
-			      _("%s:%d: includes nested deeper than %d, '%s' "
-				"ignored"),
-			      from, line, VG_MAX_INCLUDE_DEPTH, path);
-		return VG_OK;
-	}
-	if (p->n_files >= VG_MAX_INCLUDED_FILES) {
-		if (!p->warned_files)
-			vg_facts_warn(p->f,
-				      _("%s:%d: more than %d included files, "
-					"the rest ignored"),
-				      from, line, VG_MAX_INCLUDED_FILES);
-		p->warned_files = true;
-		return VG_OK;
-	}
-	p->n_files++;
-	vg_buf_init(&b, VG_MAX_CONFIG_FILE);
-	if (vg_root_read(p->root, path, VG_MAX_CONFIG_FILE, &b, &err) !=
-	    VG_OK) {
-		if (err.rc == VG_ERR_NOMEM)
-			rc = VG_ERR_NOMEM;
-		else
-			vg_facts_warn(p->f, _("%s:%d: included file: %s"), from,
-				      line, err.msg);
-		goto done;
-	}
-	if ((name = vg_facts_str(p->f, path)) == NULL) {
-		rc = VG_ERR_NOMEM;
-		goto done;
-	}
-	rc = ss_parse_buf(p, name, b.data, b.len, scope);
-done:
-	vg_buf_release(&b);
-	return rc;
+	return vg_include_file(&p->inc, from, line, path, ss_parse_cb, &x);
 }
 
 static int
@@ -325,7 +252,6 @@ ss_include(struct ss_parser *p, const char *file, int line, const char *s,
 	const char *arg;
 	enum vg_rc rc = VG_OK;
 	size_t n;
-	int w;
 	bool any = false;
 
 	while (rc == VG_OK && ss_arg(&s, end, &arg, &n)) {
@@ -337,11 +263,8 @@ ss_include(struct ss_parser *p, const char *file, int line, const char *s,
 			continue;
 		}
 		/* Relative patterns are relative to /etc/ssh. */
-		w = snprintf(raw, sizeof(raw), "%s%.*s",
-			     n > 0 && arg[0] == '/' ? "" : "/etc/ssh/", (int)n,
-			     arg);
-		if (w < 0 || (size_t)w >= sizeof(raw) ||
-		    !ss_path_norm(raw, path, sizeof(path))) {
+		if (!vg_include_path("/etc/ssh", 8, arg, n, path,
+				     sizeof(path))) {
 			vg_facts_warn(p->f, _("%s:%d: include path too long"),
 				      file, line);
 			continue;
@@ -446,7 +369,6 @@ ss_parse_buf(struct ss_parser *p, const char *name, const char *buf, size_t len,
 	size_t n, k;
 	enum vg_rc rc = VG_OK;
 
-	p->stack[p->depth++] = name;
 	vg_lines_init(&it, buf, len);
 	while (rc == VG_OK && vg_lines_next(&it, &l, &n)) {
 		vg_trim(&l, &n);
@@ -489,7 +411,6 @@ ss_parse_buf(struct ss_parser *p, const char *name, const char *buf, size_t len,
 				      _("%s:%d: missing keyword near '%.*s'"),
 				      name, it.lineno, ss_quote_len(n), l);
 	}
-	p->depth--;
 	return rc;
 }
 
@@ -498,6 +419,7 @@ vg_sshd_parse(struct vg_facts *f, const struct vg_root *root, const char *name,
 	      const char *buf, size_t len)
 {
 	struct ss_parser p;
+	struct ss_include_ctx top = {&p, SS_GLOBAL};
 	const struct ss_value *v;
 	const char *fname;
 	enum vg_rc rc;
@@ -505,10 +427,11 @@ vg_sshd_parse(struct vg_facts *f, const struct vg_root *root, const char *name,
 	memset(&p, 0, sizeof(p));
 	p.f = f;
 	p.root = root;
-	p.n_files = 1;
+	vg_include_init(&p.inc, f, root);
 	if ((fname = vg_facts_str(f, name)) == NULL)
 		return VG_ERR_NOMEM;
-	if ((rc = ss_parse_buf(&p, fname, buf, len, SS_GLOBAL)) != VG_OK)
+	if ((rc = vg_include_top(&p.inc, fname, buf, len, ss_parse_cb, &top)) !=
+	    VG_OK)
 		return rc;
 	v = p.all.value != NULL ? &p.all : &p.global;
 	if (v->value != NULL) {
@@ -555,11 +478,12 @@ vg_collect_sshd(struct vg_collect *c)
 		if (err.rc == VG_ERR_NOMEM)
 			rc = VG_ERR_NOMEM;
 		else if (err.rc == VG_ERR_NOTFOUND &&
-			 !ss_sshd_installed(c->root))
-			vg_facts_not_collected(c->facts, VG_SRC_SSHD, "%s",
-					       _("sshd is not configured (no "
-						 "/etc/ssh/sshd_config)"));
-		else
+			 !ss_sshd_installed(c->root)) {
+			/* No sshd: nobody logs in as root over SSH. The fact
+			 * is "no value" (NULL), which no check flags. */
+			c->facts->sshd.permit_root_login = NULL;
+			vg_facts_collected(c->facts, VG_SRC_SSHD);
+		} else
 			vg_facts_not_collected(c->facts, VG_SRC_SSHD, "%s",
 					       err.msg);
 		goto done;

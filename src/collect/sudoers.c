@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "collect/collectors.h"
+#include "collect/include.h"
 #include "collect/sudoers.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -135,11 +136,7 @@ struct sd_parser {
 	struct sd_default *defs;
 	size_t n_defs, cap_defs;
 
-	/* Files being read, outermost first, to detect include loops. */
-	const char *stack[VG_MAX_INCLUDE_DEPTH + 1];
-	int depth;
-	size_t n_files;
-	bool warned_files;
+	struct vg_include_guard inc; /* loops and limits of #include */
 
 	/* Alias expansion output (malloc'd, reused) and its budget. */
 	struct sd_exp *exp;
@@ -876,53 +873,22 @@ sd_logical_line(struct sd_parser *p, const char *file, int line, const char *s,
 
 /*
  * Resolve rel against the directory of from (rel may be absolute) into
- * out, lexically: "//", "." and ".." are folded, so a loop is detected
- * by comparing strings. False when it does not fit.
+ * out, normalised (vg_include_path). False when it does not fit.
  */
 static bool
 sd_path_resolve(const char *from, const char *rel, size_t rel_len, char *out,
 		size_t outsz)
 {
-	char tmp[PATH_MAX];
-	const char *slash, *c, *e;
-	size_t o = 0, dlen = 0, clen;
-	int w;
+	const char *slash = strrchr(from, '/');
 
-	if (rel_len > 0 && rel[0] == '/')
-		w = snprintf(tmp, sizeof(tmp), "%.*s", (int)rel_len, rel);
-	else {
-		slash = strrchr(from, '/');
-		dlen = slash ? (size_t)(slash - from) : 0;
-		w = snprintf(tmp, sizeof(tmp), "%.*s/%.*s", (int)dlen, from,
-			     (int)rel_len, rel);
-	}
-	if (w < 0 || (size_t)w >= sizeof(tmp) || outsz < 2)
-		return false;
-	for (c = tmp; *c != '\0'; c = e) {
-		while (*c == '/')
-			c++;
-		for (e = c; *e != '\0' && *e != '/'; e++)
-			;
-		clen = (size_t)(e - c);
-		if (clen == 0 || (clen == 1 && c[0] == '.'))
-			continue;
-		if (clen == 2 && c[0] == '.' && c[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-			continue;
-		}
-		if (o + 1 + clen + 1 > outsz)
-			return false;
-		out[o++] = '/';
-		memcpy(out + o, c, clen);
-		o += clen;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
-	return true;
+	return vg_include_path(from, slash ? (size_t)(slash - from) : 0, rel,
+			       rel_len, out, outsz);
+}
+
+static enum vg_rc
+sd_parse_cb(void *ctx, const char *name, const char *buf, size_t len)
+{
+	return sd_parse_buf(ctx, name, buf, len);
 }
 
 /* Read and parse one included file (path resolved inside the root). */
@@ -930,55 +896,7 @@ static enum vg_rc
 sd_include_file(struct sd_parser *p, const char *from, int line,
 		const char *path)
 {
-	struct vg_err err;
-	struct vg_buf b;
-	const char *name;
-	enum vg_rc rc = VG_OK;
-	int i;
-
-	for (i = 0; i < p->depth; i++) {
-		if (strcmp(p->stack[i], path) == 0) {
-			vg_facts_warn(p->f,
-				      _("%s:%d: include loop on '%s', ignored"),
-				      from, line, path);
-			return VG_OK;
-		}
-	}
-	if (p->depth > VG_MAX_INCLUDE_DEPTH) {
-		vg_facts_warn(p->f,
-			      _("%s:%d: includes nested deeper than %d, '%s' "
-				"ignored"),
-			      from, line, VG_MAX_INCLUDE_DEPTH, path);
-		return VG_OK;
-	}
-	if (p->n_files >= VG_MAX_INCLUDED_FILES) {
-		if (!p->warned_files)
-			vg_facts_warn(p->f,
-				      _("%s:%d: more than %d included files, "
-					"the rest ignored"),
-				      from, line, VG_MAX_INCLUDED_FILES);
-		p->warned_files = true;
-		return VG_OK;
-	}
-	p->n_files++;
-	vg_buf_init(&b, VG_MAX_CONFIG_FILE);
-	if (vg_root_read(p->root, path, VG_MAX_CONFIG_FILE, &b, &err) !=
-	    VG_OK) {
-		if (err.rc == VG_ERR_NOMEM)
-			rc = VG_ERR_NOMEM;
-		else
-			vg_facts_warn(p->f, _("%s:%d: included file: %s"), from,
-				      line, err.msg);
-		goto done;
-	}
-	if ((name = vg_facts_str(p->f, path)) == NULL) {
-		rc = VG_ERR_NOMEM;
-		goto done;
-	}
-	rc = sd_parse_buf(p, name, b.data, b.len);
-done:
-	vg_buf_release(&b);
-	return rc;
+	return vg_include_file(&p->inc, from, line, path, sd_parse_cb, p);
 }
 
 static int
@@ -1162,7 +1080,6 @@ sd_parse_buf(struct sd_parser *p, const char *name, const char *buf, size_t len)
 	bool cont = false, toolong = false, nul = false;
 	enum vg_rc rc = VG_OK;
 
-	p->stack[p->depth++] = name;
 	vg_buf_init(&lb, VG_MAX_LINE);
 	vg_lines_init(&it, buf, len);
 	while (rc == VG_OK && !p->oom && vg_lines_next(&it, &l, &n)) {
@@ -1226,7 +1143,6 @@ sd_parse_buf(struct sd_parser *p, const char *name, const char *buf, size_t len)
 					lb.len);
 	}
 	vg_buf_release(&lb);
-	p->depth--;
 	if (rc == VG_OK && p->oom)
 		rc = VG_ERR_NOMEM;
 	return rc;
@@ -1637,8 +1553,9 @@ vg_sudoers_parse(struct vg_facts *f, const struct vg_root *root,
 		rc = VG_ERR_NOMEM;
 		goto done;
 	}
-	p.n_files = 1;
-	if ((rc = sd_parse_buf(&p, fname, buf, len)) != VG_OK)
+	vg_include_init(&p.inc, f, root);
+	if ((rc = vg_include_top(&p.inc, fname, buf, len, sd_parse_cb, &p)) !=
+	    VG_OK)
 		goto done;
 	rc = sd_resolve(&p);
 done:
@@ -1680,8 +1597,9 @@ vg_collect_sudoers(struct vg_collect *c)
 			rc = VG_ERR_NOMEM;
 		else if (err.rc == VG_ERR_NOTFOUND &&
 			 !sd_sudo_installed(c->root))
-			vg_facts_not_collected(c->facts, VG_SRC_SUDOERS, "%s",
-					       _("no /etc/sudoers"));
+			/* No sudo at all: a fact (no rule grants anything),
+			 * so admin.excess can still be judged. */
+			vg_facts_collected(c->facts, VG_SRC_SUDOERS);
 		else
 			vg_facts_not_collected(c->facts, VG_SRC_SUDOERS, "%s",
 					       err.msg);

@@ -148,7 +148,8 @@ struct vg_sudo_rule {
 
 struct vg_sshd {
 	/* Effective global PermitRootLogin, lower case; the compiled-in
-	 * default ("prohibit-password") when never set. */
+	 * default ("prohibit-password") when never set; NULL when sshd is
+	 * not installed. */
 	const char *permit_root_login;
 	const char *file; /* where it was set, or NULL for the default */
 	int line;

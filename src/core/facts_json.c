@@ -19,8 +19,10 @@
 #include <string.h>
 
 #include "core/facts_json.h"
+#include "core/json_util.h"
 #include "util/buf.h"
 #include "util/text.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 /* One string of a facts document (a sudo rule, a comma-joined package
@@ -47,76 +49,6 @@ static const char *const pw_names[] = {
 /* ---------------------------------------------------------------- */
 /* Encoder                                                          */
 /* ---------------------------------------------------------------- */
-
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0. As
- * strict as jansson: no overlong forms, no surrogates, nothing past
- * U+10FFFF.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/*
- * A JSON string for s. Collected text need not be UTF-8 (a Latin-1
- * GECOS field): each invalid byte becomes U+FFFD, so the document stays
- * valid JSON and decodes to what it encodes. NULL on no memory.
- */
-static json_t *
-str_json(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i, k, o = 0;
-	json_t *j;
-	char *t;
-
-	for (i = 0; i < n; i += k)
-		if ((k = utf8_seq(p + i, n - i)) == 0)
-			break;
-	if (i == n)
-		return json_stringn_nocheck(s, n);
-	/* Each byte grows to at most 3. */
-	if (n > (SIZE_MAX - 1) / 3 || (t = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < n; i += k) {
-		if ((k = utf8_seq(p + i, n - i)) == 0) {
-			memcpy(t + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			k = 1;
-			continue;
-		}
-		memcpy(t + o, s + i, k);
-		o += k;
-	}
-	j = json_stringn_nocheck(t, o);
-	free(t);
-	return j;
-}
 
 /*
  * The encoder walks the facts once through an emitter with two outputs:
@@ -157,7 +89,7 @@ out_quoted(struct out *o, const char *s)
 	out_text(o, "\"", 1);
 	while (i < n) {
 		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\' &&
-		    (k = utf8_seq(p + i, n - i)) != 0) {
+		    (k = vg_utf8_seq(s + i, n - i)) != 0) {
 			i += k;
 			continue;
 		}
@@ -258,7 +190,7 @@ out_str(struct out *o, const char *key, const char *s)
 		out_sep(o, key);
 		out_quoted(o, s);
 	} else {
-		out_add(o, key, str_json(s));
+		out_add(o, key, vg_json_str(s));
 	}
 }
 
@@ -629,40 +561,6 @@ static enum vg_rc
 dec_nomem(struct dec *d)
 {
 	return vg_err_set(d->err, VG_ERR_NOMEM, _("facts: out of memory"));
-}
-
-/*
- * Nesting of v (1 for a scalar), stopping as soon as it passes limit, so
- * a hostile document costs no more than the limit's worth of recursion.
- */
-static int
-json_depth(const json_t *v, int limit)
-{
-	const json_t *x;
-	const char *k;
-	size_t i;
-	int d, best = 0;
-
-	if (limit <= 0)
-		return 1;
-	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, x)
-		{
-			if ((d = json_depth(x, limit - 1)) > best)
-				best = d;
-			if (best >= limit)
-				break;
-		}
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-		{
-			if ((d = json_depth(x, limit - 1)) > best)
-				best = d;
-			if (best >= limit)
-				break;
-		}
-	}
-	return best + 1;
 }
 
 /*
@@ -1290,15 +1188,19 @@ dec_doc(struct dec *d, const json_t *doc)
 	if (!json_is_object(doc))
 		return dec_fail(d, VG_ERR_PARSE, "facts", NULL,
 				_("expected an object"));
-	if (json_depth(doc, VG_MAX_JSON_DEPTH + 1) > VG_MAX_JSON_DEPTH)
+	if (vg_json_depth(doc, VG_MAX_JSON_DEPTH + 1) > VG_MAX_JSON_DEPTH)
 		return vg_err_set(d->err, VG_ERR_LIMIT,
 				  _("facts: nested deeper than %d levels"),
 				  VG_MAX_JSON_DEPTH);
 	v = json_object_get(doc, "schema");
 	if (!json_is_string(v) ||
-	    strcmp(json_string_value(v), VG_FACTS_SCHEMA) != 0)
-		return dec_fail(d, VG_ERR_PARSE, "facts", "schema",
-				_("expected \"" VG_FACTS_SCHEMA "\""));
+	    strcmp(json_string_value(v), VG_FACTS_SCHEMA) != 0) {
+		char what[64];
+
+		(void)snprintf(what, sizeof(what), _("expected \"%s\""),
+			       VG_FACTS_SCHEMA);
+		return dec_fail(d, VG_ERR_PARSE, "facts", "schema", what);
+	}
 	TRY(dec_time(d, doc, "facts", "collected_at", false,
 		     &d->f->collected_at));
 	TRY(dec_str(d, doc, "facts", "root", false, &d->f->root));

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_util.h"
 #include "core/report_json.h"
 #include "core/rules.h"
 #include "util/text.h"
@@ -44,70 +45,6 @@ static size_t n_interned;
 /* ---------------------------------------------------------------- */
 /* Encoder                                                          */
 /* ---------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/*
- * A JSON string for s; subjects come from collected text that need not
- * be UTF-8, so each invalid byte becomes U+FFFD (as in facts_json.c).
- */
-static json_t *
-str_json(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i, k, o = 0;
-	json_t *j;
-	char *t;
-
-	for (i = 0; i < n; i += k)
-		if ((k = utf8_seq(p + i, n - i)) == 0)
-			break;
-	if (i == n)
-		return json_stringn_nocheck(s, n);
-	if (n > (SIZE_MAX - 1) / 3 || (t = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < n; i += k) {
-		if ((k = utf8_seq(p + i, n - i)) == 0) {
-			memcpy(t + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			k = 1;
-			continue;
-		}
-		memcpy(t + o, s + i, k);
-		o += k;
-	}
-	j = json_stringn_nocheck(t, o);
-	free(t);
-	return j;
-}
 
 static json_t *
 rule_json(int rule)
@@ -142,15 +79,15 @@ enc_finding(const struct vg_finding *fd, json_t *a, bool translate)
 	ev = fd->evidence != NULL ? json_deep_copy(fd->evidence)
 				  : json_object();
 	bad |= put(o, "rule", rule_json(fd->rule));
-	bad |= put(o, "check", str_json(fd->check != NULL ? fd->check : ""));
+	bad |= put(o, "check", vg_json_str(fd->check != NULL ? fd->check : ""));
 	bad |= put(o, "severity", json_string(vg_severity_name(fd->severity)));
 	bad |= put(o, "subject",
-		   str_json(fd->subject != NULL ? fd->subject : ""));
+		   vg_json_str(fd->subject != NULL ? fd->subject : ""));
 	bad |= put(o, "evidence", ev);
 	if (fd->remediation != NULL)
 		bad |= put(o, "remediation",
-			   str_json(translate ? _(fd->remediation)
-					      : fd->remediation));
+			   vg_json_str(translate ? _(fd->remediation)
+						 : fd->remediation));
 	return bad ? -1 : 0;
 }
 
@@ -163,8 +100,9 @@ enc_not_evaluated(const struct vg_not_evaluated *ne, json_t *a)
 	if ((o = json_object()) == NULL || json_array_append_new(a, o) != 0)
 		return -1;
 	bad |= put(o, "rule", rule_json(ne->rule));
-	bad |= put(o, "check", str_json(ne->check != NULL ? ne->check : ""));
-	bad |= put(o, "reason", str_json(ne->reason != NULL ? ne->reason : ""));
+	bad |= put(o, "check", vg_json_str(ne->check != NULL ? ne->check : ""));
+	bad |= put(o, "reason",
+		   vg_json_str(ne->reason != NULL ? ne->reason : ""));
 	return bad ? -1 : 0;
 }
 
@@ -201,37 +139,6 @@ vg_report_to_json(const struct vg_report *r, json_t *obj, bool translate)
 /* ---------------------------------------------------------------- */
 /* Decoder                                                          */
 /* ---------------------------------------------------------------- */
-
-/* Nesting of v (1 for a scalar), stopping once it passes limit. */
-static int
-json_depth(const json_t *v, int limit)
-{
-	const json_t *x;
-	const char *k;
-	size_t i;
-	int d, best = 0;
-
-	if (limit <= 0)
-		return 1;
-	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, x)
-		{
-			if ((d = json_depth(x, limit - 1)) > best)
-				best = d;
-			if (best >= limit)
-				break;
-		}
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-		{
-			if ((d = json_depth(x, limit - 1)) > best)
-				best = d;
-			if (best >= limit)
-				break;
-		}
-	}
-	return best + 1;
-}
 
 static enum vg_rc
 dec_fail(struct vg_err *err, enum vg_rc rc, const char *path, const char *key,
@@ -465,7 +372,7 @@ vg_report_from_json(struct vg_report *r, const json_t *obj, struct vg_err *err)
 	enum vg_rc rc;
 
 	/* Evidence is copied whole, so bound its nesting first. */
-	if (json_depth(obj, VG_MAX_JSON_DEPTH + 1) > VG_MAX_JSON_DEPTH)
+	if (vg_json_depth(obj, VG_MAX_JSON_DEPTH + 1) > VG_MAX_JSON_DEPTH)
 		rc = vg_err_set(err, VG_ERR_LIMIT,
 				_("report: nested deeper than %d levels"),
 				VG_MAX_JSON_DEPTH);

@@ -27,7 +27,10 @@ void vg_trim(const char **s, size_t *n);
 bool vg_streqn(const char *a, const char *b, size_t n);
 /* Case-insensitive variant. */
 bool vg_strcaseeqn(const char *a, const char *b, size_t n);
-/* True when the n bytes at s hold no NUL and are valid to print. */
+/*
+ * True when the n bytes at s hold a NUL byte: such a line would be cut
+ * short by any C string function, so parsers refuse it.
+ */
 bool vg_has_nul(const char *s, size_t n);
 
 /*

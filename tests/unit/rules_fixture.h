@@ -17,6 +17,10 @@
  *	vg_fixture_eval(&f, &p, "accounts.generic", &r);
  *	assert_int_equal(vg_fixture_count(&r, "accounts.generic"), 0);
  *	vg_fixture_release(&f, &p, &r);
+ *
+ * The tests of R5-R7 keep facts, policy and one report together in a
+ * struct fx (fx_init / fx_run / fx_release, at the end of this file) and
+ * run a check through their rule's own table.
  */
 #ifndef VG_TEST_RULES_FIXTURE_H
 #define VG_TEST_RULES_FIXTURE_H
@@ -28,6 +32,7 @@
 #include "core/policy.h"
 #include "core/report.h"
 #include "core/rules.h"
+#include "util/text.h"
 
 /* 2024-06-01T00:00:00Z: "now" of most fixtures. */
 #define VG_FIXTURE_NOW INT64_C(1717200000)
@@ -254,6 +259,62 @@ vg_fixture_json_has(const json_t *arr, const char *s)
 	return false;
 }
 
+/* Unix time of an ISO date "YYYY-MM-DD" (asserts it parses). */
+static inline int64_t
+vg_fixture_date(const char *iso)
+{
+	int64_t t = 0;
+
+	assert_int_equal(vg_parse_date(iso, &t), VG_OK);
+	return t;
+}
+
+/* Append an org_domains entry to the policy. */
+static inline void
+vg_fixture_org_domain(struct vg_policy *p, const char *d)
+{
+	char **items = reallocarray(p->org_domains.items, p->org_domains.n + 1,
+				    sizeof(*items));
+
+	assert_non_null(items);
+	p->org_domains.items = items;
+	assert_non_null(items[p->org_domains.n] = strdup(d));
+	p->org_domains.n++;
+}
+
+/* Append an end-of-life row (date "YYYY-MM-DD") and mark the table loaded. */
+static inline void
+vg_fixture_eol(struct vg_policy *p, const char *id, const char *version,
+	       const char *date)
+{
+	struct vg_eol_entry *e = reallocarray(p->eol, p->n_eol + 1, sizeof(*e));
+
+	assert_non_null(e);
+	p->eol = e;
+	e = &p->eol[p->n_eol++];
+	assert_non_null(e->os_id = strdup(id));
+	assert_non_null(e->version = strdup(version));
+	e->eol = vg_fixture_date(date);
+	p->eol_loaded = true;
+}
+
+/* A string member of a finding's evidence, or NULL. */
+static inline const char *
+vg_fixture_ev_str(const struct vg_finding *fd, const char *key)
+{
+	return json_string_value(json_object_get(fd->evidence, key));
+}
+
+/* An integer member of a finding's evidence (asserts it is one). */
+static inline json_int_t
+vg_fixture_ev_int(const struct vg_finding *fd, const char *key)
+{
+	json_t *v = json_object_get(fd->evidence, key);
+
+	assert_true(json_is_integer(v));
+	return json_integer_value(v);
+}
+
 /* Release what vg_fixture_init and vg_fixture_eval made. */
 static inline void
 vg_fixture_release(struct vg_facts *f, struct vg_policy *p, struct vg_report *r)
@@ -262,6 +323,67 @@ vg_fixture_release(struct vg_facts *f, struct vg_policy *p, struct vg_report *r)
 		vg_report_release(r);
 	vg_policy_release(p);
 	vg_facts_release(f);
+}
+
+/* Everything a rule test needs, set up and torn down together. */
+struct fx {
+	struct vg_facts f;
+	struct vg_policy p;
+	struct vg_report r;
+};
+
+/* Empty facts collected at "now" (an ISO date), default policy. */
+static inline void
+fx_init(struct fx *x, const char *now)
+{
+	vg_fixture_init(&x->f, &x->p, vg_fixture_date(now));
+	vg_report_init(&x->r);
+}
+
+static inline void
+fx_release(struct fx *x)
+{
+	vg_fixture_release(&x->f, &x->p, &x->r);
+}
+
+/* Start a new report (keeping facts and policy). */
+static inline void
+fx_reset_report(struct fx *x)
+{
+	vg_report_release(&x->r);
+	vg_report_init(&x->r);
+}
+
+/*
+ * Run check id of the rule table tab (n checks) on x, adding to x->r;
+ * asserts the check is in that table and returns VG_OK.
+ */
+static inline void
+fx_run(struct fx *x, const struct vg_check *tab, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(tab[i].id, id) == 0) {
+			assert_int_equal(
+				tab[i].run(&tab[i], &x->f, &x->p, &x->r),
+				VG_OK);
+			return;
+		}
+	fail_msg("no check %s", id);
+}
+
+/* Assert check id was not evaluated with a reason containing needle, and
+ * produced no finding. */
+static inline void
+fx_assert_not_evaluated(const struct fx *x, const char *id, const char *needle)
+{
+	const char *why = vg_fixture_not_evaluated(&x->r, id);
+
+	assert_non_null(why);
+	if (strstr(why, needle) == NULL)
+		fail_msg("reason '%s' lacks '%s'", why, needle);
+	assert_int_equal(vg_fixture_count(&x->r, id), 0);
 }
 
 #endif

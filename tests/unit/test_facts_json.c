@@ -12,7 +12,9 @@
 #include "support.h"
 
 #include "core/facts_json.h"
+#include "core/json_util.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 /* 2024-03-01T12:34:56Z */
@@ -714,6 +716,73 @@ test_text_limit(void **state)
 	vg_facts_release(&f);
 }
 
+/* The one UTF-8 decoder (util/utf8.c): as strict as jansson. */
+static void
+test_utf8_seq(void **state)
+{
+	static const struct {
+		const char *name, *s;
+		size_t n, len; /* bytes given, sequence length (0: invalid) */
+	} rows[] = {
+		{"ascii", "a", 1, 1},
+		{"nul byte", "\0", 1, 1},
+		{"two bytes", "\xc3\xa9", 2, 2},
+		{"three bytes", "\xe2\x82\xac", 3, 3},
+		{"four bytes", "\xf0\x9f\x98\x80", 4, 4},
+		{"last code point", "\xf4\x8f\xbf\xbf", 4, 4},
+		{"lone continuation", "\x80", 1, 0},
+		{"overlong 2-byte lead", "\xc0\x80", 2, 0},
+		{"overlong 3-byte", "\xe0\x80\x80", 3, 0},
+		{"overlong 4-byte", "\xf0\x8f\xbf\xbf", 4, 0},
+		{"surrogate", "\xed\xa0\x80", 3, 0},
+		{"past U+10FFFF", "\xf4\x90\x80\x80", 4, 0},
+		{"lead past f4", "\xf5\x80\x80\x80", 4, 0},
+		{"truncated by n", "\xe2\x82\xac", 2, 0},
+		{"bad continuation", "\xe2\x28\xac", 3, 0},
+		{"latin-1", "\xe9t\xe9", 3, 0},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		if (vg_utf8_seq(rows[i].s, rows[i].n) != rows[i].len)
+			fail_msg("%s: got %zu", rows[i].name,
+				 vg_utf8_seq(rows[i].s, rows[i].n));
+		/* A row of one whole sequence is valid exactly when it is
+		 * that long. */
+		assert_int_equal(vg_utf8_valid(rows[i].s, rows[i].n),
+				 rows[i].len == rows[i].n);
+	}
+	assert_true(vg_utf8_valid("", 0));
+	assert_true(vg_utf8_valid("h\xc3\xa9l\xc3\xa8ne", 8));
+	assert_false(vg_utf8_valid("h\xc3\xa9l\xe8ne", 7));
+}
+
+/* vg_json_str keeps valid text and turns each bad byte into U+FFFD. */
+static void
+test_json_str(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} rows[] = {
+		{"", ""},
+		{"plain", "plain"},
+		{"h\xc3\xa9l\xc3\xa8ne", "h\xc3\xa9l\xc3\xa8ne"},
+		{"h\xe9l\xe8ne", "h\xef\xbf\xbdl\xef\xbf\xbdne"},
+		{"\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd"},
+		{"\xff\xc3\xa9", "\xef\xbf\xbd\xc3\xa9"},
+	};
+	json_t *j;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		assert_non_null(j = vg_json_str(rows[i].in));
+		assert_string_equal(json_string_value(j), rows[i].out);
+		json_decref(j);
+	}
+}
+
 int
 main(void)
 {
@@ -730,6 +799,8 @@ main(void)
 		cmocka_unit_test(test_too_many_members),
 		cmocka_unit_test(test_text_equals_tree),
 		cmocka_unit_test(test_text_limit),
+		cmocka_unit_test(test_utf8_seq),
+		cmocka_unit_test(test_json_str),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* PAM stacks: the buffer parser and the collector on temporary roots. */
 #include "util/common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -456,9 +457,41 @@ test_collect_include_loop_and_missing(void **state)
 		      "@include common-password\n@include nowhere\n"
 		      "password requisite pam_pwquality.so minlen=12\n");
 	fixture_run(&x);
-	assert_true(vg_test_has_warning(&x.f, "too many nested includes"));
-	assert_true(vg_test_has_warning(&x.f, "cannot include"));
+	/* The loop is cut at once (collect/include.c), not 8 levels down,
+	 * so each problem is told once. */
+	assert_true(vg_test_has_warning(
+		&x.f, "include loop on '/etc/pam.d/common-password'"));
+	assert_true(vg_test_has_warning(&x.f, "included file:"));
+	assert_int_equal(x.f.n_warnings, 2);
 	assert_int_equal(x.f.pam.min_length, 12);
+	fixture_done(&x);
+}
+
+/* A chain of includes deeper than VG_MAX_INCLUDE_DEPTH is cut. */
+static void
+test_collect_include_too_deep(void **state)
+{
+	char rel[64], body[64];
+	struct fixture x;
+	int i;
+
+	(void)state;
+	x.dir = vg_test_tmpdir();
+	vg_test_write(x.dir, "etc/pam.d/common-password", "@include d0\n");
+	for (i = 0; i < VG_MAX_INCLUDE_DEPTH + 2; i++) {
+		(void)snprintf(rel, sizeof(rel), "etc/pam.d/d%d", i);
+		(void)snprintf(body, sizeof(body),
+			       "@include d%d\npassword requisite "
+			       "pam_pwquality.so minlen=%d\n",
+			       i + 1, 30 - i);
+		vg_test_write(x.dir, rel, body);
+	}
+	fixture_run(&x);
+	assert_true(vg_test_has_warning(&x.f, "includes nested deeper than"));
+	assert_int_equal(x.f.n_warnings, 1);
+	/* Each include comes before its module, so the first quality
+	 * module met is the deepest file's: d7 (top + 8 includes). */
+	assert_int_equal(x.f.pam.min_length, 30 - (VG_MAX_INCLUDE_DEPTH - 1));
 	fixture_done(&x);
 }
 
@@ -572,6 +605,7 @@ main(void)
 		cmocka_unit_test(test_collect_includes),
 		cmocka_unit_test(test_collect_typed_include),
 		cmocka_unit_test(test_collect_include_loop_and_missing),
+		cmocka_unit_test(test_collect_include_too_deep),
 		cmocka_unit_test(test_collect_include_escape),
 		cmocka_unit_test(test_collect_rhel),
 		cmocka_unit_test(test_collect_missing),

@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-#include "rules_fixture_r7.h"
+#include "support.h"
+#include "rules_fixture.h"
 #include "util/banned.h"
 
 #define NOW "2026-11-30"
@@ -112,17 +113,17 @@ test_none(void **state)
 			add_job(&x, "nightly", x.f.collected_at - H, true,
 				x.f.collected_at - D);
 		RUN(&x, "backup.none");
-		assert_null(fx_not_evaluated(&x.r, "backup.none"));
-		assert_int_equal(fx_count(&x.r, "backup.none"),
+		assert_null(vg_fixture_not_evaluated(&x.r, "backup.none"));
+		assert_int_equal(vg_fixture_count(&x.r, "backup.none"),
 				 rows[i].fires ? 1 : 0);
 		if (rows[i].fires) {
-			fd = fx_finding(&x.r, "backup.none", "srv-dpi");
+			fd = vg_fixture_finding(&x.r, "backup.none", "srv-dpi");
 			assert_non_null(fd);
 			assert_int_equal(fd->rule, 5);
 			assert_int_equal(fd->severity, VG_SEV_HIGH);
-			assert_int_equal(fx_ev_int(fd, "criticality"),
+			assert_int_equal(vg_fixture_ev_int(fd, "criticality"),
 					 rows[i].criticality);
-			assert_int_equal(fx_ev_int(fd, "jobs"), 0);
+			assert_int_equal(vg_fixture_ev_int(fd, "jobs"), 0);
 		}
 		fx_release(&x);
 	}
@@ -163,23 +164,26 @@ test_stale(void **state)
 					  : x.f.collected_at - rows[i].age;
 		add_job(&x, "pacs", last, true, x.f.collected_at);
 		RUN(&x, "backup.stale");
-		assert_null(fx_not_evaluated(&x.r, "backup.stale"));
+		assert_null(vg_fixture_not_evaluated(&x.r, "backup.stale"));
 		if (rows[i].state == NULL) {
-			assert_int_equal(fx_count(&x.r, "backup.stale"), 0);
+			assert_int_equal(vg_fixture_count(&x.r, "backup.stale"),
+					 0);
 		} else {
-			assert_int_equal(fx_count(&x.r, "backup.stale"), 1);
-			fd = fx_finding(&x.r, "backup.stale", "pacs");
+			assert_int_equal(vg_fixture_count(&x.r, "backup.stale"),
+					 1);
+			fd = vg_fixture_finding(&x.r, "backup.stale", "pacs");
 			assert_non_null(fd);
 			assert_int_equal(fd->severity, VG_SEV_HIGH);
-			assert_string_equal(fx_ev_str(fd, "state"),
+			assert_string_equal(vg_fixture_ev_str(fd, "state"),
 					    rows[i].state);
-			assert_string_equal(fx_ev_str(fd, "path"),
+			assert_string_equal(vg_fixture_ev_str(fd, "path"),
 					    "/srv/backup");
-			assert_int_equal(fx_ev_int(fd, "max_age_hours"),
+			assert_int_equal(vg_fixture_ev_int(fd, "max_age_hours"),
 					 rows[i].max_hours);
 			if (last > 0)
-				assert_int_equal(fx_ev_int(fd, "age_hours"),
-						 rows[i].age / H);
+				assert_int_equal(
+					vg_fixture_ev_int(fd, "age_hours"),
+					rows[i].age / H);
 			else
 				assert_true(json_is_null(json_object_get(
 					fd->evidence, "last_success")));
@@ -199,14 +203,15 @@ test_stale_several_jobs(void **state)
 	fx_init(&x, NOW);
 	vg_facts_collected(&x.f, VG_SRC_BACKUPS);
 	add_job(&x, "fresh", x.f.collected_at - H, true, x.f.collected_at);
-	add_job(&x, "old", fx_date("2026-11-20"), true, x.f.collected_at);
+	add_job(&x, "old", vg_fixture_date("2026-11-20"), true,
+		x.f.collected_at);
 	RUN(&x, "backup.stale");
-	assert_int_equal(fx_count(&x.r, "backup.stale"), 1);
-	fd = fx_finding(&x.r, "backup.stale", "old");
+	assert_int_equal(vg_fixture_count(&x.r, "backup.stale"), 1);
+	fd = vg_fixture_finding(&x.r, "backup.stale", "old");
 	assert_non_null(fd);
-	assert_string_equal(fx_ev_str(fd, "last_success"),
+	assert_string_equal(vg_fixture_ev_str(fd, "last_success"),
 			    "2026-11-20T00:00:00Z");
-	assert_int_equal(fx_ev_int(fd, "age_hours"), 240);
+	assert_int_equal(vg_fixture_ev_int(fd, "age_hours"), 240);
 	fx_release(&x);
 }
 
@@ -228,7 +233,7 @@ test_no_collection_time(void **state)
 				"collection time");
 	/* Not an ageing check: still judged. */
 	RUN(&x, "backup.no_offline_copy");
-	assert_int_equal(fx_count(&x.r, "backup.no_offline_copy"), 1);
+	assert_int_equal(vg_fixture_count(&x.r, "backup.no_offline_copy"), 1);
 	fx_release(&x);
 }
 
@@ -250,14 +255,14 @@ test_no_offline_copy(void **state)
 	/* A job with no name is named by its path. */
 	add_job(&x, "", x.f.collected_at, false, x.f.collected_at);
 	RUN(&x, "backup.no_offline_copy");
-	assert_int_equal(fx_count(&x.r, "backup.no_offline_copy"), 2);
-	assert_null(fx_finding(&x.r, "backup.no_offline_copy", "tape"));
-	fd = fx_finding(&x.r, "backup.no_offline_copy", "nas");
+	assert_int_equal(vg_fixture_count(&x.r, "backup.no_offline_copy"), 2);
+	assert_null(vg_fixture_finding(&x.r, "backup.no_offline_copy", "tape"));
+	fd = vg_fixture_finding(&x.r, "backup.no_offline_copy", "nas");
 	assert_non_null(fd);
 	assert_int_equal(fd->severity, VG_SEV_MEDIUM);
 	assert_true(json_is_false(json_object_get(fd->evidence, "offline")));
-	assert_non_null(
-		fx_finding(&x.r, "backup.no_offline_copy", "/srv/backup"));
+	assert_non_null(vg_fixture_finding(&x.r, "backup.no_offline_copy",
+					   "/srv/backup"));
 	fx_release(&x);
 }
 
@@ -293,21 +298,25 @@ test_restore_untested(void **state)
 					      : rows[i].special;
 		add_job(&x, "dpi", x.f.collected_at, true, tested);
 		RUN(&x, "backup.restore_untested");
-		assert_null(fx_not_evaluated(&x.r, "backup.restore_untested"));
-		assert_int_equal(fx_count(&x.r, "backup.restore_untested"),
-				 rows[i].fires ? 1 : 0);
+		assert_null(vg_fixture_not_evaluated(
+			&x.r, "backup.restore_untested"));
+		assert_int_equal(
+			vg_fixture_count(&x.r, "backup.restore_untested"),
+			rows[i].fires ? 1 : 0);
 		if (rows[i].fires) {
-			fd = fx_finding(&x.r, "backup.restore_untested", "dpi");
+			fd = vg_fixture_finding(&x.r, "backup.restore_untested",
+						"dpi");
 			assert_non_null(fd);
 			assert_int_equal(fd->severity, VG_SEV_MEDIUM);
-			assert_int_equal(fx_ev_int(fd, "restore_test_days"),
-					 rows[i].days);
+			assert_int_equal(
+				vg_fixture_ev_int(fd, "restore_test_days"),
+				rows[i].days);
 			if (tested <= 0)
 				assert_true(json_is_null(json_object_get(
 					fd->evidence, "restore_tested")));
 			else
-				assert_non_null(
-					fx_ev_str(fd, "restore_tested"));
+				assert_non_null(vg_fixture_ev_str(
+					fd, "restore_tested"));
 		}
 		fx_release(&x);
 	}

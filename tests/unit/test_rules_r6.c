@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules_fixture_r7.h"
+#include "support.h"
+#include "rules_fixture.h"
 #include "util/banned.h"
 
 #define NOW "2026-11-30"
@@ -53,7 +54,7 @@ set_org_domains(struct vg_policy *p, const char *list)
 	for (s = buf; s != NULL; s = comma) {
 		if ((comma = strchr(s, ',')) != NULL)
 			*comma++ = '\0';
-		fx_org_domain(p, s);
+		vg_fixture_org_domain(p, s);
 	}
 }
 
@@ -121,12 +122,12 @@ test_cloud_grouped(void **state)
 	add_cloud(&x, "MEGA", "binary", "/usr/bin/megasync", NULL);
 	add_cloud(&x, "Dropbox", "folder", "/home/alice/Dropbox", "alice");
 	RUN(&x, CLOUD);
-	assert_int_equal(fx_count(&x.r, CLOUD), 2);
+	assert_int_equal(vg_fixture_count(&x.r, CLOUD), 2);
 
-	fd = fx_finding(&x.r, CLOUD, "Dropbox");
+	fd = vg_fixture_finding(&x.r, CLOUD, "Dropbox");
 	assert_non_null(fd);
 	assert_int_equal(fd->severity, VG_SEV_MEDIUM);
-	assert_int_equal(fx_ev_int(fd, "count"), 2);
+	assert_int_equal(vg_fixture_ev_int(fd, "count"), 2);
 	items = json_object_get(fd->evidence, "items");
 	assert_int_equal(json_array_size(items), 2);
 	/* Facts order is kept inside a group. */
@@ -139,9 +140,9 @@ test_cloud_grouped(void **state)
 	assert_true(json_is_null(
 		json_object_get(json_array_get(items, 0), "user")));
 
-	fd = fx_finding(&x.r, CLOUD, "MEGA");
+	fd = vg_fixture_finding(&x.r, CLOUD, "MEGA");
 	assert_non_null(fd);
-	assert_int_equal(fx_ev_int(fd, "count"), 1);
+	assert_int_equal(vg_fixture_ev_int(fd, "count"), 1);
 	fx_release(&x);
 }
 
@@ -163,14 +164,14 @@ test_cloud_many_folders(void **state)
 	}
 	add_cloud(&x, NULL, "binary", "/opt/x", NULL);
 	RUN(&x, CLOUD);
-	assert_int_equal(fx_count(&x.r, CLOUD), 2);
-	fd = fx_finding(&x.r, CLOUD, "OneDrive");
+	assert_int_equal(vg_fixture_count(&x.r, CLOUD), 2);
+	fd = vg_fixture_finding(&x.r, CLOUD, "OneDrive");
 	assert_non_null(fd);
-	assert_int_equal(fx_ev_int(fd, "count"), 3000);
+	assert_int_equal(vg_fixture_ev_int(fd, "count"), 3000);
 	assert_int_equal(
 		json_array_size(json_object_get(fd->evidence, "items")), 50);
 	/* A nameless client is still reported. */
-	assert_non_null(fx_finding(&x.r, CLOUD, "unknown"));
+	assert_non_null(vg_fixture_finding(&x.r, CLOUD, "unknown"));
 	fx_release(&x);
 }
 
@@ -234,27 +235,27 @@ test_forward_table(void **state)
 		add_forward(&x, "alice", "/home/alice/.forward", 2,
 			    rows[i].target);
 		RUN(&x, FWD);
-		assert_null(fx_not_evaluated(&x.r, FWD));
+		assert_null(vg_fixture_not_evaluated(&x.r, FWD));
 		if (rows[i].domain == NULL) {
-			if (fx_count(&x.r, FWD) != 0)
+			if (vg_fixture_count(&x.r, FWD) != 0)
 				fail_msg("row %zu (%s) fired", i,
 					 rows[i].target);
 		} else {
-			if (fx_count(&x.r, FWD) != 1)
+			if (vg_fixture_count(&x.r, FWD) != 1)
 				fail_msg("row %zu (%s) did not fire", i,
 					 rows[i].target);
 			(void)snprintf(subject, sizeof(subject), "alice -> %s",
 				       rows[i].target);
-			fd = fx_finding(&x.r, FWD, subject);
+			fd = vg_fixture_finding(&x.r, FWD, subject);
 			assert_non_null(fd);
 			assert_int_equal(fd->severity, VG_SEV_HIGH);
-			assert_string_equal(fx_ev_str(fd, "domain"),
+			assert_string_equal(vg_fixture_ev_str(fd, "domain"),
 					    rows[i].domain);
-			assert_string_equal(fx_ev_str(fd, "target"),
+			assert_string_equal(vg_fixture_ev_str(fd, "target"),
 					    rows[i].target);
-			assert_string_equal(fx_ev_str(fd, "file"),
+			assert_string_equal(vg_fixture_ev_str(fd, "file"),
 					    "/home/alice/.forward");
-			assert_int_equal(fx_ev_int(fd, "line"), 2);
+			assert_int_equal(vg_fixture_ev_int(fd, "line"), 2);
 			assert_true(json_is_array(
 				json_object_get(fd->evidence, "org_domains")));
 		}
@@ -272,7 +273,7 @@ test_forward_pairs(void **state)
 	(void)state;
 	fx_init(&x, NOW);
 	vg_facts_collected(&x.f, VG_SRC_MAIL_FORWARD);
-	fx_org_domain(&x.p, "chu-exemple.fr");
+	vg_fixture_org_domain(&x.p, "chu-exemple.fr");
 	add_forward(&x, "alice", "/etc/aliases", 7, "x@gmail.com");
 	add_forward(&x, "bob", "/etc/aliases", 8, "x@gmail.com");
 	add_forward(&x, "alice", "/home/alice/.forward", 1, "x@gmail.com");
@@ -280,17 +281,17 @@ test_forward_pairs(void **state)
 	add_forward(&x, "alice", "/home/alice/.forward", 3,
 		    "alice@chu-exemple.fr");
 	RUN(&x, FWD);
-	assert_int_equal(fx_count(&x.r, FWD), 3);
-	fd = fx_finding(&x.r, FWD, "alice -> x@gmail.com");
+	assert_int_equal(vg_fixture_count(&x.r, FWD), 3);
+	fd = vg_fixture_finding(&x.r, FWD, "alice -> x@gmail.com");
 	assert_non_null(fd);
-	assert_int_equal(fx_ev_int(fd, "occurrences"), 2);
+	assert_int_equal(vg_fixture_ev_int(fd, "occurrences"), 2);
 	/* The first occurrence (facts order) is the one cited. */
-	assert_string_equal(fx_ev_str(fd, "file"), "/etc/aliases");
-	assert_int_equal(fx_ev_int(fd, "line"), 7);
-	fd = fx_finding(&x.r, FWD, "bob -> x@gmail.com");
+	assert_string_equal(vg_fixture_ev_str(fd, "file"), "/etc/aliases");
+	assert_int_equal(vg_fixture_ev_int(fd, "line"), 7);
+	fd = vg_fixture_finding(&x.r, FWD, "bob -> x@gmail.com");
 	assert_non_null(fd);
-	assert_int_equal(fx_ev_int(fd, "occurrences"), 1);
-	assert_non_null(fx_finding(&x.r, FWD, "alice -> y@yahoo.fr"));
+	assert_int_equal(vg_fixture_ev_int(fd, "occurrences"), 1);
+	assert_non_null(vg_fixture_finding(&x.r, FWD, "alice -> y@yahoo.fr"));
 	fx_release(&x);
 }
 
@@ -309,15 +310,15 @@ test_forward_hostile(void **state)
 	target[4999] = '\0';
 	fx_init(&x, NOW);
 	vg_facts_collected(&x.f, VG_SRC_MAIL_FORWARD);
-	fx_org_domain(&x.p, "chu-exemple.fr");
-	fx_org_domain(&x.p, ""); /* an empty entry matches nothing */
+	vg_fixture_org_domain(&x.p, "chu-exemple.fr");
+	vg_fixture_org_domain(&x.p, ""); /* an empty entry matches nothing */
 	add_forward(&x, "alice", "/etc/aliases", 1, target);
 	add_forward(&x, NULL, "/etc/aliases", 2, NULL);
 	RUN(&x, FWD);
-	assert_int_equal(fx_count(&x.r, FWD), 1);
+	assert_int_equal(vg_fixture_count(&x.r, FWD), 1);
 	fd = &x.r.findings[0];
-	assert_int_equal(strlen(fx_ev_str(fd, "domain")), 253);
-	assert_int_equal(fx_ev_str(fd, "domain")[0], 'a');
+	assert_int_equal(strlen(vg_fixture_ev_str(fd, "domain")), 253);
+	assert_int_equal(vg_fixture_ev_str(fd, "domain")[0], 'a');
 	fx_release(&x);
 	free(target);
 }

@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules_fixture_r7.h"
+#include "support.h"
+#include "rules_fixture.h"
 #include "util/banned.h"
 
 #define NOW "2026-11-30"
@@ -37,13 +38,13 @@ add_upgrade(struct fx *x, const char *name, bool security)
 static void
 load_eol(struct vg_policy *p)
 {
-	fx_eol(p, "debian", "10", "2024-06-30");
-	fx_eol(p, "debian", "12", "2028-06-30");
-	fx_eol(p, "ubuntu", "18.04", "2023-05-31");
-	fx_eol(p, "ubuntu", "24.04", "2029-05-31");
-	fx_eol(p, "rhel", "8", "2029-05-31");
-	fx_eol(p, "rocky", "8", "2029-05-31");
-	fx_eol(p, "centos", "8", "2021-12-31");
+	vg_fixture_eol(p, "debian", "10", "2024-06-30");
+	vg_fixture_eol(p, "debian", "12", "2028-06-30");
+	vg_fixture_eol(p, "ubuntu", "18.04", "2023-05-31");
+	vg_fixture_eol(p, "ubuntu", "24.04", "2029-05-31");
+	vg_fixture_eol(p, "rhel", "8", "2029-05-31");
+	vg_fixture_eol(p, "rocky", "8", "2029-05-31");
+	vg_fixture_eol(p, "centos", "8", "2021-12-31");
 }
 
 static void
@@ -105,7 +106,7 @@ test_not_evaluated(void **state)
 	fx_reset_report(&x);
 	x.f.sources[VG_SRC_KERNEL].reason = NULL;
 	RUN(&x, REBOOT);
-	assert_non_null(fx_not_evaluated(&x.r, REBOOT));
+	assert_non_null(vg_fixture_not_evaluated(&x.r, REBOOT));
 	fx_release(&x);
 }
 
@@ -127,14 +128,16 @@ test_pending_security(void **state)
 	add_upgrade(&x, "vim", false);
 	add_upgrade(&x, "libc6", true);
 	RUN(&x, SEC);
-	assert_int_equal(fx_count(&x.r, SEC), 2);
-	assert_null(fx_finding(&x.r, SEC, "vim"));
-	fd = fx_finding(&x.r, SEC, "openssl");
+	assert_int_equal(vg_fixture_count(&x.r, SEC), 2);
+	assert_null(vg_fixture_finding(&x.r, SEC, "vim"));
+	fd = vg_fixture_finding(&x.r, SEC, "openssl");
 	assert_non_null(fd);
 	assert_int_equal(fd->severity, VG_SEV_HIGH);
-	assert_string_equal(fx_ev_str(fd, "installed"), "1.0-1");
-	assert_string_equal(fx_ev_str(fd, "candidate"), "1.0-1+deb12u1");
-	assert_string_equal(fx_ev_str(fd, "suite"), "bookworm-security");
+	assert_string_equal(vg_fixture_ev_str(fd, "installed"), "1.0-1");
+	assert_string_equal(vg_fixture_ev_str(fd, "candidate"),
+			    "1.0-1+deb12u1");
+	assert_string_equal(vg_fixture_ev_str(fd, "suite"),
+			    "bookworm-security");
 	fx_release(&x);
 }
 
@@ -147,10 +150,10 @@ test_pending(void **state)
 		size_t listed;
 	} rows[] = {
 		{0, 3, NULL, 0},
-		{1, 0, "1 package", 1},
-		{2, 5, "2 packages", 2},
-		{50, 0, "50 packages", 50},
-		{300, 10, "300 packages", 50},
+		{1, 0, "pkg0", 1},
+		{2, 5, "pkg0, pkg1", 2},
+		{50, 0, "pkg0, pkg1, pkg2, pkg3, pkg4 +45", 50},
+		{300, 10, "pkg0, pkg1, pkg2, pkg3, pkg4 +295", 50},
 	};
 	const struct vg_finding *fd;
 	char name[32];
@@ -175,10 +178,10 @@ test_pending(void **state)
 			assert_int_equal(x.r.n_findings, 0);
 		} else {
 			assert_int_equal(x.r.n_findings, 1);
-			fd = fx_finding(&x.r, PENDING, rows[i].subject);
+			fd = vg_fixture_finding(&x.r, PENDING, rows[i].subject);
 			assert_non_null(fd);
 			assert_int_equal(fd->severity, VG_SEV_LOW);
-			assert_int_equal(fx_ev_int(fd, "count"),
+			assert_int_equal(vg_fixture_ev_int(fd, "count"),
 					 rows[i].n_other);
 			assert_int_equal(json_array_size(json_object_get(
 						 fd->evidence, "packages")),
@@ -246,22 +249,23 @@ eol_row_check(size_t i, const struct eol_row *row)
 	if (row->fires < 0) {
 		fx_assert_not_evaluated(&x, EOL, "no end-of-life data for");
 	} else if (row->fires == 0) {
-		assert_null(fx_not_evaluated(&x.r, EOL));
+		assert_null(vg_fixture_not_evaluated(&x.r, EOL));
 		if (x.r.n_findings != 0)
 			fail_msg("row %zu fired", i);
 	} else {
-		assert_null(fx_not_evaluated(&x.r, EOL));
+		assert_null(vg_fixture_not_evaluated(&x.r, EOL));
 		if (x.r.n_findings != 1)
 			fail_msg("row %zu did not fire", i);
-		fd = fx_finding(&x.r, EOL, pretty);
+		fd = vg_fixture_finding(&x.r, EOL, pretty);
 		assert_non_null(fd);
 		assert_int_equal(fd->severity, VG_SEV_HIGH);
 		(void)snprintf(matched, sizeof(matched), "%s/%s",
-			       fx_ev_str(fd, "eol_os_id"),
-			       fx_ev_str(fd, "eol_version"));
+			       vg_fixture_ev_str(fd, "eol_os_id"),
+			       vg_fixture_ev_str(fd, "eol_version"));
 		assert_string_equal(matched, row->matched);
-		assert_string_equal(fx_ev_str(fd, "version_id"), row->version);
-		assert_non_null(fx_ev_str(fd, "end_of_support"));
+		assert_string_equal(vg_fixture_ev_str(fd, "version_id"),
+				    row->version);
+		assert_non_null(vg_fixture_ev_str(fd, "end_of_support"));
 	}
 	fx_release(&x);
 }
@@ -313,7 +317,7 @@ test_eol_edges(void **state)
 	RUN(&x, EOL);
 	assert_int_equal(x.r.n_findings, 1);
 	/* No PRETTY_NAME: the subject is "id version". */
-	assert_non_null(fx_finding(&x.r, EOL, "debian 12"));
+	assert_non_null(vg_fixture_finding(&x.r, EOL, "debian 12"));
 	fx_release(&x);
 }
 
@@ -340,11 +344,13 @@ test_no_auto_updates(void **state)
 			     "APT::Periodic::Unattended-Upgrade \"0\"");
 	RUN(&x, AUTO);
 	assert_int_equal(x.r.n_findings, 1);
-	fd = fx_finding(&x.r, AUTO, "pc-accueil-01");
+	fd = vg_fixture_finding(&x.r, AUTO, "pc-accueil-01");
 	assert_non_null(fd);
 	assert_int_equal(fd->severity, VG_SEV_LOW);
-	assert_string_equal(fx_ev_str(fd, "mechanism"), "unattended-upgrades");
-	assert_non_null(strstr(fx_ev_str(fd, "detail"), "20auto-upgrades"));
+	assert_string_equal(vg_fixture_ev_str(fd, "mechanism"),
+			    "unattended-upgrades");
+	assert_non_null(
+		strstr(vg_fixture_ev_str(fd, "detail"), "20auto-upgrades"));
 	assert_true(json_is_false(json_object_get(fd->evidence, "enabled")));
 	fx_release(&x);
 }
@@ -382,15 +388,16 @@ test_stale_lists(void **state)
 			? x.f.collected_at - rows[i].age
 			: rows[i].special;
 		RUN(&x, LISTS);
-		assert_null(fx_not_evaluated(&x.r, LISTS));
-		if (fx_count(&x.r, LISTS) != (rows[i].fires ? 1u : 0u))
+		assert_null(vg_fixture_not_evaluated(&x.r, LISTS));
+		if (vg_fixture_count(&x.r, LISTS) != (rows[i].fires ? 1u : 0u))
 			fail_msg("row %zu", i);
 		if (rows[i].fires) {
-			fd = fx_finding(&x.r, LISTS, "apt lists");
+			fd = vg_fixture_finding(&x.r, LISTS, "apt lists");
 			assert_non_null(fd);
-			assert_int_equal(fx_ev_int(fd, "stale_lists_days"),
-					 rows[i].days);
-			assert_int_equal(fx_ev_int(fd, "age_days"),
+			assert_int_equal(
+				vg_fixture_ev_int(fd, "stale_lists_days"),
+				rows[i].days);
+			assert_int_equal(vg_fixture_ev_int(fd, "age_days"),
 					 rows[i].special == 1 ? rows[i].age / D
 							      : -1);
 		}
@@ -439,14 +446,14 @@ test_reboot_required(void **state)
 			x.f.kernel.reboot_packages =
 				vg_facts_str(&x.f, "libc6,linux-image-amd64");
 		RUN(&x, REBOOT);
-		assert_null(fx_not_evaluated(&x.r, REBOOT));
+		assert_null(vg_fixture_not_evaluated(&x.r, REBOOT));
 		if (rows[i].reasons == 0) {
 			if (x.r.n_findings != 0)
 				fail_msg("row %zu fired", i);
 			fx_release(&x);
 			continue;
 		}
-		fd = fx_finding(&x.r, REBOOT, "srv-labo");
+		fd = vg_fixture_finding(&x.r, REBOOT, "srv-labo");
 		assert_non_null(fd);
 		assert_int_equal(fd->severity, VG_SEV_MEDIUM);
 		why = json_object_get(fd->evidence, "reasons");
@@ -455,17 +462,19 @@ test_reboot_required(void **state)
 			assert_string_equal(
 				json_string_value(json_array_get(why, 0)),
 				"reboot-required flag");
-			assert_string_equal(fx_ev_str(fd, "reboot_packages"),
-					    "libc6,linux-image-amd64");
+			assert_string_equal(
+				vg_fixture_ev_str(fd, "reboot_packages"),
+				"libc6,linux-image-amd64");
 		}
 		if (rows[i].running != NULL) {
 			assert_string_equal(json_string_value(json_array_get(
 						    why, rows[i].reasons - 1)),
 					    "newer kernel installed");
-			assert_string_equal(fx_ev_str(fd, "running"),
+			assert_string_equal(vg_fixture_ev_str(fd, "running"),
 					    rows[i].running);
-			assert_string_equal(fx_ev_str(fd, "newest_installed"),
-					    rows[i].newest);
+			assert_string_equal(
+				vg_fixture_ev_str(fd, "newest_installed"),
+				rows[i].newest);
 		}
 		fx_release(&x);
 	}

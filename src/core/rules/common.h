@@ -1,6 +1,7 @@
 /*
  * Helpers shared by the rule files (core/rules/r*.c), private to them:
- * whether an account can log in, and small evidence builders. Everything
+ * whether an account can log in, what a check needs, the subject of a
+ * finding about the host, and small evidence builders. Everything
  * is static inline so the header needs no entry in the build list.
  */
 #ifndef VG_CORE_RULES_COMMON_H
@@ -13,6 +14,9 @@
 #include <string.h>
 
 #include "core/facts.h"
+#include "core/json_util.h"
+#include "core/rules.h"
+#include "util/i18n.h"
 #include "util/text.h"
 
 #define VG_DAY_SECONDS INT64_C(86400)
@@ -98,6 +102,72 @@ vg_rule_can_log_in(const struct vg_facts *f, const struct vg_account *a)
 }
 
 /*
+ * Report ev (a new reference, or NULL when building it ran out of
+ * memory) as a finding of c about subject: json_pack's result goes here
+ * unchecked.
+ */
+static inline enum vg_rc
+vg_rule_report(const struct vg_check *c, const struct vg_policy *p,
+	       struct vg_report *r, const char *subject, json_t *ev)
+{
+	if (ev == NULL)
+		return VG_ERR_NOMEM;
+	return vg_check_report(c, p, r, subject, ev);
+}
+
+/* Checks on passwords judge the shadow state of the passwd accounts. */
+static inline bool
+vg_rule_needs_accounts(const struct vg_check *c, const struct vg_facts *f,
+		       struct vg_report *r)
+{
+	return vg_check_needs(c, f, VG_SRC_PASSWD, r) &&
+		vg_check_needs(c, f, VG_SRC_SHADOW, r);
+}
+
+/*
+ * Checks that age something need "now" (the facts' collection time).
+ * Facts with no collection time cannot be judged on age: record the
+ * check as not evaluated.
+ */
+static inline bool
+vg_rule_needs_now(const struct vg_check *c, const struct vg_facts *f,
+		  struct vg_report *r)
+{
+	if (f->collected_at > 0)
+		return true;
+	(void)vg_report_not_evaluated(r, c->rule, c->id,
+				      _("collection time unknown"));
+	return false;
+}
+
+/* The name findings about the whole host carry. */
+static inline const char *
+vg_rule_host_subject(const struct vg_facts *f)
+{
+	if (f->asset.name != NULL && *f->asset.name != '\0')
+		return f->asset.name;
+	if (f->os.hostname != NULL && *f->os.hostname != '\0')
+		return f->os.hostname;
+	return "host";
+}
+
+/*
+ * A time as evidence: "YYYY-MM-DDTHH:MM:SSZ", or JSON null when never
+ * and when unknown alike (ages of backups and releases). NULL on no
+ * memory.
+ */
+static inline json_t *
+vg_rule_time_or_null_json(int64_t t)
+{
+	char buf[21];
+
+	if (t <= 0)
+		return json_null();
+	vg_format_time(t, buf);
+	return json_string(buf);
+}
+
+/*
  * A time as evidence: "YYYY-MM-DDTHH:MM:SSZ", "never" for VG_TIME_NEVER,
  * JSON null when unknown. NULL on no memory.
  */
@@ -114,28 +184,47 @@ vg_rule_time_json(int64_t t)
 	return json_string(buf);
 }
 
-/* s as a JSON string, or null; NULL on no memory (or invalid UTF-8). */
+/*
+ * s as a JSON string, or null. Facts come from files: a string that is
+ * not UTF-8 keeps its evidence with each invalid byte as U+FFFD, as in
+ * the subject of the same finding (vg_json_str). NULL on no memory.
+ */
 static inline json_t *
 vg_rule_str_json(const char *s)
 {
-	json_t *j;
-	char *copy;
-	size_t i;
+	return s != NULL ? vg_json_str(s) : json_null();
+}
 
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	/* Facts come from files: keep the evidence, with any non-ASCII
-	 * byte of a string that is not UTF-8 shown as '?'. */
-	if ((copy = strdup(s)) == NULL)
-		return NULL;
-	for (i = 0; copy[i] != '\0'; i++)
-		if ((unsigned char)copy[i] >= 0x80)
-			copy[i] = '?';
-	j = json_string(copy);
-	free(copy);
-	return j;
+/*
+ * A language-neutral subject naming the members of a JSON array (strings,
+ * or objects with a "name"): "alice, bob, carol +4" with at most max
+ * names, total being how many there are in all (the array may hold only
+ * the first ones). Subjects identify a finding from one scan to the
+ * next, so they hold names, never translated prose.
+ */
+static inline void
+vg_rule_names_subject(const json_t *items, size_t total, size_t max, char *out,
+		      size_t outlen)
+{
+	size_t i, n = json_array_size(items), used = 0;
+	const json_t *v;
+	const char *name;
+	int w;
+
+	out[0] = '\0';
+	for (i = 0; i < n && i < max; i++) {
+		v = json_array_get(items, i);
+		name = json_is_object(v)
+			? json_string_value(json_object_get(v, "name"))
+			: json_string_value(v);
+		w = snprintf(out + used, outlen - used, "%s%s",
+			     i > 0 ? ", " : "", name != NULL ? name : "?");
+		if (w < 0 || (size_t)w >= outlen - used)
+			break;
+		used += (size_t)w;
+	}
+	if (total > i && used < outlen)
+		(void)snprintf(out + used, outlen - used, " +%zu", total - i);
 }
 
 #endif

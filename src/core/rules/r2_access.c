@@ -68,9 +68,7 @@ check_dormant(const struct vg_check *c, const struct vg_facts *f,
 			       vg_rule_time_json(a->last_change), "days", days,
 			       "dormant_days", p->dormant_days, "password",
 			       vg_rule_pw_name(a->pw));
-		if (ev == NULL)
-			return VG_ERR_NOMEM;
-		if ((rc = vg_check_report(c, p, r, vg_rule_str(a->name), ev)) !=
+		if ((rc = vg_rule_report(c, p, r, vg_rule_str(a->name), ev)) !=
 		    VG_OK)
 			return rc;
 	}
@@ -126,9 +124,7 @@ check_generic(const struct vg_check *c, const struct vg_facts *f,
 			       vg_rule_str_json(a->shell), "password",
 			       vg_rule_pw_name(a->pw), "authorized_keys",
 			       a->authorized_keys);
-		if (ev == NULL)
-			return VG_ERR_NOMEM;
-		if ((rc = vg_check_report(c, p, r, a->name, ev)) != VG_OK)
+		if ((rc = vg_rule_report(c, p, r, a->name, ev)) != VG_OK)
 			return rc;
 	}
 	return VG_OK;
@@ -148,8 +144,7 @@ check_system_shell(const struct vg_check *c, const struct vg_facts *f,
 	enum vg_rc rc;
 	size_t i;
 
-	if (!vg_check_needs(c, f, VG_SRC_PASSWD, r) ||
-	    !vg_check_needs(c, f, VG_SRC_SHADOW, r))
+	if (!vg_rule_needs_accounts(c, f, r))
 		return VG_OK;
 	for (i = 0; i < f->n_accounts; i++) {
 		a = &f->accounts[i];
@@ -161,9 +156,7 @@ check_system_shell(const struct vg_check *c, const struct vg_facts *f,
 		ev = json_pack("{s:I, s:o, s:s}", "uid", (json_int_t)a->uid,
 			       "shell", vg_rule_str_json(a->shell), "password",
 			       vg_rule_pw_name(a->pw));
-		if (ev == NULL)
-			return VG_ERR_NOMEM;
-		if ((rc = vg_check_report(c, p, r, vg_rule_str(a->name), ev)) !=
+		if ((rc = vg_rule_report(c, p, r, vg_rule_str(a->name), ev)) !=
 		    VG_OK)
 			return rc;
 	}

@@ -639,7 +639,7 @@ check_excess(const struct vg_check *c, const struct vg_facts *f,
 	struct admins ad;
 	json_t *list = NULL, *ev = NULL, *missing;
 	size_t count = 0;
-	char subject[96];
+	char subject[256];
 	enum vg_rc rc;
 
 	if (!vg_check_needs(c, f, VG_SRC_PASSWD, r))
@@ -684,8 +684,7 @@ check_excess(const struct vg_check *c, const struct vg_facts *f,
 	}
 	if (rc != VG_OK)
 		goto done;
-	(void)snprintf(subject, sizeof(subject), "%zu administrators (max %d)",
-		       count, p->max_admins);
+	vg_rule_names_subject(list, count, 10, subject, sizeof(subject));
 	rc = vg_check_report(c, p, r, subject, ev);
 	ev = NULL; /* owned by the report, even on failure */
 done:
@@ -781,9 +780,7 @@ check_uid0_duplicate(const struct vg_check *c, const struct vg_facts *f,
 			       (json_int_t)a->gid, "shell",
 			       vg_rule_str_json(a->shell), "password",
 			       vg_rule_pw_name(a->pw));
-		if (ev == NULL)
-			return VG_ERR_NOMEM;
-		if ((rc = vg_check_report(c, p, r, vg_rule_str(a->name), ev)) !=
+		if ((rc = vg_rule_report(c, p, r, vg_rule_str(a->name), ev)) !=
 		    VG_OK)
 			return rc;
 	}
@@ -807,9 +804,7 @@ check_ssh_root_login(const struct vg_check *c, const struct vg_facts *f,
 	ev = json_pack("{s:o, s:o, s:i}", "permit_root_login",
 		       vg_rule_str_json(s->permit_root_login), "file",
 		       vg_rule_str_json(s->file), "line", s->line);
-	if (ev == NULL)
-		return VG_ERR_NOMEM;
-	return vg_check_report(c, p, r, "sshd", ev);
+	return vg_rule_report(c, p, r, "sshd", ev);
 }
 
 const struct vg_check vg_checks_r3[] = {

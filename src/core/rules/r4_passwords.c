@@ -18,15 +18,6 @@ static const char *const strong_schemes[] = {
 	"sha256", "sha512", "bcrypt", "scrypt", "yescrypt", "gost-yescrypt",
 };
 
-/* Password checks judge the shadow state of the passwd accounts. */
-static bool
-needs_accounts(const struct vg_check *c, const struct vg_facts *f,
-	       struct vg_report *r)
-{
-	return vg_check_needs(c, f, VG_SRC_PASSWD, r) &&
-		vg_check_needs(c, f, VG_SRC_SHADOW, r);
-}
-
 /* password.empty: an account logs in with no password. */
 static enum vg_rc
 check_empty(const struct vg_check *c, const struct vg_facts *f,
@@ -37,7 +28,7 @@ check_empty(const struct vg_check *c, const struct vg_facts *f,
 	enum vg_rc rc;
 	size_t i;
 
-	if (!needs_accounts(c, f, r))
+	if (!vg_rule_needs_accounts(c, f, r))
 		return VG_OK;
 	for (i = 0; i < f->n_accounts; i++) {
 		a = &f->accounts[i];
@@ -47,9 +38,7 @@ check_empty(const struct vg_check *c, const struct vg_facts *f,
 			       "uid", (json_int_t)a->uid, "shell",
 			       vg_rule_str_json(a->shell), "interactive",
 			       vg_rule_shell_interactive(a->shell));
-		if (ev == NULL)
-			return VG_ERR_NOMEM;
-		if ((rc = vg_check_report(c, p, r, vg_rule_str(a->name), ev)) !=
+		if ((rc = vg_rule_report(c, p, r, vg_rule_str(a->name), ev)) !=
 		    VG_OK)
 			return rc;
 	}
@@ -83,7 +72,7 @@ check_weak_hash(const struct vg_check *c, const struct vg_facts *f,
 	enum vg_rc rc;
 	size_t i;
 
-	if (!needs_accounts(c, f, r))
+	if (!vg_rule_needs_accounts(c, f, r))
 		return VG_OK;
 	for (i = 0; i < f->n_accounts; i++) {
 		a = &f->accounts[i];
@@ -92,9 +81,7 @@ check_weak_hash(const struct vg_check *c, const struct vg_facts *f,
 		ev = json_pack("{s:o}", "scheme",
 			       vg_rule_str_json(a->scheme != NULL ? a->scheme
 								  : "unknown"));
-		if (ev == NULL)
-			return VG_ERR_NOMEM;
-		if ((rc = vg_check_report(c, p, r, vg_rule_str(a->name), ev)) !=
+		if ((rc = vg_rule_report(c, p, r, vg_rule_str(a->name), ev)) !=
 		    VG_OK)
 			return rc;
 	}
@@ -162,7 +149,7 @@ check_shared(const struct vg_check *c, const struct vg_facts *f,
 	enum vg_rc rc = VG_OK;
 	size_t *ix, n = 0, i, start;
 
-	if (!needs_accounts(c, f, r))
+	if (!vg_rule_needs_accounts(c, f, r))
 		return VG_OK;
 	if ((ix = reallocarray(NULL, f->n_accounts + 1, sizeof(*ix))) == NULL)
 		return VG_ERR_NOMEM;
@@ -217,9 +204,7 @@ check_policy_weak(const struct vg_check *c, const struct vg_facts *f,
 					    : json_null(),
 		       "required", p->min_password_length, "file",
 		       vg_rule_str_json(pam->file));
-	if (ev == NULL)
-		return VG_ERR_NOMEM;
-	return vg_check_report(c, p, r, pam_subject(pam), ev);
+	return vg_rule_report(c, p, r, pam_subject(pam), ev);
 }
 
 /* password.no_lockout: no pam_faillock or pam_tally2 on authentication. */
@@ -236,9 +221,7 @@ check_no_lockout(const struct vg_check *c, const struct vg_facts *f,
 		return VG_OK;
 	ev = json_pack("{s:n, s:o}", "lockout_module", "file",
 		       vg_rule_str_json(pam->file));
-	if (ev == NULL)
-		return VG_ERR_NOMEM;
-	return vg_check_report(c, p, r, pam_subject(pam), ev);
+	return vg_rule_report(c, p, r, pam_subject(pam), ev);
 }
 
 const struct vg_check vg_checks_r4[] = {

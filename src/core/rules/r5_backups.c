@@ -7,22 +7,11 @@
 #include "util/common.h"
 
 #include "core/rules.h"
+#include "core/rules/common.h"
 #include "util/text.h"
 #include "util/banned.h"
 
 #define HOUR INT64_C(3600)
-#define DAY INT64_C(86400)
-
-/* The name findings about the whole host carry. */
-static const char *
-host_subject(const struct vg_facts *f)
-{
-	if (f->asset.name != NULL && *f->asset.name != '\0')
-		return f->asset.name;
-	if (f->os.hostname != NULL && *f->os.hostname != '\0')
-		return f->os.hostname;
-	return "host";
-}
 
 /* A job is named by its declaration; its path when the name is missing. */
 static const char *
@@ -31,33 +20,6 @@ job_subject(const struct vg_backup *b)
 	if (b->name != NULL && *b->name != '\0')
 		return b->name;
 	return b->path != NULL ? b->path : "";
-}
-
-/*
- * Checks that age something need "now". Facts with no collection time
- * cannot be judged on age: record the check as not evaluated.
- */
-static bool
-needs_now(const struct vg_check *c, const struct vg_facts *f,
-	  struct vg_report *r)
-{
-	if (f->collected_at > 0)
-		return true;
-	(void)vg_report_not_evaluated(r, c->rule, c->id,
-				      _("collection time unknown"));
-	return false;
-}
-
-/* A JSON ISO time for t; null when t is NEVER or UNKNOWN. */
-static json_t *
-json_time(int64_t t)
-{
-	char buf[21];
-
-	if (t <= 0)
-		return json_null();
-	vg_format_time(t, buf);
-	return json_string(buf);
 }
 
 /*
@@ -81,9 +43,7 @@ check_none(const struct vg_check *c, const struct vg_facts *f,
 	ev = json_pack("{s:i, s:i, s:i}", "criticality", f->asset.criticality,
 		       "backup_min_criticality", p->backup_min_criticality,
 		       "jobs", 0);
-	if (ev == NULL)
-		return VG_ERR_NOMEM;
-	return vg_check_report(c, p, r, host_subject(f), ev);
+	return vg_rule_report(c, p, r, vg_rule_host_subject(f), ev);
 }
 
 /*
@@ -103,7 +63,8 @@ check_stale(const struct vg_check *c, const struct vg_facts *f,
 	enum vg_rc rc;
 	size_t i;
 
-	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r) || !needs_now(c, f, r))
+	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r) ||
+	    !vg_rule_needs_now(c, f, r))
 		return VG_OK;
 	for (i = 0; i < f->n_backups; i++) {
 		b = &f->backups[i];
@@ -118,16 +79,13 @@ check_stale(const struct vg_check *c, const struct vg_facts *f,
 		ev = json_pack(
 			"{s:s?, s:s?, s:s, s:o, s:I, s:i}", "job", b->name,
 			"path", b->path, "state", state, "last_success",
-			json_time(b->last_success), "age_hours",
+			vg_rule_time_or_null_json(b->last_success), "age_hours",
 			(json_int_t)(b->last_success > 0 ? (f->collected_at -
 							    b->last_success) /
 						     HOUR
 							 : -1),
 			"max_age_hours", p->backup_max_age_hours);
-		if (ev == NULL)
-			return VG_ERR_NOMEM;
-		if ((rc = vg_check_report(c, p, r, job_subject(b), ev)) !=
-		    VG_OK)
+		if ((rc = vg_rule_report(c, p, r, job_subject(b), ev)) != VG_OK)
 			return rc;
 	}
 	return VG_OK;
@@ -151,10 +109,7 @@ check_no_offline_copy(const struct vg_check *c, const struct vg_facts *f,
 			continue;
 		ev = json_pack("{s:s?, s:s?, s:b}", "job", b->name, "path",
 			       b->path, "offline", 0);
-		if (ev == NULL)
-			return VG_ERR_NOMEM;
-		if ((rc = vg_check_report(c, p, r, job_subject(b), ev)) !=
-		    VG_OK)
+		if ((rc = vg_rule_report(c, p, r, job_subject(b), ev)) != VG_OK)
 			return rc;
 	}
 	return VG_OK;
@@ -168,13 +123,14 @@ static enum vg_rc
 check_restore_untested(const struct vg_check *c, const struct vg_facts *f,
 		       const struct vg_policy *p, struct vg_report *r)
 {
-	const int64_t max = (int64_t)p->restore_test_days * DAY;
+	const int64_t max = (int64_t)p->restore_test_days * VG_DAY_SECONDS;
 	const struct vg_backup *b;
 	json_t *ev;
 	enum vg_rc rc;
 	size_t i;
 
-	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r) || !needs_now(c, f, r))
+	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r) ||
+	    !vg_rule_needs_now(c, f, r))
 		return VG_OK;
 	for (i = 0; i < f->n_backups; i++) {
 		b = &f->backups[i];
@@ -183,12 +139,9 @@ check_restore_untested(const struct vg_check *c, const struct vg_facts *f,
 			continue;
 		ev = json_pack("{s:s?, s:s?, s:o, s:i}", "job", b->name, "path",
 			       b->path, "restore_tested",
-			       json_time(b->restore_tested),
+			       vg_rule_time_or_null_json(b->restore_tested),
 			       "restore_test_days", p->restore_test_days);
-		if (ev == NULL)
-			return VG_ERR_NOMEM;
-		if ((rc = vg_check_report(c, p, r, job_subject(b), ev)) !=
-		    VG_OK)
+		if ((rc = vg_rule_report(c, p, r, job_subject(b), ev)) != VG_OK)
 			return rc;
 	}
 	return VG_OK;

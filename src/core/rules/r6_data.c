@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "core/rules.h"
+#include "core/rules/common.h"
 #include "util/banned.h"
 
 /* Items listed in one cloud finding's evidence; the rest are counted. */
@@ -83,9 +84,7 @@ report_cloud(const struct vg_check *c, const struct vg_policy *p,
 	}
 	ev = json_pack("{s:s, s:o, s:I}", "client", name, "items", items,
 		       "count", (json_int_t)(to - from));
-	if (ev == NULL)
-		return VG_ERR_NOMEM;
-	return vg_check_report(c, p, r, name, ev);
+	return vg_rule_report(c, p, r, name, ev);
 }
 
 /*

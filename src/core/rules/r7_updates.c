@@ -11,10 +11,10 @@
 #include <strings.h>
 
 #include "core/rules.h"
+#include "core/rules/common.h"
 #include "util/text.h"
 #include "util/banned.h"
 
-#define DAY INT64_C(86400)
 /*
  * Names listed in the one updates.pending finding: a host with hundreds
  * of pending upgrades gets one finding, not hundreds; the count is exact.
@@ -22,40 +22,6 @@
 #define R7_MAX_PENDING_LISTED 50
 /* A not-evaluated reason naming an OS release (longer ids truncated). */
 #define R7_MAX_REASON 256
-
-/* The name findings about the whole host carry. */
-static const char *
-host_subject(const struct vg_facts *f)
-{
-	if (f->asset.name != NULL && *f->asset.name != '\0')
-		return f->asset.name;
-	if (f->os.hostname != NULL && *f->os.hostname != '\0')
-		return f->os.hostname;
-	return "host";
-}
-
-/* Checks that age something need "now" (the facts' collection time). */
-static bool
-needs_now(const struct vg_check *c, const struct vg_facts *f,
-	  struct vg_report *r)
-{
-	if (f->collected_at > 0)
-		return true;
-	(void)vg_report_not_evaluated(r, c->rule, c->id,
-				      _("collection time unknown"));
-	return false;
-}
-
-static json_t *
-json_time(int64_t t)
-{
-	char buf[21];
-
-	if (t <= 0)
-		return json_null();
-	vg_format_time(t, buf);
-	return json_string(buf);
-}
 
 /* updates.pending_security: one finding per upgrade from a security suite. */
 static enum vg_rc
@@ -75,9 +41,7 @@ check_pending_security(const struct vg_check *c, const struct vg_facts *f,
 			continue;
 		ev = json_pack("{s:s?, s:s?, s:s?}", "installed", u->installed,
 			       "candidate", u->candidate, "suite", u->suite);
-		if (ev == NULL)
-			return VG_ERR_NOMEM;
-		if ((rc = vg_check_report(c, p, r, u->name, ev)) != VG_OK)
+		if ((rc = vg_rule_report(c, p, r, u->name, ev)) != VG_OK)
 			return rc;
 	}
 	return VG_OK;
@@ -85,13 +49,14 @@ check_pending_security(const struct vg_check *c, const struct vg_facts *f,
 
 /*
  * updates.pending: ONE finding for all the other upgrades, subject
- * "N packages", the first R7_MAX_PENDING_LISTED names in the evidence.
+ * "curl, git, vim, xz-utils, zip +43", the first R7_MAX_PENDING_LISTED
+ * names and the count in the evidence.
  */
 static enum vg_rc
 check_pending(const struct vg_check *c, const struct vg_facts *f,
 	      const struct vg_policy *p, struct vg_report *r)
 {
-	char subject[64];
+	char subject[256];
 	json_t *names, *ev;
 	size_t i, count = 0;
 
@@ -122,8 +87,7 @@ check_pending(const struct vg_check *c, const struct vg_facts *f,
 		       count > R7_MAX_PENDING_LISTED);
 	if (ev == NULL)
 		return VG_ERR_NOMEM;
-	(void)snprintf(subject, sizeof(subject), "%zu %s", count,
-		       count == 1 ? "package" : "packages");
+	vg_rule_names_subject(names, count, 5, subject, sizeof(subject));
 	return vg_check_report(c, p, r, subject, ev);
 }
 
@@ -222,7 +186,7 @@ check_eol_os(const struct vg_check *c, const struct vg_facts *f,
 						"loaded"));
 		return VG_OK;
 	}
-	if (!needs_now(c, f, r))
+	if (!vg_rule_needs_now(c, f, r))
 		return VG_OK;
 	if (os->version_id != NULL && *os->version_id != '\0')
 		e = eol_lookup(p, os);
@@ -239,7 +203,8 @@ check_eol_os(const struct vg_check *c, const struct vg_facts *f,
 	ev = json_pack("{s:s?, s:s?, s:s?, s:s, s:s, s:o}", "id", os->id,
 		       "version_id", os->version_id, "pretty_name",
 		       os->pretty_name, "eol_os_id", e->os_id, "eol_version",
-		       e->version, "end_of_support", json_time(e->eol));
+		       e->version, "end_of_support",
+		       vg_rule_time_or_null_json(e->eol));
 	if (ev == NULL)
 		return VG_ERR_NOMEM;
 	if (os->pretty_name != NULL && *os->pretty_name != '\0')
@@ -263,9 +228,7 @@ check_no_auto_updates(const struct vg_check *c, const struct vg_facts *f,
 		return VG_OK;
 	ev = json_pack("{s:b, s:s?, s:s?}", "enabled", 0, "mechanism",
 		       a->mechanism, "detail", a->detail);
-	if (ev == NULL)
-		return VG_ERR_NOMEM;
-	return vg_check_report(c, p, r, host_subject(f), ev);
+	return vg_rule_report(c, p, r, vg_rule_host_subject(f), ev);
 }
 
 /*
@@ -279,18 +242,20 @@ check_stale_lists(const struct vg_check *c, const struct vg_facts *f,
 	const int64_t t = f->apt.lists_updated;
 	json_t *ev;
 
-	if (!vg_check_needs(c, f, VG_SRC_APT, r) || !needs_now(c, f, r))
+	if (!vg_check_needs(c, f, VG_SRC_APT, r) || !vg_rule_needs_now(c, f, r))
 		return VG_OK;
-	if (t > 0 && f->collected_at - t <= (int64_t)p->stale_lists_days * DAY)
+	if (t > 0 &&
+	    f->collected_at - t <=
+		    (int64_t)p->stale_lists_days * VG_DAY_SECONDS)
 		return VG_OK;
-	ev = json_pack("{s:o, s:I, s:i, s:I}", "lists_updated", json_time(t),
-		       "age_days",
-		       (json_int_t)(t > 0 ? (f->collected_at - t) / DAY : -1),
-		       "stale_lists_days", p->stale_lists_days, "lists",
-		       (json_int_t)f->apt.n_lists);
-	if (ev == NULL)
-		return VG_ERR_NOMEM;
-	return vg_check_report(c, p, r, "apt lists", ev);
+	ev = json_pack(
+		"{s:o, s:I, s:i, s:I}", "lists_updated",
+		vg_rule_time_or_null_json(t), "age_days",
+		(json_int_t)(t > 0 ? (f->collected_at - t) / VG_DAY_SECONDS
+				   : -1),
+		"stale_lists_days", p->stale_lists_days, "lists",
+		(json_int_t)f->apt.n_lists);
+	return vg_rule_report(c, p, r, "apt lists", ev);
 }
 
 /*
@@ -327,9 +292,7 @@ check_reboot_required(const struct vg_check *c, const struct vg_facts *f,
 		       "reboot_flag", k->reboot_flag, "reboot_packages",
 		       k->reboot_packages, "running", k->running,
 		       "newest_installed", k->newest_installed);
-	if (ev == NULL)
-		return VG_ERR_NOMEM;
-	return vg_check_report(c, p, r, host_subject(f), ev);
+	return vg_rule_report(c, p, r, vg_rule_host_subject(f), ev);
 }
 
 const struct vg_check vg_checks_r7[] = {

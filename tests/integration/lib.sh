@@ -50,6 +50,8 @@ prepare_roots() {
 	cp -a "$fixtures/roots/dirty" "$fixtures/roots/clean" "$tmp/"
 
 	d=$tmp/dirty
+	# git keeps no empty directory: make the ones the fixtures need.
+	mkdir -p "$d/var/log" "$tmp/clean/var/log" "$tmp/clean/etc/vigie"
 	ll=$d/var/log/lastlog
 	: >"$ll"
 	for uid in 0 1000 1001 1002 1003 1004 1006 1007; do

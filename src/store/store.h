@@ -7,6 +7,7 @@
 #define VG_STORE_STORE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,39 @@ struct vg_scan_summary {
 	size_t n_findings;
 };
 
+/*
+ * Server-side records (`vigie serve`). Secrets never reach the store:
+ * callers pass hashes (argon2id strings for passwords, SHA-256 hex for
+ * random tokens and agent/API secrets, see web/auth.h).
+ */
+#define VG_STORE_NAME_MAX 128
+#define VG_STORE_HASH_MAX 256
+#define VG_STORE_ID_MAX 40 /* a UUID, 36 characters */
+
+struct vg_user_rec {
+	int64_t id;
+	char name[VG_STORE_NAME_MAX];
+	char role[32]; /* "admin", "rssi", "technicien", "auditeur", ... */
+	char pwhash[VG_STORE_HASH_MAX];
+	int64_t created_at;
+};
+
+struct vg_agent_rec {
+	char id[VG_STORE_ID_MAX]; /* UUID given at enrolment */
+	char site[VG_STORE_NAME_MAX];
+	char hostname[VG_STORE_NAME_MAX]; /* as declared at enrolment */
+	char secret_hash[VG_STORE_HASH_MAX];
+	int64_t enrolled_at;
+	int64_t last_seen; /* last accepted report, 0 never */
+};
+
+struct vg_apikey_rec {
+	char id[VG_STORE_ID_MAX];
+	char role[32];
+	char secret_hash[VG_STORE_HASH_MAX];
+	int64_t created_at;
+};
+
 struct vg_store_ops {
 	const char *name;
 	/* Record facts and their report; *scan_id gets the new scan's id. */
@@ -41,6 +75,48 @@ struct vg_store_ops {
 	 * the store holds no scan. Caller decrefs *out. */
 	enum vg_rc (*last_scan)(struct vg_store *s, json_t **out,
 				struct vg_err *err);
+
+	/* Users: VG_ERR_USAGE when the name exists; NOTFOUND on get. */
+	enum vg_rc (*user_add)(struct vg_store *s, const struct vg_user_rec *u,
+			       struct vg_err *err);
+	enum vg_rc (*user_get)(struct vg_store *s, const char *name,
+			       struct vg_user_rec *out, struct vg_err *err);
+	/* One-time enrolment tokens, by hash. consume marks the token used
+	 * in the same transaction that reads it; an unknown, used or expired
+	 * (expires_at <= now) token is VG_ERR_NOTFOUND. */
+	enum vg_rc (*token_add)(struct vg_store *s, const char *token_hash,
+				const char *site, int64_t expires_at,
+				struct vg_err *err);
+	enum vg_rc (*token_consume)(struct vg_store *s, const char *token_hash,
+				    int64_t now, char site[VG_STORE_NAME_MAX],
+				    struct vg_err *err);
+	/* Agents and API keys: VG_ERR_USAGE on a duplicate id. */
+	enum vg_rc (*agent_add)(struct vg_store *s,
+				const struct vg_agent_rec *a,
+				struct vg_err *err);
+	enum vg_rc (*agent_get)(struct vg_store *s, const char *id,
+				struct vg_agent_rec *out, struct vg_err *err);
+	enum vg_rc (*apikey_add)(struct vg_store *s,
+				 const struct vg_apikey_rec *k,
+				 struct vg_err *err);
+	enum vg_rc (*apikey_get)(struct vg_store *s, const char *id,
+				 struct vg_apikey_rec *out, struct vg_err *err);
+	/*
+	 * Record an agent's report: its facts and their judgement as a scan
+	 * of the agent's host, the report's UUID and the agent's last_seen,
+	 * in one transaction. A UUID already stored is not stored again:
+	 * *duplicate is set and VG_OK returned, so a resend is harmless.
+	 */
+	enum vg_rc (*put_report)(struct vg_store *s, const char *agent_id,
+				 const char *uuid, int64_t received_at,
+				 const struct vg_facts *f,
+				 const struct vg_report *r, bool *duplicate,
+				 struct vg_err *err);
+	/* The audit log: who did what (logins, tokens, acceptances). */
+	enum vg_rc (*audit_add)(struct vg_store *s, int64_t at,
+				const char *actor, const char *action,
+				const char *detail, struct vg_err *err);
+
 	void (*close)(struct vg_store *s);
 };
 
@@ -74,6 +150,80 @@ static inline enum vg_rc
 vg_store_last_scan(struct vg_store *s, json_t **out, struct vg_err *err)
 {
 	return s->ops->last_scan(s, out, err);
+}
+
+static inline enum vg_rc
+vg_store_user_add(struct vg_store *s, const struct vg_user_rec *u,
+		  struct vg_err *err)
+{
+	return s->ops->user_add(s, u, err);
+}
+
+static inline enum vg_rc
+vg_store_user_get(struct vg_store *s, const char *name,
+		  struct vg_user_rec *out, struct vg_err *err)
+{
+	return s->ops->user_get(s, name, out, err);
+}
+
+static inline enum vg_rc
+vg_store_token_add(struct vg_store *s, const char *token_hash,
+		   const char *site, int64_t expires_at, struct vg_err *err)
+{
+	return s->ops->token_add(s, token_hash, site, expires_at, err);
+}
+
+static inline enum vg_rc
+vg_store_token_consume(struct vg_store *s, const char *token_hash,
+		       int64_t now, char site[VG_STORE_NAME_MAX],
+		       struct vg_err *err)
+{
+	return s->ops->token_consume(s, token_hash, now, site, err);
+}
+
+static inline enum vg_rc
+vg_store_agent_add(struct vg_store *s, const struct vg_agent_rec *a,
+		   struct vg_err *err)
+{
+	return s->ops->agent_add(s, a, err);
+}
+
+static inline enum vg_rc
+vg_store_agent_get(struct vg_store *s, const char *id,
+		   struct vg_agent_rec *out, struct vg_err *err)
+{
+	return s->ops->agent_get(s, id, out, err);
+}
+
+static inline enum vg_rc
+vg_store_apikey_add(struct vg_store *s, const struct vg_apikey_rec *k,
+		    struct vg_err *err)
+{
+	return s->ops->apikey_add(s, k, err);
+}
+
+static inline enum vg_rc
+vg_store_apikey_get(struct vg_store *s, const char *id,
+		    struct vg_apikey_rec *out, struct vg_err *err)
+{
+	return s->ops->apikey_get(s, id, out, err);
+}
+
+static inline enum vg_rc
+vg_store_put_report(struct vg_store *s, const char *agent_id,
+		    const char *uuid, int64_t received_at,
+		    const struct vg_facts *f, const struct vg_report *r,
+		    bool *duplicate, struct vg_err *err)
+{
+	return s->ops->put_report(s, agent_id, uuid, received_at, f, r,
+				  duplicate, err);
+}
+
+static inline enum vg_rc
+vg_store_audit_add(struct vg_store *s, int64_t at, const char *actor,
+		   const char *action, const char *detail, struct vg_err *err)
+{
+	return s->ops->audit_add(s, at, actor, action, detail, err);
 }
 
 /* Close and free (NULL-safe). */

@@ -32,6 +32,23 @@ install: all
 bench: deps all
 	./scripts/install-deps --bench && ./bench/scan.sh
 
+# Fuzz every target for FUZZ_SECONDS (60) each, with libFuzzer and clang;
+# new inputs are kept in fuzz/corpus/<target>/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	./scripts/install-deps --fuzz
+	@if [ ! -f build-fuzz/build.ninja ]; then \
+		CC=clang meson setup build-fuzz -Dfuzzing=true \
+			-Db_sanitize=address,undefined -Db_lundef=false; \
+	fi
+	meson compile -C build-fuzz
+	for t in build-fuzz/fuzz/fuzz_*; do \
+		[ -f "$$t" ] && [ -x "$$t" ] || continue; \
+		n=$${t##*/fuzz_}; \
+		"$$t" -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+			fuzz/corpus/$$n || exit 1; \
+	done
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 

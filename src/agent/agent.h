@@ -12,6 +12,13 @@
 #include "util/err.h"
 
 #define VG_AGENT_SPOOL_MAX 500 /* reports kept; the oldest are dropped */
+#define VG_AGENT_REJECTED_MAX 20 /* refused reports kept for a look */
+#define VG_AGENT_MIN_INTERVAL 60 /* seconds; a lower --interval is refused */
+#define VG_AGENT_MAX_INTERVAL (366 * 86400)
+#define VG_AGENT_BACKOFF_MIN 30   /* first retry after a failed upload, s */
+#define VG_AGENT_BACKOFF_MAX 3600 /* retries never wait longer, s */
+
+struct vg_policy;
 
 struct vg_agent_config {
 	const char *state_dir;	 /* agent.json (id, secret, server), spool/ */
@@ -19,6 +26,9 @@ struct vg_agent_config {
 	const char *config;	 /* policy file for [asset]/[backup], or NULL */
 	int64_t interval;	 /* seconds between collections */
 	bool once;		 /* one collection, one upload attempt */
+	/* The policy loaded from config by the caller (the agent never
+	 * reads vigie.conf itself), or NULL for no declarations. Borrowed. */
+	const struct vg_policy *policy;
 };
 
 /*
@@ -34,5 +44,28 @@ enum vg_rc vg_agent_enroll(const char *state_dir, const char *server,
  * or after one cycle with once. */
 enum vg_rc vg_agent_run(const struct vg_agent_config *cfg,
 			struct vg_err *err);
+
+/*
+ * The default state directory: /var/lib/vigie/agent as root, else
+ * $XDG_STATE_HOME/vigie/agent (~/.local/state/vigie/agent). Static
+ * storage; NULL when neither XDG_STATE_HOME nor HOME is absolute.
+ */
+const char *vg_agent_default_state_dir(void);
+
+/*
+ * Parse an interval "90s", "15m", "1h", "2d" (or plain seconds) into
+ * seconds within [VG_AGENT_MIN_INTERVAL, VG_AGENT_MAX_INTERVAL];
+ * VG_ERR_PARSE with a message naming the value otherwise.
+ */
+enum vg_rc vg_agent_parse_interval(const char *s, int64_t *out,
+				   struct vg_err *err);
+
+/*
+ * Seconds to wait before retry number `failures` (1 for the first):
+ * VG_AGENT_BACKOFF_MIN doubled per failure up to VG_AGENT_BACKOFF_MAX,
+ * then scaled by a jitter in [0.8, 1.2] taken from rnd (uniform over
+ * uint32_t).
+ */
+int64_t vg_agent_backoff(unsigned failures, uint32_t rnd);
 
 #endif

@@ -98,12 +98,15 @@ warn_cb(void *ctx, const char *msg)
 	log_warnx("%s", msg);
 }
 
-/* The end-of-life table: $VIGIE_DATADIR, installed, or the source tree. */
+/* The end-of-life table: $VIGIE_DATADIR, else the source tree's for the
+ * program in the build tree, else the installed one. */
 static void
 load_eol(struct vg_policy *p)
 {
 	const char *env = getenv("VIGIE_DATADIR");
-	const char *dirs[] = {env, VG_DATADIR, VG_SOURCE_DATADIR};
+	bool tree = vg_exe_in_build_tree();
+	const char *dirs[] = {env, tree ? VG_SOURCE_DATADIR : VG_DATADIR,
+			      tree ? NULL : VG_SOURCE_DATADIR};
 	struct vg_err err;
 	char path[4096];
 	size_t i;
@@ -282,7 +285,7 @@ vg_parse_options(const struct vg_command_help *h, int argc, char **argv,
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+hv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:hv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			vg_usage(stdout, _(h->usage), _(h->help));
@@ -313,15 +316,15 @@ vg_parse_options(const struct vg_command_help *h, int argc, char **argv,
 				goto bad;
 			o->verbose = true;
 			break;
+		case ':':
+			log_errx(_("%s: option '%s' needs a value"), h->name,
+				 argv[optind - 1]);
+			vg_usage(stderr, _(h->usage), NULL);
+			return VG_EXIT_USAGE;
 		default:
 		bad:
-			if (optopt != 0 && optopt != '?')
-				log_errx(_("%s: option '-%c' needs a value or "
-					   "is unknown"),
-					 h->name, optopt);
-			else
-				log_errx(_("%s: unknown option '%s'"), h->name,
-					 argv[optind - 1]);
+			log_errx(_("%s: unknown option '%s'"), h->name,
+				 argv[optind - 1]);
 			vg_usage(stderr, _(h->usage), NULL);
 			return VG_EXIT_USAGE;
 		}

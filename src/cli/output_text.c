@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/log.h"
 #include "util/text.h"
 #include "util/banned.h"
 
@@ -87,8 +88,10 @@ print_finding(FILE *fp, const struct palette *c, const struct vg_finding *fd,
 	char *ev;
 
 	/* printf pads bytes: "ÉLEVÉE" would end two columns short. */
-	fprintf(fp, "  %s%s%s%*s %s  %s\n", c->sev[fd->severity], label,
-		c->reset, pad > 0 ? pad : 0, "", fd->check, fd->subject);
+	fprintf(fp, "  %s%s%s%*s %s  ", c->sev[fd->severity], label,
+		c->reset, pad > 0 ? pad : 0, "", fd->check);
+	vg_fput_untrusted(fp, fd->subject);
+	fputc('\n', fp);
 	if (fd->remediation != NULL)
 		fprintf(fp, "           %s-> %s%s\n", c->dim,
 			_(fd->remediation), c->reset);
@@ -110,12 +113,17 @@ vg_output_text(FILE *fp, const struct vg_facts *f, const struct vg_report *r,
 	int rule;
 
 	vg_format_time(f->collected_at, when);
-	fprintf(fp, "%svigie%s  %s", c->bold, c->reset,
-		f->os.hostname != NULL ? f->os.hostname : "?");
-	if (f->os.pretty_name != NULL)
-		fprintf(fp, " (%s)", f->os.pretty_name);
-	if (f->root != NULL && strcmp(f->root, "/") != 0)
-		fprintf(fp, _("  root %s"), f->root);
+	fprintf(fp, "%svigie%s  ", c->bold, c->reset);
+	vg_fput_untrusted(fp, f->os.hostname != NULL ? f->os.hostname : "?");
+	if (f->os.pretty_name != NULL) {
+		fputs(" (", fp);
+		vg_fput_untrusted(fp, f->os.pretty_name);
+		fputc(')', fp);
+	}
+	if (f->root != NULL && strcmp(f->root, "/") != 0) {
+		fprintf(fp, "  %s ", _("root"));
+		vg_fput_untrusted(fp, f->root);
+	}
 	fprintf(fp, "  %s\n", when);
 	fprintf(fp, _("Overall score: "));
 	print_score(fp, c, r->overall);
@@ -143,11 +151,12 @@ vg_output_text(FILE *fp, const struct vg_facts *f, const struct vg_report *r,
 			_("\n%sNot evaluated%s (no score is given for "
 			  "missing data)\n"),
 			c->bold, c->reset);
-		for (i = 0; i < r->n_not_evaluated; i++)
-			fprintf(fp, "  R%-2d %-28s %s\n",
-				r->not_evaluated[i].rule,
-				r->not_evaluated[i].check,
-				r->not_evaluated[i].reason);
+		for (i = 0; i < r->n_not_evaluated; i++) {
+			fprintf(fp, "  R%-2d %-28s ", r->not_evaluated[i].rule,
+				r->not_evaluated[i].check);
+			vg_fput_untrusted(fp, r->not_evaluated[i].reason);
+			fputc('\n', fp);
+		}
 	}
 	fprintf(fp,
 		_("\nRules R8-R10 (phishing, continuity, incident "

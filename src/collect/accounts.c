@@ -493,6 +493,28 @@ shadow_lastchg(struct vg_facts *f, const char *name, int lineno, const char *s,
 	return days == 0 ? VG_TIME_UNKNOWN : days * 86400;
 }
 
+/*
+ * shadow's expire (field 8): days since the epoch. Unlike lastchg, 0 is
+ * a real date (1970-01-01: the account expired long ago, a common way
+ * to lock it). Empty means no expiry; "-1" is what getspnam(3) reports
+ * for none and is accepted as such.
+ */
+static int64_t
+shadow_expire(struct vg_facts *f, const char *name, int lineno, const char *s,
+	      size_t n)
+{
+	int64_t days;
+
+	if (n == 0 || (n == 2 && s[0] == '-' && s[1] == '1'))
+		return VG_TIME_UNKNOWN;
+	if (vg_parse_int(s, n, 0, ACCOUNTS_MAX_DAYS, &days) != VG_OK) {
+		vg_facts_warn(f, _("%s:%d: invalid account expiry date"), name,
+			      lineno);
+		return VG_TIME_UNKNOWN;
+	}
+	return days * 86400;
+}
+
 enum vg_rc
 vg_shadow_parse(struct vg_facts *f, const char *name, const char *buf,
 		size_t len)
@@ -554,6 +576,9 @@ vg_shadow_parse(struct vg_facts *f, const char *name, const char *buf,
 		a = &f->accounts[i];
 		a->last_change = nf > 2
 			? shadow_lastchg(f, name, it.lineno, fld[2], flen[2])
+			: VG_TIME_UNKNOWN;
+		a->expires = nf > 7
+			? shadow_expire(f, name, it.lineno, fld[7], flen[7])
 			: VG_TIME_UNKNOWN;
 		/* Only a passwd field of "x" defers to shadow; an account
 		 * whose state came from passwd itself keeps it. */
@@ -766,9 +791,14 @@ read_and_parse(struct vg_collect *c, enum vg_source src, const char *path,
 	return VG_OK;
 }
 
-/* True when dir/rel is a non-empty regular file inside the root. */
+/*
+ * True when home/rel is a non-empty regular file inside the root. *denied
+ * is set when the path could not be searched: a 0700 home or ~/.ssh
+ * when vigie does not run as root.
+ */
 static bool
-nonempty_file(const struct vg_root *root, const char *home, const char *rel)
+nonempty_file(const struct vg_root *root, const char *home, const char *rel,
+	      bool *denied)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -777,20 +807,27 @@ nonempty_file(const struct vg_root *root, const char *home, const char *rel)
 	n = snprintf(path, sizeof(path), "%s/%s", home, rel);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return false;
-	return vg_root_stat(root, path, &st) == 0 && S_ISREG(st.st_mode) &&
-		st.st_size > 0;
+	if (vg_root_stat(root, path, &st) == -1) {
+		if (errno == EACCES)
+			*denied = true;
+		return false;
+	}
+	return S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
 /*
  * authorized_keys: sshd's default AuthorizedKeysFile is
- * ".ssh/authorized_keys .ssh/authorized_keys2", so both count.
+ * ".ssh/authorized_keys .ssh/authorized_keys2", so both count. Homes
+ * that could not be searched are counted and reported once, so a scan
+ * that is not root does not silently find no keys.
  */
 static void
 find_authorized_keys(struct vg_collect *c)
 {
 	struct vg_facts *f = c->facts;
 	struct vg_account *a;
-	size_t i, homes = 0;
+	size_t i, homes = 0, denied_homes = 0;
+	bool denied;
 
 	for (i = 0; i < f->n_accounts; i++) {
 		a = &f->accounts[i];
@@ -802,13 +839,22 @@ find_authorized_keys(struct vg_collect *c)
 					"authorized_keys not checked for the "
 					"rest"),
 				      VG_MAX_HOMES);
-			return;
+			break;
 		}
-		a->authorized_keys = nonempty_file(c->root, a->home,
-						   ".ssh/authorized_keys") ||
-			nonempty_file(c->root, a->home,
-				      ".ssh/authorized_keys2");
+		denied = false;
+		a->authorized_keys =
+			nonempty_file(c->root, a->home, ".ssh/authorized_keys",
+				      &denied) ||
+			nonempty_file(c->root, a->home, ".ssh/authorized_keys2",
+				      &denied);
+		if (!a->authorized_keys && denied)
+			denied_homes++;
 	}
+	if (denied_homes > 0)
+		vg_facts_warn(f,
+			      _("%zu home directories could not be read "
+				"(run as root)"),
+			      denied_homes);
 }
 
 enum vg_rc

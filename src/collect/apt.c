@@ -10,13 +10,20 @@
 #include "util/common.h"
 
 #include <dirent.h>
+#include <errno.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "collect/apt.h"
+#include "collect/apt_cache.h"
 #include "collect/collectors.h"
 #include "util/arena.h"
 #include "util/text.h"
@@ -29,45 +36,82 @@
 #define APT_MAX_RELEASE_FILE (16u << 20)
 /* Longest version string compared (Debian's longest are ~100 bytes). */
 #define APT_MAX_VERSION 512
+/* A stanza carried across decompressed chunks (Debian's largest: ~20 KiB). */
+#define APT_MAX_STANZA (1u << 20)
+/* Compressed input read at a time. */
+#define APT_READ_CHUNK (128u << 10)
 
 /* ------------------------------------------------------------------ */
 /* Packages stanzas                                                     */
 
-/* Line numbers, counted lazily and only forward: O(n) for a file. */
-struct line_counter {
-	const char *pos;
-	int lineno;
-};
-
-static int
-line_at(struct line_counter *lc, const char *p)
+/* The '\n' bytes in [p, end). */
+static size_t
+count_nl(const char *p, const char *end)
 {
-	const char *nl;
+	size_t n = 0;
 
-	while (lc->pos < p &&
-	       (nl = memchr(lc->pos, '\n', (size_t)(p - lc->pos))) != NULL) {
-		lc->lineno++;
-		lc->pos = nl + 1;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
 	}
-	if (lc->pos < p)
-		lc->pos = p;
-	return lc->lineno;
+	return n;
 }
 
 /*
- * The first "\n\n" at or after p (pointer to its first byte), or NULL.
- * Skipping a stanza is most of the work on a 50 MB list: 8 bytes at a
- * time, a byte is flagged when it is '\n' (exact SWAR test), and two
- * flags side by side, within a word or across two, end the stanza.
+ * The first "\n\n" at or after p (pointer to its first byte), or NULL;
+ * *lines is the count of '\n' before it (before end when NULL), so line
+ * numbers stay exact without a second pass. Skipping a stanza is most
+ * of the work on a 50 MB list, so it goes a block at a time: a bit (or
+ * a byte) is flagged for each '\n', and two flags side by side, within
+ * a block or across two, end the stanza.
  */
+#if defined(__SSE2__)
+/* Bits set in a 16-bit mask. */
+static unsigned
+popcount16(unsigned m)
+{
+	m = m - ((m >> 1) & 0x5555u);
+	m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
+	m = (m + (m >> 4)) & 0x0f0fu;
+	return (m + (m >> 8)) & 0x1fu;
+}
+
+/* x86-64: 16 bytes at a time, one mask bit per byte. */
 static const char *
-find_blank_line(const char *p, const char *end)
+find_blank_line(const char *p, const char *end, size_t *lines)
+{
+	const __m128i nl = _mm_set1_epi8('\n');
+	const char *start = p;
+	unsigned m, carry = 0, pairs, k;
+	size_t n = 0;
+
+	for (; end - p >= 16; p += 16) {
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)p), nl));
+		if (m == 0) {
+			carry = 0;
+			continue;
+		}
+		/* Bit k: a '\n' at p[k] with another just before it. */
+		if ((pairs = m & ((m << 1) | carry)) != 0) {
+			k = (unsigned)__builtin_ctz(pairs);
+			*lines = n + popcount16(m & ((1u << k) - 1)) - 1;
+			return p + k - 1;
+		}
+		n += popcount16(m);
+		carry = m >> 15;
+	}
+#else
+/* Elsewhere: 8 bytes at a time, one flag byte per byte (exact SWAR). */
+static const char *
+find_blank_line(const char *p, const char *end, size_t *lines)
 {
 	const uint64_t ones = UINT64_C(0x0101010101010101);
 	const uint64_t low7 = UINT64_C(0x7f7f7f7f7f7f7f7f);
 	const uint64_t nl = ones * '\n';
 	uint64_t w, t, m, carry = 0;
 	const char *start = p;
+	size_t n = 0;
 	int k;
 
 	for (; end - p >= 8; p += 8) {
@@ -82,14 +126,28 @@ find_blank_line(const char *p, const char *end)
 		if ((m & (m >> 8)) != 0 || (m & (m << 8)) != 0 || carry) {
 			/* Rare: find it byte by byte from one back. */
 			for (k = p > start ? -1 : 0; k < 7; k++)
-				if (p[k] == '\n' && p[k + 1] == '\n')
+				if (p[k] == '\n' && p[k + 1] == '\n') {
+					*lines = k < 0 ? n - 1
+						       : n + count_nl(p, p + k);
 					return p + k;
+				}
 		}
+		/* Sum the flags: each byte of m >> 7 is 0 or 1. */
+		n += (size_t)(((m >> 7) * ones) >> 56);
 		carry = p[7] == '\n';
 	}
-	for (p = p > start ? p - 1 : p; end - p >= 2; p++)
-		if (p[0] == '\n' && p[1] == '\n')
-			return p;
+#endif
+	/* The last bytes, one at a time; a pair may start one back. */
+	for (; p < end; p++) {
+		if (*p != '\n')
+			continue;
+		if (p > start && p[-1] == '\n') {
+			*lines = n - 1;
+			return p - 1;
+		}
+		n++;
+	}
+	*lines = n;
 	return NULL;
 }
 
@@ -97,6 +155,126 @@ static bool
 field_is(const char *line, size_t n, const char *want)
 {
 	return vg_strcaseeqn(want, line, n);
+}
+
+/*
+ * The same for the three fields of a stanza that matter, most lines
+ * being other fields: the length rules them out before any compare.
+ */
+enum stanza_field {
+	F_OTHER,
+	F_PACKAGE,
+	F_VERSION,
+	F_ARCH
+};
+
+static enum stanza_field
+stanza_field(const char *line, size_t n)
+{
+	if (n == 7 && strncasecmp(line, "Package", 7) == 0)
+		return F_PACKAGE;
+	if (n == 7 && strncasecmp(line, "Version", 7) == 0)
+		return F_VERSION;
+	if (n == 12 && strncasecmp(line, "Architecture", 12) == 0)
+		return F_ARCH;
+	return F_OTHER;
+}
+
+/* A scan in progress: the callbacks and the current line number. */
+struct stanza_scan {
+	struct vg_facts *f;
+	const char *name;
+	bool (*want)(void *ctx, const char *pkg, size_t n);
+	enum vg_rc (*found)(void *ctx, const struct vg_apt_stanza *st);
+	void *ctx;
+	int lineno; /* of the next byte to scan */
+};
+
+/*
+ * Scan the stanzas in buf: whole ones, except that the last may lack
+ * its blank line. Every '\n' passed is counted in s->lineno.
+ */
+static enum vg_rc
+scan_stanzas(struct stanza_scan *s, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *eol, *colon, *val, *skip;
+	struct vg_apt_stanza st;
+	enum stanza_field fld;
+	size_t vn, nl;
+	int start;
+	bool bad, named;
+	enum vg_rc rc;
+
+	while (p < end) {
+		if (*p == '\n') {
+			p++;
+			s->lineno++;
+			continue;
+		}
+		memset(&st, 0, sizeof(st));
+		st.arch = "";
+		bad = named = false;
+		start = s->lineno;
+		/* The fields of one stanza, up to a blank line. */
+		for (; p < end && *p != '\n'; p = eol < end ? eol + 1 : end) {
+			if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				eol = end;
+			else
+				s->lineno++;
+			if (*p == ' ' || *p == '\t')
+				continue; /* continuation of a long field */
+			if ((colon = memchr(p, ':', (size_t)(eol - p))) ==
+				    NULL ||
+			    colon == p) {
+				bad = true;
+				continue;
+			}
+			if ((fld = stanza_field(p, (size_t)(colon - p))) ==
+			    F_OTHER)
+				continue;
+			val = colon + 1;
+			vn = (size_t)(eol - val);
+			vg_trim(&val, &vn);
+			if (fld == F_PACKAGE) {
+				/* Two names: which one would be a guess. */
+				if (named)
+					bad = true;
+				named = true;
+				st.name = val;
+				st.name_len = vn;
+				if (vn == 0 || s->want(s->ctx, val, vn))
+					continue;
+				/* Not wanted: straight to the blank line. */
+				if (eol == end) {
+					p = end;
+					goto next;
+				}
+				skip = find_blank_line(eol, end, &nl);
+				/* eol is counted; so is skip's first '\n'. */
+				s->lineno += (int)(skip != NULL ? nl : nl - 1);
+				p = skip != NULL ? skip + 1 : end;
+				goto next;
+			}
+			if (fld == F_VERSION) {
+				st.version = val;
+				st.version_len = vn;
+			} else {
+				st.arch = val;
+				st.arch_len = vn;
+			}
+		}
+		if (bad || st.name_len == 0 || st.version_len == 0) {
+			vg_facts_warn(s->f,
+				      _("%s:%d: stanza without Package or "
+					"Version skipped"),
+				      s->name, start);
+			continue;
+		}
+		if ((rc = s->found(s->ctx, &st)) != VG_OK)
+			return rc;
+	next:;
+	}
+	return VG_OK;
 }
 
 enum vg_rc
@@ -107,69 +285,169 @@ vg_apt_packages_scan(struct vg_facts *f, const char *name, const char *buf,
 					 const struct vg_apt_stanza *st),
 		     void *ctx)
 {
-	const char *p = buf, *end = buf + len, *start, *eol, *colon, *val;
-	const char *skip;
-	struct line_counter lc = {buf, 1};
-	struct vg_apt_stanza st;
-	size_t vn, fn;
-	bool bad;
+	struct stanza_scan s = {f, name, want, found, ctx, 1};
+
+	return scan_stanzas(&s, buf, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Packages stanzas, streamed                                           */
+
+struct vg_apt_stream {
+	struct stanza_scan scan;
+	char *name;
+	struct vg_buf carry; /* the stanza cut by the last piece's end */
+	size_t max_stanza;
+	bool skipping; /* dropping an overlong stanza up to its end */
+	bool prev_nl;  /* the last byte fed was '\n' */
+};
+
+enum vg_rc
+vg_apt_stream_new(struct vg_apt_stream **out, struct vg_facts *f,
+		  const char *name, size_t max_stanza,
+		  bool (*want)(void *ctx, const char *pkg, size_t n),
+		  enum vg_rc (*found)(void *ctx,
+				      const struct vg_apt_stanza *st),
+		  void *ctx)
+{
+	struct vg_apt_stream *s;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return VG_ERR_NOMEM;
+	if ((s->name = strdup(name)) == NULL) {
+		free(s);
+		return VG_ERR_NOMEM;
+	}
+	s->scan.f = f;
+	s->scan.name = s->name;
+	s->scan.want = want;
+	s->scan.found = found;
+	s->scan.ctx = ctx;
+	s->scan.lineno = 1;
+	s->max_stanza = max_stanza;
+	vg_buf_init(&s->carry, max_stanza);
+	*out = s;
+	return VG_OK;
+}
+
+void
+vg_apt_stream_free(struct vg_apt_stream *s)
+{
+	if (s == NULL)
+		return;
+	vg_buf_release(&s->carry);
+	free(s->name);
+	free(s);
+}
+
+/*
+ * The stanza in carry grows past the limit with [p, end): drop it and
+ * skip to its end, counting its lines.
+ */
+static void
+stream_overlong(struct vg_apt_stream *s, const char *p, const char *end)
+{
+	vg_facts_warn(s->scan.f,
+		      _("%s:%d: stanza longer than %zu bytes skipped"), s->name,
+		      s->scan.lineno, s->max_stanza);
+	s->scan.lineno +=
+		(int)(count_nl(s->carry.data, s->carry.data + s->carry.len) +
+		      count_nl(p, end));
+	vg_buf_reset(&s->carry);
+	s->skipping = true;
+}
+
+/* The last "\n\n" in [p, end) (pointer to its second byte), or NULL. */
+static const char *
+last_blank_line(const char *p, const char *end)
+{
+	const char *q;
+	size_t n = (size_t)(end - p);
+
+	if (p == NULL)
+		return NULL; /* never: for the compiler's null analysis */
+	while (n >= 2 && (q = memrchr(p, '\n', n)) != NULL && q > p) {
+		if (q[-1] == '\n')
+			return q;
+		n = (size_t)(q - 1 - p);
+	}
+	return NULL;
+}
+
+enum vg_rc
+vg_apt_stream_feed(struct vg_apt_stream *s, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *stop, *q;
+	size_t nl;
 	enum vg_rc rc;
 
-	while (p < end) {
-		if (*p == '\n') {
-			p++;
-			continue;
-		}
-		memset(&st, 0, sizeof(st));
-		st.arch = "";
-		bad = false;
-		start = p;
-		/* The fields of one stanza, up to a blank line. */
-		for (; p < end && *p != '\n'; p = eol < end ? eol + 1 : end) {
-			if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
-				eol = end;
-			if (*p == ' ' || *p == '\t')
-				continue; /* continuation of a long field */
-			if ((colon = memchr(p, ':', (size_t)(eol - p))) ==
-				    NULL ||
-			    colon == p) {
-				bad = true;
-				continue;
+	if (len == 0)
+		return VG_OK;
+	/*
+	 * A stanza carried over (or being skipped) ends at the second '\n'
+	 * of the first pair, which may straddle the two pieces.
+	 */
+	if (s->carry.len > 0 || s->skipping) {
+		if (s->prev_nl && *p == '\n')
+			stop = p;
+		else
+			stop = (q = find_blank_line(p, end, &nl)) != NULL
+				? q + 1
+				: end;
+		if (s->skipping) {
+			s->scan.lineno += (int)count_nl(p, stop);
+		} else if ((size_t)(stop - p) > s->max_stanza - s->carry.len) {
+			stream_overlong(s, p, stop);
+		} else {
+			if ((rc = vg_buf_add(&s->carry, p,
+					     (size_t)(stop - p))) != VG_OK)
+				return rc;
+			if (stop == end) {
+				s->prev_nl = end[-1] == '\n';
+				return VG_OK; /* still inside it */
 			}
-			fn = (size_t)(colon - p);
-			val = colon + 1;
-			vn = (size_t)(eol - val);
-			vg_trim(&val, &vn);
-			if (field_is(p, fn, "Package")) {
-				st.name = val;
-				st.name_len = vn;
-				if (vn == 0 || want(ctx, val, vn))
-					continue;
-				/* Not wanted: straight to the blank line. */
-				skip = find_blank_line(eol, end);
-				p = skip != NULL ? skip + 1 : end;
-				goto next;
-			}
-			if (field_is(p, fn, "Version")) {
-				st.version = val;
-				st.version_len = vn;
-			} else if (field_is(p, fn, "Architecture")) {
-				st.arch = val;
-				st.arch_len = vn;
-			}
+			rc = scan_stanzas(&s->scan, s->carry.data,
+					  s->carry.len);
+			vg_buf_reset(&s->carry);
+			if (rc != VG_OK)
+				return rc;
 		}
-		if (bad || st.name_len == 0 || st.version_len == 0) {
-			vg_facts_warn(f,
-				      _("%s:%d: stanza without Package or "
-					"Version skipped"),
-				      name, line_at(&lc, start));
-			continue;
-		}
-		if ((rc = found(ctx, &st)) != VG_OK)
-			return rc;
-	next:;
+		s->skipping = s->skipping && stop == end;
+		p = stop;
 	}
+	/* At a stanza boundary: whole stanzas are scanned in place. */
+	if (p < end && (stop = last_blank_line(p, end)) != NULL) {
+		if ((rc = scan_stanzas(&s->scan, p, (size_t)(stop + 1 - p))) !=
+		    VG_OK)
+			return rc;
+		p = stop + 1;
+	}
+	/* Blank lines, then the start of a stanza to carry. */
+	for (; p < end && *p == '\n'; p++)
+		s->scan.lineno++;
+	if (p < end) {
+		if ((size_t)(end - p) > s->max_stanza)
+			stream_overlong(s, p, end);
+		else if ((rc = vg_buf_add(&s->carry, p, (size_t)(end - p))) !=
+			 VG_OK)
+			return rc;
+	}
+	s->prev_nl = end[-1] == '\n';
 	return VG_OK;
+}
+
+enum vg_rc
+vg_apt_stream_finish(struct vg_apt_stream *s)
+{
+	enum vg_rc rc = VG_OK;
+
+	/* The last stanza needs no blank line after it. */
+	if (!s->skipping && s->carry.len > 0)
+		rc = scan_stanzas(&s->scan, s->carry.data, s->carry.len);
+	vg_buf_reset(&s->carry);
+	s->skipping = false;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -305,7 +583,10 @@ struct apt_scan {
 	size_t mask;
 	const char *native; /* dpkg's architecture, or NULL */
 	const struct origin *cur;
-	const char *file; /* list being scanned, for messages */
+	const char *file;     /* list being scanned, for messages */
+	char *readbuf;        /* APT_READ_CHUNK bytes of compressed input */
+	char cache_dir[4096]; /* "" when the index cache is off */
+	char *real_root;      /* the root's real path, "" for "/" */
 };
 
 static uint64_t
@@ -685,31 +966,272 @@ origin_for(struct vg_collect *c, struct apt_dir *d, struct vg_buf *buf,
 /* ------------------------------------------------------------------ */
 /* The collector                                                        */
 
-/* Scan one list file; a bad file is a warning, only NOMEM an error. */
-static enum vg_rc
-scan_list(struct vg_collect *c, struct apt_scan *s, const char *path,
-	  bool compressed, struct vg_buf *raw, struct vg_buf *plain)
+/* The index of one list: built by a scan, or loaded from the cache. */
+struct list_index {
+	struct vg_apt_index_builder b;
+	struct vg_apt_index ix;
+	bool building;
+};
+
+static bool
+want_all(void *ctx, const char *name, size_t n)
 {
-	const struct vg_buf *data = raw;
+	(void)ctx;
+	(void)name;
+	(void)n;
+	return true;
+}
+
+/* What the stream's callbacks see. */
+struct index_ctx {
+	struct apt_scan *s;
+	struct vg_apt_index_builder *b;
+};
+
+static bool
+index_want(void *ctx, const char *name, size_t n)
+{
+	return scan_want(((struct index_ctx *)ctx)->s, name, n);
+}
+
+static enum vg_rc
+index_found(void *ctx, const struct vg_apt_stanza *st)
+{
+	return vg_apt_index_add(((struct index_ctx *)ctx)->b, st);
+}
+
+static enum vg_rc
+stream_sink(void *ctx, const char *p, size_t n)
+{
+	return vg_apt_stream_feed(ctx, p, n);
+}
+
+/*
+ * Read the list from fd (closed by the caller), decompress and scan it
+ * piece by piece into b: every stanza when the index will be cached,
+ * else only the installed packages'. Memory stays bounded whatever the
+ * list's size. err tells why a list cannot be used.
+ */
+static enum vg_rc
+stream_list(struct vg_collect *c, struct apt_scan *s, int fd, const char *path,
+	    struct vg_apt_index_builder *b, bool all, struct vg_err *err)
+{
+	struct index_ctx ic = {s, b};
+	struct vg_apt_stream *st = NULL;
+	struct vg_decomp *d = NULL;
+	size_t total = 0;
+	ssize_t n;
+	enum vg_rc rc;
+
+	if ((rc = vg_apt_stream_new(&st, c->facts, path, APT_MAX_STANZA,
+				    all ? want_all : index_want, index_found,
+				    &ic)) != VG_OK) {
+		(void)vg_err_set(err, rc, _("out of memory"));
+		goto done;
+	}
+	if ((rc = vg_decomp_new(&d, path, VG_MAX_LIST_FILE, stream_sink, st,
+				err)) != VG_OK)
+		goto done;
+	for (;;) {
+		n = read(fd, s->readbuf, APT_READ_CHUNK);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			rc = vg_err_set(err, VG_ERR_IO,
+					_("cannot read '%s': %s"), path,
+					strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		/* The compressed file too has a ceiling. */
+		if ((size_t)n > VG_MAX_LIST_FILE - total) {
+			rc = vg_err_set(err, VG_ERR_LIMIT,
+					_("'%s' is larger than %zu bytes"),
+					path, (size_t)VG_MAX_LIST_FILE);
+			goto done;
+		}
+		total += (size_t)n;
+		if ((rc = vg_decomp_feed(d, s->readbuf, (size_t)n, err)) !=
+		    VG_OK)
+			goto done;
+	}
+	if ((rc = vg_decomp_finish(d, err)) != VG_OK)
+		goto done;
+	if ((rc = vg_apt_stream_finish(st)) != VG_OK)
+		(void)vg_err_set(err, rc, _("out of memory"));
+done:
+	vg_decomp_free(d);
+	vg_apt_stream_free(st);
+	return rc;
+}
+
+/*
+ * Apply a list's index: for each installed name, its records in list
+ * order, as the scan would have found them. Both paths (cache or not)
+ * go through here, so they cannot disagree.
+ */
+static enum vg_rc
+index_apply(struct apt_scan *s, const struct vg_apt_index *ix)
+{
+	struct vg_apt_stanza st;
+	const char *name;
+	size_t i, k, first, count;
+	enum vg_rc rc;
+
+	for (i = 1; i <= s->n_entries; i++) {
+		name = s->entries[i].pkg->name;
+		/* Once per name: its first entry heads the others. */
+		if (lookup(s, name, strlen(name)) != i)
+			continue;
+		count = vg_apt_index_find(ix, name, strlen(name), &first);
+		for (k = first; k < first + count; k++)
+			if (vg_apt_index_get(ix, k, &st) &&
+			    (rc = scan_found(s, &st)) != VG_OK)
+				return rc;
+	}
+	return VG_OK;
+}
+
+static void
+list_id(const struct stat *st, struct vg_apt_list_id *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->dev = (uint64_t)st->st_dev;
+	id->ino = (uint64_t)st->st_ino;
+	id->size = (uint64_t)st->st_size;
+	id->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+	id->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
+}
+
+/* Replay the warnings the scan of a cached list gave. */
+static void
+replay_warnings(struct vg_facts *f, const struct vg_apt_index *ix)
+{
+	const char *w;
+	size_t pos = 0;
+
+	while (vg_apt_index_warning(ix, &pos, &w))
+		vg_facts_warn(f, "%s", w);
+}
+
+/*
+ * Build the index of the list open on fd. A list that cannot be used
+ * leaves no warning but "list skipped", as when it was read whole.
+ */
+static enum vg_rc
+build_index(struct vg_collect *c, struct apt_scan *s, int fd, const char *path,
+	    const char *key, const struct vg_apt_list_id *id,
+	    struct list_index *li)
+{
+	struct vg_facts *f = c->facts;
+	size_t n0 = f->n_warnings, dropped0 = f->n_warnings_dropped, i;
+	const unsigned char *img;
 	struct vg_err err;
+	size_t len;
+	bool cache = s->cache_dir[0] != '\0';
 	enum vg_rc rc;
 
 	vg_err_clear(&err);
-	rc = vg_root_read(c->root, path, VG_MAX_LIST_FILE, raw, &err);
-	if (rc == VG_OK && compressed) {
-		plain->max = VG_MAX_LIST_FILE;
-		rc = vg_decompress(path, raw->data, raw->len, plain, &err);
-		data = plain;
-	}
+	if ((rc = vg_apt_index_builder_init(&li->b, cache ? key : "")) != VG_OK)
+		return rc;
+	li->building = true;
+	rc = stream_list(c, s, fd, path, &li->b, cache, &err);
+	if (rc == VG_OK && li->b.too_big)
+		rc = vg_err_set(&err, VG_ERR_LIMIT,
+				_("'%s': too many packages"), path);
 	if (rc == VG_ERR_NOMEM)
 		return rc;
 	if (rc != VG_OK) {
-		vg_facts_warn(c->facts, _("%s: list skipped"), err.msg);
+		f->n_warnings = n0;
+		f->n_warnings_dropped = dropped0;
+		vg_facts_warn(f, _("%s: list skipped"), err.msg);
 		return VG_ERR_PARSE;
 	}
+	for (i = n0; i < f->n_warnings; i++)
+		if ((rc = vg_apt_index_add_warning(&li->b, f->warnings[i])) !=
+		    VG_OK)
+			return rc;
+	if ((rc = vg_apt_index_build(&li->b, id, &img, &len)) != VG_OK)
+		return rc;
+	if (vg_apt_index_open(&li->ix, img, len, NULL, NULL) != VG_OK)
+		return VG_ERR_NOMEM; /* cannot be: our own image */
+	/* A warning lost past the limit would be lost for good. */
+	if (cache && !li->b.no_store && f->n_warnings_dropped == dropped0)
+		vg_apt_cache_store(s->cache_dir, key, img, len);
+	return VG_OK;
+}
+
+/*
+ * Where the index cache is, if anywhere: s->cache_dir stays "" when it
+ * is off (VIGIE_NO_CACHE, no usable directory). Scans of another root
+ * (--root DIR) are cached too: the key holds the root's real path.
+ */
+static void
+cache_setup(struct vg_collect *c, struct apt_scan *s)
+{
+	if (c->root->path == NULL ||
+	    !vg_apt_cache_dir(c->root, s->cache_dir, sizeof(s->cache_dir)) ||
+	    (s->real_root = realpath(c->root->path, NULL)) == NULL) {
+		s->cache_dir[0] = '\0';
+		return;
+	}
+	if (strcmp(s->real_root, "/") == 0)
+		s->real_root[0] = '\0'; /* "/var/lib/...", not "//var/..." */
+}
+
+/*
+ * Scan one list file, from the cache when its index there matches the
+ * file; a bad file is a warning, only NOMEM an error.
+ */
+static enum vg_rc
+scan_list(struct vg_collect *c, struct apt_scan *s, const char *path,
+	  int64_t *mtime)
+{
+	struct vg_apt_list_id id;
+	struct list_index li;
+	struct stat st;
+	char key[4096];
+	int fd;
+	enum vg_rc rc;
+
+	memset(&li, 0, sizeof(li));
+	fd = vg_root_openat(c->root, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1) {
+		vg_facts_warn(c->facts, _("cannot open '%s': %s: list skipped"),
+			      path, strerror(errno));
+		return VG_ERR_PARSE;
+	}
+	/* A FIFO or device would hang or never end. */
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		vg_facts_warn(c->facts,
+			      _("'%s' is not a regular file: list skipped"),
+			      path);
+		close(fd);
+		return VG_ERR_PARSE;
+	}
+	*mtime = (int64_t)st.st_mtime;
+	list_id(&st, &id);
 	s->file = path;
-	return vg_apt_packages_scan(c->facts, path, data->data, data->len,
-				    scan_want, scan_found, s);
+	/* The key: where the list really is, root included. */
+	if (s->cache_dir[0] != '\0' &&
+	    snprintf(key, sizeof(key), "%s%s", s->real_root, path) <
+		    (int)sizeof(key) &&
+	    vg_apt_cache_load(&li.ix, s->cache_dir, key, &id) == VG_OK) {
+		replay_warnings(c->facts, &li.ix);
+		rc = index_apply(s, &li.ix);
+		goto done;
+	}
+	if (s->cache_dir[0] == '\0')
+		key[0] = '\0';
+	if ((rc = build_index(c, s, fd, path, key, &id, &li)) == VG_OK)
+		rc = index_apply(s, &li.ix);
+done:
+	close(fd);
+	if (li.building)
+		vg_apt_index_builder_release(&li.b);
+	vg_apt_index_release(&li.ix);
+	return rc;
 }
 
 /* Record the upgrades found, in the order of the installed packages. */
@@ -754,10 +1276,9 @@ vg_collect_apt(struct vg_collect *c)
 	const struct origin *o;
 	struct apt_scan s;
 	struct apt_dir d;
-	struct vg_buf raw, plain, rel;
-	struct stat st;
+	struct vg_buf rel;
 	char path[700];
-	int64_t newest = VG_TIME_UNKNOWN, newest_list = VG_TIME_UNKNOWN;
+	int64_t newest = VG_TIME_UNKNOWN, newest_list = VG_TIME_UNKNOWN, mtime;
 	size_t i, base, n_lists = 0;
 	bool exists, supported;
 	enum vg_rc rc;
@@ -766,8 +1287,6 @@ vg_collect_apt(struct vg_collect *c)
 	memset(&d, 0, sizeof(d));
 	s.f = f;
 	vg_arena_init(&s.arena);
-	vg_buf_init(&raw, VG_MAX_LIST_FILE);
-	vg_buf_init(&plain, VG_MAX_LIST_FILE);
 	vg_buf_init(&rel, APT_MAX_RELEASE_FILE);
 	if (!f->sources[VG_SRC_PACKAGES].collected) {
 		vg_facts_not_collected(f, VG_SRC_APT, _("no dpkg database"));
@@ -777,6 +1296,11 @@ vg_collect_apt(struct vg_collect *c)
 	if ((rc = dir_read(c, &d, &exists)) != VG_OK ||
 	    (rc = index_build(&s)) != VG_OK)
 		goto done;
+	if ((s.readbuf = malloc(APT_READ_CHUNK)) == NULL) {
+		rc = VG_ERR_NOMEM;
+		goto done;
+	}
+	cache_setup(c, &s);
 	for (i = 0; i < d.n; i++) {
 		if ((base = packages_base(d.names[i], &supported)) == 0)
 			continue;
@@ -795,16 +1319,14 @@ vg_collect_apt(struct vg_collect *c)
 		if (o == NULL || o->skip)
 			continue; /* experimental: never a candidate */
 		s.cur = o;
-		rc = scan_list(c, &s, path, d.names[i][base + 9] != '\0', &raw,
-			       &plain);
+		rc = scan_list(c, &s, path, &mtime);
 		if (rc == VG_ERR_NOMEM)
 			goto done;
 		if (rc != VG_OK)
 			continue;
 		n_lists++;
-		if (vg_root_stat(c->root, path, &st) == 0 &&
-		    (int64_t)st.st_mtime > newest_list)
-			newest_list = (int64_t)st.st_mtime;
+		if (mtime > newest_list)
+			newest_list = mtime;
 	}
 	if (n_lists == 0) {
 		vg_facts_not_collected(f, VG_SRC_APT, _("no apt lists in %s"),
@@ -818,12 +1340,12 @@ vg_collect_apt(struct vg_collect *c)
 	f->apt.lists_updated = newest != VG_TIME_UNKNOWN ? newest : newest_list;
 	vg_facts_collected(f, VG_SRC_APT);
 done:
-	vg_buf_release(&raw);
-	vg_buf_release(&plain);
 	vg_buf_release(&rel);
 	vg_arena_release(&s.arena);
 	free(s.table);
 	free(s.entries);
+	free(s.readbuf);
+	free(s.real_root);
 	dir_release(&d);
 	return rc;
 }

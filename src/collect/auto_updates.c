@@ -1,9 +1,10 @@
 /*
  * Automatic updates. Debian/Ubuntu: the unattended-upgrades package and
  * APT::Periodic::Unattended-Upgrade plus APT::Periodic::Update-Package-
- * Lists set to a non-zero interval in apt.conf (the apt.conf.d files in lexical
- * order, then apt.conf; a later setting wins). RHEL family: dnf-automatic
- * with a timer enabled that applies updates.
+ * Lists set to a non-zero interval in apt.conf (the apt.conf.d files in
+ * lexical order, then apt.conf; a later setting wins), unless
+ * APT::Periodic::Enable is "0", which stops apt.systemd.daily altogether.
+ * RHEL family: dnf-automatic with a timer enabled that applies updates.
  */
 #include "util/common.h"
 
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collect/auto_updates.h"
 #include "collect/collectors.h"
 #include "util/text.h"
 #include "util/banned.h"
@@ -31,19 +33,9 @@
 /* Longest option name kept ("APT::Periodic::Unattended-Upgrade"). */
 #define AUTO_MAX_NAME 256
 
+#define KEY_ENABLE "APT::Periodic::Enable"
 #define KEY_UPGRADE "APT::Periodic::Unattended-Upgrade"
 #define KEY_LISTS "APT::Periodic::Update-Package-Lists"
-
-/* The last value an apt option was given, and where. */
-struct setting {
-	char value[32];
-	char where[600]; /* "file:line" */
-	bool set;
-};
-
-struct apt_conf {
-	struct setting upgrade, lists;
-};
 
 /* ------------------------------------------------------------------ */
 /* apt.conf(5) syntax                                                   */
@@ -65,7 +57,7 @@ struct lexer {
 };
 
 /* Skip blanks and comments: //, # (and #clear/#include, not followed),
- * and C block comments. */
+ * and C block comments. A NUL byte counts as a blank. */
 static void
 skip_space(struct lexer *lx)
 {
@@ -73,7 +65,8 @@ skip_space(struct lexer *lx)
 		if (*lx->p == '\n') {
 			lx->line++;
 			lx->p++;
-		} else if (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r') {
+		} else if (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r' ||
+			   *lx->p == '\0') {
 			lx->p++;
 		} else if (*lx->p == '#' ||
 			   (*lx->p == '/' && lx->p + 1 < lx->end &&
@@ -97,11 +90,14 @@ skip_space(struct lexer *lx)
 	}
 }
 
+/* The next token. A loop, never a recursion: hostile input of any
+ * size must not grow the stack. */
 static enum tok
 next_token(struct lexer *lx)
 {
 	const char *q;
 
+again:
 	skip_space(lx);
 	if (lx->p >= lx->end)
 		return TOK_END;
@@ -137,20 +133,23 @@ next_token(struct lexer *lx)
 	       *lx->p != '\0')
 		lx->p++;
 	if (lx->p == lx->s) {
-		lx->p++; /* a NUL byte: skip it */
-		return next_token(lx);
+		/* Unreachable (skip_space ate NULs); never loop in place. */
+		lx->p++;
+		goto again;
 	}
 	lx->n = (size_t)(lx->p - lx->s);
 	return TOK_WORD;
 }
 
 static void
-assign(struct apt_conf *ac, const char *name, const char *file, int line,
+assign(struct vg_apt_periodic *ac, const char *name, const char *file, int line,
        const char *v, size_t n)
 {
-	struct setting *s;
+	struct vg_apt_setting *s;
 
-	if (strcasecmp(name, KEY_UPGRADE) == 0)
+	if (strcasecmp(name, KEY_ENABLE) == 0)
+		s = &ac->enable;
+	else if (strcasecmp(name, KEY_UPGRADE) == 0)
 		s = &ac->upgrade;
 	else if (strcasecmp(name, KEY_LISTS) == 0)
 		s = &ac->lists;
@@ -169,9 +168,9 @@ assign(struct apt_conf *ac, const char *name, const char *file, int line,
  * with Name a "::"-joined path, names case-insensitive; values inside a
  * block without a name (list items) are ignored.
  */
-static void
-apt_conf_parse(struct vg_facts *f, struct apt_conf *ac, const char *file,
-	       const char *buf, size_t len)
+void
+vg_apt_conf_parse(struct vg_facts *f, struct vg_apt_periodic *ac,
+		  const char *file, const char *buf, size_t len)
 {
 	struct lexer lx = {buf, buf + len, 1, NULL, 0};
 	char scope[AUTO_MAX_NAME], full[AUTO_MAX_NAME * 2 + 2];
@@ -268,8 +267,8 @@ cmp_names(const void *a, const void *b)
 }
 
 static enum vg_rc
-read_apt_file(struct vg_collect *c, struct apt_conf *ac, const char *path,
-	      struct vg_buf *buf)
+read_apt_file(struct vg_collect *c, struct vg_apt_periodic *ac,
+	      const char *path, struct vg_buf *buf)
 {
 	struct vg_err err;
 	enum vg_rc rc;
@@ -277,7 +276,7 @@ read_apt_file(struct vg_collect *c, struct apt_conf *ac, const char *path,
 	vg_err_clear(&err);
 	rc = vg_root_read(c->root, path, VG_MAX_CONFIG_FILE, buf, &err);
 	if (rc == VG_OK)
-		apt_conf_parse(c->facts, ac, path, buf->data, buf->len);
+		vg_apt_conf_parse(c->facts, ac, path, buf->data, buf->len);
 	else if (rc != VG_ERR_NOTFOUND && rc != VG_ERR_NOMEM)
 		vg_facts_warn(c->facts, "%s", err.msg);
 	return rc == VG_ERR_NOMEM ? rc : VG_OK;
@@ -285,7 +284,7 @@ read_apt_file(struct vg_collect *c, struct apt_conf *ac, const char *path,
 
 /* Every apt.conf.d file in lexical order, then apt.conf. */
 static enum vg_rc
-read_apt_conf(struct vg_collect *c, struct apt_conf *ac)
+read_apt_conf(struct vg_collect *c, struct vg_apt_periodic *ac)
 {
 	struct dirent *de;
 	struct vg_buf buf;
@@ -329,18 +328,41 @@ read_apt_conf(struct vg_collect *c, struct apt_conf *ac)
 	return rc;
 }
 
-/* An APT::Periodic interval: a number of days > 0, or "always". */
+/*
+ * apt.systemd.daily takes an interval in days, or with a unit suffix
+ * (s, m, h, d: "12h", "1d"), or "always". Zero, negative and anything
+ * else (apt's shell arithmetic fails on it) count as off.
+ */
+bool
+vg_apt_periodic_on(const char *value)
+{
+	size_t n = strlen(value);
+	int64_t v;
+
+	if (strcasecmp(value, "always") == 0)
+		return true;
+	if (n > 1 && strchr("smhd", value[n - 1]) != NULL)
+		n--;
+	return vg_parse_int(value, n, INT64_MIN, INT64_MAX, &v) == VG_OK &&
+		v > 0;
+}
+
 static bool
-periodic_on(const struct setting *s)
+periodic_on(const struct vg_apt_setting *s)
+{
+	return s->set && vg_apt_periodic_on(s->value);
+}
+
+/* APT::Periodic::Enable: apt.systemd.daily exits when it is 0; any
+ * other value, or none, leaves it on. */
+static bool
+periodic_enabled(const struct vg_apt_setting *s)
 {
 	int64_t v;
 
-	if (!s->set)
-		return false;
-	if (strcasecmp(s->value, "always") == 0)
-		return true;
-	return vg_parse_intz(s->value, INT64_MIN, INT64_MAX, &v) == VG_OK &&
-		v > 0;
+	return !s->set ||
+		vg_parse_intz(s->value, INT64_MIN, INT64_MAX, &v) != VG_OK ||
+		v != 0;
 }
 
 static bool
@@ -370,7 +392,7 @@ debian(struct vg_collect *c)
 {
 	struct vg_auto_updates *au = &c->facts->auto_updates;
 	struct vg_facts *f = c->facts;
-	struct apt_conf ac;
+	struct vg_apt_periodic ac;
 	enum vg_rc rc;
 
 	memset(&ac, 0, sizeof(ac));
@@ -384,7 +406,10 @@ debian(struct vg_collect *c)
 	if ((rc = read_apt_conf(c, &ac)) != VG_OK)
 		return rc;
 	/* The deciding setting: the one that is off, else the upgrade. */
-	if (!periodic_on(&ac.upgrade)) {
+	if (!periodic_enabled(&ac.enable)) {
+		au->detail =
+			detail(f, ac.enable.where, KEY_ENABLE, ac.enable.value);
+	} else if (!periodic_on(&ac.upgrade)) {
 		au->detail = ac.upgrade.set
 			? detail(f, ac.upgrade.where, KEY_UPGRADE,
 				 ac.upgrade.value)

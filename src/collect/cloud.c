@@ -12,10 +12,13 @@
  */
 #include "util/common.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "collect/collectors.h"
+#include "util/root.h"
 #include "util/banned.h"
 
 #define CLOUD_MAX_PATH 4096  /* a home joined with a folder name */
@@ -162,9 +165,28 @@ check_binaries(struct vg_collect *c)
 	return VG_OK;
 }
 
-/* Sync folders in one home. */
+/*
+ * True when the home can be searched. A 0700 home (Debian's default)
+ * cannot be when vigie does not run as root: every folder would look
+ * absent, so the caller counts such homes instead of passing them.
+ */
+static bool
+home_searchable(const struct vg_root *r, const char *home, const char *sep)
+{
+	char path[CLOUD_MAX_PATH];
+	struct stat st;
+	int n;
+
+	/* Resolving "home/." needs search permission on home itself. */
+	n = snprintf(path, sizeof(path), "%s%s.", home, sep);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return true;
+	return vg_root_stat(r, path, &st) == 0 || errno != EACCES;
+}
+
+/* Sync folders in one home; *denied when it could not be searched. */
 static enum vg_rc
-check_home(struct vg_collect *c, const struct vg_account *a)
+check_home(struct vg_collect *c, const struct vg_account *a, bool *denied)
 {
 	char path[CLOUD_MAX_PATH];
 	const char *sep;
@@ -173,6 +195,8 @@ check_home(struct vg_collect *c, const struct vg_account *a)
 	enum vg_rc rc;
 
 	sep = a->home[strlen(a->home) - 1] == '/' ? "" : "/";
+	if ((*denied = !home_searchable(c->root, a->home, sep)))
+		return VG_OK;
 	for (i = 0; i < VG_ARRAY_LEN(clients); i++) {
 		for (j = 0; j < CLOUD_NAMES && clients[i].folders[j] != NULL;
 		     j++) {
@@ -194,16 +218,22 @@ vg_collect_cloud(struct vg_collect *c)
 {
 	struct vg_facts *f = c->facts;
 	const struct vg_account *a;
-	size_t i, homes = 0;
+	size_t i, homes = 0, denied_homes = 0;
+	bool denied;
 	enum vg_rc rc;
 
 	if ((rc = check_packages(f)) != VG_OK ||
 	    (rc = check_binaries(c)) != VG_OK)
 		return rc;
-	if (!f->sources[VG_SRC_PASSWD].collected)
-		vg_facts_warn(f,
-			      _("accounts unknown: home directories not "
-				"inspected for cloud sync folders"));
+	/* Packages and binaries alone are half the evidence: without the
+	 * accounts no home was searched, so "no client" would be a guess. */
+	if (!f->sources[VG_SRC_PASSWD].collected) {
+		vg_facts_not_collected(f, VG_SRC_CLOUD,
+				       _("accounts unknown: home directories "
+					 "not inspected for cloud sync "
+					 "folders"));
+		return VG_OK;
+	}
 	for (i = 0; i < f->n_accounts; i++) {
 		a = &f->accounts[i];
 		/* People's homes: system accounts do not sync their files. */
@@ -219,9 +249,17 @@ vg_collect_cloud(struct vg_collect *c)
 				      (unsigned)VG_MAX_HOMES);
 			break;
 		}
-		if ((rc = check_home(c, a)) != VG_OK)
+		if ((rc = check_home(c, a, &denied)) != VG_OK)
 			return rc;
+		denied_homes += denied;
 	}
+	/* Not being root must not pass for "no sync folder": say how many
+	 * homes went unseen, once. */
+	if (denied_homes > 0)
+		vg_facts_warn(f,
+			      _("%zu home directories could not be read "
+				"(run as root)"),
+			      denied_homes);
 	vg_facts_collected(f, VG_SRC_CLOUD);
 	return VG_OK;
 }

@@ -167,14 +167,15 @@ vg_collect_declared(struct vg_collect *c)
 	size_t i;
 	enum vg_rc rc;
 
-	if (p != NULL && p->asset.declared) {
-		if ((rc = copy_asset(f, &p->asset)) != VG_OK)
-			return rc;
-		vg_facts_collected(f, VG_SRC_ASSET);
-	} else {
-		vg_facts_not_collected(f, VG_SRC_ASSET,
-				       _("no [asset] section in vigie.conf"));
-	}
+	/*
+	 * An undeclared asset is the most incomplete one: the source is
+	 * collected with empty fields (criticality 0), so
+	 * inventory.incomplete fires instead of being "not evaluated".
+	 */
+	if (p != NULL && p->asset.declared &&
+	    (rc = copy_asset(f, &p->asset)) != VG_OK)
+		return rc;
+	vg_facts_collected(f, VG_SRC_ASSET);
 
 	/* Zero declared jobs is a fact too: backup.none judges it. */
 	for (i = 0; p != NULL && i < p->n_backups; i++) {

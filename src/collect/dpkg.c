@@ -1,7 +1,8 @@
 /*
  * The dpkg database, /var/lib/dpkg/status: deb822 stanzas separated by
  * blank lines, continuation lines starting with a space or a tab. Only
- * packages dpkg reports as installed are kept. One pass over the buffer;
+ * packages whose files are on disk are kept (see files_present()). One
+ * pass over the buffer;
  * field values are byte ranges until a stanza is complete, then copied
  * once into the facts arena.
  */
@@ -39,12 +40,23 @@ clean(struct field v)
 	return true;
 }
 
-/* "install ok installed" or "hold ok installed", blanks collapsed. */
+/*
+ * Status is "want flag state" (dpkg(1)). A package's files are on disk,
+ * and so count for the audit, whatever the admin wants next (install,
+ * hold, deinstall, purge, unknown) and even when it needs reinstalling
+ * (flag reinstreq), in every state but not-installed and config-files:
+ * a half-configured openssl or a "deinstall ok installed" telnetd still
+ * runs. Blanks collapsed; anything but three words is not kept.
+ */
 static bool
-installed(struct field st)
+files_present(struct field st)
 {
+	static const char *const states[] = {
+		"installed",       "triggers-awaited", "triggers-pending",
+		"half-configured", "unpacked",         "half-installed",
+	};
 	const char *w[3], *p = st.s, *end = st.s + st.n;
-	size_t len[3];
+	size_t len[3], i;
 	int k = 0;
 
 	while (p < end) {
@@ -60,11 +72,14 @@ installed(struct field st)
 		len[k] = (size_t)(p - w[k]);
 		k++;
 	}
-	return k == 3 &&
-		(vg_streqn("install", w[0], len[0]) ||
-		 vg_streqn("hold", w[0], len[0])) &&
-		vg_streqn("ok", w[1], len[1]) &&
-		vg_streqn("installed", w[2], len[2]);
+	if (k != 3 ||
+	    !(vg_streqn("ok", w[1], len[1]) ||
+	      vg_streqn("reinstreq", w[1], len[1])))
+		return false;
+	for (i = 0; i < VG_ARRAY_LEN(states); i++)
+		if (vg_streqn(states[i], w[2], len[2]))
+			return true;
+	return false;
 }
 
 /* Keep the stanza as a package when it is installed and well formed. */
@@ -82,7 +97,7 @@ stanza_end(struct vg_facts *f, const char *name, struct stanza *st)
 			      st->line);
 		return VG_OK;
 	}
-	if (st->status.s == NULL || !installed(st->status))
+	if (st->status.s == NULL || !files_present(st->status))
 		return VG_OK;
 	if (st->version.s == NULL || st->version.n == 0 ||
 	    !clean(st->package) || !clean(st->version) ||

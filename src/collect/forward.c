@@ -8,11 +8,14 @@
 #include "util/common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collect/collectors.h"
 #include "util/buf.h"
+#include "util/root.h"
 #include "util/text.h"
 #include "util/banned.h"
 
@@ -111,8 +114,10 @@ alias_entry(struct vg_facts *f, const char *name, int lineno, const char *s,
 
 /*
  * aliases(5): "name: target, target"; a line starting with a space or
- * tab continues the previous entry; '#' at the start of a line is a
- * comment (and does not end an entry being continued).
+ * tab continues the previous entry. Empty (or blank) lines and lines
+ * whose first non-blank is '#' are comments: they are skipped and do not
+ * end an entry being continued, so an indented comment never joins the
+ * targets and a blank line never cuts a list in two.
  */
 enum vg_rc
 vg_aliases_parse(struct vg_facts *f, const char *name, const char *buf,
@@ -120,8 +125,8 @@ vg_aliases_parse(struct vg_facts *f, const char *name, const char *buf,
 {
 	struct vg_lines it;
 	struct vg_buf entry;
-	const char *line;
-	size_t n;
+	const char *line, *t;
+	size_t n, tn;
 	int first = 0;
 	bool too_long = false;
 	enum vg_rc rc = VG_OK;
@@ -130,12 +135,18 @@ vg_aliases_parse(struct vg_facts *f, const char *name, const char *buf,
 	vg_lines_init(&it, buf, len);
 	for (;;) {
 		bool more = vg_lines_next(&it, &line, &n);
-		bool cont =
-			more && n > 0 && (line[0] == ' ' || line[0] == '\t');
+		bool cont;
 
-		if (more && n > 0 && line[0] == '#')
-			continue;
-		if (more && cont && (entry.len > 0 || too_long)) {
+		if (more) {
+			/* Judge a trimmed copy: comments may be indented. */
+			t = line;
+			tn = n;
+			vg_trim(&t, &tn);
+			if (tn == 0 || t[0] == '#')
+				continue;
+		}
+		cont = more && (line[0] == ' ' || line[0] == '\t');
+		if (cont && (entry.len > 0 || too_long)) {
 			if (!too_long) {
 				rc = vg_buf_addc(&entry, ' ');
 				if (rc == VG_OK)
@@ -159,11 +170,8 @@ vg_aliases_parse(struct vg_facts *f, const char *name, const char *buf,
 		too_long = false;
 		if (!more)
 			break;
-		vg_trim(&line, &n);
-		if (n == 0)
-			continue;
 		first = it.lineno;
-		if ((rc = vg_buf_add(&entry, line, n)) == VG_ERR_NOMEM)
+		if ((rc = vg_buf_add(&entry, t, tn)) == VG_ERR_NOMEM)
 			goto done;
 		too_long = rc != VG_OK;
 		rc = VG_OK;
@@ -198,21 +206,41 @@ vg_forward_parse(struct vg_facts *f, const char *user, const char *name,
 	return VG_OK;
 }
 
-/* Read one file into buf; false (with a warning unless missing) if not. */
+/*
+ * Read one file into buf: *found when read. A missing file, or a path
+ * through something that is not a directory, is quietly skipped; a path
+ * that cannot be searched (a 0700 home when not root) sets *denied; any
+ * other failure is a warning.
+ */
 static enum vg_rc
 read_optional(struct vg_collect *c, const char *path, struct vg_buf *buf,
-	      bool *found)
+	      bool *found, bool *denied)
 {
 	struct vg_err err;
 	enum vg_rc rc;
+	int fd, saved;
 
 	*found = false;
+	*denied = false;
+	/* Resolve the path first, keeping errno from the very call that
+	 * failed: vg_root_read's clean-up (close, vg_err_set) may change
+	 * errno before it returns. O_PATH needs no read permission. */
+	if ((fd = vg_root_openat(c->root, path, O_PATH)) == -1) {
+		saved = errno;
+		if (saved == EACCES)
+			*denied = true;
+		else if (saved != ENOENT && saved != ENOTDIR)
+			vg_facts_warn(c->facts, _("cannot open '%s': %s"), path,
+				      strerror(saved));
+		return VG_OK;
+	}
+	close(fd);
 	rc = vg_root_read(c->root, path, VG_MAX_CONFIG_FILE, buf, &err);
 	if (rc == VG_ERR_NOMEM)
 		return rc;
 	if (rc == VG_OK)
 		*found = true;
-	else if (rc != VG_ERR_NOTFOUND && errno != ENOTDIR)
+	else if (rc != VG_ERR_NOTFOUND) /* removed meanwhile: fine */
 		vg_facts_warn(c->facts, "%s", err.msg);
 	return VG_OK;
 }
@@ -224,14 +252,18 @@ vg_collect_forwards(struct vg_collect *c)
 	char path[FORWARD_MAX_PATH];
 	const struct vg_account *a;
 	struct vg_buf buf;
-	size_t i, homes = 0;
-	bool found;
+	size_t i, homes = 0, denied_homes = 0;
+	bool found, denied;
 	int n;
 	enum vg_rc rc;
 
 	vg_buf_init(&buf, VG_MAX_CONFIG_FILE);
-	if ((rc = read_optional(c, ALIASES_FILE, &buf, &found)) != VG_OK)
+	if ((rc = read_optional(c, ALIASES_FILE, &buf, &found, &denied)) !=
+	    VG_OK)
 		goto done;
+	if (denied)
+		vg_facts_warn(f, _("cannot open '%s': %s"), ALIASES_FILE,
+			      strerror(EACCES));
 	if (found &&
 	    (rc = vg_aliases_parse(f, ALIASES_FILE, buf.data, buf.len)) !=
 		    VG_OK)
@@ -260,13 +292,22 @@ vg_collect_forwards(struct vg_collect *c)
 			     a->home[strlen(a->home) - 1] == '/' ? "" : "/");
 		if (n < 0 || (size_t)n >= sizeof(path))
 			continue;
-		if ((rc = read_optional(c, path, &buf, &found)) != VG_OK)
+		if ((rc = read_optional(c, path, &buf, &found, &denied)) !=
+		    VG_OK)
 			goto done;
+		denied_homes += denied;
 		if (found &&
 		    (rc = vg_forward_parse(f, a->name, path, buf.data,
 					   buf.len)) != VG_OK)
 			goto done;
 	}
+	/* Not being root must not pass for "no forward": say how many
+	 * homes went unseen, once. */
+	if (denied_homes > 0)
+		vg_facts_warn(f,
+			      _("%zu home directories could not be read "
+				"(run as root)"),
+			      denied_homes);
 	vg_facts_collected(f, VG_SRC_MAIL_FORWARD);
 done:
 	vg_buf_release(&buf);

@@ -4,6 +4,15 @@
  * and /boot/vmlinuz-<release> files) and, on the live system, the one
  * running. A running kernel older than the newest installed means the
  * host still runs unpatched code.
+ *
+ * A release is "<upstream>-<abi>-<flavour>" (6.1.0-18-cloud-amd64,
+ * 5.15.0-91-generic; RHEL: 5.14.0-362.8.1.el9_3.x86_64, its variants
+ * ending "+debug", "+rt"). A host can carry several flavours (amd64 and
+ * cloud-amd64, generic and lowlatency) and boots one: when the running
+ * kernel is known, newest_installed is the newest of the running
+ * flavour only, so another flavour's newer ABI is no pending reboot. No
+ * installed kernel of that flavour (the flavour was switched, or the
+ * running kernel removed): the newest of all, which differs from it.
  */
 #include "util/common.h"
 
@@ -22,6 +31,15 @@
 #define KERNEL_MAX_REBOOT_LIST 4096
 /* Files looked at in /boot. */
 #define KERNEL_MAX_BOOT_ENTRIES 4096
+/* Longest kernel release kept (uname's is 65 bytes with its NUL). */
+#define KERNEL_MAX_RELEASE 256
+
+/* The newest kernels seen: of every flavour, and of the running one. */
+struct newest {
+	const char *flavour; /* of the running kernel; NULL when unknown */
+	size_t flavour_len;
+	const char *all, *same;
+};
 
 static const char *const reboot_flags[] = {
 	"/var/run/reboot-required",
@@ -77,19 +95,54 @@ reboot_packages(struct vg_facts *f, const char *buf, size_t len)
 	return res;
 }
 
-/* Keep release as the newest when it orders after *newest. */
-static void
-newer(struct vg_facts *f, const char *release, size_t n, const char **newest)
+/*
+ * The flavour of a release: what follows the ABI, itself the field after
+ * the upstream version ("amd64" in 6.1.0-18-amd64, "cloud-amd64" in
+ * 6.1.0-18-cloud-amd64, "debug" in RHEL's ...x86_64+debug); empty when
+ * the release has none.
+ */
+static const char *
+flavour(const char *rel, size_t n, size_t *len)
 {
-	char v[256];
+	const char *p = memchr(rel, '-', n), *end = rel + n;
+
+	if (p != NULL)
+		for (p++; p < end && *p != '-' && *p != '+'; p++)
+			;
+	if (p == NULL || p == end) {
+		*len = 0;
+		return end;
+	}
+	*len = (size_t)(end - p - 1);
+	return p + 1;
+}
+
+/* Keep v (in the arena) when it orders after *newest. */
+static void
+keep_newer(struct vg_facts *f, const char *v, const char **newest)
+{
+	if (*newest == NULL || vg_dpkg_version_cmp(v, *newest) > 0)
+		*newest = vg_facts_str(f, v);
+}
+
+/* Count release among the installed kernels. */
+static void
+newer(struct vg_facts *f, const char *release, size_t n, struct newest *nw)
+{
+	char v[KERNEL_MAX_RELEASE];
+	const char *fl;
+	size_t fn;
 
 	if (n == 0 || n >= sizeof(v) || !is_digit(release[0]) ||
 	    vg_has_nul(release, n))
 		return;
 	memcpy(v, release, n);
 	v[n] = '\0';
-	if (*newest == NULL || vg_dpkg_version_cmp(v, *newest) > 0)
-		*newest = vg_facts_str(f, v);
+	keep_newer(f, v, &nw->all);
+	fl = flavour(v, n, &fn);
+	if (nw->flavour != NULL && fn == nw->flavour_len &&
+	    memcmp(fl, nw->flavour, fn) == 0)
+		keep_newer(f, v, &nw->same);
 }
 
 static bool
@@ -104,10 +157,12 @@ ends_with(const char *s, size_t n, const char *suffix)
  * Kernels from packages: linux-image-6.1.0-18-amd64 (Debian),
  * linux-image-5.15.0-91-generic or linux-image-unsigned-... (Ubuntu).
  * Meta packages (linux-image-amd64) have no digit after the prefix;
- * debug symbols (-dbg, -dbgsym) are no kernel.
+ * debug symbols (-dbg, -dbgsym) are no kernel. Debian's unsigned build
+ * linux-image-6.1.0-18-amd64-unsigned boots as release 6.1.0-18-amd64:
+ * its suffix is no part of the release.
  */
 static void
-kernels_from_packages(struct vg_facts *f, const char **newest)
+kernels_from_packages(struct vg_facts *f, struct newest *nw)
 {
 	static const char *const prefixes[] = {"linux-image-unsigned-",
 					       "linux-image-"};
@@ -123,9 +178,12 @@ kernels_from_packages(struct vg_facts *f, const char **newest)
 				continue;
 			rel = name + k;
 			n = strlen(rel);
-			if (!ends_with(rel, n, "-dbg") &&
-			    !ends_with(rel, n, "-dbgsym"))
-				newer(f, rel, n, newest);
+			if (ends_with(rel, n, "-dbg") ||
+			    ends_with(rel, n, "-dbgsym"))
+				break;
+			if (ends_with(rel, n, "-unsigned"))
+				n -= strlen("-unsigned");
+			newer(f, rel, n, nw);
 			break;
 		}
 	}
@@ -133,7 +191,7 @@ kernels_from_packages(struct vg_facts *f, const char **newest)
 
 /* Kernels from /boot/vmlinuz-<release>; false when /boot is unreadable. */
 static bool
-kernels_from_boot(struct vg_collect *c, const char **newest)
+kernels_from_boot(struct vg_collect *c, struct newest *nw)
 {
 	struct dirent *de;
 	const char *rel;
@@ -149,7 +207,7 @@ kernels_from_boot(struct vg_collect *c, const char **newest)
 		/* Skips vmlinuz-0-rescue-<machine id> (RHEL). */
 		if (strncmp(rel, "0-rescue-", 9) == 0)
 			continue;
-		newer(c->facts, rel, strlen(rel), newest);
+		newer(c->facts, rel, strlen(rel), nw);
 	}
 	closedir(d);
 	return true;
@@ -160,6 +218,7 @@ vg_collect_kernel(struct vg_collect *c)
 {
 	struct vg_facts *f = c->facts;
 	struct vg_kernel *k = &f->kernel;
+	struct newest nw = {NULL, 0, NULL, NULL};
 	struct utsname u;
 	struct stat st;
 	struct vg_buf buf;
@@ -186,10 +245,14 @@ vg_collect_kernel(struct vg_collect *c)
 			vg_facts_warn(f, "%s", err.msg);
 	}
 	rc = VG_OK;
-	kernels_from_packages(f, &k->newest_installed);
-	boot = kernels_from_boot(c, &k->newest_installed);
-	if (c->root->live && uname(&u) == 0)
-		k->running = vg_facts_str(f, u.release);
+	/* The running flavour first: it selects the kernels compared. */
+	if (c->root->live && uname(&u) == 0 &&
+	    (k->running = vg_facts_str(f, u.release)) != NULL)
+		nw.flavour = flavour(k->running, strlen(k->running),
+				     &nw.flavour_len);
+	kernels_from_packages(f, &nw);
+	boot = kernels_from_boot(c, &nw);
+	k->newest_installed = nw.same != NULL ? nw.same : nw.all;
 	if (boot || f->sources[VG_SRC_PACKAGES].collected)
 		vg_facts_collected(f, VG_SRC_KERNEL);
 	else

@@ -1,9 +1,12 @@
 /*
  * Logins collector: the newest login of each account, from the classic
- * binary lastlog (one record per uid), lastlog2's SQLite database and
- * wtmp (one utmp record per event). Record layouts are those of the C
- * library's <utmp.h>, which match the files the audited system writes
- * when it has the same word size and C library as the auditor.
+ * binary lastlog (one record per uid), lastlog2's SQLite database, wtmp
+ * and its last rotation wtmp.1 (one utmp record per event), and wtmpdb's
+ * SQLite database (Debian 13 onwards, where wtmp is no longer written).
+ * Every source read can only make a login newer. Record layouts are
+ * those of the C library's <utmp.h>, which match the files the audited
+ * system writes when it has the same word size and C library as the
+ * auditor.
  */
 #include "util/common.h"
 
@@ -23,14 +26,19 @@
 #define LASTLOG_PATH "/var/log/lastlog"
 #define LASTLOG2_PATH "/var/lib/lastlog/lastlog2.db"
 #define WTMP_PATH "/var/log/wtmp"
+#define WTMP_ROTATED_PATH "/var/log/wtmp.1"
+#define WTMPDB_PATH "/var/lib/wtmpdb/wtmp.db"
 
 /* wtmp records read per read(2): 1024 * 384 bytes. */
 #define WTMP_CHUNK_RECORDS 1024
-/* SQLite virtual-machine steps allowed for the lastlog2 query: a crafted
- * database (a recursive view named Lastlog2) cannot make it spin. */
-#define LASTLOG2_MAX_STEPS 100000000L
+/* SQLite virtual-machine steps allowed for one database query: a crafted
+ * database (a recursive view named Lastlog2 or wtmp) cannot make it
+ * spin. */
+#define LOGINDB_MAX_STEPS 100000000L
 /* The progress handler is called every this many steps. */
-#define LASTLOG2_STEP_PERIOD 10000
+#define LOGINDB_STEP_PERIOD 10000
+/* wtmpdb stores times in microseconds since the epoch. */
+#define WTMPDB_USEC INT64_C(1000000)
 
 /* An account name and its index, sorted by name for binary search. */
 struct name_ent {
@@ -273,12 +281,13 @@ collect_lastlog(struct vg_collect *c)
 }
 
 /*
- * wtmp is read in chunks; past VG_MAX_BINARY_FILE only its newest part
- * (the end, on a record boundary) is read, with a warning.
+ * A wtmp file (path: wtmp or its rotation) is read in chunks; past
+ * VG_MAX_BINARY_FILE only its newest part (the end, on a record
+ * boundary) is read, with a warning.
  */
 static enum vg_rc
 collect_wtmp(struct vg_collect *c, const struct name_index *ix,
-	     enum login_src *out)
+	     const char *path, enum login_src *out)
 {
 	struct vg_facts *f = c->facts;
 	const size_t rs = sizeof(struct utmp);
@@ -289,24 +298,23 @@ collect_wtmp(struct vg_collect *c, const struct name_index *ix,
 	int fd;
 
 	*out = LOGIN_FAILED;
-	if ((fd = vg_root_openat(c->root, WTMP_PATH,
+	if ((fd = vg_root_openat(c->root, path,
 				 O_RDONLY | O_NOCTTY | O_NONBLOCK)) == -1) {
 		if (errno == ENOENT) {
 			*out = LOGIN_MISSING;
 			return VG_OK;
 		}
-		vg_facts_warn(f, _("cannot open '%s': %s"), WTMP_PATH,
+		vg_facts_warn(f, _("cannot open '%s': %s"), path,
 			      strerror(errno));
 		return VG_OK;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size < 0) {
-		vg_facts_warn(f, _("'%s' is not a regular file"), WTMP_PATH);
+		vg_facts_warn(f, _("'%s' is not a regular file"), path);
 		goto done;
 	}
 	size = (uint64_t)st.st_size;
 	if (size % rs != 0)
-		vg_facts_warn(f, _("%s: truncated final record ignored"),
-			      WTMP_PATH);
+		vg_facts_warn(f, _("%s: truncated final record ignored"), path);
 	end = size - size % rs;
 	off = 0;
 	if (end > VG_MAX_BINARY_FILE) {
@@ -314,7 +322,7 @@ collect_wtmp(struct vg_collect *c, const struct name_index *ix,
 		vg_facts_warn(f,
 			      _("%s: larger than %u bytes, only the newest "
 				"records read"),
-			      WTMP_PATH, VG_MAX_BINARY_FILE);
+			      path, VG_MAX_BINARY_FILE);
 	}
 	if ((chunk = malloc(WTMP_CHUNK_RECORDS * rs)) == NULL) {
 		close(fd);
@@ -338,24 +346,46 @@ done:
 
 /* Abort a query that runs too long (a crafted database). */
 static int
-lastlog2_progress(void *arg)
+logindb_progress(void *arg)
 {
 	long *steps = arg;
 
-	*steps += LASTLOG2_STEP_PERIOD;
-	return *steps > LASTLOG2_MAX_STEPS;
+	*steps += LOGINDB_STEP_PERIOD;
+	return *steps > LOGINDB_MAX_STEPS;
 }
 
+/* A SQLite database of logins: where it is, what to ask it. */
+struct login_db {
+	const char *path;
+	const char *sql;  /* yields (name TEXT, time INTEGER) rows */
+	int64_t per_sec;  /* time units in one second */
+	const char *what; /* for messages: "lastlog2", "wtmpdb" */
+};
+
+static const struct login_db lastlog2_db = {
+	LASTLOG2_PATH,
+	"SELECT Name, Time FROM Lastlog2",
+	1,
+	"lastlog2",
+};
+
+/* wtmpdb: one row per session; Type 3 is USER_PROCESS, as in utmp. */
+static const struct login_db wtmpdb_db = {
+	WTMPDB_PATH,
+	"SELECT User, Login FROM wtmp WHERE Type = 3",
+	WTMPDB_USEC,
+	"wtmpdb",
+};
+
 /*
- * Run the lastlog2 query on an in-memory copy of the database: SQLite
- * then never opens a path (which could lead outside the root through a
- * symlink), never writes, and needs no -wal or -shm file.
+ * Run a database's query on an in-memory copy of it: SQLite then never
+ * opens a path (which could lead outside the root through a symlink),
+ * never writes, and needs no -wal or -shm file.
  */
 static enum vg_rc
-lastlog2_query(struct vg_facts *f, const struct name_index *ix,
-	       struct vg_buf *b, enum login_src *out)
+logindb_query(struct vg_facts *f, const struct name_index *ix,
+	      const struct login_db *ldb, struct vg_buf *b, enum login_src *out)
 {
-	static const char sql[] = "SELECT Name, Time FROM Lastlog2";
 	unsigned char *data = (unsigned char *)b->data;
 	sqlite3_stmt *st = NULL;
 	sqlite3 *db = NULL;
@@ -378,9 +408,9 @@ lastlog2_query(struct vg_facts *f, const struct name_index *ix,
 				 SQLITE_DESERIALIZE_READONLY);
 	if (rc != SQLITE_OK)
 		goto done;
-	sqlite3_progress_handler(db, LASTLOG2_STEP_PERIOD, lastlog2_progress,
+	sqlite3_progress_handler(db, LOGINDB_STEP_PERIOD, logindb_progress,
 				 &steps);
-	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
+	if ((rc = sqlite3_prepare_v2(db, ldb->sql, -1, &st, NULL)) != SQLITE_OK)
 		goto done;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -389,7 +419,10 @@ lastlog2_query(struct vg_facts *f, const struct name_index *ix,
 		if (name == NULL || n <= 0 ||
 		    sqlite3_column_type(st, 1) != SQLITE_INTEGER)
 			continue;
-		name_login(f, ix, name, (size_t)n, sqlite3_column_int64(st, 1));
+		/* Truncated to the second; negative times stay negative
+		 * and are ignored. */
+		name_login(f, ix, name, (size_t)n,
+			   sqlite3_column_int64(st, 1) / ldb->per_sec);
 	}
 	if (rc == SQLITE_DONE) {
 		rc = SQLITE_OK;
@@ -397,8 +430,8 @@ lastlog2_query(struct vg_facts *f, const struct name_index *ix,
 	}
 done:
 	if (rc != SQLITE_OK && rc != SQLITE_NOMEM)
-		vg_facts_warn(f, _("%s: not a usable lastlog2 database: %s"),
-			      LASTLOG2_PATH,
+		vg_facts_warn(f, _("%s: not a usable %s database: %s"),
+			      ldb->path, ldb->what,
 			      db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -406,8 +439,8 @@ done:
 }
 
 static enum vg_rc
-collect_lastlog2(struct vg_collect *c, const struct name_index *ix,
-		 enum login_src *out)
+collect_logindb(struct vg_collect *c, const struct name_index *ix,
+		const struct login_db *ldb, enum login_src *out)
 {
 	struct vg_buf b;
 	struct vg_err err;
@@ -416,12 +449,12 @@ collect_lastlog2(struct vg_collect *c, const struct name_index *ix,
 	*out = LOGIN_FAILED;
 	vg_buf_init(&b, VG_MAX_BINARY_FILE);
 	vg_err_clear(&err);
-	rc = vg_root_read(c->root, LASTLOG2_PATH, VG_MAX_BINARY_FILE, &b, &err);
+	rc = vg_root_read(c->root, ldb->path, VG_MAX_BINARY_FILE, &b, &err);
 	if (rc == VG_ERR_NOTFOUND) {
 		*out = LOGIN_MISSING;
 		rc = VG_OK;
 	} else if (rc == VG_OK) {
-		rc = lastlog2_query(c->facts, ix, &b, out);
+		rc = logindb_query(c->facts, ix, ldb, &b, out);
 	} else if (rc != VG_ERR_NOMEM) {
 		vg_facts_warn(c->facts, "%s", err.msg);
 		rc = VG_OK;
@@ -434,7 +467,7 @@ enum vg_rc
 vg_collect_logins(struct vg_collect *c)
 {
 	struct vg_facts *f = c->facts;
-	enum login_src s[3];
+	enum login_src s[5];
 	struct name_index ix;
 	enum vg_rc rc;
 	size_t i;
@@ -442,9 +475,12 @@ vg_collect_logins(struct vg_collect *c)
 
 	if (name_index_build(f, &ix) != VG_OK)
 		return VG_ERR_NOMEM;
+	/* Every source is read: the newest login of each wins. */
 	s[0] = collect_lastlog(c);
-	if ((rc = collect_lastlog2(c, &ix, &s[1])) != VG_OK ||
-	    (rc = collect_wtmp(c, &ix, &s[2])) != VG_OK)
+	if ((rc = collect_logindb(c, &ix, &lastlog2_db, &s[1])) != VG_OK ||
+	    (rc = collect_wtmp(c, &ix, WTMP_PATH, &s[2])) != VG_OK ||
+	    (rc = collect_wtmp(c, &ix, WTMP_ROTATED_PATH, &s[3])) != VG_OK ||
+	    (rc = collect_logindb(c, &ix, &wtmpdb_db, &s[4])) != VG_OK)
 		goto done;
 	for (i = 0; i < VG_ARRAY_LEN(s); i++) {
 		any_read |= s[i] == LOGIN_READ;
@@ -454,12 +490,13 @@ vg_collect_logins(struct vg_collect *c)
 		if (any_failed)
 			vg_facts_not_collected(
 				f, VG_SRC_LOGINS,
-				_("lastlog, lastlog2 and wtmp could not be "
-				  "read (see warnings)"));
+				_("lastlog, lastlog2, wtmp and wtmpdb could "
+				  "not be read (see warnings)"));
 		else
 			vg_facts_not_collected(
 				f, VG_SRC_LOGINS,
-				_("no lastlog, lastlog2 or wtmp found"));
+				_("no lastlog, lastlog2, wtmp or wtmpdb "
+				  "found"));
 		goto done;
 	}
 	/* A source was read: an account found in none never logged in. */

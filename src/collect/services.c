@@ -1,12 +1,21 @@
 /*
  * Cleartext remote access (R2 access.cleartext_remote): telnet, the
- * r-commands (rsh, rlogin, rexec) and FTP, seen four ways:
+ * r-commands (rsh, rlogin, rexec) and FTP, seen six ways:
  *   package  a server package is installed (Debian and RHEL names);
  *   inetd    an active entry in /etc/inetd.conf or an xinetd service
  *            not marked "disable = yes";
  *   socket   a systemd socket unit enabled in sockets.target.wants;
+ *   service  a daemon's binary in /usr/sbin and its service unit
+ *            enabled in multi-user.target.wants (vsftpd.service...);
  *   listen   on a live host only, a TCP socket listening on 21, 23,
- *            512, 513 or 514 (/proc/net/tcp and tcp6).
+ *            512, 513 or 514 on a non-loopback address (/proc/net/tcp
+ *            and tcp6): a loopback listener is not remote;
+ *   binary   without a package database (RHEL family: vigie does not
+ *            read the rpm one), a daemon's binary in /usr/sbin when
+ *            nothing above found its protocol. It stands for the
+ *            "package" way dpkg gives on Debian: the server is installed
+ *            and one systemctl enable away from listening, so the rule
+ *            reports it like a package. With dpkg, the package says it.
  * TFTP is not counted: it carries no login and is judged elsewhere.
  */
 #include "util/common.h"
@@ -15,6 +24,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,6 +37,7 @@
 #define XINETD_CONF "/etc/xinetd.conf"
 #define XINETD_DIR "/etc/xinetd.d"
 #define SOCKETS_WANTS "/etc/systemd/system/sockets.target.wants"
+#define SERVICES_WANTS "/etc/systemd/system/multi-user.target.wants"
 #define SERVICES_MAX_PATH 4096
 #define SERVICES_MAX_DETAIL 512 /* "file:line" or "addr:port" */
 #define PROC_MAX_FIELDS 4       /* fields of /proc/net/tcp used */
@@ -74,6 +85,22 @@ static const struct name_proto socket_units[] = {
 	{"rexec.socket", "rexec"},   {"vsftpd.socket", "ftp"},
 	{"proftpd.socket", "ftp"},   {"pure-ftpd.socket", "ftp"},
 	{"ftpd.socket", "ftp"},
+};
+
+/* Daemon binaries, and the service unit that runs each one standalone
+ * (NULL: started only by inetd or a socket unit). */
+static const struct {
+	const char *path;
+	const char *unit;
+	const char *protocol;
+} daemons[] = {
+	{"/usr/sbin/vsftpd", "vsftpd.service", "ftp"},
+	{"/usr/sbin/proftpd", "proftpd.service", "ftp"},
+	{"/usr/sbin/pure-ftpd", "pure-ftpd.service", "ftp"},
+	{"/usr/sbin/in.telnetd", NULL, "telnet"},
+	{"/usr/sbin/in.rshd", NULL, "rsh"},
+	{"/usr/sbin/in.rlogind", NULL, "rlogin"},
+	{"/usr/sbin/in.rexecd", NULL, "rexec"},
 };
 
 static const struct {
@@ -314,25 +341,88 @@ check_inetd(struct vg_collect *c, struct vg_buf *buf)
 	return rc;
 }
 
+/* A unit enabled in a .wants directory: its link there exists. */
+static bool
+unit_enabled(struct vg_collect *c, const char *wants, const char *unit)
+{
+	char path[SERVICES_MAX_PATH];
+	int fd;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", wants, unit);
+	/* The link itself counts, even if its target is elsewhere. */
+	if ((fd = vg_root_openat(c->root, path, O_PATH | O_NOFOLLOW)) == -1)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* An enabled socket unit: its link in sockets.target.wants exists. */
 static enum vg_rc
 check_sockets(struct vg_collect *c)
 {
-	char path[SERVICES_MAX_PATH];
 	size_t i;
-	int fd;
 	enum vg_rc rc;
 
 	for (i = 0; i < VG_ARRAY_LEN(socket_units); i++) {
-		(void)snprintf(path, sizeof(path), "%s/%s", SOCKETS_WANTS,
-			       socket_units[i].name);
-		/* The link itself counts, even if its target is elsewhere. */
-		if ((fd = vg_root_openat(c->root, path, O_PATH | O_NOFOLLOW)) ==
-		    -1)
+		if (!unit_enabled(c, SOCKETS_WANTS, socket_units[i].name))
 			continue;
-		close(fd);
 		if ((rc = add_service(c->facts, socket_units[i].protocol,
 				      "socket", socket_units[i].name)) != VG_OK)
+			return rc;
+	}
+	return VG_OK;
+}
+
+/* A daemon binary: a regular file (symlinks followed inside the root). */
+static bool
+binary_present(struct vg_collect *c, const char *path)
+{
+	struct stat st;
+
+	return vg_root_stat(c->root, path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool
+protocol_seen(const struct vg_facts *f, const char *protocol)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_services; i++)
+		if (strcmp(f->services[i].protocol, protocol) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Standalone daemons: the binary and its enabled service unit ("service";
+ * a link left behind by "apt remove", whose binary is gone, is not
+ * counted). Then, without a package database only, each binary whose
+ * protocol nothing else reported ("binary"). Runs after the inetd and
+ * socket checks, which it relies on.
+ */
+static enum vg_rc
+check_daemons(struct vg_collect *c)
+{
+	bool present[VG_ARRAY_LEN(daemons)];
+	size_t i;
+	enum vg_rc rc;
+
+	for (i = 0; i < VG_ARRAY_LEN(daemons); i++) {
+		present[i] = binary_present(c, daemons[i].path);
+		if (!present[i] || daemons[i].unit == NULL ||
+		    !unit_enabled(c, SERVICES_WANTS, daemons[i].unit))
+			continue;
+		if ((rc = add_service(c->facts, daemons[i].protocol, "service",
+				      daemons[i].unit)) != VG_OK)
+			return rc;
+	}
+	if (c->facts->sources[VG_SRC_PACKAGES].collected)
+		return VG_OK;
+	for (i = 0; i < VG_ARRAY_LEN(daemons); i++) {
+		if (!present[i] || protocol_seen(c->facts, daemons[i].protocol))
+			continue;
+		if ((rc = add_service(c->facts, daemons[i].protocol, "binary",
+				      daemons[i].path)) != VG_OK)
 			return rc;
 	}
 	return VG_OK;
@@ -365,14 +455,28 @@ parse_hex(const char *s, size_t n, uint32_t *out)
 	return true;
 }
 
+/* 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104: reachable from this host
+ * only. raw is in network order. */
+static bool
+loopback(const unsigned char *raw, bool v6)
+{
+	static const unsigned char v6_loop[16] = {[15] = 1};
+	static const unsigned char v4_mapped[12] = {[10] = 0xff, [11] = 0xff};
+
+	if (!v6)
+		return raw[0] == 127;
+	return memcmp(raw, v6_loop, 16) == 0 ||
+		(memcmp(raw, v4_mapped, 12) == 0 && raw[12] == 127);
+}
+
 /*
  * "ADDR:PORT" of /proc/net/tcp{,6}: the address is printed as 32-bit
  * words in host order (so memcpy of each word gives network order), the
- * port as 4 hex digits.
+ * port as 4 hex digits. *is_loopback tells a loopback address.
  */
 static bool
 format_local(const char *s, size_t n, bool v6, char *out, size_t outlen,
-	     unsigned *port)
+	     unsigned *port, bool *is_loopback)
 {
 	char addr[INET6_ADDRSTRLEN];
 	unsigned char raw[16];
@@ -395,6 +499,7 @@ format_local(const char *s, size_t n, bool v6, char *out, size_t outlen,
 	if (inet_ntop(v6 ? AF_INET6 : AF_INET, raw, addr, sizeof(addr)) == NULL)
 		return false;
 	*port = p;
+	*is_loopback = loopback(raw, v6);
 	(void)snprintf(out, outlen, v6 ? "[%s]:%u" : "%s:%u", addr, p);
 	return true;
 }
@@ -413,6 +518,7 @@ parse_proc_tcp(struct vg_facts *f, const char *name, const char *buf,
 	const char *line;
 	size_t n, nf, i, k;
 	unsigned port;
+	bool lo;
 	enum vg_rc rc;
 
 	vg_lines_init(&it, buf, len);
@@ -434,11 +540,14 @@ parse_proc_tcp(struct vg_facts *f, const char *name, const char *buf,
 		    !vg_streqn(TCP_LISTEN_STATE, fld[3].s, fld[3].n))
 			continue;
 		if (!format_local(fld[1].s, fld[1].n, v6, detail,
-				  sizeof(detail), &port)) {
+				  sizeof(detail), &port, &lo)) {
 			vg_facts_warn(f, _("%s:%d: bad local address"), name,
 				      it.lineno);
 			continue;
 		}
+		/* Only this host can connect: not remote access. */
+		if (lo)
+			continue;
 		for (k = 0; k < VG_ARRAY_LEN(cleartext_ports); k++)
 			if (cleartext_ports[k].port == port &&
 			    (rc = add_service(f, cleartext_ports[k].protocol,
@@ -487,6 +596,8 @@ vg_collect_services(struct vg_collect *c)
 		goto done;
 	/* /proc of the auditing host says nothing about a mounted image. */
 	if (c->root->live && (rc = check_listen(c, &buf)) != VG_OK)
+		goto done;
+	if ((rc = check_daemons(c)) != VG_OK)
 		goto done;
 	vg_facts_collected(c->facts, VG_SRC_SERVICES);
 done:

@@ -1303,7 +1303,9 @@ sd_rule_users(struct sd_parser *p, struct sd_spec *s, struct vg_sudo_rule *r)
  * Decide all_commands and runas_root of a rule from its commands, and
  * keep in s->mask the tag states of the commands that decided (nopasswd
  * waits for Defaults). An ALL that may run as root wins over an ALL as
- * another user, which wins over plain commands.
+ * another user, which wins over plain commands. For a command run as
+ * ALL, sudoers(5) uses the last matching entry, so the tag of the last
+ * such ALL decides: "NOPASSWD: ALL, PASSWD: ALL" asks for a password.
  */
 static void
 sd_rule_commands(struct sd_parser *p, struct sd_spec *s, struct vg_sudo_rule *r)
@@ -1328,11 +1330,12 @@ sd_rule_commands(struct sd_parser *p, struct sd_spec *s, struct vg_sudo_rule *r)
 				all_root = all_any = false;
 				m_root = m_any = 0;
 			} else {
+				/* The last ALL replaces the earlier ones. */
 				all_any = true;
-				m_any |= (unsigned)s->v[i].tag;
+				m_any = (unsigned)s->v[i].tag;
 				if (rr) {
 					all_root = true;
-					m_root |= (unsigned)s->v[i].tag;
+					m_root = (unsigned)s->v[i].tag;
 				}
 			}
 		}

@@ -182,6 +182,7 @@ vg_facts_add_account(struct vg_facts *f)
 	if (a != NULL) {
 		a->last_change = VG_TIME_UNKNOWN;
 		a->last_login = VG_TIME_UNKNOWN;
+		a->expires = VG_TIME_UNKNOWN;
 	}
 	return a;
 }

@@ -111,6 +111,8 @@ struct vg_account {
 	 * leaves the collector. */
 	int shared_group;
 	int64_t last_change;  /* last password change (shadow), or UNKNOWN */
+	int64_t expires;      /* account expiry (shadow field 8), UNKNOWN
+			       * when none is set */
 	int64_t last_login;   /* newest login seen, NEVER or UNKNOWN */
 	bool authorized_keys; /* ~/.ssh/authorized_keys exists, non-empty */
 };
@@ -178,7 +180,8 @@ struct vg_cloud_client {
 
 struct vg_service {
 	const char *protocol; /* "telnet", "rsh", "rlogin", "rexec", "ftp" */
-	const char *via;      /* "package", "inetd", "socket", "listen" */
+	const char *via;      /* "package", "inetd", "socket", "service",
+			       * "binary" (no package database), "listen" */
 	const char *detail;   /* package, file:line, unit or address:port */
 };
 

@@ -376,6 +376,8 @@ enc_accounts(struct out *o, const struct vg_facts *f)
 		out_str(o, "scheme", u->scheme);
 		out_int(o, "shared_group", u->shared_group);
 		out_time(o, "last_change", u->last_change, false);
+		/* The epoch is a real expiry date: never "never" here. */
+		out_time(o, "expires", u->expires, false);
 		out_time(o, "last_login", u->last_login, true);
 		out_bool(o, "authorized_keys", u->authorized_keys);
 		out_end(o);
@@ -966,6 +968,7 @@ dec_accounts(struct dec *d, const json_t *doc)
 		TRY(dec_int32(d, o, p, "shared_group", 0, INT_MAX,
 			      &u->shared_group));
 		TRY(dec_time(d, o, p, "last_change", false, &u->last_change));
+		TRY(dec_time(d, o, p, "expires", false, &u->expires));
 		TRY(dec_time(d, o, p, "last_login", true, &u->last_login));
 		TRY(dec_bool(d, o, p, "authorized_keys", &u->authorized_keys));
 	}

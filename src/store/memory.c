@@ -1,10 +1,12 @@
 /*
  * The memory store: scans kept in a growing array, each as the JSON
  * document last_scan returns, for tests of rules, handlers and the store
- * contract itself. Same behaviour as the SQLite store, nothing on disk.
+ * contract itself, and the server's records in plain arrays. Same
+ * behaviour as the SQLite store, nothing on disk. Not thread-safe.
  */
 #include "util/common.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,15 +16,44 @@
 #include "store/store.h"
 #include "util/banned.h"
 
+/* A host: a local one is known by its name, an agent's by its agent. */
+struct mem_host {
+	char *name;
+	char agent[VG_STORE_ID_MAX]; /* "" for a local scan's host */
+};
+
 struct mem_scan {
-	struct vg_scan_summary sum;
+	struct vg_scan_summary sum; /* host filled in when listed */
+	size_t host;                /* index in hosts */
 	json_t *doc; /* {"facts", "findings", "not_evaluated", "scores"} */
 };
 
+struct mem_token {
+	char hash[VG_STORE_HASH_MAX];
+	char site[VG_STORE_NAME_MAX];
+	int64_t expires_at;
+	bool used;
+};
+
+/* Growing arrays: n used of cap. Not thread-safe (tests only). */
 struct mem {
 	struct mem_scan *scans;
 	size_t n, cap;
 	int64_t next_id;
+	struct mem_host *hosts;
+	size_t n_hosts, cap_hosts;
+	struct vg_user_rec *users;
+	size_t n_users, cap_users;
+	int64_t next_user_id;
+	struct mem_token *tokens;
+	size_t n_tokens, cap_tokens;
+	struct vg_agent_rec *agents;
+	size_t n_agents, cap_agents;
+	struct vg_apikey_rec *apikeys;
+	size_t n_apikeys, cap_apikeys;
+	char (*reports)[VG_STORE_ID_MAX]; /* UUIDs of agents' reports */
+	size_t n_reports, cap_reports;
+	json_t *audit; /* [{"at", "actor", "action", "detail"}] */
 };
 
 static enum vg_rc
@@ -31,45 +62,125 @@ mem_nomem(struct vg_err *err)
 	return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 }
 
-static enum vg_rc
-mem_put_scan(struct vg_store *s, const struct vg_facts *f,
-	     const struct vg_report *r, int64_t *scan_id, struct vg_err *err)
+/*
+ * Room for one more element in v (n used of *cap elements of size
+ * bytes): v itself or its larger copy, NULL (v untouched) on no memory.
+ * Making room changes no content, so a failure after it undoes nothing.
+ */
+static void *
+mem_room(void *v, size_t n, size_t *cap, size_t size)
 {
-	struct mem *m = s->impl;
-	struct mem_scan *sc, *p;
-	json_t *doc, *facts;
 	size_t ncap;
-	int k;
+	void *p;
 
-	*scan_id = 0;
-	if (m->n == m->cap) {
-		ncap = m->cap ? m->cap * 2 : 8;
-		if ((p = reallocarray(m->scans, ncap, sizeof(*p))) == NULL)
-			return mem_nomem(err);
-		m->scans = p;
-		m->cap = ncap;
-	}
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : 8;
+	if ((p = reallocarray(v, ncap, size)) == NULL)
+		return NULL;
+	*cap = ncap;
+	return p;
+}
+
+/* Room in array a (n used of cap) through p: false on no memory. */
+#define MEM_ROOM(p, a, n, cap)                                                 \
+	(((p) = mem_room((a), (n), &(cap), sizeof(*(a)))) != NULL &&           \
+	 ((a) = (p), true))
+
+/* True when s is set, not empty and shorter than size (with its NUL). */
+static bool
+key_ok(const char *s, size_t size)
+{
+	return s != NULL && s[0] != '\0' && strnlen(s, size) < size;
+}
+
+static enum vg_rc
+bad_arg(struct vg_err *err, const char *what)
+{
+	return vg_err_set(err, VG_ERR_USAGE,
+			  _("store: %s is missing or too long"), what);
+}
+
+/* The scan document of f and r; NULL on no memory. */
+static json_t *
+mem_doc(const struct vg_facts *f, const struct vg_report *r)
+{
+	json_t *doc, *facts;
+
 	/* The report in its stored (English) form, as the SQLite store. */
 	if ((doc = json_object()) == NULL ||
 	    (facts = vg_facts_to_json(f)) == NULL ||
 	    json_object_set_new(doc, "facts", facts) != 0 ||
 	    vg_report_to_json(r, doc, false) != VG_OK) {
 		json_decref(doc);
-		return mem_nomem(err);
+		return NULL;
 	}
-	sc = &m->scans[m->n++];
+	return doc;
+}
+
+/* Append a scan of host holding doc; room was made by the caller. */
+static int64_t
+mem_append_scan(struct mem *m, json_t *doc, const struct vg_facts *f,
+		const struct vg_report *r, size_t host)
+{
+	struct mem_scan *sc = &m->scans[m->n++];
+	int k;
+
 	memset(sc, 0, sizeof(*sc));
 	sc->doc = doc;
+	sc->host = host;
 	sc->sum.id = m->next_id++;
 	sc->sum.at = f->collected_at;
-	(void)snprintf(sc->sum.host, sizeof(sc->sum.host), "%s",
-		       f->os.hostname != NULL ? f->os.hostname : "");
 	for (k = 0; k <= VG_RULE_COUNT; k++)
 		sc->sum.scores[k] = k == 0 || r->scores[k] < 0 ? VG_SCORE_NONE
 							       : r->scores[k];
 	sc->sum.overall = r->overall < 0 ? VG_SCORE_NONE : r->overall;
 	sc->sum.n_findings = r->n_findings;
-	*scan_id = sc->sum.id;
+	return sc->sum.id;
+}
+
+/* The index of the host of a local scan (agent "") or of an agent. */
+static size_t
+mem_find_host(const struct mem *m, const char *name, const char *agent)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_hosts; i++)
+		if (agent[0] != '\0' ? strcmp(m->hosts[i].agent, agent) == 0
+				     : m->hosts[i].agent[0] == '\0' &&
+				    strcmp(m->hosts[i].name, name) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+static enum vg_rc
+mem_put_scan(struct vg_store *s, const struct vg_facts *f,
+	     const struct vg_report *r, int64_t *scan_id, struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	const char *name = f->os.hostname != NULL ? f->os.hostname : "";
+	char *copy = NULL;
+	json_t *doc;
+	size_t host;
+	void *p;
+
+	*scan_id = 0;
+	if (!MEM_ROOM(p, m->scans, m->n, m->cap) ||
+	    !MEM_ROOM(p, m->hosts, m->n_hosts, m->cap_hosts))
+		return mem_nomem(err);
+	host = mem_find_host(m, name, "");
+	if ((host == SIZE_MAX && (copy = strdup(name)) == NULL) ||
+	    (doc = mem_doc(f, r)) == NULL) {
+		free(copy);
+		return mem_nomem(err);
+	}
+	/* Nothing fails from here: the scan is all in or all out. */
+	if (host == SIZE_MAX) {
+		host = m->n_hosts++;
+		memset(&m->hosts[host], 0, sizeof(m->hosts[host]));
+		m->hosts[host].name = copy;
+	}
+	*scan_id = mem_append_scan(m, doc, f, r, host);
 	return VG_OK;
 }
 
@@ -100,8 +211,12 @@ mem_list_scans(struct vg_store *s, size_t max, struct vg_scan_summary **out,
 		return VG_OK;
 	if ((v = reallocarray(NULL, m->n, sizeof(*v))) == NULL)
 		return mem_nomem(err);
-	for (i = 0; i < m->n; i++)
+	for (i = 0; i < m->n; i++) {
 		v[i] = m->scans[i].sum;
+		/* A host's current name, as SQLite joins it. */
+		(void)snprintf(v[i].host, sizeof(v[i].host), "%s",
+			       m->hosts[m->scans[i].host].name);
+	}
 	qsort(v, m->n, sizeof(*v), summary_cmp);
 	*out = v;
 	*n = m->n < max ? m->n : max;
@@ -134,6 +249,285 @@ mem_last_scan(struct vg_store *s, json_t **out, struct vg_err *err)
 	return VG_OK;
 }
 
+static struct vg_user_rec *
+mem_user(struct mem *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_users; i++)
+		if (strcmp(m->users[i].name, name) == 0)
+			return &m->users[i];
+	return NULL;
+}
+
+static enum vg_rc
+mem_user_add(struct vg_store *s, const struct vg_user_rec *u,
+	     struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	struct vg_user_rec *n;
+	void *p;
+
+	if (!key_ok(u->name, sizeof(u->name)))
+		return bad_arg(err, _("user name"));
+	if (!key_ok(u->role, sizeof(u->role)) ||
+	    !key_ok(u->pwhash, sizeof(u->pwhash)))
+		return bad_arg(err, _("user role or password hash"));
+	if (mem_user(m, u->name) != NULL)
+		return vg_err_set(err, VG_ERR_USAGE,
+				  _("user '%s' already exists"), u->name);
+	if (!MEM_ROOM(p, m->users, m->n_users, m->cap_users))
+		return mem_nomem(err);
+	n = &m->users[m->n_users++];
+	*n = *u;
+	/* The store numbers users, as SQLite's INTEGER PRIMARY KEY. */
+	n->id = m->next_user_id++;
+	return VG_OK;
+}
+
+static enum vg_rc
+mem_user_get(struct vg_store *s, const char *name, struct vg_user_rec *out,
+	     struct vg_err *err)
+{
+	const struct vg_user_rec *u;
+
+	memset(out, 0, sizeof(*out));
+	if (!key_ok(name, VG_STORE_NAME_MAX))
+		return bad_arg(err, _("user name"));
+	if ((u = mem_user(s->impl, name)) == NULL)
+		return vg_err_set(err, VG_ERR_NOTFOUND, _("no user '%s'"),
+				  name);
+	*out = *u;
+	return VG_OK;
+}
+
+static enum vg_rc
+mem_token_add(struct vg_store *s, const char *token_hash, const char *site,
+	      int64_t expires_at, struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	struct mem_token *t;
+	size_t i;
+	void *p;
+
+	if (!key_ok(token_hash, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("token hash"));
+	if (!key_ok(site, VG_STORE_NAME_MAX))
+		return bad_arg(err, _("site"));
+	for (i = 0; i < m->n_tokens; i++)
+		if (strcmp(m->tokens[i].hash, token_hash) == 0)
+			return vg_err_set(err, VG_ERR_USAGE,
+					  _("enrolment token already "
+					    "exists"));
+	if (!MEM_ROOM(p, m->tokens, m->n_tokens, m->cap_tokens))
+		return mem_nomem(err);
+	t = &m->tokens[m->n_tokens++];
+	memset(t, 0, sizeof(*t));
+	(void)snprintf(t->hash, sizeof(t->hash), "%s", token_hash);
+	(void)snprintf(t->site, sizeof(t->site), "%s", site);
+	t->expires_at = expires_at;
+	return VG_OK;
+}
+
+static enum vg_rc
+mem_token_consume(struct vg_store *s, const char *token_hash, int64_t now,
+		  char site[VG_STORE_NAME_MAX], struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	struct mem_token *t;
+	size_t i;
+
+	site[0] = '\0';
+	if (!key_ok(token_hash, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("token hash"));
+	for (i = 0; i < m->n_tokens; i++) {
+		t = &m->tokens[i];
+		if (strcmp(t->hash, token_hash) != 0 || t->used ||
+		    t->expires_at <= now)
+			continue;
+		t->used = true;
+		(void)snprintf(site, VG_STORE_NAME_MAX, "%s", t->site);
+		return VG_OK;
+	}
+	return vg_err_set(err, VG_ERR_NOTFOUND,
+			  _("enrolment token unknown, used or expired"));
+}
+
+static struct vg_agent_rec *
+mem_agent(struct mem *m, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_agents; i++)
+		if (strcmp(m->agents[i].id, id) == 0)
+			return &m->agents[i];
+	return NULL;
+}
+
+static enum vg_rc
+mem_agent_add(struct vg_store *s, const struct vg_agent_rec *a,
+	      struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	void *p;
+
+	if (!key_ok(a->id, sizeof(a->id)))
+		return bad_arg(err, _("agent id"));
+	if (!key_ok(a->site, sizeof(a->site)) ||
+	    !key_ok(a->secret_hash, sizeof(a->secret_hash)) ||
+	    strnlen(a->hostname, sizeof(a->hostname)) == sizeof(a->hostname))
+		return bad_arg(err, _("agent site, hostname or secret hash"));
+	if (mem_agent(m, a->id) != NULL)
+		return vg_err_set(err, VG_ERR_USAGE,
+				  _("agent '%s' already exists"), a->id);
+	if (!MEM_ROOM(p, m->agents, m->n_agents, m->cap_agents))
+		return mem_nomem(err);
+	m->agents[m->n_agents++] = *a;
+	return VG_OK;
+}
+
+static enum vg_rc
+mem_agent_get(struct vg_store *s, const char *id, struct vg_agent_rec *out,
+	      struct vg_err *err)
+{
+	const struct vg_agent_rec *a;
+
+	memset(out, 0, sizeof(*out));
+	if (!key_ok(id, VG_STORE_ID_MAX))
+		return bad_arg(err, _("agent id"));
+	if ((a = mem_agent(s->impl, id)) == NULL)
+		return vg_err_set(err, VG_ERR_NOTFOUND, _("no agent '%s'"), id);
+	*out = *a;
+	return VG_OK;
+}
+
+static struct vg_apikey_rec *
+mem_apikey(struct mem *m, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_apikeys; i++)
+		if (strcmp(m->apikeys[i].id, id) == 0)
+			return &m->apikeys[i];
+	return NULL;
+}
+
+static enum vg_rc
+mem_apikey_add(struct vg_store *s, const struct vg_apikey_rec *k,
+	       struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	void *p;
+
+	if (!key_ok(k->id, sizeof(k->id)))
+		return bad_arg(err, _("API key id"));
+	if (!key_ok(k->role, sizeof(k->role)) ||
+	    !key_ok(k->secret_hash, sizeof(k->secret_hash)))
+		return bad_arg(err, _("API key role or secret hash"));
+	if (mem_apikey(m, k->id) != NULL)
+		return vg_err_set(err, VG_ERR_USAGE,
+				  _("API key '%s' already exists"), k->id);
+	if (!MEM_ROOM(p, m->apikeys, m->n_apikeys, m->cap_apikeys))
+		return mem_nomem(err);
+	m->apikeys[m->n_apikeys++] = *k;
+	return VG_OK;
+}
+
+static enum vg_rc
+mem_apikey_get(struct vg_store *s, const char *id, struct vg_apikey_rec *out,
+	       struct vg_err *err)
+{
+	const struct vg_apikey_rec *k;
+
+	memset(out, 0, sizeof(*out));
+	if (!key_ok(id, VG_STORE_ID_MAX))
+		return bad_arg(err, _("API key id"));
+	if ((k = mem_apikey(s->impl, id)) == NULL)
+		return vg_err_set(err, VG_ERR_NOTFOUND, _("no API key '%s'"),
+				  id);
+	*out = *k;
+	return VG_OK;
+}
+
+/*
+ * As the SQLite store: every allocation first, then changes that cannot
+ * fail, so a failure leaves the store as it was.
+ */
+static enum vg_rc
+mem_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
+	       int64_t received_at, const struct vg_facts *f,
+	       const struct vg_report *r, bool *duplicate, struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	struct vg_agent_rec *a;
+	const char *name;
+	char *copy = NULL;
+	json_t *doc;
+	size_t i, host;
+	void *p;
+
+	*duplicate = false;
+	if (!key_ok(agent_id, VG_STORE_ID_MAX))
+		return bad_arg(err, _("agent id"));
+	if (!key_ok(uuid, VG_STORE_ID_MAX))
+		return bad_arg(err, _("report uuid"));
+	for (i = 0; i < m->n_reports; i++)
+		if (strcmp(m->reports[i], uuid) == 0) {
+			*duplicate = true;
+			return VG_OK;
+		}
+	if ((a = mem_agent(m, agent_id)) == NULL)
+		return vg_err_set(err, VG_ERR_NOTFOUND, _("no agent '%s'"),
+				  agent_id);
+	name = f->os.hostname != NULL && f->os.hostname[0] != '\0'
+		? f->os.hostname
+		: a->hostname;
+	if (!MEM_ROOM(p, m->scans, m->n, m->cap) ||
+	    !MEM_ROOM(p, m->hosts, m->n_hosts, m->cap_hosts) ||
+	    !MEM_ROOM(p, m->reports, m->n_reports, m->cap_reports))
+		return mem_nomem(err);
+	host = mem_find_host(m, name, agent_id);
+	/* The agent's host takes the latest name, as in SQLite. */
+	if ((host == SIZE_MAX || strcmp(m->hosts[host].name, name) != 0) &&
+	    (copy = strdup(name)) == NULL)
+		return mem_nomem(err);
+	if ((doc = mem_doc(f, r)) == NULL) {
+		free(copy);
+		return mem_nomem(err);
+	}
+	if (host == SIZE_MAX) {
+		host = m->n_hosts++;
+		memset(&m->hosts[host], 0, sizeof(m->hosts[host]));
+		(void)snprintf(m->hosts[host].agent,
+			       sizeof(m->hosts[host].agent), "%s", agent_id);
+	}
+	if (copy != NULL) {
+		free(m->hosts[host].name);
+		m->hosts[host].name = copy;
+	}
+	(void)mem_append_scan(m, doc, f, r, host);
+	(void)snprintf(m->reports[m->n_reports++], VG_STORE_ID_MAX, "%s", uuid);
+	a->last_seen = received_at;
+	return VG_OK;
+}
+
+static enum vg_rc
+mem_audit_add(struct vg_store *s, int64_t at, const char *actor,
+	      const char *action, const char *detail, struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	json_t *o;
+
+	if (actor == NULL || action == NULL || action[0] == '\0')
+		return bad_arg(err, _("audit actor or action"));
+	if ((o = json_pack("{s:I,s:s,s:s,s:s?}", "at", (json_int_t)at, "actor",
+			   actor, "action", action, "detail", detail)) ==
+		    NULL ||
+	    json_array_append_new(m->audit, o) != 0)
+		return mem_nomem(err);
+	return VG_OK;
+}
+
 static void
 mem_close(struct vg_store *s)
 {
@@ -143,7 +537,16 @@ mem_close(struct vg_store *s)
 	if (m != NULL) {
 		for (i = 0; i < m->n; i++)
 			json_decref(m->scans[i].doc);
+		for (i = 0; i < m->n_hosts; i++)
+			free(m->hosts[i].name);
 		free(m->scans);
+		free(m->hosts);
+		free(m->users);
+		free(m->tokens);
+		free(m->agents);
+		free(m->apikeys);
+		free(m->reports);
+		json_decref(m->audit);
 		free(m);
 	}
 	free(s);
@@ -154,6 +557,16 @@ static const struct vg_store_ops memory_ops = {
 	.put_scan = mem_put_scan,
 	.list_scans = mem_list_scans,
 	.last_scan = mem_last_scan,
+	.user_add = mem_user_add,
+	.user_get = mem_user_get,
+	.token_add = mem_token_add,
+	.token_consume = mem_token_consume,
+	.agent_add = mem_agent_add,
+	.agent_get = mem_agent_get,
+	.apikey_add = mem_apikey_add,
+	.apikey_get = mem_apikey_get,
+	.put_report = mem_put_report,
+	.audit_add = mem_audit_add,
 	.close = mem_close,
 };
 
@@ -169,7 +582,13 @@ vg_store_open_memory(struct vg_store **out, struct vg_err *err)
 		free(s);
 		return mem_nomem(err);
 	}
+	if ((m->audit = json_array()) == NULL) {
+		free(m);
+		free(s);
+		return mem_nomem(err);
+	}
 	m->next_id = 1;
+	m->next_user_id = 1;
 	s->ops = &memory_ops;
 	s->impl = m;
 	*out = s;

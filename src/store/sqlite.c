@@ -8,6 +8,9 @@
  * Findings and not-evaluated checks are stored in the form the report
  * encoder writes (core/report_json.h), so strings are already valid
  * UTF-8 and last_scan gives back what vg_report_from_json reads.
+ *
+ * The server's records live in sqlite_server.c; sqlite_private.h states
+ * the threading contract (one store per thread).
  */
 #include "util/common.h"
 
@@ -23,6 +26,7 @@
 
 #include "core/facts_json.h"
 #include "core/report_json.h"
+#include "store/sqlite_private.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/banned.h"
@@ -67,26 +71,71 @@ static const struct {
 	 " check_id TEXT NOT NULL,"
 	 " reason TEXT NOT NULL);"
 	 "CREATE INDEX not_evaluated_scan ON not_evaluated(scan_id);"},
-};
-
-/* The statements of a connection, prepared once at open. */
-enum sq_stmt {
-	SQ_HOST_ADD,
-	SQ_HOST_ID,
-	SQ_SCAN_ADD,
-	SQ_FINDING_ADD,
-	SQ_NE_ADD,
-	SQ_LIST,
-	SQ_LAST,
-	SQ_FINDINGS,
-	SQ_NES,
-	SQ_COUNT
+	/*
+	 * 2: the server's records. A host was its hostname; an agent's host
+	 * is its agent (two agents may report one hostname), so hosts is
+	 * rebuilt (SQLite's 12-step ALTER: sq_migrate runs with foreign
+	 * keys off, then checks them; ids are kept, so scans.host_id stays
+	 * valid). Local hosts stay unique by hostname (a partial index).
+	 */
+	{2,
+	 "CREATE TABLE hosts_new ("
+	 " id INTEGER PRIMARY KEY,"
+	 " hostname TEXT NOT NULL,"
+	 " agent_id TEXT UNIQUE);"
+	 "INSERT INTO hosts_new(id, hostname) SELECT id, hostname FROM hosts;"
+	 "DROP TABLE hosts;"
+	 "ALTER TABLE hosts_new RENAME TO hosts;"
+	 "CREATE UNIQUE INDEX hosts_local ON hosts(hostname)"
+	 " WHERE agent_id IS NULL;"
+	 "CREATE TABLE users ("
+	 " id INTEGER PRIMARY KEY,"
+	 " name TEXT UNIQUE NOT NULL,"
+	 " role TEXT NOT NULL,"
+	 " pwhash TEXT NOT NULL,"
+	 " created_at INTEGER NOT NULL);"
+	 "CREATE TABLE enrol_tokens ("
+	 " hash TEXT PRIMARY KEY,"
+	 " site TEXT NOT NULL,"
+	 " expires_at INTEGER NOT NULL,"
+	 " used_at INTEGER);"
+	 "CREATE TABLE agents ("
+	 " id TEXT PRIMARY KEY,"
+	 " site TEXT NOT NULL,"
+	 " hostname TEXT,"
+	 " secret_hash TEXT NOT NULL,"
+	 " enrolled_at INTEGER NOT NULL,"
+	 " last_seen INTEGER NOT NULL DEFAULT 0,"
+	 " host_id INTEGER REFERENCES hosts);"
+	 "CREATE TABLE apikeys ("
+	 " id TEXT PRIMARY KEY,"
+	 " role TEXT NOT NULL,"
+	 " secret_hash TEXT NOT NULL,"
+	 " created_at INTEGER NOT NULL);"
+	 "CREATE TABLE reports ("
+	 " uuid TEXT PRIMARY KEY,"
+	 " agent_id TEXT NOT NULL REFERENCES agents,"
+	 " scan_id INTEGER REFERENCES scans ON DELETE SET NULL,"
+	 " received_at INTEGER NOT NULL);"
+	 /* Foreign keys' child columns, so deleting a parent stays fast. */
+	 "CREATE INDEX reports_agent ON reports(agent_id);"
+	 "CREATE INDEX reports_scan ON reports(scan_id);"
+	 "CREATE TABLE audit ("
+	 " id INTEGER PRIMARY KEY,"
+	 " at INTEGER NOT NULL,"
+	 " actor TEXT NOT NULL,"
+	 " action TEXT NOT NULL,"
+	 " detail TEXT);"
+	 "CREATE INDEX audit_time ON audit(at);"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
+	/* A local scan's host: by hostname, among hosts of no agent. */
 	[SQ_HOST_ADD] = "INSERT INTO hosts(hostname) VALUES (?1)"
-			" ON CONFLICT(hostname) DO NOTHING",
-	[SQ_HOST_ID] = "SELECT id FROM hosts WHERE hostname = ?1",
+			" ON CONFLICT(hostname) WHERE agent_id IS NULL"
+			" DO NOTHING",
+	[SQ_HOST_ID] = "SELECT id FROM hosts"
+		       " WHERE hostname = ?1 AND agent_id IS NULL",
 	[SQ_SCAN_ADD] = "INSERT INTO scans(host_id, collected_at, facts,"
 			" overall, scores) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[SQ_FINDING_ADD] = "INSERT INTO findings(scan_id, rule, check_id,"
@@ -106,16 +155,45 @@ static const char *const sq_sql[SQ_COUNT] = {
 			" ORDER BY id",
 	[SQ_NES] = "SELECT rule, check_id, reason FROM not_evaluated"
 		   " WHERE scan_id = ?1 ORDER BY rowid",
+	/* The server's records (sqlite_server.c). A duplicate key is a
+	 * row not inserted (sqlite3_changes), not an error to decode. */
+	[SQ_USER_ADD] = "INSERT INTO users(name, role, pwhash, created_at)"
+			" VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	[SQ_USER_GET] = "SELECT id, name, role, pwhash, created_at"
+			" FROM users WHERE name = ?1",
+	[SQ_TOKEN_ADD] = "INSERT INTO enrol_tokens(hash, site, expires_at)"
+			 " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	/* One statement reads and spends the token: two enrolments with
+	 * one token cannot both see it unused. */
+	[SQ_TOKEN_USE] = "UPDATE enrol_tokens SET used_at = ?2"
+			 " WHERE hash = ?1 AND used_at IS NULL"
+			 " AND expires_at > ?2 RETURNING site",
+	[SQ_AGENT_ADD] = "INSERT INTO agents(id, site, hostname, secret_hash,"
+			 " enrolled_at, last_seen)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+			 " ON CONFLICT DO NOTHING",
+	[SQ_AGENT_GET] = "SELECT id, site, hostname, secret_hash,"
+			 " enrolled_at, last_seen FROM agents WHERE id = ?1",
+	/* An agent's host: by agent id; it takes the latest hostname. */
+	[SQ_AGENT_HOST] = "INSERT INTO hosts(hostname, agent_id)"
+			  " VALUES (?1, ?2) ON CONFLICT(agent_id)"
+			  " DO UPDATE SET hostname = excluded.hostname"
+			  " RETURNING id",
+	[SQ_AGENT_SEEN] = "UPDATE agents SET last_seen = ?2, host_id = ?3"
+			  " WHERE id = ?1",
+	[SQ_APIKEY_ADD] = "INSERT INTO apikeys(id, role, secret_hash,"
+			  " created_at) VALUES (?1, ?2, ?3, ?4)"
+			  " ON CONFLICT DO NOTHING",
+	[SQ_APIKEY_GET] = "SELECT id, role, secret_hash, created_at"
+			  " FROM apikeys WHERE id = ?1",
+	[SQ_REPORT_SEEN] = "SELECT 1 FROM reports WHERE uuid = ?1",
+	[SQ_REPORT_ADD] = "INSERT INTO reports(uuid, agent_id, scan_id,"
+			  " received_at) VALUES (?1, ?2, ?3, ?4)",
+	[SQ_AUDIT_ADD] = "INSERT INTO audit(at, actor, action, detail)"
+			 " VALUES (?1, ?2, ?3, ?4)",
 };
 
-struct sq {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *st[SQ_COUNT];
-};
-
-/* "store 'path': sqlite's message" as VG_ERR_STORE. */
-static enum vg_rc
+enum vg_rc
 sq_fail(struct sq *q, struct vg_err *err, const char *what)
 {
 	return vg_err_set(
@@ -139,7 +217,7 @@ sq_int(struct sq *q, const char *sql, int64_t *out, struct vg_err *err)
 	return rc;
 }
 
-static enum vg_rc
+enum vg_rc
 sq_exec(struct sq *q, const char *sql, struct vg_err *err)
 {
 	if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -163,10 +241,38 @@ sq_newer(struct sq *q, int64_t v, struct vg_err *err)
 			  q->path, (long long)v);
 }
 
+/* Foreign keys broken by a migration: the check yields no row when none. */
+static enum vg_rc
+sq_fk_check(struct sq *q, struct vg_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum vg_rc rc = VG_OK;
+	int step;
+
+	if (sqlite3_prepare_v2(q->db, "PRAGMA foreign_key_check", -1, &st,
+			       NULL) != SQLITE_OK ||
+	    ((step = sqlite3_step(st)) != SQLITE_DONE && step != SQLITE_ROW))
+		rc = sq_fail(q, err, _("cannot check foreign keys"));
+	else if (step == SQLITE_ROW)
+		rc = vg_err_set(
+			err, VG_ERR_STORE,
+			_("store '%s': migration left a dangling "
+			  "reference in table '%s'"),
+			q->path,
+			sqlite3_column_text(st, 0) != NULL
+				? (const char *)sqlite3_column_text(st, 0)
+				: "?");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /*
  * Bring the schema up to date. The version is read again inside the
  * write transaction: two processes opening a new store at once must not
- * both create the tables.
+ * both create the tables. A migration may rebuild a table (SQLite's
+ * 12-step ALTER), so foreign keys are off while it runs (a PRAGMA that
+ * only works outside a transaction) and checked before the commit; the
+ * caller turns them on again.
  */
 static enum vg_rc
 sq_migrate(struct sq *q, struct vg_err *err)
@@ -182,7 +288,8 @@ sq_migrate(struct sq *q, struct vg_err *err)
 		return sq_newer(q, v, err);
 	if (v == sq_latest())
 		return VG_OK;
-	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
+	if ((rc = sq_exec(q, "PRAGMA foreign_keys=OFF", err)) != VG_OK ||
+	    (rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
 		return rc;
 	if ((rc = sq_int(q, "PRAGMA user_version", &v, err)) != VG_OK)
 		goto done;
@@ -193,14 +300,24 @@ sq_migrate(struct sq *q, struct vg_err *err)
 	for (i = 0; i < VG_ARRAY_LEN(migrations); i++) {
 		if (migrations[i].version <= v)
 			continue;
+		/* Named by its number: its SQL is too long for a message. */
+		if (sqlite3_exec(q->db, migrations[i].sql, NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			(void)snprintf(pragma, sizeof(pragma),
+				       _("migration %d"),
+				       migrations[i].version);
+			rc = sq_fail(q, err, pragma);
+			goto done;
+		}
 		/* PRAGMA takes no parameter; the number is our own. */
 		(void)snprintf(pragma, sizeof(pragma),
 			       "PRAGMA user_version = %d",
 			       migrations[i].version);
-		if ((rc = sq_exec(q, migrations[i].sql, err)) != VG_OK ||
-		    (rc = sq_exec(q, pragma, err)) != VG_OK)
+		if ((rc = sq_exec(q, pragma, err)) != VG_OK)
 			goto done;
 	}
+	if ((rc = sq_fk_check(q, err)) != VG_OK)
+		goto done;
 	rc = sq_exec(q, "COMMIT", err);
 done:
 	if (rc != VG_OK)
@@ -252,26 +369,23 @@ sq_close(struct vg_store *s)
 	free(s);
 }
 
-/* Reset a reused statement and drop its bindings. */
-static void
+void
 sq_reset(sqlite3_stmt *st)
 {
 	(void)sqlite3_reset(st);
 	(void)sqlite3_clear_bindings(st);
 }
 
-/* Bind a string (NULL binds SQL NULL); bytes copied by SQLite. */
-static int
-bind_text(sqlite3_stmt *st, int i, const char *s)
+int
+sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL)
 		return sqlite3_bind_null(st, i);
 	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-/* Step an INSERT to its end. */
-static bool
-step_done(sqlite3_stmt *st)
+bool
+sq_step_done(sqlite3_stmt *st)
 {
 	bool ok = sqlite3_step(st) == SQLITE_DONE;
 
@@ -300,10 +414,10 @@ sq_host_id(struct sq *q, const char *hostname, int64_t *id)
 	bool ok;
 
 	st = q->st[SQ_HOST_ADD];
-	if (bind_text(st, 1, hostname) != SQLITE_OK || !step_done(st))
+	if (sq_bind_text(st, 1, hostname) != SQLITE_OK || !sq_step_done(st))
 		return false;
 	st = q->st[SQ_HOST_ID];
-	ok = bind_text(st, 1, hostname) == SQLITE_OK &&
+	ok = sq_bind_text(st, 1, hostname) == SQLITE_OK &&
 		sqlite3_step(st) == SQLITE_ROW;
 	if (ok)
 		*id = sqlite3_column_int64(st, 0);
@@ -327,20 +441,20 @@ sq_put_findings(struct sq *q, int64_t id, const json_t *rep)
 				JSON_COMPACT | JSON_PRESERVE_ORDER);
 		ok = ev != NULL && sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
 			sqlite3_bind_int(st, 2, rule_number(o)) == SQLITE_OK &&
-			bind_text(st, 3,
-				  json_string_value(json_object_get(
-					  o, "check"))) == SQLITE_OK &&
-			bind_text(st, 4,
-				  json_string_value(json_object_get(
-					  o, "severity"))) == SQLITE_OK &&
-			bind_text(st, 5,
-				  json_string_value(json_object_get(
-					  o, "subject"))) == SQLITE_OK &&
-			bind_text(st, 6, ev) == SQLITE_OK &&
-			bind_text(st, 7,
-				  json_string_value(json_object_get(
-					  o, "remediation"))) == SQLITE_OK &&
-			step_done(st);
+			sq_bind_text(st, 3,
+				     json_string_value(json_object_get(
+					     o, "check"))) == SQLITE_OK &&
+			sq_bind_text(st, 4,
+				     json_string_value(json_object_get(
+					     o, "severity"))) == SQLITE_OK &&
+			sq_bind_text(st, 5,
+				     json_string_value(json_object_get(
+					     o, "subject"))) == SQLITE_OK &&
+			sq_bind_text(st, 6, ev) == SQLITE_OK &&
+			sq_bind_text(st, 7,
+				     json_string_value(json_object_get(
+					     o, "remediation"))) == SQLITE_OK &&
+			sq_step_done(st);
 		free(ev);
 		if (!ok) {
 			sq_reset(st);
@@ -352,13 +466,13 @@ sq_put_findings(struct sq *q, int64_t id, const json_t *rep)
 	{
 		ok = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
 			sqlite3_bind_int(st, 2, rule_number(o)) == SQLITE_OK &&
-			bind_text(st, 3,
-				  json_string_value(json_object_get(
-					  o, "check"))) == SQLITE_OK &&
-			bind_text(st, 4,
-				  json_string_value(json_object_get(
-					  o, "reason"))) == SQLITE_OK &&
-			step_done(st);
+			sq_bind_text(st, 3,
+				     json_string_value(json_object_get(
+					     o, "check"))) == SQLITE_OK &&
+			sq_bind_text(st, 4,
+				     json_string_value(json_object_get(
+					     o, "reason"))) == SQLITE_OK &&
+			sq_step_done(st);
 		if (!ok) {
 			sq_reset(st);
 			return false;
@@ -367,39 +481,84 @@ sq_put_findings(struct sq *q, int64_t id, const json_t *rep)
 	return true;
 }
 
+enum vg_rc
+sq_scan_prepare(struct sq_scan *sc, const struct vg_facts *f,
+		const struct vg_report *r, struct vg_err *err)
+{
+	enum vg_rc rc;
+
+	memset(sc, 0, sizeof(*sc));
+	/* The stored document must be one last_scan can read back. */
+	vg_buf_init(&sc->facts, VG_MAX_JSON_DOC);
+	sc->collected_at = f->collected_at;
+	sc->overall = r->overall;
+	if ((rc = vg_facts_write(f, &sc->facts)) != VG_OK) {
+		if (rc == VG_ERR_LIMIT)
+			return vg_err_set(err, rc,
+					  _("store: facts larger than %u "
+					    "bytes"),
+					  VG_MAX_JSON_DOC);
+		return vg_err_set(err, rc, _("store: out of memory"));
+	}
+	if ((sc->rep = json_object()) == NULL ||
+	    vg_report_to_json(r, sc->rep, false) != VG_OK ||
+	    (sc->scores = json_dumps(json_object_get(sc->rep, "scores"),
+				     JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
+		    NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	return VG_OK;
+}
+
+void
+sq_scan_release(struct sq_scan *sc)
+{
+	vg_buf_release(&sc->facts);
+	free(sc->scores);
+	json_decref(sc->rep);
+	sc->scores = NULL;
+	sc->rep = NULL;
+}
+
+enum vg_rc
+sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
+	       int64_t *scan_id, struct vg_err *err)
+{
+	sqlite3_stmt *st = q->st[SQ_SCAN_ADD];
+	int64_t id;
+
+	*scan_id = 0;
+	/* SQLITE_STATIC: the text outlives the step that reads it. */
+	if (sqlite3_bind_int64(st, 1, host) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, sc->collected_at) != SQLITE_OK ||
+	    sqlite3_bind_text64(st, 3, vg_buf_str(&sc->facts), sc->facts.len,
+				SQLITE_STATIC, SQLITE_UTF8) != SQLITE_OK ||
+	    (sc->overall >= 0 ? sqlite3_bind_int(st, 4, sc->overall)
+			      : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
+	    sq_bind_text(st, 5, sc->scores) != SQLITE_OK || !sq_step_done(st)) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot record the scan"));
+	}
+	id = sqlite3_last_insert_rowid(q->db);
+	if (!sq_put_findings(q, id, sc->rep))
+		return sq_fail(q, err, _("cannot record the findings"));
+	*scan_id = id;
+	return VG_OK;
+}
+
 static enum vg_rc
 sq_put_scan(struct vg_store *s, const struct vg_facts *f,
 	    const struct vg_report *r, int64_t *scan_id, struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	struct vg_buf facts;
-	char *scores = NULL;
-	json_t *rep = NULL;
-	sqlite3_stmt *st;
-	int64_t host, id;
+	struct sq_scan sc;
+	int64_t host, id = 0;
 	enum vg_rc rc;
 	bool in_tx = false;
 
 	*scan_id = 0;
-	/* The stored document must be one last_scan can read back. */
-	vg_buf_init(&facts, VG_MAX_JSON_DOC);
 	/* Everything that can fail without the database is done first. */
-	if ((rc = vg_facts_write(f, &facts)) != VG_OK) {
-		if (rc == VG_ERR_LIMIT)
-			rc = vg_err_set(err, rc,
-					_("store: facts larger than %u bytes"),
-					VG_MAX_JSON_DOC);
-		else
-			rc = vg_err_set(err, rc, _("store: out of memory"));
+	if ((rc = sq_scan_prepare(&sc, f, r, err)) != VG_OK)
 		goto done;
-	}
-	if ((rep = json_object()) == NULL ||
-	    vg_report_to_json(r, rep, false) != VG_OK ||
-	    (scores = json_dumps(json_object_get(rep, "scores"),
-				 JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
-		rc = vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
-		goto done;
-	}
 	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
 		goto done;
 	in_tx = true;
@@ -408,34 +567,15 @@ sq_put_scan(struct vg_store *s, const struct vg_facts *f,
 		rc = sq_fail(q, err, _("cannot record the host"));
 		goto done;
 	}
-	st = q->st[SQ_SCAN_ADD];
-	/* SQLITE_STATIC: the text outlives the step that reads it. */
-	if (sqlite3_bind_int64(st, 1, host) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, f->collected_at) != SQLITE_OK ||
-	    sqlite3_bind_text64(st, 3, vg_buf_str(&facts), facts.len,
-				SQLITE_STATIC, SQLITE_UTF8) != SQLITE_OK ||
-	    (r->overall >= 0 ? sqlite3_bind_int(st, 4, r->overall)
-			     : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
-	    bind_text(st, 5, scores) != SQLITE_OK || !step_done(st)) {
-		sq_reset(st);
-		rc = sq_fail(q, err, _("cannot record the scan"));
-		goto done;
-	}
-	id = sqlite3_last_insert_rowid(q->db);
-	if (!sq_put_findings(q, id, rep)) {
-		rc = sq_fail(q, err, _("cannot record the findings"));
-		goto done;
-	}
-	if ((rc = sq_exec(q, "COMMIT", err)) != VG_OK)
+	if ((rc = sq_scan_insert(q, &sc, host, &id, err)) != VG_OK ||
+	    (rc = sq_exec(q, "COMMIT", err)) != VG_OK)
 		goto done;
 	in_tx = false;
 	*scan_id = id;
 done:
 	if (in_tx)
 		(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-	vg_buf_release(&facts);
-	free(scores);
-	json_decref(rep);
+	sq_scan_release(&sc);
 	return rc;
 }
 
@@ -659,6 +799,16 @@ static const struct vg_store_ops sqlite_ops = {
 	.put_scan = sq_put_scan,
 	.list_scans = sq_list_scans,
 	.last_scan = sq_last_scan,
+	.user_add = sq_user_add,
+	.user_get = sq_user_get,
+	.token_add = sq_token_add,
+	.token_consume = sq_token_consume,
+	.agent_add = sq_agent_add,
+	.agent_get = sq_agent_get,
+	.apikey_add = sq_apikey_add,
+	.apikey_get = sq_apikey_get,
+	.put_report = sq_put_report,
+	.audit_add = sq_audit_add,
 	.close = sq_close,
 };
 
@@ -680,8 +830,8 @@ sq_setup(struct sq *q, struct vg_err *err)
 	/* WAL may be refused (a network file system): the store still
 	 * works in the default rollback mode, so that is not an error. */
 	if ((rc = sq_exec(q, "PRAGMA journal_mode=WAL", err)) != VG_OK ||
-	    (rc = sq_exec(q, "PRAGMA foreign_keys=ON", err)) != VG_OK ||
-	    (rc = sq_migrate(q, err)) != VG_OK)
+	    (rc = sq_migrate(q, err)) != VG_OK ||
+	    (rc = sq_exec(q, "PRAGMA foreign_keys=ON", err)) != VG_OK)
 		return rc;
 	for (i = 0; i < SQ_COUNT; i++)
 		if (sqlite3_prepare_v3(q->db, sq_sql[i], -1,

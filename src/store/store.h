@@ -125,7 +125,11 @@ struct vg_store {
 	void *impl;
 };
 
-/* Open (creating, migrating) the SQLite store at path. */
+/*
+ * Open (creating, migrating) the SQLite store at path. A store is used by
+ * one thread at a time: open one per thread (writers on separate
+ * connections are serialised by SQLite).
+ */
 enum vg_rc vg_store_open_sqlite(struct vg_store **out, const char *path,
 				struct vg_err *err);
 /* A store held in memory, for tests. */

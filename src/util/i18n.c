@@ -4,12 +4,13 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "util/root.h"
+
 #include "util/banned.h"
 
 /*
- * Catalogues come from VIGIE_LOCALEDIR when set, else the installed
- * locale directory, else the build tree's (so ./build/vigie speaks
- * French before `make install`).
+ * Catalogues come from VIGIE_LOCALEDIR when set, else the build tree's
+ * for the program in the build tree, else the installed ones.
  */
 void
 vg_i18n_init(void)
@@ -20,7 +21,8 @@ vg_i18n_init(void)
 	(void)setlocale(LC_ALL, "");
 	if (dir == NULL || *dir == '\0') {
 		dir = VG_LOCALEDIR;
-		if (stat(VG_LOCALEDIR "/fr/LC_MESSAGES/vigie.mo", &st) == -1)
+		if (vg_exe_in_build_tree() ||
+		    stat(VG_LOCALEDIR "/fr/LC_MESSAGES/vigie.mo", &st) == -1)
 			dir = VG_BUILD_LOCALEDIR;
 	}
 	(void)bindtextdomain("vigie", dir);

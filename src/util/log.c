@@ -18,11 +18,28 @@ vg_log_init(const char *progname, enum vg_log_level level)
 	vg_log_level = level;
 }
 
+void
+vg_fput_untrusted(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(fp, "\\x%02x", *p);
+		else
+			fputc(*p, fp);
+	}
+}
+
 static void
 log_v(const char *prefix, const char *fmt, va_list ap, const char *errstr)
 {
+	char msg[2048];
+
+	/* Messages quote file contents: escape before printing. */
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	fprintf(stderr, "%s: %s", log_prog, prefix);
-	vfprintf(stderr, fmt, ap);
+	vg_fput_untrusted(stderr, msg);
 	if (errstr != NULL)
 		fprintf(stderr, ": %s", errstr);
 	fputc('\n', stderr);

@@ -6,6 +6,8 @@
 #ifndef VG_UTIL_LOG_H
 #define VG_UTIL_LOG_H
 
+#include <stdio.h>
+
 enum vg_log_level {
 	VG_LOG_ERROR,
 	VG_LOG_WARN,
@@ -16,6 +18,13 @@ enum vg_log_level {
 extern enum vg_log_level vg_log_level;
 
 void vg_log_init(const char *progname, enum vg_log_level level);
+
+/*
+ * Write s to fp with every control byte (below 0x20, and 0x7f) as \xNN,
+ * so that text from audited files cannot drive the terminal. Log
+ * messages go through it; so do subjects and reasons in reports.
+ */
+void vg_fput_untrusted(FILE *fp, const char *s);
 /* Appends ": strerror(errno)". */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

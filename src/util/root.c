@@ -196,6 +196,20 @@ fail:
 	return VG_ERR_IO;
 }
 
+bool
+vg_exe_in_build_tree(void)
+{
+	static const char build[] = VG_BUILD_ROOT "/";
+	char exe[4096];
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	return strncmp(exe, build, sizeof(build) - 1) == 0;
+}
+
 int
 vg_root_stat(const struct vg_root *r, const char *path, struct stat *st)
 {

@@ -50,6 +50,13 @@ enum vg_rc vg_file_read(const char *path, size_t max, struct vg_buf *out,
 enum vg_rc vg_file_write_atomic(const char *path, const void *content,
 				size_t len, mode_t mode, struct vg_err *err);
 
+/*
+ * True when the running program is the one in the build tree (not an
+ * installed copy): it then reads the tree's data and catalogues, so an
+ * older installed vigie never changes what the tree's tests see.
+ */
+bool vg_exe_in_build_tree(void);
+
 /* stat(2) inside the root (following links inside it); -1 with errno. */
 int vg_root_stat(const struct vg_root *r, const char *path, struct stat *st);
 

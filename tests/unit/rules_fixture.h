@@ -34,6 +34,14 @@
 #include "core/rules.h"
 #include "util/text.h"
 
+/*
+ * A byte that is not UTF-8 (Latin-1 "é"), and what evidence shows for
+ * it: U+FFFD. Concatenate them as separate literals ("ex" VG_FIXTURE_BAD
+ * "mple"), or a following hex digit would join the escape.
+ */
+#define VG_FIXTURE_BAD "\xe9"
+#define VG_FIXTURE_FFFD "\xef\xbf\xbd"
+
 /* 2024-06-01T00:00:00Z: "now" of most fixtures. */
 #define VG_FIXTURE_NOW INT64_C(1717200000)
 #define VG_FIXTURE_DAY INT64_C(86400)

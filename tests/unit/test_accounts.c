@@ -1,10 +1,12 @@
 /* Unit tests of collect/accounts.c: passwd, shadow, group, schemes, keys. */
 #include "util/common.h"
 
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -206,6 +208,70 @@ test_shadow_rows(void **state)
 				 (long long)a->last_change, f.n_warnings,
 				 f.n_warnings ? f.warnings[0] : "");
 		assert_int_equal(a->shared_group, 0);
+		vg_facts_release(&f);
+	}
+}
+
+/* Field 8 of shadow: the account expiry date. */
+struct expire_row {
+	const char *line;
+	int64_t expires;
+	const char *warning;
+};
+
+static const struct expire_row expire_rows[] = {
+	{"u:$6$s$h:19000:0:99999:7:::", VG_TIME_UNKNOWN, NULL},
+	{"u:$6$s$h:19000:0:99999:7::20000:", INT64_C(20000) * 86400, NULL},
+	/* 0 is 1970-01-01, a real (past) date, not "none". */
+	{"u:$6$s$h:19000:0:99999:7::0:", 0, NULL},
+	{"u:$6$s$h:19000:0:99999:7::1:", 86400, NULL},
+	{"u:$6$s$h:19000:0:99999:7::-1:", VG_TIME_UNKNOWN, NULL},
+	/* Fewer fields: no expiry written. */
+	{"u:$6$s$h:19000", VG_TIME_UNKNOWN, NULL},
+	{"u:$6$s$h:19000:0:99999:7::20000", INT64_C(20000) * 86400, NULL},
+	{"u:$6$s$h:19000:0:99999:7::-2:", VG_TIME_UNKNOWN,
+	 "shadow:1: invalid account expiry date"},
+	{"u:$6$s$h:19000:0:99999:7::2147483648:", VG_TIME_UNKNOWN,
+	 "invalid account expiry date"},
+	{"u:$6$s$h:19000:0:99999:7::99999999999999999999999:", VG_TIME_UNKNOWN,
+	 "invalid account expiry date"},
+	{"u:$6$s$h:19000:0:99999:7:: 20000:", VG_TIME_UNKNOWN,
+	 "invalid account expiry date"},
+	{"u:$6$s$h:19000:0:99999:7::2e4:", VG_TIME_UNKNOWN,
+	 "invalid account expiry date"},
+	{"u:$6$s$h:19000:0:99999:7::+5:", VG_TIME_UNKNOWN,
+	 "invalid account expiry date"},
+	{"u:$6$s$h:19000:0:99999:7::\xff:", VG_TIME_UNKNOWN,
+	 "invalid account expiry date"},
+	{"u:$6$s$h:19000:0:99999:7::2147483647:", INT64_C(2147483647) * 86400,
+	 NULL},
+};
+
+static void
+test_shadow_expiry(void **state)
+{
+	struct vg_facts f;
+	const struct vg_account *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(expire_rows); i++) {
+		const struct expire_row *r = &expire_rows[i];
+
+		print_message("row %zu: %s\n", i, r->line);
+		vg_facts_init(&f);
+		parse_passwd(&f, "u:x:1000:1000::/home/u:/bin/bash\n");
+		a = vg_facts_account(&f, "u");
+		assert_non_null(a);
+		/* The default of a new account, before shadow is read. */
+		assert_int_equal(a->expires, VG_TIME_UNKNOWN);
+		parse_shadow(&f, r->line);
+		assert_int_equal(a->expires, r->expires);
+		assert_int_equal(a->last_change, INT64_C(19000) * 86400);
+		if (r->warning != NULL)
+			assert_true(vg_test_has_warning(&f, r->warning));
+		else
+			assert_int_equal(f.n_warnings, 0);
 		vg_facts_release(&f);
 	}
 }
@@ -544,9 +610,9 @@ test_collect_accounts(void **state)
 	(void)state;
 	vg_test_write(dir, "etc/shadow",
 		      "root:*:19000:0:99999:7:::\n"
-		      "alice:$6$s$h:19001:0:99999:7:::\n"
+		      "alice:$6$s$h:19001:0:99999:7::0:\n"
 		      "bob:$6$s$h:19002:0:99999:7:::\n"
-		      "carol::19003:0:99999:7:::\n");
+		      "carol::19003:0:99999:7::20000:\n");
 	vg_facts_init(&f);
 	collect(dir, &f);
 	assert_true(f.sources[VG_SRC_PASSWD].collected);
@@ -566,6 +632,13 @@ test_collect_accounts(void **state)
 	assert_int_equal(vg_facts_account(&f, "dave")->pw, VG_PW_UNKNOWN);
 	assert_int_equal(vg_facts_account(&f, "carol")->last_change,
 			 INT64_C(19003) * 86400);
+	assert_int_equal(vg_facts_account(&f, "alice")->expires, 0);
+	assert_int_equal(vg_facts_account(&f, "bob")->expires, VG_TIME_UNKNOWN);
+	assert_int_equal(vg_facts_account(&f, "carol")->expires,
+			 INT64_C(20000) * 86400);
+	assert_int_equal(vg_facts_account(&f, "dave")->expires,
+			 VG_TIME_UNKNOWN);
+	assert_int_equal(f.n_warnings, 0);
 	vg_facts_release(&f);
 	vg_test_rmtree(dir);
 	free(dir);
@@ -611,6 +684,83 @@ test_shadow_unreadable(void **state)
 	free(dir);
 }
 
+/*
+ * Turn the capabilities that let root ignore file modes off (or back on),
+ * so a test run as root meets EACCES like an ordinary user. Without them
+ * (not root) it changes nothing. False when the kernel refuses.
+ */
+static bool
+dac_caps(bool on)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	const uint32_t bits =
+		(1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	if (on)
+		d[0].effective |= bits & d[0].permitted;
+	else
+		d[0].effective &= ~bits;
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
+/* Homes (or ~/.ssh) that cannot be searched: one warning, counted. */
+static void
+test_collect_denied_homes(void **state)
+{
+	static const char *const locked[] = {"home/alice", "home/dave/.ssh",
+					     "home/erin"};
+	struct vg_facts f;
+	char *dir = make_root();
+	char path[4096];
+	bool dropped;
+	size_t i;
+
+	(void)state;
+	vg_test_write(dir, "etc/shadow", "alice:!:19000::::::\n");
+	vg_test_write(dir, "home/erin/.ssh/authorized_keys", "");
+	vg_test_write(dir, "etc/passwd",
+		      "alice:x:1000:1000::/home/alice:/bin/bash\n"
+		      "bob:x:1001:1001::/home/bob:/bin/bash\n"
+		      "dave:x:1003:1003::/home/dave:/bin/bash\n"
+		      "erin:x:1005:1005::/home/erin:/bin/bash\n"
+		      "gone:x:1006:1006::/home/gone:/bin/bash\n");
+	for (i = 0; i < VG_ARRAY_LEN(locked); i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, locked[i]);
+		assert_int_equal(chmod(path, 0), 0);
+	}
+	vg_facts_init(&f);
+	dropped = dac_caps(false);
+	if (dropped)
+		collect(dir, &f);
+	assert_true(dac_caps(true) || !dropped);
+	if (dropped) {
+		assert_true(f.sources[VG_SRC_PASSWD].collected);
+		assert_int_equal(f.n_accounts, 5);
+		assert_false(vg_facts_account(&f, "alice")->authorized_keys);
+		assert_false(vg_facts_account(&f, "dave")->authorized_keys);
+		assert_false(vg_facts_account(&f, "bob")->authorized_keys);
+		/* alice, dave and erin; bob (readable, empty file) and
+		 * gone (no home) are not counted. */
+		assert_int_equal(f.n_warnings, 1);
+		assert_true(vg_test_has_warning(
+			&f,
+			"3 home directories could not be read (run as "
+			"root)"));
+	}
+	vg_facts_release(&f);
+	for (i = 0; i < VG_ARRAY_LEN(locked); i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, locked[i]);
+		assert_int_equal(chmod(path, 0755), 0);
+	}
+	vg_test_rmtree(dir);
+	free(dir);
+	if (!dropped)
+		skip();
+}
+
 static void
 test_passwd_missing(void **state)
 {
@@ -640,6 +790,7 @@ main(void)
 		cmocka_unit_test(test_passwd_fields),
 		cmocka_unit_test(test_passwd_huge_line),
 		cmocka_unit_test(test_shadow_rows),
+		cmocka_unit_test(test_shadow_expiry),
 		cmocka_unit_test(test_shadow_duplicate),
 		cmocka_unit_test(test_passwd_direct_hash),
 		cmocka_unit_test(test_hash_schemes),
@@ -650,6 +801,7 @@ main(void)
 		cmocka_unit_test(test_group_too_many_members),
 		cmocka_unit_test(test_collect_accounts),
 		cmocka_unit_test(test_shadow_unreadable),
+		cmocka_unit_test(test_collect_denied_homes),
 		cmocka_unit_test(test_passwd_missing),
 	};
 

@@ -4,6 +4,8 @@
 
 #include <lz4frame.h>
 #include <lzma.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +239,210 @@ test_scan_skip_alignment(void **state)
 			vg_facts_release(&f);
 		}
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* vg_apt_stream: the same scan, fed in pieces                          */
+
+/* Every stanza seen, as "name/version/arch;" (any number of them). */
+static enum vg_rc
+record_all(void *ctx, const struct vg_apt_stanza *st)
+{
+	return vg_buf_printf(ctx, "%.*s/%.*s/%.*s;", (int)st->name_len,
+			     st->name, (int)st->version_len, st->version,
+			     (int)st->arch_len, st->arch);
+}
+
+/* The warnings of f, joined by '|'. */
+static void
+warnings_of(const struct vg_facts *f, struct vg_buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_warnings; i++)
+		assert_int_equal(vg_buf_printf(out, "%s|", f->warnings[i]),
+				 VG_OK);
+}
+
+/* Scan text whole: its stanzas and warnings. */
+static void
+scan_whole(const char *text, size_t len, struct vg_buf *seen,
+	   struct vg_buf *warns)
+{
+	struct vg_facts f;
+
+	vg_facts_init(&f);
+	assert_int_equal(vg_apt_packages_scan(&f, "P", text, len,
+					      want_not_skipme, record_all,
+					      seen),
+			 VG_OK);
+	warnings_of(&f, warns);
+	vg_facts_release(&f);
+}
+
+/* Scan text through a stream, cut at the offsets in cuts (ascending). */
+static void
+scan_cut(const char *text, size_t len, const size_t *cuts, size_t n_cuts,
+	 size_t max_stanza, struct vg_buf *seen, struct vg_buf *warns)
+{
+	struct vg_apt_stream *st;
+	struct vg_facts f;
+	size_t i, at = 0, to;
+
+	vg_facts_init(&f);
+	assert_int_equal(vg_apt_stream_new(&st, &f, "P", max_stanza,
+					   want_not_skipme, record_all, seen),
+			 VG_OK);
+	for (i = 0; i <= n_cuts; i++) {
+		to = i < n_cuts ? cuts[i] : len;
+		assert_int_equal(vg_apt_stream_feed(st, text + at, to - at),
+				 VG_OK);
+		at = to;
+	}
+	assert_int_equal(vg_apt_stream_finish(st), VG_OK);
+	vg_apt_stream_free(st);
+	warnings_of(&f, warns);
+	vg_facts_release(&f);
+}
+
+/* Hostile and ordinary texts, cut everywhere (one cut, then bytes). */
+static const char *const stream_texts[] = {
+	"Package: a\nVersion: 1.0-1\nArchitecture: amd64\nDescription: x\n"
+	" Version: 9.9\n\nPackage: skipme\ngarbage never read\n\n\n"
+	"Version: 2\n\nPackage: b\nbad line\nVersion: 1\n\nPackage: c\n\n"
+	"Package: d\nVersion:    3:1.2~rc1   \n\nPackage: skipme\nVersion: 1",
+	"\n\n\nPackage: e\nVersion: 1\n\n\n\nPackage: skipme\n\n\n"
+	"Package: f\nPackage: g\nVersion: 2\n\nPackage: h\nVersion: 3\n",
+	"Package: skipme\nVersion: 1\n\nPackage: i\nVersion: 1\n\n",
+	"Package: j\nVersion: 1\nX: \n\n\n\n\n",
+	"Package: x\0y\nVersion: 1\n\n:\n:\n\nPackage: k\nVersion: 1",
+	"",
+	"\n",
+	"Package: skipme",
+};
+
+static void
+check_stream_equal(const char *text, size_t len, const size_t *cuts,
+		   size_t n_cuts, const char *what)
+{
+	struct vg_buf seen1, warns1, seen2, warns2;
+
+	vg_buf_init(&seen1, 1u << 20);
+	vg_buf_init(&warns1, 1u << 20);
+	vg_buf_init(&seen2, 1u << 20);
+	vg_buf_init(&warns2, 1u << 20);
+	scan_whole(text, len, &seen1, &warns1);
+	scan_cut(text, len, cuts, n_cuts, 1u << 20, &seen2, &warns2);
+	if (strcmp(vg_buf_str(&seen1), vg_buf_str(&seen2)) != 0 ||
+	    strcmp(vg_buf_str(&warns1), vg_buf_str(&warns2)) != 0) {
+		print_error("%s: whole: %s %s\ncut: %s %s\n", what,
+			    vg_buf_str(&seen1), vg_buf_str(&warns1),
+			    vg_buf_str(&seen2), vg_buf_str(&warns2));
+		fail();
+	}
+	vg_buf_release(&seen1);
+	vg_buf_release(&warns1);
+	vg_buf_release(&seen2);
+	vg_buf_release(&warns2);
+}
+
+static void
+test_stream_cuts(void **state)
+{
+	static const size_t lens[] = {
+		sizeof("Package: a\nVersion: 1.0-1\nArchitecture: amd64\n"
+		       "Description: x\n Version: 9.9\n\nPackage: skipme\n"
+		       "garbage never read\n\n\nVersion: 2\n\nPackage: b\nbad "
+		       "line\nVersion: 1\n\nPackage: c\n\nPackage: d\n"
+		       "Version:    3:1.2~rc1   \n\nPackage: skipme\n"
+		       "Version: 1") -
+			1,
+		0,
+		0,
+		0,
+		sizeof("Package: x\0y\nVersion: 1\n\n:\n:\n\nPackage: k\n"
+		       "Version: 1") -
+			1,
+		0,
+		0,
+		0};
+	size_t cuts[4096], i, k, len, a, b;
+	const char *text;
+	char what[64];
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(stream_texts); i++) {
+		text = stream_texts[i];
+		len = lens[i] != 0 ? lens[i] : strlen(text);
+		/* Whole, then one cut at each offset. */
+		check_stream_equal(text, len, NULL, 0, "whole");
+		for (k = 0; k <= len; k++) {
+			(void)snprintf(what, sizeof(what), "text %zu cut %zu",
+				       i, k);
+			check_stream_equal(text, len, &k, 1, what);
+		}
+		/* Two cuts anywhere (a piece inside a pair of '\n'). */
+		for (a = 0; a <= len && len <= 64; a++)
+			for (b = a; b <= len; b++) {
+				cuts[0] = a;
+				cuts[1] = b;
+				check_stream_equal(text, len, cuts, 2, "two");
+			}
+		/* A byte at a time. */
+		for (k = 0; k < len && k < VG_ARRAY_LEN(cuts); k++)
+			cuts[k] = k + 1;
+		check_stream_equal(text, len, cuts, k, "bytes");
+	}
+}
+
+/* A stanza longer than the carry limit is skipped, the rest goes on. */
+static void
+test_stream_overlong(void **state)
+{
+	struct vg_buf text, seen, warns;
+	size_t cuts[64], i, n = 0;
+
+	(void)state;
+	vg_buf_init(&text, 1u << 20);
+	vg_buf_init(&seen, 1u << 20);
+	vg_buf_init(&warns, 1u << 20);
+	assert_int_equal(vg_buf_adds(&text,
+				     "Package: a\nVersion: 1\n\n"
+				     "Package: big\nVersion: 1\n"),
+			 VG_OK);
+	for (i = 0; i < 10; i++) /* lines 6..15 */
+		assert_int_equal(vg_buf_adds(&text, " xxxxxxxxxxxxxxxxxxx\n"),
+				 VG_OK);
+	assert_int_equal(vg_buf_adds(&text,
+				     "\nPackage: c\nVersion: 2\n\n"
+				     "Package: d\n\nPackage: e\n"
+				     "Version: 3"),
+			 VG_OK);
+	/* Pieces of 10 bytes: the big stanza must be carried. */
+	for (i = 10; i < text.len; i += 10)
+		cuts[n++] = i;
+	scan_cut(text.data, text.len, cuts, n, 64, &seen, &warns);
+	assert_string_equal(vg_buf_str(&seen), "a/1/;c/2/;e/3/;");
+	assert_string_equal(vg_buf_str(&warns),
+			    "P:4: stanza longer than 64 bytes skipped|"
+			    "P:20: stanza without Package or Version "
+			    "skipped|");
+	/* Cut right after the big stanza's first '\n' of its pair. */
+	vg_buf_reset(&seen);
+	vg_buf_reset(&warns);
+	cuts[0] = 40;
+	cuts[1] = (size_t)(strstr(text.data, "\n\nPackage: c") - text.data) + 1;
+	scan_cut(text.data, text.len, cuts, 2, 64, &seen, &warns);
+	assert_string_equal(vg_buf_str(&seen), "a/1/;c/2/;e/3/;");
+	assert_non_null(strstr(vg_buf_str(&warns), "P:20: stanza"));
+	/* In one piece nothing is carried: the limit is on the carry. */
+	vg_buf_reset(&seen);
+	vg_buf_reset(&warns);
+	scan_cut(text.data, text.len, NULL, 0, 64, &seen, &warns);
+	assert_string_equal(vg_buf_str(&seen), "a/1/;big/1/;c/2/;e/3/;");
+	vg_buf_release(&text);
+	vg_buf_release(&seen);
+	vg_buf_release(&warns);
 }
 
 /* ------------------------------------------------------------------ */
@@ -509,16 +715,13 @@ make_root(const char *dir)
 	set_mtime(dir, DEB "experimental_Release", 1600000000);
 }
 
+/* What make_root's lists give, whichever way they were read. */
 static void
-test_collect(void **state)
+check_collect(struct vg_facts *fp)
 {
-	char *dir = vg_test_tmpdir();
+	struct vg_facts f = *fp;
 	const struct vg_upgrade *u;
-	struct vg_facts f;
 
-	(void)state;
-	make_root(dir);
-	run(dir, &f);
 	assert_true(f.sources[VG_SRC_PACKAGES].collected);
 	assert_true(f.sources[VG_SRC_APT].collected);
 	/* xz, gz, zst, lz4, buster plain, backports plain */
@@ -566,9 +769,220 @@ test_collect(void **state)
 	assert_true(vg_test_has_warning(&f,
 					"bookworm_main_binary-amd64_"
 					"Packages.xz:32: stanza"));
+}
+
+/* The number of index files in the test's cache directory. */
+static int
+cache_files(void)
+{
+	char dir[4096];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	(void)snprintf(dir, sizeof(dir), "%s/vigie/apt",
+		       getenv("XDG_CACHE_HOME"));
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		n += strstr(de->d_name, ".idx") != NULL;
+	closedir(d);
+	return n;
+}
+
+static void
+clear_cache(void)
+{
+	char dir[4096];
+
+	(void)snprintf(dir, sizeof(dir), "%s/vigie", getenv("XDG_CACHE_HOME"));
+	vg_test_rmtree(dir);
+}
+
+/* Without the cache, building it, then from it: the same facts. */
+static void
+test_collect(void **state)
+{
+	char *dir = vg_test_tmpdir();
+	struct vg_facts f;
+
+	(void)state;
+	clear_cache();
+	make_root(dir);
+	setenv("VIGIE_NO_CACHE", "1", 1);
+	run(dir, &f);
+	check_collect(&f);
+	vg_facts_release(&f);
+	assert_int_equal(cache_files(), 0);
+	unsetenv("VIGIE_NO_CACHE");
+	run(dir, &f);
+	check_collect(&f);
+	vg_facts_release(&f);
+	/* One index per list read: xz, gz, zst, lz4, buster, backports. */
+	assert_int_equal(cache_files(), 6);
+	run(dir, &f);
+	check_collect(&f);
 	vg_facts_release(&f);
 	vg_test_rmtree(dir);
 	free(dir);
+}
+
+#define MAIN_LIST DEB "bookworm_main_binary-amd64_Packages"
+
+/* Rewrite a list in place (same inode, same size) and put its times back. */
+static void
+rewrite_same(const char *dir, const char *rel, const char *text)
+{
+	char path[4096];
+	struct timespec ts[2];
+	struct stat st;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal((size_t)st.st_size, strlen(text));
+	vg_test_write(dir, rel, text);
+	ts[0] = st.st_atim;
+	ts[1] = st.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static const char *
+candidate(const char *dir, const char *name)
+{
+	static char v[64];
+	const struct vg_upgrade *u;
+	struct vg_facts f;
+
+	run(dir, &f);
+	u = upgrade(&f, name);
+	(void)snprintf(v, sizeof(v), "%s", u != NULL ? u->candidate : "-");
+	vg_facts_release(&f);
+	return v;
+}
+
+/* The index is used while the list is the same file, and only then. */
+static void
+test_cache_invalidation(void **state)
+{
+	char *dir = vg_test_tmpdir(), path[4096];
+	struct timespec ts[2] = {{1600000000, 0}, {1600000000, 0}};
+
+	(void)state;
+	clear_cache();
+	vg_test_write(dir, "var/lib/dpkg/status", dpkg_status);
+	vg_test_write(dir, MAIN_LIST,
+		      "Package: bash\nVersion: 6.0-1\nArchitecture: amd64\n");
+	assert_string_equal(candidate(dir, "bash"), "6.0-1");
+	assert_int_equal(cache_files(), 1);
+	/* Changed behind the cache's back, identity kept: the index. */
+	rewrite_same(dir, MAIN_LIST,
+		     "Package: bash\nVersion: 7.0-1\nArchitecture: amd64\n");
+	assert_string_equal(candidate(dir, "bash"), "6.0-1");
+	setenv("VIGIE_NO_CACHE", "yes", 1);
+	assert_string_equal(candidate(dir, "bash"), "7.0-1");
+	unsetenv("VIGIE_NO_CACHE");
+	/* Another mtime: read again. */
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, MAIN_LIST);
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	assert_string_equal(candidate(dir, "bash"), "7.0-1");
+	/* Another size (apt replaces lists by rename: another inode). */
+	vg_test_write(dir, MAIN_LIST,
+		      "Package: bash\nVersion: 10.0-1\nArchitecture: amd64\n");
+	assert_string_equal(candidate(dir, "bash"), "10.0-1");
+	assert_int_equal(cache_files(), 1);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+/* Index files cut short, filled with junk or emptied are rebuilt. */
+static void
+test_cache_damaged(void **state)
+{
+	static const struct {
+		size_t len;
+		int fill; /* 0: truncate to len */
+	} rows[] = {{0, 0},   {50, 0},     {96, 0},
+		    {200, 0}, {1000, 'x'}, {96, 0xff}};
+	char *dir = vg_test_tmpdir(), cdir[2048], path[4096], *junk;
+	struct dirent *de;
+	struct vg_facts f;
+	DIR *d;
+	size_t i;
+
+	(void)state;
+	make_root(dir);
+	(void)snprintf(cdir, sizeof(cdir), "%s/vigie/apt",
+		       getenv("XDG_CACHE_HOME"));
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		clear_cache();
+		run(dir, &f); /* builds */
+		vg_facts_release(&f);
+		assert_non_null(d = opendir(cdir));
+		while ((de = readdir(d)) != NULL) {
+			if (strstr(de->d_name, ".idx") == NULL)
+				continue;
+			(void)snprintf(path, sizeof(path), "%s/%s", cdir,
+				       de->d_name);
+			if (rows[i].fill == 0) {
+				assert_int_equal(
+					truncate(path, (off_t)rows[i].len), 0);
+				continue;
+			}
+			assert_non_null(junk = malloc(rows[i].len));
+			memset(junk, rows[i].fill, rows[i].len);
+			vg_test_write_bytes(cdir, de->d_name, junk,
+					    rows[i].len);
+			free(junk);
+		}
+		closedir(d);
+		run(dir, &f);
+		check_collect(&f);
+		vg_facts_release(&f);
+		/* Rebuilt: read back whole. */
+		run(dir, &f);
+		check_collect(&f);
+		vg_facts_release(&f);
+	}
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+/* The warnings of a list come back with its index; roots are apart. */
+static void
+test_cache_warnings_and_roots(void **state)
+{
+	char *a = vg_test_tmpdir(), *b = vg_test_tmpdir();
+	struct vg_facts f;
+	int pass;
+
+	(void)state;
+	clear_cache();
+	vg_test_write(a, "var/lib/dpkg/status", dpkg_status);
+	vg_test_write(b, "var/lib/dpkg/status", dpkg_status);
+	vg_test_write(a, MAIN_LIST,
+		      "Package: bash\nVersion: 6.0-1\nArchitecture: amd64\n\n"
+		      "Package: nover\n\nPackage: vim\nVersion: 3:1\n"
+		      "Architecture: amd64\n");
+	vg_test_write(b, MAIN_LIST,
+		      "Package: bash\nVersion: 8.0-1\nArchitecture: amd64\n");
+	for (pass = 0; pass < 2; pass++) {
+		run(a, &f);
+		assert_true(vg_test_has_warning(&f,
+						"Packages:5: stanza "
+						"without"));
+		assert_int_equal(f.n_upgrades, 2);
+		assert_string_equal(upgrade(&f, "bash")->candidate, "6.0-1");
+		vg_facts_release(&f);
+		run(b, &f);
+		assert_int_equal(f.n_warnings, 0);
+		assert_string_equal(upgrade(&f, "bash")->candidate, "8.0-1");
+		vg_facts_release(&f);
+	}
+	assert_int_equal(cache_files(), 2);
+	vg_test_rmtree(a);
+	vg_test_rmtree(b);
+	free(a);
+	free(b);
 }
 
 static void
@@ -621,11 +1035,24 @@ main(void)
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_scan_hostile),
 		cmocka_unit_test(test_scan_skip_alignment),
+		cmocka_unit_test(test_stream_cuts),
+		cmocka_unit_test(test_stream_overlong),
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_security_suites),
 		cmocka_unit_test(test_collect),
+		cmocka_unit_test(test_cache_invalidation),
+		cmocka_unit_test(test_cache_damaged),
+		cmocka_unit_test(test_cache_warnings_and_roots),
 		cmocka_unit_test(test_not_collected),
 	};
+	char *cache = vg_test_tmpdir();
+	int rc;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* The index cache of these tests, apart from the user's. */
+	setenv("XDG_CACHE_HOME", cache, 1);
+	unsetenv("VIGIE_NO_CACHE");
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	vg_test_rmtree(cache);
+	free(cache);
+	return rc;
 }

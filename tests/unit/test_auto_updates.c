@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "collect/auto_updates.h"
 #include "collect/collectors.h"
 #include "util/root.h"
 #include "util/banned.h"
@@ -113,6 +114,53 @@ static const struct row rows[] = {
 	{{{"20auto-upgrades", "APT { Periodic { { { \"unterminated"}},
 	 false,
 	 NULL},
+	/* apt.systemd.daily takes unit suffixes: s, m, h, d */
+	{{{"20auto-upgrades",
+	   "APT::Periodic::Update-Package-Lists \"12h\";\n"
+	   "APT::Periodic::Unattended-Upgrade \"1d\";\n"}},
+	 true,
+	 "Unattended-Upgrade \"1d\""},
+	{{{"20auto-upgrades",
+	   "APT::Periodic::Update-Package-Lists \"3600s\";\n"
+	   "APT::Periodic::Unattended-Upgrade \"90m\";\n"}},
+	 true,
+	 NULL},
+	{{{"20auto-upgrades",
+	   "APT::Periodic::Update-Package-Lists \"1\";\n"
+	   "APT::Periodic::Unattended-Upgrade \"0d\";\n"}},
+	 false,
+	 "Unattended-Upgrade \"0d\""},
+	{{{"20auto-upgrades",
+	   "APT::Periodic::Update-Package-Lists \"1\";\n"
+	   "APT::Periodic::Unattended-Upgrade \"1w\";\n"}},
+	 false,
+	 "Unattended-Upgrade \"1w\""},
+	{{{"20auto-upgrades",
+	   "APT::Periodic::Update-Package-Lists \"1\";\n"
+	   "APT::Periodic::Unattended-Upgrade \"d\";\n"}},
+	 false,
+	 NULL},
+	/* APT::Periodic::Enable "0" stops apt.systemd.daily entirely */
+	{{{"20auto-upgrades",
+	   "APT::Periodic::Update-Package-Lists \"1\";\n"
+	   "APT::Periodic::Unattended-Upgrade \"1\";\n"},
+	  {"99off", "APT { Periodic { Enable \"0\"; }; };\n"}},
+	 false,
+	 "99off:1: APT::Periodic::Enable \"0\""},
+	/* ... any other value, or a later "1", leaves it on */
+	{{{"20auto-upgrades",
+	   "APT::Periodic::Update-Package-Lists \"1\";\n"
+	   "APT::Periodic::Unattended-Upgrade \"1\";\n"
+	   "APT::Periodic::Enable \"1\";\n"},
+	  {"10off", "APT::Periodic::Enable \"0\";\n"}},
+	 true,
+	 NULL},
+	{{{"20auto-upgrades",
+	   "APT::Periodic::Update-Package-Lists \"1\";\n"
+	   "APT::Periodic::Unattended-Upgrade \"1\";\n"
+	   "APT::Periodic::Enable \"yes\";\n"}},
+	 true,
+	 NULL},
 };
 
 static void
@@ -172,6 +220,80 @@ test_debian_other(void **state)
 	vg_facts_release(&f);
 	vg_test_rmtree(dir);
 	free(dir);
+}
+
+/* The interval values, as apt.systemd.daily reads them. */
+static void
+test_periodic_on(void **state)
+{
+	static const struct {
+		const char *value;
+		bool on;
+	} cases[] = {
+		{"1", true},      {"7", true},
+		{"1d", true},     {"12h", true},
+		{"30m", true},    {"60s", true},
+		{"always", true}, {"ALWAYS", true},
+		{"0", false},     {"0d", false},
+		{"-1", false},    {"-1d", false},
+		{"", false},      {"d", false},
+		{"1dd", false},   {"1D", false},
+		{"1w", false},    {"yes", false},
+		{" 1", false},    {"99999999999999999999", false},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(cases); i++) {
+		print_message("'%s'\n", cases[i].value);
+		assert_int_equal(vg_apt_periodic_on(cases[i].value),
+				 cases[i].on);
+	}
+}
+
+/* NUL bytes are blanks; a megabyte of them must not grow the stack. */
+static void
+test_nul_bytes(void **state)
+{
+	static const char conf[] = "APT::Periodic::Unattended-Upgrade\0\"1d\""
+				   "\0;\0\0APT\0{\0Periodic::Update-Package-"
+				   "Lists\0\"1\";\0}\0;\0";
+	const size_t big = 1000000;
+	struct vg_apt_periodic ap;
+	struct vg_facts f;
+	char *buf, *dir;
+
+	(void)state;
+	vg_facts_init(&f);
+	memset(&ap, 0, sizeof(ap));
+	vg_apt_conf_parse(&f, &ap, "t", conf, sizeof(conf) - 1);
+	assert_true(ap.upgrade.set);
+	assert_string_equal(ap.upgrade.value, "1d");
+	assert_string_equal(ap.upgrade.where, "t:1");
+	assert_true(ap.lists.set);
+	assert_string_equal(ap.lists.value, "1");
+	assert_int_equal(f.n_warnings, 0);
+
+	/* A megabyte of NUL bytes, then a setting: parsed, no overflow. */
+	assert_non_null(buf = calloc(1, big + 64));
+	memcpy(buf + big, "APT::Periodic::Enable \"0\";", 26);
+	vg_apt_conf_parse(&f, &ap, "zero", buf, big + 26);
+	assert_true(ap.enable.set);
+	assert_string_equal(ap.enable.value, "0");
+	vg_facts_release(&f);
+
+	/* The same through the collector (reviewer's reproducer). */
+	dir = vg_test_tmpdir();
+	vg_test_write(dir, CONFD "20auto-upgrades",
+		      "APT::Periodic::Update-Package-Lists \"1\";\n"
+		      "APT::Periodic::Unattended-Upgrade \"1\";\n");
+	vg_test_write_bytes(dir, CONFD "50zero", buf, big);
+	run(dir, &f, true, true);
+	assert_true(f.auto_updates.enabled);
+	vg_facts_release(&f);
+	vg_test_rmtree(dir);
+	free(dir);
+	free(buf);
 }
 
 static void
@@ -252,6 +374,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apt_conf),
 		cmocka_unit_test(test_debian_other),
+		cmocka_unit_test(test_periodic_on),
+		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_dnf),
 	};
 

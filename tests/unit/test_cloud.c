@@ -1,10 +1,13 @@
 /* Personal cloud clients on a temporary root. */
 #include "util/common.h"
 
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -151,15 +154,110 @@ test_collect_empty(void **state)
 	c.root = &root;
 	c.policy = NULL;
 	c.facts = &f;
+	vg_test_write(dir, "usr/bin/dropbox", "bin");
+	assert_int_equal(vg_collect_cloud(&c), VG_OK);
+	/* Without accounts the homes were not inspected: the source is
+	 * not collected, with the reason, but what was seen is kept. */
+	assert_false(f.sources[VG_SRC_CLOUD].collected);
+	assert_non_null(f.sources[VG_SRC_CLOUD].reason);
+	assert_non_null(strstr(f.sources[VG_SRC_CLOUD].reason,
+			       "home directories not inspected"));
+	assert_int_equal(f.n_cloud_clients, 1);
+	assert_string_equal(f.cloud_clients[0].path, "/usr/bin/dropbox");
+	vg_facts_release(&f);
+
+	/* Accounts read, none of them a person: collected, nothing. */
+	vg_facts_init(&f);
+	c.facts = &f;
+	vg_facts_collected(&f, VG_SRC_PASSWD);
 	assert_int_equal(vg_collect_cloud(&c), VG_OK);
 	assert_true(f.sources[VG_SRC_CLOUD].collected);
-	assert_int_equal(f.n_cloud_clients, 0);
-	/* Without accounts the homes were not inspected: say so. */
-	assert_true(vg_test_has_warning(&f, "home directories not inspected"));
+	assert_int_equal(f.n_warnings, 0);
 	vg_facts_release(&f);
 	vg_root_close(&root);
 	vg_test_rmtree(dir);
 	free(dir);
+}
+
+/*
+ * Turn the capabilities that let root ignore file modes off (or back on),
+ * so a test run as root meets EACCES like an ordinary user. Without them
+ * (not root) it changes nothing. False when the kernel refuses.
+ */
+static bool
+dac_caps(bool on)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	const uint32_t bits =
+		(1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	if (on)
+		d[0].effective |= bits & d[0].permitted;
+	else
+		d[0].effective &= ~bits;
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
+/* Homes that cannot be searched (0700, not root): one warning, counted. */
+static void
+test_collect_denied_homes(void **state)
+{
+	static const struct expect carol = {"Dropbox", "folder",
+					    "/home/carol/Dropbox", "carol"};
+	struct vg_collect c;
+	struct vg_root root;
+	struct vg_facts f;
+	struct vg_err err;
+	char *dir = vg_test_tmpdir();
+	char path[4096];
+	bool dropped;
+
+	(void)state;
+	mkdirs(dir, "home/alice/Dropbox");
+	mkdirs(dir, "home/bob/MEGA");
+	mkdirs(dir, "home/carol/Dropbox");
+	(void)snprintf(path, sizeof(path), "%s/home/alice", dir);
+	assert_int_equal(chmod(path, 0), 0);
+	(void)snprintf(path, sizeof(path), "%s/home/bob", dir);
+	assert_int_equal(chmod(path, 0), 0);
+	assert_int_equal(vg_root_open(&root, dir, &err), VG_OK);
+	vg_facts_init(&f);
+	add_account(&f, "alice", 1000, "/home/alice");
+	add_account(&f, "bob", 1001, "/home/bob/");
+	add_account(&f, "carol", 1002, "/home/carol");
+	add_account(&f, "gone", 1003, "/home/gone");
+	vg_facts_collected(&f, VG_SRC_PASSWD);
+	c.root = &root;
+	c.policy = NULL;
+	c.facts = &f;
+	dropped = dac_caps(false);
+	if (dropped)
+		assert_int_equal(vg_collect_cloud(&c), VG_OK);
+	assert_true(dac_caps(true) || !dropped);
+	if (dropped) {
+		assert_true(f.sources[VG_SRC_CLOUD].collected);
+		assert_int_equal(f.n_cloud_clients, 1);
+		assert_true(has(&f, &carol));
+		/* One warning for both; a missing home is not counted. */
+		assert_int_equal(f.n_warnings, 1);
+		assert_true(vg_test_has_warning(
+			&f,
+			"2 home directories could not be read (run as "
+			"root)"));
+	}
+	vg_facts_release(&f);
+	vg_root_close(&root);
+	(void)snprintf(path, sizeof(path), "%s/home/alice", dir);
+	assert_int_equal(chmod(path, 0755), 0);
+	(void)snprintf(path, sizeof(path), "%s/home/bob", dir);
+	assert_int_equal(chmod(path, 0755), 0);
+	vg_test_rmtree(dir);
+	free(dir);
+	if (!dropped)
+		skip();
 }
 
 int
@@ -168,6 +266,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_collect_empty),
+		cmocka_unit_test(test_collect_denied_homes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

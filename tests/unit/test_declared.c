@@ -131,10 +131,14 @@ test_backups(void **state)
 	assert_int_equal(f.backups[5].last_success, VG_TIME_UNKNOWN);
 	assert_null(f.backups[5].path);
 	assert_true(vg_test_has_warning(&f, "backup 'nopath'"));
-	/* No [asset] section. */
-	assert_false(f.sources[VG_SRC_ASSET].collected);
-	assert_string_equal(f.sources[VG_SRC_ASSET].reason,
-			    "no [asset] section in vigie.conf");
+	/* No [asset] section: collected, every field empty, so that
+	 * inventory.incomplete judges it (an undeclared asset is an
+	 * incomplete one). */
+	assert_true(f.sources[VG_SRC_ASSET].collected);
+	assert_null(f.asset.name);
+	assert_null(f.asset.owner);
+	assert_null(f.asset.category);
+	assert_int_equal(f.asset.criticality, 0);
 	vg_facts_release(&f);
 	vg_policy_release(&p);
 	vg_test_rmtree(dir);
@@ -203,10 +207,13 @@ test_asset(void **state)
 	vg_facts_release(&f);
 	vg_policy_release(&p);
 
-	/* No policy at all: no asset, no backups, still no error. */
+	/* No policy at all: an empty asset, no backups, still no error. */
 	run(dir, NULL, &f);
-	assert_false(f.sources[VG_SRC_ASSET].collected);
+	assert_true(f.sources[VG_SRC_ASSET].collected);
+	assert_null(f.asset.name);
+	assert_int_equal(f.asset.criticality, 0);
 	assert_true(f.sources[VG_SRC_BACKUPS].collected);
+	assert_int_equal(f.n_backups, 0);
 	vg_facts_release(&f);
 	vg_test_rmtree(dir);
 	free(dir);

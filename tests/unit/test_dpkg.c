@@ -94,7 +94,7 @@ test_parse(void **state)
 	assert_int_equal(
 		vg_dpkg_status_parse(&f, "status", status, sizeof(status) - 1),
 		VG_OK);
-	assert_int_equal(f.n_packages, 5);
+	assert_int_equal(f.n_packages, 7);
 
 	assert_non_null(p = find(&f, "libc6", "amd64"));
 	assert_string_equal(p->version, "2.36-9+deb12u4");
@@ -116,8 +116,9 @@ test_parse(void **state)
 	assert_non_null(find(&f, "libc6", "i386"));
 
 	assert_null(find(&f, "removed-pkg", "amd64"));
-	assert_null(find(&f, "to-remove", ""));
-	assert_null(find(&f, "half", ""));
+	/* Files still on disk: kept. */
+	assert_non_null(find(&f, "to-remove", ""));
+	assert_non_null(find(&f, "half", ""));
 	assert_null(find(&f, "broken", ""));
 	assert_null(find(&f, "not-a-field", ""));
 
@@ -128,6 +129,62 @@ test_parse(void **state)
 	assert_true(vg_test_has_warning(&f, "status:51: malformed Source"));
 	assert_int_equal(f.n_warnings, 4);
 	vg_facts_release(&f);
+}
+
+/* Which Status values keep a package: its files are on disk. */
+static void
+test_status(void **state)
+{
+	static const struct {
+		const char *status;
+		bool kept;
+	} cases[] = {
+		{"install ok installed", true},
+		{"hold ok installed", true},
+		{"deinstall ok installed", true},
+		{"purge ok installed", true},
+		{"unknown ok installed", true},
+		{"install ok triggers-pending", true},
+		{"install ok triggers-awaited", true},
+		{"install ok half-configured", true},
+		{"install ok unpacked", true},
+		{"install ok half-installed", true},
+		{"install reinstreq half-installed", true},
+		{"install reinstreq installed", true},
+		{"\tpurge \t reinstreq  unpacked ", true},
+		{"deinstall ok config-files", false},
+		{"purge ok not-installed", false},
+		{"install ok not-installed", false},
+		{"unknown ok not-installed", false},
+		{"deinstall reinstreq config-files", false},
+		{"install hold installed", false},
+		{"install ok", false},
+		{"install ok installed extra", false},
+		{"install ok Installed", false},
+		{"install ok installedx", false},
+		{"install ok half", false},
+		{"", false},
+	};
+	char text[256];
+	struct vg_facts f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(cases); i++) {
+		(void)snprintf(text, sizeof(text),
+			       "Package: p\nStatus: %s\nVersion: 1\n",
+			       cases[i].status);
+		vg_facts_init(&f);
+		assert_int_equal(
+			vg_dpkg_status_parse(&f, "s", text, strlen(text)),
+			VG_OK);
+		if (f.n_packages != (cases[i].kept ? 1u : 0u)) {
+			print_error("'%s': %zu packages\n", cases[i].status,
+				    f.n_packages);
+			fail();
+		}
+		vg_facts_release(&f);
+	}
 }
 
 /* Hostile bytes: each row must not crash, keep nothing or one package. */
@@ -235,7 +292,7 @@ test_collect(void **state)
 	vg_facts_init(&f);
 	assert_int_equal(vg_collect_dpkg(&c), VG_OK);
 	assert_true(f.sources[VG_SRC_PACKAGES].collected);
-	assert_int_equal(f.n_packages, 5);
+	assert_int_equal(f.n_packages, 7);
 	assert_true(vg_test_has_warning(&f, "/var/lib/dpkg/status:40:"));
 	vg_facts_release(&f);
 
@@ -248,9 +305,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_parse),   cmocka_unit_test(test_status),
+		cmocka_unit_test(test_hostile), cmocka_unit_test(test_many),
 		cmocka_unit_test(test_collect),
 	};
 

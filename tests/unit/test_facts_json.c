@@ -104,6 +104,7 @@ fill_rich(struct vg_facts *f)
 	a->scheme = vg_facts_str(f, "sha512");
 	a->shared_group = 1;
 	a->last_change = T_SCAN - 10 * 86400;
+	a->expires = T_SCAN + 30 * 86400;
 	a->last_login = VG_TIME_NEVER;
 	a->authorized_keys = true;
 	a = vg_facts_add_account(f);
@@ -122,6 +123,7 @@ fill_rich(struct vg_facts *f)
 	a->shell = vg_facts_str(f, "/usr/sbin/nologin");
 	a->pw = VG_PW_LOCKED;
 	a->last_change = 0; /* epoch: "must change" in shadow terms */
+	a->expires = 0;     /* epoch: expired, a real date */
 
 	g = vg_facts_add_group(f);
 	g->name = vg_facts_str(f, "sudo");
@@ -232,6 +234,9 @@ test_round_trip(void **state)
 	assert_int_equal(g.accounts[1].last_login, T_SCAN - 3600);
 	assert_int_equal(g.accounts[2].pw, VG_PW_LOCKED);
 	assert_int_equal(g.accounts[2].last_change, 0);
+	assert_int_equal(g.accounts[0].expires, T_SCAN + 30 * 86400);
+	assert_int_equal(g.accounts[1].expires, VG_TIME_UNKNOWN);
+	assert_int_equal(g.accounts[2].expires, 0);
 	assert_null(g.accounts[2].scheme);
 	assert_int_equal(g.n_groups, 2);
 	assert_int_equal(g.groups[0].n_members, 2);
@@ -326,8 +331,13 @@ test_shape(void **state)
 	assert_string_equal(
 		json_string_value(json_object_get(a, "last_change")),
 		"2024-02-20T12:34:56Z");
+	assert_string_equal(json_string_value(json_object_get(a, "expires")),
+			    "2024-03-31T12:34:56Z");
 	a = json_array_get(json_object_get(j, "accounts"), 1);
 	assert_true(json_is_null(json_object_get(a, "last_change")));
+	/* No expiry is written as null, not left out. */
+	assert_non_null(json_object_get(a, "expires"));
+	assert_true(json_is_null(json_object_get(a, "expires")));
 	assert_int_equal(json_integer_value(json_object_get(a, "uid")),
 			 4294967295);
 	a = json_array_get(json_object_get(j, "accounts"), 2);
@@ -335,6 +345,9 @@ test_shape(void **state)
 	assert_string_equal(
 		json_string_value(json_object_get(a, "last_change")),
 		"1970-01-01T00:00:00Z");
+	/* An expiry at the epoch is a date too: the account expired. */
+	assert_string_equal(json_string_value(json_object_get(a, "expires")),
+			    "1970-01-01T00:00:00Z");
 	a = json_array_get(json_object_get(j, "backups"), 2);
 	assert_true(json_is_null(json_object_get(a, "last_success")));
 	assert_string_equal(
@@ -398,6 +411,8 @@ test_forward_compatible(void **state)
 	assert_int_equal(f.accounts[0].uid, 5);
 	assert_int_equal(f.accounts[0].pw, VG_PW_UNKNOWN);
 	assert_int_equal(f.accounts[0].last_login, VG_TIME_UNKNOWN);
+	/* A document from before "expires" existed: no expiry known. */
+	assert_int_equal(f.accounts[0].expires, VG_TIME_UNKNOWN);
 	assert_int_equal(f.backups[0].last_success, VG_TIME_UNKNOWN);
 	assert_int_equal(f.backups[0].restore_tested, VG_TIME_NEVER);
 	assert_int_equal(f.collected_at, VG_TIME_UNKNOWN);
@@ -465,6 +480,34 @@ static const struct bad_row bad_rows[] = {
 	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,"
 	     "\"last_change\":\"never\"}"),
 	 VG_ERR_PARSE, "facts.accounts[1].last_change: expected a time"},
+	{"never for expires",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,"
+	     "\"expires\":\"never\"}"),
+	 VG_ERR_PARSE, "facts.accounts[1].expires: expected a time"},
+	{"expires as days",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,\"expires\":19000}"),
+	 VG_ERR_PARSE, "facts.accounts[1].expires: expected a time"},
+	{"expires as bool",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,\"expires\":false}"),
+	 VG_ERR_PARSE, "facts.accounts[1].expires: expected a time"},
+	{"expires empty string",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,\"expires\":\"\"}"),
+	 VG_ERR_PARSE, "facts.accounts[1].expires: expected a time"},
+	{"expires date only",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,"
+	     "\"expires\":\"2024-05-01\"}"),
+	 VG_ERR_PARSE, "facts.accounts[1].expires: expected a time"},
+	{"expires Feb 30",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,"
+	     "\"expires\":\"2024-02-30T00:00:00Z\"}"),
+	 VG_ERR_PARSE, "facts.accounts[1].expires: expected a time"},
+	{"expires before 1970",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,"
+	     "\"expires\":\"1969-12-31T23:59:59Z\"}"),
+	 VG_ERR_PARSE, "facts.accounts[1].expires: expected a time"},
+	{"expires object",
+	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,\"expires\":{}}"),
+	 VG_ERR_PARSE, "facts.accounts[1].expires: expected a time"},
 	{"time as number",
 	 ACC("{\"name\":\"b\",\"uid\":1,\"gid\":1,"
 	     "\"last_login\":1700000000}"),

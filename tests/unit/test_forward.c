@@ -1,8 +1,14 @@
 /* Mail forwards: /etc/aliases, ~/.forward and the collector. */
 #include "util/common.h"
 
+#include <linux/capability.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -62,10 +68,32 @@ static const struct aliases_case aliases_cases[] = {
 	 {{"ok", 2, "k@ext.com"}},
 	 "1: alias without ':'"},
 	{"empty name", ": a@b.c\n", {{NULL}}, "bad alias name"},
-	{"blank line ends entry",
-	 "a: x@one.com\n\n  y@two.com\n",
-	 {{"a", 1, "x@one.com"}},
-	 "3: alias without ':'"},
+	{"blank line does not end entry",
+	 "a: x@one.com,\n\n  y@two.com\n",
+	 {{"a", 1, "x@one.com"}, {"a", 1, "y@two.com"}},
+	 NULL},
+	{"blank line and indented comment",
+	 "support: a@org.fr,\n"
+	 "\n"
+	 "  b@gmail.com\n"
+	 "postmaster: root\n"
+	 "  # old: carol@gmail.com\n",
+	 {{"support", 1, "a@org.fr"}, {"support", 1, "b@gmail.com"}},
+	 NULL},
+	{"whitespace-only line inside entry",
+	 "a: x@one.com,\n \t \n\ty@two.com\nb: z@three.com\n",
+	 {{"a", 1, "x@one.com"},
+	  {"a", 1, "y@two.com"},
+	  {"b", 4, "z@three.com"}},
+	 NULL},
+	{"indented comment before any entry",
+	 "   # header\n\t#more\nroot: r@ext.com\n",
+	 {{"root", 3, "r@ext.com"}},
+	 NULL},
+	{"continuation without entry",
+	 "  x@ext.com\nroot: r@ext.com\n",
+	 {{"root", 2, "r@ext.com"}},
+	 "1: alias without ':'"},
 	{"crlf", "a: x@one.com\r\n", {{"a", 1, "x@one.com"}}, NULL},
 	{"no final newline", "a: x@one.com", {{"a", 1, "x@one.com"}}, NULL},
 	{"empty", "", {{NULL}}, NULL},
@@ -271,6 +299,87 @@ test_collect(void **state)
 	free(dir);
 }
 
+/*
+ * Turn the capabilities that let root ignore file modes off (or back on),
+ * so a test run as root meets EACCES like an ordinary user. Without them
+ * (not root) it changes nothing. False when the kernel refuses.
+ */
+static bool
+dac_caps(bool on)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	const uint32_t bits =
+		(1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	if (on)
+		d[0].effective |= bits & d[0].permitted;
+	else
+		d[0].effective &= ~bits;
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
+/* Homes that cannot be searched (0700, not root): one warning, counted. */
+static void
+test_collect_denied_homes(void **state)
+{
+	struct vg_collect c;
+	struct vg_root root;
+	struct vg_facts f;
+	struct vg_err err;
+	char *dir = vg_test_tmpdir();
+	char path[4096];
+	bool dropped;
+
+	(void)state;
+	vg_test_write(dir, "home/alice/.forward", "alice@gmail.com\n");
+	vg_test_write(dir, "home/bob/.forward", "bob@gmail.com\n");
+	vg_test_write(dir, "home/carol/.forward", "carol@yahoo.fr\n");
+	vg_test_write(dir, "home/file", "not a directory\n");
+	(void)snprintf(path, sizeof(path), "%s/home/alice", dir);
+	assert_int_equal(chmod(path, 0), 0);
+	(void)snprintf(path, sizeof(path), "%s/home/bob", dir);
+	assert_int_equal(chmod(path, 0), 0);
+	assert_int_equal(vg_root_open(&root, dir, &err), VG_OK);
+	vg_facts_init(&f);
+	add_account(&f, "alice", 1000, "/home/alice");
+	add_account(&f, "bob", 1001, "/home/bob");
+	add_account(&f, "carol", 1002, "/home/carol");
+	add_account(&f, "odd", 1003, "/home/file");
+	vg_facts_collected(&f, VG_SRC_PASSWD);
+	c.root = &root;
+	c.policy = NULL;
+	c.facts = &f;
+	dropped = dac_caps(false);
+	if (dropped)
+		assert_int_equal(vg_collect_forwards(&c), VG_OK);
+	assert_true(dac_caps(true) || !dropped);
+	if (dropped) {
+		assert_true(f.sources[VG_SRC_MAIL_FORWARD].collected);
+		assert_int_equal(f.n_forwards, 1);
+		assert_string_equal(f.forwards[0].user, "carol");
+		/* One warning for both homes; a home that is a file is
+		 * no home at all and says nothing. */
+		assert_int_equal(f.n_warnings, 1);
+		assert_true(vg_test_has_warning(
+			&f,
+			"2 home directories could not be read (run as "
+			"root)"));
+	}
+	vg_facts_release(&f);
+	vg_root_close(&root);
+	(void)snprintf(path, sizeof(path), "%s/home/alice", dir);
+	assert_int_equal(chmod(path, 0755), 0);
+	(void)snprintf(path, sizeof(path), "%s/home/bob", dir);
+	assert_int_equal(chmod(path, 0755), 0);
+	vg_test_rmtree(dir);
+	free(dir);
+	if (!dropped)
+		skip();
+}
+
 int
 main(void)
 {
@@ -280,6 +389,7 @@ main(void)
 		cmocka_unit_test(test_aliases_too_many_targets),
 		cmocka_unit_test(test_forward_parse),
 		cmocka_unit_test(test_collect),
+		cmocka_unit_test(test_collect_denied_homes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,8 +2,10 @@
  * /boot, running kernel only on the live system. */
 #include "util/common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "support.h"
 #include "collect/collectors.h"
@@ -78,7 +80,10 @@ test_debian(void **state)
 	add_package(&f, "linux-image-amd64", "6.1.76-1");         /* meta */
 	add_package(&f, "linux-image-6.1.0-9-amd64", "6.1.27-1"); /* 9 < 18 */
 	add_package(&f, "linux-image-6.1.0-18-amd64", "6.1.76-1");
+	/* Debian's unsigned build boots as the same release. */
+	add_package(&f, "linux-image-6.1.0-18-amd64-unsigned", "6.1.76-1");
 	add_package(&f, "linux-image-6.1.0-99-amd64-dbg", "6.1.99-1");
+	add_package(&f, "linux-image-6.1.0-99-amd64-dbgsym", "6.1.99-1");
 	add_package(&f, "linux-image-cloud-amd64", "6.1.76-1");
 	run(dir, &f);
 	assert_true(f.sources[VG_SRC_KERNEL].collected);
@@ -132,17 +137,85 @@ test_ubuntu_and_rhel(void **state)
 	free(dir);
 }
 
-/* The live root reports the running kernel from uname(2). */
+/* Not live, the running kernel is unknown: the newest of any flavour. */
 static void
-test_live(void **state)
+test_flavours_offline(void **state)
 {
+	char *dir = vg_test_tmpdir();
 	struct vg_facts f;
 
 	(void)state;
 	vg_facts_init(&f);
+	vg_facts_collected(&f, VG_SRC_PACKAGES);
+	add_package(&f, "linux-image-6.1.0-18-amd64", "6.1.76-1");
+	add_package(&f, "linux-image-6.1.0-20-cloud-amd64", "6.1.85-1");
+	add_package(&f, "linux-image-6.1.0-21-rt-amd64-unsigned", "6.1.90-1");
+	run(dir, &f);
+	assert_null(f.kernel.running);
+	assert_string_equal(f.kernel.newest_installed, "6.1.0-21-rt-amd64");
+	vg_facts_release(&f);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+/* The flavour of a release, as kernel.c defines it (see its header). */
+static const char *
+test_flavour(const char *rel)
+{
+	const char *p = strchr(rel, '-');
+
+	if (p == NULL)
+		return "";
+	p += strcspn(p + 1, "-+") + 1;
+	return *p == '\0' ? "" : p + 1;
+}
+
+/*
+ * The live root reports the running kernel from uname(2), and compares
+ * it with the newest kernel of its own flavour only: releases far in the
+ * future, of its flavour and of another, make the choice visible.
+ */
+static void
+test_live(void **state)
+{
+	char same[256], same_unsigned[300], newer[256];
+	const char *fl;
+	struct utsname u;
+	struct vg_facts f;
+
+	(void)state;
+	assert_int_equal(uname(&u), 0);
+	fl = test_flavour(u.release);
+	print_message("running %s, flavour '%s'\n", u.release, fl);
+	(void)snprintf(same, sizeof(same), "linux-image-99998.0.0-1%s%s",
+		       *fl != '\0' ? "-" : "", fl);
+	(void)snprintf(newer, sizeof(newer), "99998.0.0-2%s%s",
+		       *fl != '\0' ? "-" : "", fl);
+	(void)snprintf(same_unsigned, sizeof(same_unsigned),
+		       "linux-image-%s-unsigned", newer);
+
+	vg_facts_init(&f);
+	vg_facts_collected(&f, VG_SRC_PACKAGES);
+	add_package(&f, same, "1");
+	add_package(&f, same_unsigned, "1");
+	add_package(&f, "linux-image-99999.0.0-1-zzother", "1");
+	add_package(&f, "linux-image-99999.0.0-1-zzother-unsigned", "1");
 	run("/", &f);
 	assert_non_null(f.kernel.running);
-	assert_true(strlen(f.kernel.running) > 0);
+	assert_string_equal(f.kernel.running, u.release);
+	assert_string_equal(f.kernel.newest_installed, newer);
+	vg_facts_release(&f);
+
+	/* No kernel of the running flavour: the newest of all. */
+	vg_facts_init(&f);
+	vg_facts_collected(&f, VG_SRC_PACKAGES);
+	add_package(&f, "linux-image-99999.0.0-1-zzother", "1");
+	run("/", &f);
+	assert_non_null(f.kernel.newest_installed);
+	/* ... unless this host's /boot holds one of its flavour. */
+	if (strcmp(f.kernel.newest_installed, "99999.0.0-1-zzother") != 0)
+		assert_string_equal(test_flavour(f.kernel.newest_installed),
+				    fl);
 	vg_facts_release(&f);
 }
 
@@ -153,6 +226,7 @@ main(void)
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_debian),
 		cmocka_unit_test(test_ubuntu_and_rhel),
+		cmocka_unit_test(test_flavours_offline),
 		cmocka_unit_test(test_live),
 	};
 

@@ -1,4 +1,7 @@
-/* Unit tests of collect/logins.c: lastlog, lastlog2 (SQLite), wtmp. */
+/*
+ * Unit tests of collect/logins.c: lastlog, lastlog2 (SQLite), wtmp and
+ * wtmp.1, wtmpdb (SQLite).
+ */
 #include "util/common.h"
 
 #include <fcntl.h>
@@ -277,6 +280,73 @@ make_lastlog2(const char *dir, bool wal, const char *const *names,
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
+/* One wtmpdb row; user NULL writes SQL NULL. */
+struct wtmpdb_row {
+	int64_t type;
+	const char *user;
+	int64_t login; /* microseconds */
+};
+
+/*
+ * Create dir/var/lib/wtmpdb/wtmp.db with wtmpdb's schema and rows; then
+ * run extra (hostile rows, NULL for none) on it.
+ */
+static void
+make_wtmpdb(const char *dir, bool wal, const struct wtmpdb_row *rows, size_t n,
+	    const char *extra)
+{
+	char path[4096];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	size_t i;
+
+	vg_test_write(dir, "var/lib/wtmpdb/.keep", "");
+	(void)snprintf(path, sizeof(path), "%s/var/lib/wtmpdb/wtmp.db", dir);
+	(void)unlink(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (wal)
+		assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode=WAL",
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "CREATE TABLE wtmp(ID INTEGER PRIMARY KEY, "
+			     "Type INTEGER, User TEXT, Login INTEGER, "
+			     "Logout INTEGER, TTY TEXT, RemoteHost TEXT, "
+			     "Service TEXT)",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "INSERT INTO wtmp (Type, User, "
+					    "Login, Logout, TTY, RemoteHost, "
+					    "Service) VALUES (?, ?, ?, NULL, "
+					    "'pts/0', '10.0.0.1', 'sshd')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, rows[i].type);
+		if (rows[i].user != NULL)
+			sqlite3_bind_text(st, 2, rows[i].user, -1,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 2);
+		sqlite3_bind_int64(st, 3, rows[i].login);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	sqlite3_finalize(st);
+	if (extra != NULL)
+		assert_int_equal(sqlite3_exec(db, extra, NULL, NULL, NULL),
+				 SQLITE_OK);
+	if (wal)
+		assert_int_equal(sqlite3_wal_checkpoint_v2(
+					 db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+					 NULL, NULL),
+				 SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
 static void
 collect(const char *dir, struct vg_facts *f)
 {
@@ -304,7 +374,7 @@ test_collect_none(void **state)
 	collect(dir, &f);
 	assert_false(f.sources[VG_SRC_LOGINS].collected);
 	assert_string_equal(f.sources[VG_SRC_LOGINS].reason,
-			    "no lastlog, lastlog2 or wtmp found");
+			    "no lastlog, lastlog2, wtmp or wtmpdb found");
 	assert_int_equal(last_login(&f, "alice"), VG_TIME_UNKNOWN);
 	vg_facts_release(&f);
 	vg_test_rmtree(dir);
@@ -472,6 +542,175 @@ test_collect_sparse_lastlog(void **state)
 	free(dir);
 }
 
+/* The rotated wtmp alone, then with wtmp: the newest login wins. */
+static void
+test_collect_rotated_wtmp(void **state)
+{
+	struct utmp old[2], cur[2];
+	struct vg_facts f;
+	char *dir = vg_test_tmpdir();
+
+	(void)state;
+	put_utmp(&old[0], USER_PROCESS, "alice", 5, T0 + 50);
+	put_utmp(&old[1], USER_PROCESS, "bob", 3, T0 + 60);
+	put_utmp(&cur[0], USER_PROCESS, "alice", 5, T0 + 70);
+	put_utmp(&cur[1], DEAD_PROCESS, "bob", 3, T0 + 80);
+
+	/* wtmp.1 alone: the logins of last month still count. */
+	vg_test_write_bytes(dir, "var/log/wtmp.1", old, sizeof(old));
+	vg_facts_init(&f);
+	add_accounts(&f);
+	collect(dir, &f);
+	assert_true(f.sources[VG_SRC_LOGINS].collected);
+	assert_int_equal(last_login(&f, "alice"), T0 + 50);
+	assert_int_equal(last_login(&f, "bob"), T0 + 60);
+	assert_int_equal(last_login(&f, "root"), VG_TIME_NEVER);
+	assert_int_equal(f.n_warnings, 0);
+	vg_facts_release(&f);
+
+	/* A fresh wtmp after rotation: bob's login is only in wtmp.1. */
+	vg_test_write_bytes(dir, "var/log/wtmp", cur, sizeof(cur));
+	vg_facts_init(&f);
+	add_accounts(&f);
+	collect(dir, &f);
+	assert_true(f.sources[VG_SRC_LOGINS].collected);
+	assert_int_equal(last_login(&f, "alice"), T0 + 70);
+	assert_int_equal(last_login(&f, "bob"), T0 + 60);
+	assert_int_equal(f.n_warnings, 0);
+	vg_facts_release(&f);
+
+	/* A truncated wtmp.1 says which file it is. */
+	vg_test_write_bytes(dir, "var/log/wtmp.1", old, sizeof(old) - 7);
+	vg_facts_init(&f);
+	add_accounts(&f);
+	collect(dir, &f);
+	assert_true(vg_test_has_warning(
+		&f, "/var/log/wtmp.1: truncated final record ignored"));
+	assert_int_equal(last_login(&f, "alice"), T0 + 70);
+	assert_int_equal(last_login(&f, "bob"), VG_TIME_NEVER);
+	vg_facts_release(&f);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+/* wtmpdb alone (Debian 13), then with the other sources. */
+static void
+test_collect_wtmpdb(void **state)
+{
+	static const struct wtmpdb_row rows[] = {
+		{2, "reboot", (T0 + 1) * 1000000}, /* BOOT_TIME */
+		{3, "alice", (T0 + 10) * 1000000 + 999999},
+		{3, "alice", (T0 + 5) * 1000000}, /* older, later row */
+		{3, "carol", (T0 + 20) * 1000000},
+		{8, "bob", (T0 + 90) * 1000000},   /* DEAD_PROCESS */
+		{1, "root", (T0 + 90) * 1000000},  /* RUN_LVL */
+		{3, "bob", -5},                    /* before the epoch */
+		{3, "ghost", (T0 + 30) * 1000000}, /* no such account */
+		{3, NULL, (T0 + 30) * 1000000},
+		{3, "", (T0 + 30) * 1000000},
+	};
+	static const char *const l2_names[] = {"carol"};
+	static const int64_t l2_times[] = {T0 + 40};
+	struct utmp w[1];
+	struct vg_facts f;
+	char *dir = vg_test_tmpdir();
+
+	(void)state;
+	make_wtmpdb(dir, true, rows, VG_ARRAY_LEN(rows), NULL);
+	vg_facts_init(&f);
+	add_accounts(&f);
+	collect(dir, &f);
+	assert_true(f.sources[VG_SRC_LOGINS].collected);
+	/* Microseconds are cut to the second; the newest row wins. */
+	assert_int_equal(last_login(&f, "alice"), T0 + 10);
+	assert_int_equal(last_login(&f, "carol"), T0 + 20);
+	assert_int_equal(last_login(&f, "bob"), VG_TIME_NEVER);
+	assert_int_equal(last_login(&f, "root"), VG_TIME_NEVER);
+	assert_int_equal(f.n_warnings, 0);
+	vg_facts_release(&f);
+
+	/* With lastlog2 and wtmp: the newest across all sources. */
+	make_lastlog2(dir, false, l2_names, l2_times, 1);
+	put_utmp(&w[0], USER_PROCESS, "alice", 5, T0 + 3);
+	vg_test_write_bytes(dir, "var/log/wtmp", w, sizeof(w));
+	vg_facts_init(&f);
+	add_accounts(&f);
+	collect(dir, &f);
+	assert_int_equal(last_login(&f, "alice"), T0 + 10);
+	assert_int_equal(last_login(&f, "carol"), T0 + 40);
+	assert_int_equal(f.n_warnings, 0);
+	vg_facts_release(&f);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+/* Hostile wtmpdb contents: odd types are skipped, never trusted. */
+static void
+test_collect_wtmpdb_hostile(void **state)
+{
+	static const struct wtmpdb_row rows[] = {
+		{3, "alice", (T0 + 10) * 1000000},
+	};
+	struct vg_facts f;
+	char *dir = vg_test_tmpdir();
+	char path[4096];
+	sqlite3 *db;
+
+	(void)state;
+	make_wtmpdb(dir, false, rows, VG_ARRAY_LEN(rows),
+		    "INSERT INTO wtmp (Type, User, Login) VALUES "
+		    "(3, 'bob', 'yesterday'),"
+		    "(3, 'bob', 1.7e15),"
+		    "(3, 'root', NULL),"
+		    "(3, 'root', -9223372036854775808),"
+		    "(3, 'carol', 9223372036854775807),"
+		    "(3, CAST('alice' || char(0) || 'x' AS BLOB), "
+		    " 1800000000000000),"
+		    "('3', 'bob', 1700000077000000),"
+		    "('x', 'root', 1700000099000000);");
+	vg_facts_init(&f);
+	add_accounts(&f);
+	collect(dir, &f);
+	assert_true(f.sources[VG_SRC_LOGINS].collected);
+	assert_int_equal(last_login(&f, "alice"), T0 + 10);
+	/* Text "3" is the type 3 (column affinity); text and real times
+	 * are not times. */
+	assert_int_equal(last_login(&f, "bob"), T0 + 77);
+	assert_int_equal(last_login(&f, "root"), VG_TIME_NEVER);
+	assert_int_equal(last_login(&f, "carol"),
+			 INT64_C(9223372036854775807) / 1000000);
+	vg_facts_release(&f);
+
+	/* Garbage, then a database without the table. */
+	vg_test_write(dir, "var/lib/wtmpdb/wtmp.db",
+		      "SQLite format 3\0 but then nothing useful at all\n");
+	vg_facts_init(&f);
+	add_accounts(&f);
+	collect(dir, &f);
+	assert_false(f.sources[VG_SRC_LOGINS].collected);
+	assert_non_null(
+		strstr(f.sources[VG_SRC_LOGINS].reason, "could not be read"));
+	assert_true(vg_test_has_warning(&f,
+					"/var/lib/wtmpdb/wtmp.db: not a "
+					"usable wtmpdb database"));
+	vg_facts_release(&f);
+	(void)snprintf(path, sizeof(path), "%s/var/lib/wtmpdb/wtmp.db", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db, "CREATE TABLE other(x)", NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	vg_facts_init(&f);
+	add_accounts(&f);
+	collect(dir, &f);
+	assert_false(f.sources[VG_SRC_LOGINS].collected);
+	assert_true(vg_test_has_warning(&f, "no such table: wtmp"));
+	vg_facts_release(&f);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -486,6 +725,9 @@ main(void)
 		cmocka_unit_test(test_collect_lastlog2),
 		cmocka_unit_test(test_collect_bad_lastlog2),
 		cmocka_unit_test(test_collect_sparse_lastlog),
+		cmocka_unit_test(test_collect_rotated_wtmp),
+		cmocka_unit_test(test_collect_wtmpdb),
+		cmocka_unit_test(test_collect_wtmpdb_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -506,6 +506,218 @@ test_excess_many(void **state)
 	vg_fixture_release(&f, &p, &r);
 }
 
+/* The admin of list admins named name, or NULL. */
+static json_t *
+admin_named(json_t *admins, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(admins); i++)
+		if (strcmp(json_string_value(json_object_get(
+				   json_array_get(admins, i), "name")),
+			   name) == 0)
+			return json_array_get(admins, i);
+	return NULL;
+}
+
+/* Assert the administrator name has exactly the one way via. */
+static void
+assert_one_way(json_t *admins, const char *name, const char *via)
+{
+	json_t *a = admin_named(admins, name), *v;
+
+	if (a == NULL)
+		fail_msg("%s is no administrator", name);
+	v = json_object_get(a, "via");
+	if (json_array_size(v) != 1 || !vg_fixture_json_has(v, via))
+		fail_msg("%s: %zu ways, not just '%s'", name,
+			 json_array_size(v), via);
+}
+
+/*
+ * Several rules with ALL: an account excluded from one ("ALL, !bob") is
+ * granted by the next that does not exclude it; a rule excluding every
+ * account that can log in grants none and is not in all_users; "ALL,
+ * !ALL" grants none; an entry after "!ALL" still decides.
+ */
+static void
+test_excess_all_rules(void **state)
+{
+	struct vg_facts f;
+	struct vg_policy p;
+	struct vg_report r;
+	json_t *ev, *admins, *all;
+
+	(void)state;
+	vg_fixture_init(&f, &p, NOW);
+	vg_fixture_collect_all(&f);
+	p.max_admins = 0;
+	vg_fixture_account(&f, "alice", 1000, 1000, "/bin/bash", VG_PW_HASH,
+			   "sha512");
+	vg_fixture_account(&f, "bob", 1001, 1001, "/bin/bash", VG_PW_HASH,
+			   "sha512");
+	vg_fixture_account(&f, "carol", 1002, 1002, "/bin/bash", VG_PW_HASH,
+			   "sha512");
+	vg_fixture_account(&f, "dave", 1003, 1003, "/usr/sbin/nologin",
+			   VG_PW_HASH, "sha512");
+	vg_fixture_account(&f, "erin", 1004, 1004, "/usr/sbin/nologin",
+			   VG_PW_HASH, "sha512");
+	vg_fixture_sudo_rule(&f, "/etc/sudoers", 1, "ALL,!bob", true, true,
+			     false);
+	vg_fixture_sudo_rule(&f, "/etc/sudoers", 2, "ALL,!alice,!bob,!carol",
+			     true, true, false);
+	vg_fixture_sudo_rule(&f, "/etc/sudoers", 3, "ALL,!carol", true, true,
+			     false);
+	vg_fixture_sudo_rule(&f, "/etc/sudoers", 4, "ALL,!ALL", true, true,
+			     false);
+	vg_fixture_sudo_rule(&f, "/etc/sudoers", 5, "!ALL,dave", true, true,
+			     false);
+	/* erin cannot log in: named before !ALL, refused by it. */
+	vg_fixture_sudo_rule(&f, "/etc/sudoers", 6, "erin,!ALL", true, true,
+			     false);
+	vg_fixture_eval(&f, &p, EXCESS, &r);
+	assert_int_equal(r.n_findings, 1);
+	assert_string_equal(r.findings[0].subject, "alice, bob, carol, dave");
+	ev = r.findings[0].evidence;
+	admins = json_object_get(ev, "administrators");
+	assert_int_equal(json_array_size(admins), 4);
+	assert_one_way(admins, "alice", "sudoers /etc/sudoers:1 ALL");
+	assert_one_way(admins, "bob", "sudoers /etc/sudoers:3 ALL");
+	assert_one_way(admins, "carol", "sudoers /etc/sudoers:1 ALL");
+	assert_one_way(admins, "dave", "sudoers /etc/sudoers:5 dave");
+	all = json_object_get(ev, "all_users");
+	assert_int_equal(json_array_size(all), 2);
+	assert_true(vg_fixture_json_has(all, "/etc/sudoers:1"));
+	assert_true(vg_fixture_json_has(all, "/etc/sudoers:3"));
+	assert_null(json_object_get(ev, "all_users_more"));
+	vg_fixture_release(&f, &p, &r);
+}
+
+/*
+ * Hostile sudoers: 5,000 rules "ALL, !u<i>" over 5,000 accounts. ALL is
+ * never expanded per rule, so this stays linear (it ran 67 s at 40,000 x
+ * 40,000 when it was): each account has one way, the first rule that
+ * does not exclude it, and all_users is capped.
+ */
+#define MANY_ALL 5000
+
+static void
+test_excess_many_all(void **state)
+{
+	struct vg_facts f;
+	struct vg_policy p;
+	struct vg_report r;
+	char name[32];
+	json_t *ev, *admins;
+	int i;
+
+	(void)state;
+	vg_fixture_init(&f, &p, NOW);
+	vg_fixture_collect_all(&f);
+	for (i = 0; i < MANY_ALL; i++) {
+		(void)snprintf(name, sizeof(name), "u%04d", i);
+		vg_fixture_account(&f, name, 2000 + i, 2000 + i, "/bin/bash",
+				   VG_PW_HASH, "sha512");
+	}
+	for (i = 0; i < MANY_ALL; i++) {
+		(void)snprintf(name, sizeof(name), "ALL,!u%04d", i);
+		vg_fixture_sudo_rule(&f, "/etc/sudoers", i + 1, name, true,
+				     true, false);
+	}
+	vg_fixture_eval(&f, &p, EXCESS, &r);
+	assert_int_equal(r.n_findings, 1);
+	assert_string_equal(r.findings[0].subject,
+			    "u0000, u0001, u0002, u0003, u0004, u0005, u0006, "
+			    "u0007, u0008, u0009 +4990");
+	ev = r.findings[0].evidence;
+	assert_int_equal(json_integer_value(json_object_get(ev, "count")),
+			 MANY_ALL);
+	admins = json_object_get(ev, "administrators");
+	/* u0000 is refused by rule 1 only: rule 2 grants it. */
+	assert_one_way(admins, "u0000", "sudoers /etc/sudoers:2 ALL");
+	assert_one_way(admins, "u0001", "sudoers /etc/sudoers:1 ALL");
+	assert_one_way(admins, "u4999", "sudoers /etc/sudoers:1 ALL");
+	assert_int_equal(json_array_size(json_object_get(ev, "all_users")), 64);
+	assert_int_equal(
+		json_integer_value(json_object_get(ev, "all_users_more")),
+		MANY_ALL - 64);
+	vg_fixture_release(&f, &p, &r);
+}
+
+/*
+ * Facts need not be UTF-8: every check of R3 still reports, with U+FFFD
+ * for each bad byte in its evidence, and one way is still said once
+ * (interned by its JSON text).
+ */
+static void
+test_not_utf8(void **state)
+{
+	struct vg_facts f;
+	struct vg_policy p;
+	struct vg_report r;
+	const struct vg_finding *fd;
+	json_t *admins;
+	const char *checks[] = {EXCESS, "admin.nopasswd_all",
+				"admin.uid0_duplicate", "admin.ssh_root_login"};
+	size_t i;
+
+	(void)state;
+	vg_fixture_init(&f, &p, NOW);
+	vg_fixture_collect_all(&f);
+	p.max_admins = 0;
+	vg_fixture_account(&f, "b" VG_FIXTURE_BAD "b", 1000, 1000, "/bin/bash",
+			   VG_PW_HASH, "sha512");
+	vg_fixture_account(&f, "t" VG_FIXTURE_BAD, 0, 0,
+			   "/bin/b" VG_FIXTURE_BAD "sh", VG_PW_HASH, "sha512");
+	vg_fixture_sudo_rule(&f, "/etc/sudoers.d/" VG_FIXTURE_BAD, 9,
+			     "b" VG_FIXTURE_BAD "b", true, true, true);
+	vg_fixture_sudo_rule(&f, "/etc/sudoers.d/" VG_FIXTURE_BAD, 9,
+			     "b" VG_FIXTURE_BAD "b", true, true, false);
+	vg_fixture_sudo_rule(&f, "/etc/sudoers.d/" VG_FIXTURE_BAD, 10, "ALL",
+			     true, true, false);
+	f.sshd.permit_root_login = vg_facts_str(&f, "yes");
+	f.sshd.file = vg_facts_str(&f, "/etc/ssh/" VG_FIXTURE_BAD);
+	for (i = 0; i < VG_ARRAY_LEN(checks); i++) {
+		vg_fixture_eval(&f, &p, checks[i], &r);
+		if (r.n_findings < 1)
+			fail_msg("%s: no finding", checks[i]);
+		if (i == 0) {
+			admins = json_object_get(r.findings[0].evidence,
+						 "administrators");
+			assert_int_equal(json_array_size(admins), 2);
+			/* Two rules of one line: one way, then ALL. */
+			assert_int_equal(
+				json_array_size(json_object_get(
+					admin_named(admins,
+						    "b" VG_FIXTURE_FFFD "b"),
+					"via")),
+				2);
+			assert_true(vg_fixture_json_has(
+				json_object_get(r.findings[0].evidence,
+						"all_users"),
+				"/etc/sudoers.d/" VG_FIXTURE_FFFD ":10"));
+		}
+		if (i == 1) {
+			fd = vg_fixture_finding(&r, checks[i],
+						"/etc/sudoers.d/" VG_FIXTURE_BAD
+						":9");
+			assert_non_null(fd);
+			assert_string_equal(vg_fixture_ev_str(fd, "text"),
+					    "b" VG_FIXTURE_FFFD "b");
+		}
+		if (i == 2)
+			assert_string_equal(
+				vg_fixture_ev_str(&r.findings[0], "shell"),
+				"/bin/b" VG_FIXTURE_FFFD "sh");
+		if (i == 3)
+			assert_string_equal(
+				vg_fixture_ev_str(&r.findings[0], "file"),
+				"/etc/ssh/" VG_FIXTURE_FFFD);
+		vg_report_release(&r);
+	}
+	vg_fixture_release(&f, &p, NULL);
+}
+
 /* ---- admin.nopasswd_all ---- */
 
 static void
@@ -719,6 +931,9 @@ main(void)
 		cmocka_unit_test(test_excess_not_evaluated),
 		cmocka_unit_test(test_excess_many),
 		cmocka_unit_test(test_excess_many_ways),
+		cmocka_unit_test(test_excess_all_rules),
+		cmocka_unit_test(test_excess_many_all),
+		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_nopasswd_all),
 		cmocka_unit_test(test_uid0_duplicate),
 		cmocka_unit_test(test_ssh_root_login),

@@ -205,6 +205,92 @@ test_shared(void **state)
 	vg_fixture_release(&f, &p, &r);
 }
 
+/*
+ * Hostile facts: 20,000 accounts sharing one hash. The subject names ten
+ * (as admin.excess does) and the evidence the first 1,000, with the
+ * exact count: the work stays linear, no subject of a megabyte.
+ */
+#define MANY_SHARED 20000
+
+static void
+test_shared_many(void **state)
+{
+	struct vg_facts f;
+	struct vg_policy p;
+	struct vg_report r;
+	const struct vg_finding *fd;
+	json_t *accounts;
+	char name[32];
+	int i;
+
+	(void)state;
+	vg_fixture_init(&f, &p, NOW);
+	vg_fixture_collect_all(&f);
+	for (i = MANY_SHARED - 1; i >= 0; i--) {
+		(void)snprintf(name, sizeof(name), "u%05d", i);
+		vg_fixture_account(&f, name, 2000 + i, 2000 + i, "/bin/bash",
+				   VG_PW_HASH, "sha512")
+			->shared_group = 1;
+	}
+	vg_fixture_eval(&f, &p, "password.shared", &r);
+	assert_int_equal(r.n_findings, 1);
+	fd = &r.findings[0];
+	assert_string_equal(fd->subject,
+			    "u00000, u00001, u00002, u00003, u00004, u00005, "
+			    "u00006, u00007, u00008, u00009 +19990");
+	assert_int_equal(vg_fixture_ev_int(fd, "count"), MANY_SHARED);
+	assert_true(json_is_true(json_object_get(fd->evidence, "truncated")));
+	accounts = json_object_get(fd->evidence, "accounts");
+	assert_int_equal(json_array_size(accounts), 1000);
+	assert_string_equal(json_string_value(json_array_get(accounts, 999)),
+			    "u00999");
+	vg_fixture_release(&f, &p, &r);
+}
+
+/*
+ * Account names and shells need not be UTF-8: the findings are still
+ * reported, with U+FFFD for each bad byte in the evidence.
+ */
+static void
+test_not_utf8(void **state)
+{
+	struct vg_facts f;
+	struct vg_policy p;
+	struct vg_report r;
+	const struct vg_finding *fd;
+	json_t *accounts;
+
+	(void)state;
+	vg_fixture_init(&f, &p, NOW);
+	vg_fixture_collect_all(&f);
+	vg_fixture_account(&f, "a" VG_FIXTURE_BAD, 1000, 1000,
+			   "/bin/b" VG_FIXTURE_BAD "sh", VG_PW_EMPTY, NULL)
+		->shared_group = 1;
+	vg_fixture_account(&f, "b" VG_FIXTURE_BAD, 1001, 1001, "/bin/bash",
+			   VG_PW_HASH, "md" VG_FIXTURE_BAD)
+		->shared_group = 1;
+	vg_fixture_eval(&f, &p, "password.shared", &r);
+	fd = vg_fixture_finding(&r, "password.shared",
+				"a" VG_FIXTURE_FFFD ", b" VG_FIXTURE_FFFD);
+	assert_non_null(fd);
+	accounts = json_object_get(fd->evidence, "accounts");
+	assert_string_equal(json_string_value(json_array_get(accounts, 1)),
+			    "b" VG_FIXTURE_FFFD);
+	vg_report_release(&r);
+	vg_fixture_eval(&f, &p, "password.empty", &r);
+	fd = vg_fixture_finding(&r, "password.empty", "a" VG_FIXTURE_BAD);
+	assert_non_null(fd);
+	assert_string_equal(vg_fixture_ev_str(fd, "shell"),
+			    "/bin/b" VG_FIXTURE_FFFD "sh");
+	vg_report_release(&r);
+	vg_fixture_eval(&f, &p, "password.weak_hash", &r);
+	fd = vg_fixture_finding(&r, "password.weak_hash", "b" VG_FIXTURE_BAD);
+	assert_non_null(fd);
+	assert_string_equal(vg_fixture_ev_str(fd, "scheme"),
+			    "md" VG_FIXTURE_FFFD);
+	vg_fixture_release(&f, &p, &r);
+}
+
 static void
 test_policy_weak(void **state)
 {
@@ -345,6 +431,8 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_weak_hash),
 		cmocka_unit_test(test_shared),
+		cmocka_unit_test(test_shared_many),
+		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_policy_weak),
 		cmocka_unit_test(test_no_lockout),
 		cmocka_unit_test(test_catalogue),

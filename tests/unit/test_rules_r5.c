@@ -88,13 +88,16 @@ test_not_evaluated(void **state)
 static void
 test_none(void **state)
 {
+	/* not_eval: criticality 0 is undeclared, which cannot pass. */
 	static const struct {
 		int criticality, min, jobs;
-		bool fires;
+		bool fires, not_eval;
 	} rows[] = {
-		{3, 3, 0, true},  {4, 3, 0, true},  {2, 3, 0, false},
-		{3, 3, 1, false}, {0, 3, 0, false}, {2, 2, 0, true},
-		{4, 5, 0, false}, {1, 1, 2, false},
+		{3, 3, 0, true, false},  {4, 3, 0, true, false},
+		{2, 3, 0, false, false}, {3, 3, 1, false, false},
+		{0, 3, 0, false, true},  {0, 0, 0, false, true},
+		{0, 3, 1, false, false}, {2, 2, 0, true, false},
+		{4, 5, 0, false, false}, {1, 1, 2, false, false},
 	};
 	const struct vg_finding *fd;
 	struct fx x;
@@ -113,6 +116,13 @@ test_none(void **state)
 			add_job(&x, "nightly", x.f.collected_at - H, true,
 				x.f.collected_at - D);
 		RUN(&x, "backup.none");
+		if (rows[i].not_eval) {
+			fx_assert_not_evaluated(&x, "backup.none",
+						"asset criticality not "
+						"declared");
+			fx_release(&x);
+			continue;
+		}
 		assert_null(vg_fixture_not_evaluated(&x.r, "backup.none"));
 		assert_int_equal(vg_fixture_count(&x.r, "backup.none"),
 				 rows[i].fires ? 1 : 0);
@@ -246,10 +256,6 @@ test_no_offline_copy(void **state)
 	(void)state;
 	fx_init(&x, NOW);
 	vg_facts_collected(&x.f, VG_SRC_BACKUPS);
-	RUN(&x, "backup.no_offline_copy");
-	assert_int_equal(x.r.n_findings, 0); /* no job, nothing to judge */
-	assert_int_equal(x.r.n_not_evaluated, 0);
-
 	add_job(&x, "tape", x.f.collected_at, true, x.f.collected_at);
 	add_job(&x, "nas", x.f.collected_at, false, x.f.collected_at);
 	/* A job with no name is named by its path. */
@@ -322,6 +328,77 @@ test_restore_untested(void **state)
 	}
 }
 
+/*
+ * No job declared: the per-job checks cannot pass, since a score never
+ * rewards missing data; they are "not evaluated" with the reason.
+ */
+static void
+test_no_jobs(void **state)
+{
+	static const char *const ids[] = {"backup.stale",
+					  "backup.no_offline_copy",
+					  "backup.restore_untested"};
+	struct fx x;
+	size_t i;
+
+	(void)state;
+	fx_init(&x, NOW);
+	vg_facts_collected(&x.f, VG_SRC_ASSET);
+	vg_facts_collected(&x.f, VG_SRC_BACKUPS);
+	x.f.asset.name = vg_facts_str(&x.f, "srv-dpi");
+	x.f.asset.criticality = 4;
+	for (i = 0; i < VG_ARRAY_LEN(ids); i++) {
+		RUN(&x, ids[i]);
+		fx_assert_not_evaluated(&x, ids[i],
+					"no backup job declared in "
+					"vigie.conf");
+	}
+	/* backup.none judges the missing job itself. */
+	RUN(&x, "backup.none");
+	assert_null(vg_fixture_not_evaluated(&x.r, "backup.none"));
+	assert_int_equal(vg_fixture_count(&x.r, "backup.none"), 1);
+	assert_int_equal(x.r.n_findings, 1);
+	fx_release(&x);
+}
+
+/*
+ * Job names and paths come from vigie.conf and may not be UTF-8 (a
+ * Latin-1 file): every check still reports, each bad byte as U+FFFD.
+ */
+static void
+test_not_utf8(void **state)
+{
+	static const char *const ids[] = {"backup.stale",
+					  "backup.no_offline_copy",
+					  "backup.restore_untested"};
+	const struct vg_finding *fd;
+	struct vg_backup *b;
+	struct fx x;
+	size_t i;
+
+	(void)state;
+	fx_init(&x, NOW);
+	vg_facts_collected(&x.f, VG_SRC_BACKUPS);
+	b = add_job(&x, "sauvegarde-" VG_FIXTURE_BAD "t" VG_FIXTURE_BAD,
+		    VG_TIME_NEVER, false, VG_TIME_NEVER);
+	b->path = vg_facts_str(&x.f, "/srv/" VG_FIXTURE_BAD "t" VG_FIXTURE_BAD);
+	for (i = 0; i < VG_ARRAY_LEN(ids); i++) {
+		RUN(&x, ids[i]);
+		fd = vg_fixture_finding(&x.r, ids[i],
+					"sauvegarde-" VG_FIXTURE_BAD
+					"t" VG_FIXTURE_BAD);
+		if (fd == NULL)
+			fail_msg("%s: no finding", ids[i]);
+		assert_string_equal(vg_fixture_ev_str(fd, "job"),
+				    "sauvegarde-" VG_FIXTURE_FFFD
+				    "t" VG_FIXTURE_FFFD);
+		assert_string_equal(vg_fixture_ev_str(fd, "path"),
+				    "/srv/" VG_FIXTURE_FFFD
+				    "t" VG_FIXTURE_FFFD);
+	}
+	fx_release(&x);
+}
+
 /* A severity override of the policy applies to findings. */
 static void
 test_severity_override(void **state)
@@ -356,6 +433,8 @@ main(void)
 		cmocka_unit_test(test_no_collection_time),
 		cmocka_unit_test(test_no_offline_copy),
 		cmocka_unit_test(test_restore_untested),
+		cmocka_unit_test(test_no_jobs),
+		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_severity_override),
 	};
 

@@ -323,6 +323,59 @@ test_forward_hostile(void **state)
 	free(target);
 }
 
+/*
+ * Facts come from files that need not be UTF-8: each finding is still
+ * reported, with U+FFFD for each bad byte in its evidence (a NULL from
+ * json_pack would be taken for no memory and abort the whole scan).
+ */
+static void
+test_not_utf8(void **state)
+{
+	const struct vg_finding *fd;
+	json_t *items, *orgs;
+	struct fx x;
+
+	(void)state;
+	fx_init(&x, NOW);
+	vg_facts_collected(&x.f, VG_SRC_CLOUD);
+	vg_facts_collected(&x.f, VG_SRC_MAIL_FORWARD);
+	vg_fixture_org_domain(&x.p, "chu-" VG_FIXTURE_BAD "xemple.fr");
+	add_cloud(&x, "Dropbox" VG_FIXTURE_BAD, "folder",
+		  "/home/b" VG_FIXTURE_BAD "b/Dropbox", "b" VG_FIXTURE_BAD "b");
+	add_forward(&x, "b" VG_FIXTURE_BAD "b",
+		    "/home/b" VG_FIXTURE_BAD "b/.forward", 1,
+		    "bob@ex" VG_FIXTURE_BAD "mple.com");
+	RUN(&x, CLOUD);
+	RUN(&x, FWD);
+	assert_int_equal(x.r.n_findings, 2);
+
+	fd = vg_fixture_finding(&x.r, CLOUD, "Dropbox" VG_FIXTURE_BAD);
+	assert_non_null(fd);
+	assert_string_equal(vg_fixture_ev_str(fd, "client"),
+			    "Dropbox" VG_FIXTURE_FFFD);
+	items = json_object_get(fd->evidence, "items");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(items, 0), "path")),
+			    "/home/b" VG_FIXTURE_FFFD "b/Dropbox");
+
+	fd = vg_fixture_finding(&x.r, FWD,
+				"b" VG_FIXTURE_BAD "b -> bob@ex" VG_FIXTURE_BAD
+				"mple.com");
+	assert_non_null(fd);
+	assert_string_equal(vg_fixture_ev_str(fd, "user"),
+			    "b" VG_FIXTURE_FFFD "b");
+	assert_string_equal(vg_fixture_ev_str(fd, "target"),
+			    "bob@ex" VG_FIXTURE_FFFD "mple.com");
+	assert_string_equal(vg_fixture_ev_str(fd, "domain"),
+			    "ex" VG_FIXTURE_FFFD "mple.com");
+	assert_string_equal(vg_fixture_ev_str(fd, "file"),
+			    "/home/b" VG_FIXTURE_FFFD "b/.forward");
+	orgs = json_object_get(fd->evidence, "org_domains");
+	assert_string_equal(json_string_value(json_array_get(orgs, 0)),
+			    "chu-" VG_FIXTURE_FFFD "xemple.fr");
+	fx_release(&x);
+}
+
 int
 main(void)
 {
@@ -335,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_forward_table),
 		cmocka_unit_test(test_forward_pairs),
 		cmocka_unit_test(test_forward_hostile),
+		cmocka_unit_test(test_not_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

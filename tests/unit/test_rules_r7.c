@@ -480,6 +480,80 @@ test_reboot_required(void **state)
 	}
 }
 
+/*
+ * Package names, versions and OS strings come from files that need not be
+ * UTF-8: every check still reports, with U+FFFD in its evidence.
+ */
+static void
+test_not_utf8(void **state)
+{
+	const struct vg_finding *fd;
+	struct vg_upgrade *u;
+	struct fx x;
+
+	(void)state;
+	fx_init(&x, NOW);
+	load_eol(&x.p);
+	vg_facts_collected(&x.f, VG_SRC_APT);
+	vg_facts_collected(&x.f, VG_SRC_OS);
+	vg_facts_collected(&x.f, VG_SRC_AUTO_UPDATES);
+	vg_facts_collected(&x.f, VG_SRC_KERNEL);
+	x.f.os.hostname = vg_facts_str(&x.f, "srv-labo");
+	x.f.os.id = vg_facts_str(&x.f, "debian");
+	x.f.os.version_id = vg_facts_str(&x.f, "10");
+	x.f.os.pretty_name = vg_facts_str(&x.f, "D" VG_FIXTURE_BAD "bian 10");
+	x.f.auto_updates.mechanism = vg_facts_str(&x.f, "m" VG_FIXTURE_BAD);
+	x.f.auto_updates.detail = vg_facts_str(&x.f, "d" VG_FIXTURE_BAD);
+	x.f.kernel.reboot_flag = true;
+	x.f.kernel.reboot_packages = vg_facts_str(&x.f, "p" VG_FIXTURE_BAD);
+	x.f.kernel.running = vg_facts_str(&x.f, "6.1" VG_FIXTURE_BAD);
+	x.f.kernel.newest_installed = vg_facts_str(&x.f, "6.2");
+	add_upgrade(&x, "libssl" VG_FIXTURE_BAD, true);
+	u = &x.f.upgrades[0];
+	u->installed = vg_facts_str(&x.f, "1" VG_FIXTURE_BAD);
+	u->candidate = vg_facts_str(&x.f, "2" VG_FIXTURE_BAD);
+	u->suite = vg_facts_str(&x.f, "s" VG_FIXTURE_BAD);
+	add_upgrade(&x, "vim" VG_FIXTURE_BAD, false);
+	RUN(&x, SEC);
+	RUN(&x, PENDING);
+	RUN(&x, EOL);
+	RUN(&x, AUTO);
+	RUN(&x, REBOOT);
+	assert_int_equal(x.r.n_findings, 5);
+
+	fd = vg_fixture_finding(&x.r, SEC, "libssl" VG_FIXTURE_BAD);
+	assert_non_null(fd);
+	assert_string_equal(vg_fixture_ev_str(fd, "installed"),
+			    "1" VG_FIXTURE_FFFD);
+	assert_string_equal(vg_fixture_ev_str(fd, "candidate"),
+			    "2" VG_FIXTURE_FFFD);
+	assert_string_equal(vg_fixture_ev_str(fd, "suite"),
+			    "s" VG_FIXTURE_FFFD);
+	fd = vg_fixture_finding(&x.r, PENDING, "vim" VG_FIXTURE_FFFD);
+	assert_non_null(fd);
+	assert_string_equal(
+		json_string_value(json_array_get(
+			json_object_get(fd->evidence, "packages"), 0)),
+		"vim" VG_FIXTURE_FFFD);
+	fd = vg_fixture_finding(&x.r, EOL, "D" VG_FIXTURE_BAD "bian 10");
+	assert_non_null(fd);
+	assert_string_equal(vg_fixture_ev_str(fd, "pretty_name"),
+			    "D" VG_FIXTURE_FFFD "bian 10");
+	fd = vg_fixture_finding(&x.r, AUTO, "srv-labo");
+	assert_non_null(fd);
+	assert_string_equal(vg_fixture_ev_str(fd, "mechanism"),
+			    "m" VG_FIXTURE_FFFD);
+	assert_string_equal(vg_fixture_ev_str(fd, "detail"),
+			    "d" VG_FIXTURE_FFFD);
+	fd = vg_fixture_finding(&x.r, REBOOT, "srv-labo");
+	assert_non_null(fd);
+	assert_string_equal(vg_fixture_ev_str(fd, "reboot_packages"),
+			    "p" VG_FIXTURE_FFFD);
+	assert_string_equal(vg_fixture_ev_str(fd, "running"),
+			    "6.1" VG_FIXTURE_FFFD);
+	fx_release(&x);
+}
+
 int
 main(void)
 {
@@ -493,6 +567,7 @@ main(void)
 		cmocka_unit_test(test_no_auto_updates),
 		cmocka_unit_test(test_stale_lists),
 		cmocka_unit_test(test_reboot_required),
+		cmocka_unit_test(test_not_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

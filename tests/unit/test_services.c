@@ -1,9 +1,14 @@
 /* Cleartext remote services on a temporary root. */
 #include "util/common.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -196,6 +201,179 @@ test_collect_live(void **state)
 	vg_root_close(&root);
 }
 
+/*
+ * RHEL family, no dpkg: daemons seen from their binaries. Returns the
+ * facts collected on a root built in dir, packages collected or not.
+ */
+static void
+collect_daemons(const char *dir, bool dpkg, struct vg_facts *f)
+{
+	struct vg_collect c;
+	struct vg_root root;
+	struct vg_err err;
+
+	assert_int_equal(vg_root_open(&root, dir, &err), VG_OK);
+	vg_facts_init(f);
+	if (dpkg)
+		vg_facts_collected(f, VG_SRC_PACKAGES);
+	c.root = &root;
+	c.policy = NULL;
+	c.facts = f;
+	assert_int_equal(vg_collect_services(&c), VG_OK);
+	assert_true(f->sources[VG_SRC_SERVICES].collected);
+	vg_root_close(&root);
+}
+
+static void
+test_daemons(void **state)
+{
+	static const struct expect rhel[] = {
+		{"ftp", "service", "vsftpd.service"},
+		{"telnet", "binary", "/usr/sbin/in.telnetd"},
+		{"rexec", "binary", "/usr/sbin/in.rexecd"},
+		{"rsh", "inetd", "/etc/xinetd.d/rsh:1"},
+	};
+	static const struct expect debian[] = {
+		{"ftp", "service", "vsftpd.service"},
+		{"rsh", "inetd", "/etc/xinetd.d/rsh:1"},
+	};
+	char *dir = vg_test_tmpdir();
+	char path[4096];
+	struct vg_facts f;
+	size_t i;
+
+	(void)state;
+	/* vsftpd: binary and enabled unit (link to a missing target). */
+	vg_test_write(dir, "usr/sbin/vsftpd", "\177ELF");
+	vg_test_write(dir, "etc/systemd/system/multi-user.target.wants/.keep",
+		      "");
+	(void)snprintf(path, sizeof(path),
+		       "%s/etc/systemd/system/multi-user.target.wants/%s", dir,
+		       "vsftpd.service");
+	assert_int_equal(
+		symlink("/usr/lib/systemd/system/vsftpd.service", path), 0);
+	/* pure-ftpd: enabled, but removed (its binary is gone). */
+	(void)snprintf(path, sizeof(path),
+		       "%s/etc/systemd/system/multi-user.target.wants/%s", dir,
+		       "pure-ftpd.service");
+	assert_int_equal(symlink("/lib/systemd/system/pure-ftpd.service", path),
+			 0);
+	/* proftpd: installed, not enabled; ftp is already reported. */
+	vg_test_write(dir, "usr/sbin/proftpd", "\177ELF");
+	/* in.telnetd: installed, nothing starts it. */
+	vg_test_write(dir, "usr/sbin/in.telnetd", "\177ELF");
+	/* in.rexecd: a symlink, resolved inside the root. */
+	vg_test_write(dir, "usr/bin/in.rexecd", "\177ELF");
+	(void)snprintf(path, sizeof(path), "%s/usr/sbin/in.rexecd", dir);
+	assert_int_equal(symlink("/usr/bin/in.rexecd", path), 0);
+	/* in.rshd: started by xinetd; that is the way it is reported. */
+	vg_test_write(dir, "usr/sbin/in.rshd", "\177ELF");
+	vg_test_write(dir, "etc/xinetd.d/rsh",
+		      "service shell\n{\n\tdisable = no\n}\n");
+	/* in.rlogind: not a regular file. */
+	(void)snprintf(path, sizeof(path), "%s/usr/sbin/in.rlogind", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+
+	collect_daemons(dir, false, &f);
+	for (i = 0; i < VG_ARRAY_LEN(rhel); i++) {
+		print_message("expect %s %s %s\n", rhel[i].protocol,
+			      rhel[i].via, rhel[i].detail);
+		assert_true(has(&f, &rhel[i]));
+	}
+	assert_int_equal(f.n_services, VG_ARRAY_LEN(rhel));
+	vg_facts_release(&f);
+
+	/* With dpkg, packages say what is installed: no "binary". */
+	collect_daemons(dir, true, &f);
+	for (i = 0; i < VG_ARRAY_LEN(debian); i++)
+		assert_true(has(&f, &debian[i]));
+	assert_int_equal(f.n_services, VG_ARRAY_LEN(debian));
+	vg_facts_release(&f);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+/* Listen on addr:port (IPv4 or IPv6); -1 when this host cannot. */
+static int
+listen_on(const char *addr, unsigned port)
+{
+	struct sockaddr_in6 s6;
+	struct sockaddr_in s4;
+	int fd, one = 1;
+	bool v6 = strchr(addr, ':') != NULL;
+
+	if ((fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&s4, 0, sizeof(s4));
+	memset(&s6, 0, sizeof(s6));
+	s4.sin_family = AF_INET;
+	s4.sin_port = htons((uint16_t)port);
+	s6.sin6_family = AF_INET6;
+	s6.sin6_port = htons((uint16_t)port);
+	if ((v6 ? inet_pton(AF_INET6, addr, &s6.sin6_addr)
+		: inet_pton(AF_INET, addr, &s4.sin_addr)) != 1 ||
+	    (v6 ? bind(fd, (struct sockaddr *)&s6, sizeof(s6))
+		: bind(fd, (struct sockaddr *)&s4, sizeof(s4))) == -1 ||
+	    listen(fd, 1) == -1) {
+		print_message("cannot listen on %s:%u: %s\n", addr, port,
+			      strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Loopback listeners are not remote; others are (live host, needs the
+ * right to bind ports below 1024: skipped otherwise). */
+static void
+test_listen_loopback(void **state)
+{
+	static const struct {
+		const char *addr;
+		unsigned port;
+		const char *protocol, *detail;
+		bool reported;
+	} socks[] = {
+		{"127.0.0.1", 23, "telnet", "127.0.0.1:23", false},
+		{"127.0.0.2", 21, "ftp", "127.0.0.2:21", false},
+		{"::1", 513, "rlogin", "[::1]:513", false},
+		{"0.0.0.0", 512, "rexec", "0.0.0.0:512", true},
+	};
+	int fds[VG_ARRAY_LEN(socks)];
+	struct vg_collect c;
+	struct vg_root root;
+	struct vg_facts f;
+	struct vg_err err;
+	struct expect e;
+	size_t i, bound = 0;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(socks); i++)
+		if ((fds[i] = listen_on(socks[i].addr, socks[i].port)) != -1)
+			bound++;
+	if (bound == 0)
+		skip();
+	assert_int_equal(vg_root_open(&root, "/", &err), VG_OK);
+	vg_facts_init(&f);
+	c.root = &root;
+	c.policy = NULL;
+	c.facts = &f;
+	assert_int_equal(vg_collect_services(&c), VG_OK);
+	for (i = 0; i < VG_ARRAY_LEN(socks); i++) {
+		if (fds[i] == -1)
+			continue;
+		e.protocol = socks[i].protocol;
+		e.via = "listen";
+		e.detail = socks[i].detail;
+		print_message("%s: reported %d\n", e.detail, socks[i].reported);
+		assert_int_equal(has(&f, &e), socks[i].reported);
+		close(fds[i]);
+	}
+	vg_facts_release(&f);
+	vg_root_close(&root);
+}
+
 int
 main(void)
 {
@@ -203,6 +381,8 @@ main(void)
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_collect_nothing),
 		cmocka_unit_test(test_collect_live),
+		cmocka_unit_test(test_daemons),
+		cmocka_unit_test(test_listen_loopback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,11 @@ vg_rule_can_log_in(const struct vg_facts *f, const struct vg_account *a)
 	bool pw;
 
 	if (!vg_rule_shell_interactive(a->shell))
+		return false;
+	/* An expired account (shadow field 8, `usermod -e 1`) is how
+	 * administrators disable one: nobody logs in with it. */
+	if (a->expires != VG_TIME_UNKNOWN && f->collected_at > 0 &&
+	    a->expires <= f->collected_at)
 		return false;
 	pw = vg_rule_pw_usable(a->pw) ||
 		(a->pw == VG_PW_UNKNOWN &&

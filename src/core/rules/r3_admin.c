@@ -9,6 +9,12 @@
  * rule is resolved with a generation stamp per account: the cost is about
  * O((accounts + groups) log n + entries matched), ~50 ms in the worst
  * case measured (every account an administrator by ~20 ways).
+ *
+ * A user entry ALL is never expanded per account (40,000 rules "ALL" over
+ * 40,000 accounts would be quadratic): each rule records where its last
+ * ALL and !ALL stand, only the accounts its other entries match are
+ * looked at, and one pass at the end grants the ALL way to every account
+ * that can log in and is not excluded from every such rule.
  */
 #include "util/common.h"
 
@@ -28,6 +34,8 @@
  * account, and the evidence must stay small: the rest are counted.
  */
 #define ADMIN_MAX_VIA 64
+/* Rules granting ALL listed in the evidence ("all_users"); rest counted. */
+#define ADMIN_MAX_ALL_LISTED 64
 
 /* uids and gids are 32-bit unsigned on Linux. */
 #define ID_MAX INT64_C(4294967295)
@@ -205,7 +213,18 @@ struct admins {
 	size_t *touched, n_touched;
 	size_t pos;        /* the entry being matched */
 	json_t *all_users; /* rules granting every user through ALL */
-	enum vg_rc rc;     /* sticky: VG_ERR_NOMEM once memory ran out */
+	size_t all_more;   /* such rules past ADMIN_MAX_ALL_LISTED */
+	/* The rules whose last ALL-type user entry is a plain ALL, in
+	 * order, with that entry's position and way (found on first use). */
+	const struct vg_sudo_rule **all_rule;
+	size_t *all_pos;
+	json_t **all_way;
+	size_t n_all;
+	/* Per account: how many of the first ALL rules do NOT grant it; the
+	 * next one (when there is one) does. */
+	size_t *all_skip;
+	size_t n_login; /* accounts that can log in */
+	enum vg_rc rc;  /* sticky: VG_ERR_NOMEM once memory ran out */
 };
 
 typedef void (*each_fn)(struct admins *ad, size_t idx, json_t *arg);
@@ -234,6 +253,10 @@ admins_release(struct admins *ad)
 	free(ad->stamp);
 	free(ad->decider);
 	free(ad->touched);
+	free(ad->all_rule);
+	free(ad->all_pos);
+	free(ad->all_way);
+	free(ad->all_skip);
 	json_decref(ad->all_users);
 }
 
@@ -269,6 +292,10 @@ admins_init(struct admins *ad, const struct vg_facts *f)
 	ad->stamp = calloc(na + 1, sizeof(*ad->stamp));
 	ad->decider = calloc(na + 1, sizeof(*ad->decider));
 	ad->touched = calloc(na + 1, sizeof(*ad->touched));
+	ad->all_skip = calloc(na + 1, sizeof(*ad->all_skip));
+	ad->all_rule = calloc(f->n_sudo_rules + 1, sizeof(*ad->all_rule));
+	ad->all_pos = calloc(f->n_sudo_rules + 1, sizeof(*ad->all_pos));
+	ad->all_way = calloc(f->n_sudo_rules + 1, sizeof(*ad->all_way));
 	ad->cap_pool = ways_bound(f);
 	ad->pool = calloc(ad->cap_pool, sizeof(*ad->pool));
 	ad->all_users = json_array();
@@ -276,7 +303,8 @@ admins_init(struct admins *ad, const struct vg_facts *f)
 	    ad->acc_gid == NULL || ad->grp_name == NULL ||
 	    ad->grp_gid == NULL || ad->login == NULL || ad->via == NULL ||
 	    ad->stamp == NULL || ad->decider == NULL || ad->touched == NULL ||
-	    ad->pool == NULL || ad->all_users == NULL)
+	    ad->pool == NULL || ad->all_users == NULL || ad->all_skip == NULL ||
+	    ad->all_rule == NULL || ad->all_pos == NULL || ad->all_way == NULL)
 		return VG_ERR_NOMEM;
 	if ((rc = strtab_init(&ad->way_tab, ad->cap_pool)) != VG_OK)
 		return rc;
@@ -287,6 +315,7 @@ admins_init(struct admins *ad, const struct vg_facts *f)
 		ad->acc_uid[i] = (struct by_num){a->uid, i};
 		ad->acc_gid[i] = (struct by_num){a->gid, i};
 		ad->login[i] = vg_rule_can_log_in(f, a);
+		ad->n_login += ad->login[i];
 	}
 	for (i = 0; i < ng; i++) {
 		ad->grp_name[i] =
@@ -322,17 +351,25 @@ way_get(struct admins *ad, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return NULL;
-	slot = strtab_slot(&ad->way_tab, s);
-	if (ad->way_tab.keys[slot] != NULL) {
-		j = ad->pool[ad->way_tab.vals[slot]];
-	} else if (ad->n_pool < ad->cap_pool &&
-		   (j = vg_rule_str_json(s)) != NULL) {
-		/* The key must outlive s: use the JSON string's copy. */
-		ad->way_tab.keys[slot] = json_string_value(j);
-		ad->way_tab.vals[slot] = ad->n_pool;
-		ad->pool[ad->n_pool++] = j;
-	}
+	/* Interned by the JSON text (invalid UTF-8 bytes already replaced),
+	 * which is also the key kept: it outlives s. Calls are bounded by
+	 * ways_bound(), so the string built before the look-up is cheap. */
+	j = vg_rule_str_json(s);
 	free(s);
+	if (j == NULL)
+		return NULL;
+	slot = strtab_slot(&ad->way_tab, json_string_value(j));
+	if (ad->way_tab.keys[slot] != NULL) {
+		json_decref(j);
+		return ad->pool[ad->way_tab.vals[slot]];
+	}
+	if (ad->n_pool >= ad->cap_pool) {
+		json_decref(j);
+		return NULL;
+	}
+	ad->way_tab.keys[slot] = json_string_value(j);
+	ad->way_tab.vals[slot] = ad->n_pool;
+	ad->pool[ad->n_pool++] = j;
 	return j;
 }
 
@@ -429,8 +466,9 @@ each_in_group(struct admins *ad, const struct vg_group *g, each_fn fn,
 
 /*
  * Mark the accounts a sudoers user entry matches (sudoers(5) User_List):
- * a name, "#uid", "%group", "%#gid", or ALL. Netgroups ("+ng") and
- * non-Unix groups ("%:g") cannot be resolved from local files.
+ * a name, "#uid", "%group" or "%#gid" (ALL is resolved by resolve_rule
+ * without marking anyone). Netgroups ("+ng") and non-Unix groups ("%:g")
+ * cannot be resolved from local files.
  */
 static void
 match_entry(struct admins *ad, const struct vg_sudo_user *u)
@@ -440,15 +478,9 @@ match_entry(struct admins *ad, const struct vg_sudo_user *u)
 	size_t ng = f->n_groups, i;
 	int64_t id;
 
-	if (name == NULL)
+	if (name == NULL || strcmp(name, "ALL") == 0)
 		return;
-	if (strcmp(name, "ALL") == 0) {
-		/* ALL grants every user who can log in to use it; "!ALL"
-		 * takes the right from everyone. */
-		for (i = 0; i < f->n_accounts; i++)
-			if (u->negated || ad->login[i])
-				each_mark(ad, i, NULL);
-	} else if (name[0] == '%' && name[1] == '#') {
+	if (name[0] == '%' && name[1] == '#') {
 		if (vg_parse_intz(name + 2, 0, ID_MAX, &id) != VG_OK)
 			return;
 		each_id(ad, ad->acc_gid, id, each_mark, NULL);
@@ -471,19 +503,59 @@ match_entry(struct admins *ad, const struct vg_sudo_user *u)
 	}
 }
 
+/* The way of user entry u of rule (borrowed), or NULL on no memory. */
+static json_t *
+entry_way(struct admins *ad, const struct vg_sudo_rule *rule,
+	  const struct vg_sudo_user *u)
+{
+	const char *file = vg_rule_str(rule->file);
+
+	return u->alias != NULL
+		? way_get(ad, "sudoers %s:%d %s (alias %s)", file, rule->line,
+			  u->name, u->alias)
+		: way_get(ad, "sudoers %s:%d %s", file, rule->line, u->name);
+}
+
+/* Note rule as one granting ALL: in all_users, and in all_rule. */
+static void
+note_all_rule(struct admins *ad, const struct vg_sudo_rule *rule, size_t pos,
+	      bool grants)
+{
+	json_t *w;
+
+	ad->all_rule[ad->n_all] = rule;
+	ad->all_pos[ad->n_all] = pos;
+	ad->n_all++;
+	if (!grants)
+		return;
+	if (json_array_size(ad->all_users) >= ADMIN_MAX_ALL_LISTED) {
+		ad->all_more++;
+		return;
+	}
+	if ((w = vg_rule_str_json(vg_rule_str(rule->file))) == NULL ||
+	    json_array_append_new(ad->all_users,
+				  json_sprintf("%s:%d", json_string_value(w),
+					       rule->line)) != 0)
+		ad->rc = VG_ERR_NOMEM;
+	json_decref(w);
+}
+
 /*
  * Grant the accounts a rule gives ALL as root. Per sudoers(5) the last
  * entry matching an account decides: negated, the account is refused.
- * cache holds each entry's way (borrowed), found on first use.
+ * ALL matches every account that can log in and "!ALL" every account:
+ * they are not expanded, only their last positions kept (1-based, 0 for
+ * none). An account another entry matches after them is decided by that
+ * entry; every other account is decided by the later of the two. cache
+ * holds each entry's way (borrowed), found on first use.
  */
 static void
 resolve_rule(struct admins *ad, const struct vg_sudo_rule *rule, json_t **cache)
 {
-	const char *file = vg_rule_str(rule->file);
 	const struct vg_sudo_user *u;
-	bool via_all = false;
-	size_t i, idx, d;
-	json_t *w;
+	size_t i, idx, d1, all1, pos_all = 0, neg_all = 0, excluded = 0;
+	const size_t k = ad->n_all;
+	bool all_rule;
 
 	/* A new generation forgets the previous rule's marks. */
 	if (++ad->gen == 0) {
@@ -492,37 +564,68 @@ resolve_rule(struct admins *ad, const struct vg_sudo_rule *rule, json_t **cache)
 	}
 	ad->n_touched = 0;
 	for (ad->pos = 0; ad->pos < rule->n_users; ad->pos++) {
+		u = &rule->users[ad->pos];
 		cache[ad->pos] = NULL;
-		match_entry(ad, &rule->users[ad->pos]);
+		if (u->name != NULL && strcmp(u->name, "ALL") == 0) {
+			if (u->negated)
+				neg_all = ad->pos + 1;
+			else
+				pos_all = ad->pos + 1;
+			continue;
+		}
+		match_entry(ad, u);
 	}
+	/* The rule's last word on "everyone" is a plain ALL. */
+	all_rule = pos_all > neg_all;
 	for (i = 0; i < ad->n_touched && ad->rc == VG_OK; i++) {
 		idx = ad->touched[i];
-		d = ad->decider[idx];
-		u = &rule->users[d];
+		d1 = ad->decider[idx] + 1;
+		all1 = ad->login[idx] && pos_all > neg_all ? pos_all : neg_all;
+		if (d1 < all1)
+			continue; /* ALL grants it, or !ALL refuses it */
+		if (all_rule && ad->login[idx]) {
+			/* Not this rule's ALL: the account needs a later
+			 * ALL rule (all_skip counts the leading misses). */
+			excluded++;
+			if (ad->all_skip[idx] == k)
+				ad->all_skip[idx] = k + 1;
+		}
+		u = &rule->users[d1 - 1];
 		if (u->negated)
 			continue;
-		if (cache[d] == NULL) {
-			cache[d] = u->alias != NULL
-				? way_get(ad, "sudoers %s:%d %s (alias %s)",
-					  file, rule->line, u->name, u->alias)
-				: way_get(ad, "sudoers %s:%d %s", file,
-					  rule->line, u->name);
-			if (cache[d] == NULL) {
-				ad->rc = VG_ERR_NOMEM;
-				break;
-			}
+		if (cache[d1 - 1] == NULL &&
+		    (cache[d1 - 1] = entry_way(ad, rule, u)) == NULL) {
+			ad->rc = VG_ERR_NOMEM;
+			break;
 		}
-		grant(ad, idx, cache[d]);
-		via_all = via_all || strcmp(u->name, "ALL") == 0;
+		grant(ad, idx, cache[d1 - 1]);
 	}
-	if (!via_all || ad->rc != VG_OK)
-		return;
-	if ((w = vg_rule_str_json(file)) == NULL ||
-	    json_array_append_new(ad->all_users,
-				  json_sprintf("%s:%d", json_string_value(w),
-					       rule->line)) != 0)
-		ad->rc = VG_ERR_NOMEM;
-	json_decref(w);
+	if (all_rule && ad->rc == VG_OK)
+		note_all_rule(ad, rule, pos_all - 1, excluded < ad->n_login);
+}
+
+/*
+ * The ALL grants, once per evaluation: each account that can log in
+ * gets the way of the first ALL rule that does not exclude it.
+ */
+static void
+grant_all(struct admins *ad)
+{
+	const struct vg_sudo_rule *rule;
+	size_t i, k;
+
+	for (i = 0; i < ad->f->n_accounts && ad->rc == VG_OK; i++) {
+		if (!ad->login[i] || (k = ad->all_skip[i]) >= ad->n_all)
+			continue;
+		rule = ad->all_rule[k];
+		if (ad->all_way[k] == NULL &&
+		    (ad->all_way[k] = entry_way(
+			     ad, rule, &rule->users[ad->all_pos[k]])) == NULL) {
+			ad->rc = VG_ERR_NOMEM;
+			return;
+		}
+		grant(ad, i, ad->all_way[k]);
+	}
 }
 
 /* Every sudoers rule granting ALL commands as root. */
@@ -545,6 +648,7 @@ grant_sudoers(struct admins *ad)
 		    f->sudo_rules[i].all_commands)
 			resolve_rule(ad, &f->sudo_rules[i], cache);
 	free(cache);
+	grant_all(ad);
 }
 
 /* Members of the policy's admin groups, primary or supplementary. */
@@ -672,6 +776,10 @@ check_excess(const struct vg_check *c, const struct vg_facts *f,
 	}
 	if (json_array_size(ad.all_users) > 0 &&
 	    json_object_set(ev, "all_users", ad.all_users) != 0)
+		rc = VG_ERR_NOMEM;
+	if (rc == VG_OK && ad.all_more > 0 &&
+	    json_object_set_new(ev, "all_users_more",
+				json_integer((json_int_t)ad.all_more)) != 0)
 		rc = VG_ERR_NOMEM;
 	if (rc == VG_OK && (!groups || !sudoers)) {
 		missing = json_array();

@@ -13,6 +13,13 @@
 #include "core/rules/common.h"
 #include "util/banned.h"
 
+/* Accounts named in a password.shared subject; the rest are counted. */
+#define R4_SUBJECT_NAMES 10
+/* Room for the subject: ten names of a usual length and the count. */
+#define R4_MAX_SUBJECT 1024
+/* Accounts listed in a password.shared evidence; count stays exact. */
+#define R4_MAX_SHARED_LISTED 1000
+
 /* Hash schemes RULES.md accepts; any other scheme, or none, is weak. */
 static const char *const strong_schemes[] = {
 	"sha256", "sha512", "bcrypt", "scrypt", "yescrypt", "gost-yescrypt",
@@ -101,40 +108,37 @@ shared_cmp(const void *x, const void *y, void *ctx)
 	return strcmp(vg_rule_str(a->name), vg_rule_str(b->name));
 }
 
-/* Report the accounts ix[0..n), which share one hash. */
+/*
+ * Report the accounts ix[0..n), which share one hash. A hostile facts
+ * document may put every account in one group: the subject names the
+ * first R4_SUBJECT_NAMES ("a, b, c +19997", as admin.excess does) and
+ * the evidence lists the first R4_MAX_SHARED_LISTED with the exact count,
+ * so the cost stays linear in n.
+ */
 static enum vg_rc
 report_shared(const struct vg_check *c, const struct vg_facts *f,
 	      const struct vg_policy *p, struct vg_report *r, const size_t *ix,
 	      size_t n)
 {
+	char subject[R4_MAX_SUBJECT];
 	json_t *names, *ev;
-	char *subject = NULL, *next;
-	const char *name;
-	enum vg_rc rc;
 	size_t i;
 
 	if ((names = json_array()) == NULL)
 		return VG_ERR_NOMEM;
-	for (i = 0; i < n; i++) {
-		name = vg_rule_str(f->accounts[ix[i]].name);
-		if (json_array_append_new(names, vg_rule_str_json(name)) != 0 ||
-		    asprintf(&next, "%s%s%s", subject != NULL ? subject : "",
-			     i > 0 ? ", " : "", name) < 0) {
-			free(subject);
+	for (i = 0; i < n && i < R4_MAX_SHARED_LISTED; i++)
+		if (json_array_append_new(names,
+					  vg_rule_str_json(vg_rule_str(
+						  f->accounts[ix[i]].name))) !=
+		    0) {
 			json_decref(names);
 			return VG_ERR_NOMEM;
 		}
-		free(subject);
-		subject = next;
-	}
-	ev = json_pack("{s:o, s:I}", "accounts", names, "count", (json_int_t)n);
-	if (ev == NULL) {
-		free(subject);
-		return VG_ERR_NOMEM;
-	}
-	rc = vg_check_report(c, p, r, subject, ev);
-	free(subject);
-	return rc;
+	vg_rule_names_subject(names, n, R4_SUBJECT_NAMES, subject,
+			      sizeof(subject));
+	ev = json_pack("{s:o, s:I, s:b}", "accounts", names, "count",
+		       (json_int_t)n, "truncated", n > R4_MAX_SHARED_LISTED);
+	return vg_rule_report(c, p, r, subject, ev);
 }
 
 /*

@@ -23,10 +23,32 @@ job_subject(const struct vg_backup *b)
 }
 
 /*
+ * The per-job checks need the job list and at least one job: with none
+ * declared they would pass silently, and a score never rewards missing
+ * data (RULES.md). backup.none reports the missing job itself.
+ */
+static bool
+needs_jobs(const struct vg_check *c, const struct vg_facts *f,
+	   struct vg_report *r)
+{
+	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r))
+		return false;
+	if (f->n_backups > 0)
+		return true;
+	(void)vg_report_not_evaluated(r, c->rule, c->id,
+				      _("no backup job declared in "
+					"vigie.conf"));
+	return false;
+}
+
+/*
  * backup.none: a critical enough asset with no job at all. The asset's
  * criticality comes from [asset]; the jobs from [backup] sections, so both
  * sources must have been read (an unread job list is not an empty one).
- * An undeclared criticality (0) never fires: inventory.incomplete does.
+ * An undeclared criticality (0) cannot be judged: a score never rewards
+ * missing data (RULES.md), so without jobs the check is "not evaluated"
+ * (inventory.incomplete reports the missing criticality itself). With a
+ * job declared the check passes whatever the criticality.
  */
 static enum vg_rc
 check_none(const struct vg_check *c, const struct vg_facts *f,
@@ -37,8 +59,15 @@ check_none(const struct vg_check *c, const struct vg_facts *f,
 	if (!vg_check_needs(c, f, VG_SRC_ASSET, r) ||
 	    !vg_check_needs(c, f, VG_SRC_BACKUPS, r))
 		return VG_OK;
-	if (f->asset.criticality < p->backup_min_criticality ||
-	    f->n_backups > 0)
+	if (f->n_backups > 0)
+		return VG_OK;
+	if (f->asset.criticality < 1) {
+		(void)vg_report_not_evaluated(r, c->rule, c->id,
+					      _("asset criticality not "
+						"declared"));
+		return VG_OK;
+	}
+	if (f->asset.criticality < p->backup_min_criticality)
 		return VG_OK;
 	ev = json_pack("{s:i, s:i, s:i}", "criticality", f->asset.criticality,
 		       "backup_min_criticality", p->backup_min_criticality,
@@ -63,8 +92,7 @@ check_stale(const struct vg_check *c, const struct vg_facts *f,
 	enum vg_rc rc;
 	size_t i;
 
-	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r) ||
-	    !vg_rule_needs_now(c, f, r))
+	if (!needs_jobs(c, f, r) || !vg_rule_needs_now(c, f, r))
 		return VG_OK;
 	for (i = 0; i < f->n_backups; i++) {
 		b = &f->backups[i];
@@ -77,8 +105,10 @@ check_stale(const struct vg_check *c, const struct vg_facts *f,
 		else
 			continue;
 		ev = json_pack(
-			"{s:s?, s:s?, s:s, s:o, s:I, s:i}", "job", b->name,
-			"path", b->path, "state", state, "last_success",
+			"{s:o, s:o, s:s, s:o, s:I, s:i}", "job",
+			vg_rule_str_json(b->name), "path",
+			vg_rule_str_json(b->path), "state", state,
+			"last_success",
 			vg_rule_time_or_null_json(b->last_success), "age_hours",
 			(json_int_t)(b->last_success > 0 ? (f->collected_at -
 							    b->last_success) /
@@ -101,14 +131,15 @@ check_no_offline_copy(const struct vg_check *c, const struct vg_facts *f,
 	enum vg_rc rc;
 	size_t i;
 
-	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r))
+	if (!needs_jobs(c, f, r))
 		return VG_OK;
 	for (i = 0; i < f->n_backups; i++) {
 		b = &f->backups[i];
 		if (b->offline)
 			continue;
-		ev = json_pack("{s:s?, s:s?, s:b}", "job", b->name, "path",
-			       b->path, "offline", 0);
+		ev = json_pack("{s:o, s:o, s:b}", "job",
+			       vg_rule_str_json(b->name), "path",
+			       vg_rule_str_json(b->path), "offline", 0);
 		if ((rc = vg_rule_report(c, p, r, job_subject(b), ev)) != VG_OK)
 			return rc;
 	}
@@ -129,16 +160,16 @@ check_restore_untested(const struct vg_check *c, const struct vg_facts *f,
 	enum vg_rc rc;
 	size_t i;
 
-	if (!vg_check_needs(c, f, VG_SRC_BACKUPS, r) ||
-	    !vg_rule_needs_now(c, f, r))
+	if (!needs_jobs(c, f, r) || !vg_rule_needs_now(c, f, r))
 		return VG_OK;
 	for (i = 0; i < f->n_backups; i++) {
 		b = &f->backups[i];
 		if (b->restore_tested > 0 &&
 		    f->collected_at - b->restore_tested <= max)
 			continue;
-		ev = json_pack("{s:s?, s:s?, s:o, s:i}", "job", b->name, "path",
-			       b->path, "restore_tested",
+		ev = json_pack("{s:o, s:o, s:o, s:i}", "job",
+			       vg_rule_str_json(b->name), "path",
+			       vg_rule_str_json(b->path), "restore_tested",
 			       vg_rule_time_or_null_json(b->restore_tested),
 			       "restore_test_days", p->restore_test_days);
 		if ((rc = vg_rule_report(c, p, r, job_subject(b), ev)) != VG_OK)

@@ -75,15 +75,17 @@ report_cloud(const struct vg_check *c, const struct vg_policy *p,
 	if ((items = json_array()) == NULL)
 		return VG_ERR_NOMEM;
 	for (i = from; i < to && i - from < R6_MAX_EVIDENCE_ITEMS; i++) {
-		it = json_pack("{s:s?, s:s?, s:s?}", "kind", idx[i]->kind,
-			       "path", idx[i]->path, "user", idx[i]->user);
+		it = json_pack("{s:o, s:o, s:o}", "kind",
+			       vg_rule_str_json(idx[i]->kind), "path",
+			       vg_rule_str_json(idx[i]->path), "user",
+			       vg_rule_str_json(idx[i]->user));
 		if (it == NULL || json_array_append_new(items, it) != 0) {
 			json_decref(items);
 			return VG_ERR_NOMEM;
 		}
 	}
-	ev = json_pack("{s:s, s:o, s:I}", "client", name, "items", items,
-		       "count", (json_int_t)(to - from));
+	ev = json_pack("{s:o, s:o, s:I}", "client", vg_rule_str_json(name),
+		       "items", items, "count", (json_int_t)(to - from));
 	return vg_rule_report(c, p, r, name, ev);
 }
 
@@ -192,7 +194,8 @@ org_domains_json(const struct vg_policy *p)
 		return NULL;
 	for (i = 0; i < p->org_domains.n; i++)
 		if (json_array_append_new(
-			    a, json_string(p->org_domains.items[i])) != 0) {
+			    a, vg_rule_str_json(p->org_domains.items[i])) !=
+		    0) {
 			json_decref(a);
 			return NULL;
 		}
@@ -217,10 +220,13 @@ report_forward(const struct vg_check *c, const struct vg_policy *p,
 	for (i = 0; i < n; i++)
 		domain[i] = (char)tolower((unsigned char)dom[i]);
 	domain[n] = '\0';
-	ev = json_pack("{s:s?, s:s?, s:s, s:s?, s:i, s:I, s:o}", "user",
-		       fw->user, "target", fw->target, "domain", domain, "file",
-		       fw->file, "line", fw->line, "occurrences",
-		       (json_int_t)count, "org_domains", org_domains_json(p));
+	ev = json_pack("{s:o, s:o, s:o, s:o, s:i, s:I, s:o}", "user",
+		       vg_rule_str_json(fw->user), "target",
+		       vg_rule_str_json(fw->target), "domain",
+		       vg_rule_str_json(domain), "file",
+		       vg_rule_str_json(fw->file), "line", fw->line,
+		       "occurrences", (json_int_t)count, "org_domains",
+		       org_domains_json(p));
 	if (ev == NULL)
 		return VG_ERR_NOMEM;
 	if (asprintf(&subject, "%s -> %s", fw->user != NULL ? fw->user : "",

@@ -39,8 +39,10 @@ check_pending_security(const struct vg_check *c, const struct vg_facts *f,
 		u = &f->upgrades[i];
 		if (!u->security)
 			continue;
-		ev = json_pack("{s:s?, s:s?, s:s?}", "installed", u->installed,
-			       "candidate", u->candidate, "suite", u->suite);
+		ev = json_pack("{s:o, s:o, s:o}", "installed",
+			       vg_rule_str_json(u->installed), "candidate",
+			       vg_rule_str_json(u->candidate), "suite",
+			       vg_rule_str_json(u->suite));
 		if ((rc = vg_rule_report(c, p, r, u->name, ev)) != VG_OK)
 			return rc;
 	}
@@ -69,11 +71,9 @@ check_pending(const struct vg_check *c, const struct vg_facts *f,
 			continue;
 		if (count++ >= R7_MAX_PENDING_LISTED)
 			continue;
-		if (json_array_append_new(
-			    names,
-			    json_string(f->upgrades[i].name != NULL
-						? f->upgrades[i].name
-						: "")) != 0) {
+		if (json_array_append_new(names,
+					  vg_rule_str_json(vg_rule_str(
+						  f->upgrades[i].name))) != 0) {
 			json_decref(names);
 			return VG_ERR_NOMEM;
 		}
@@ -200,10 +200,12 @@ check_eol_os(const struct vg_check *c, const struct vg_facts *f,
 	}
 	if (f->collected_at <= e->eol)
 		return VG_OK;
-	ev = json_pack("{s:s?, s:s?, s:s?, s:s, s:s, s:o}", "id", os->id,
-		       "version_id", os->version_id, "pretty_name",
-		       os->pretty_name, "eol_os_id", e->os_id, "eol_version",
-		       e->version, "end_of_support",
+	ev = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+		       vg_rule_str_json(os->id), "version_id",
+		       vg_rule_str_json(os->version_id), "pretty_name",
+		       vg_rule_str_json(os->pretty_name), "eol_os_id",
+		       vg_rule_str_json(e->os_id), "eol_version",
+		       vg_rule_str_json(e->version), "end_of_support",
 		       vg_rule_time_or_null_json(e->eol));
 	if (ev == NULL)
 		return VG_ERR_NOMEM;
@@ -226,8 +228,9 @@ check_no_auto_updates(const struct vg_check *c, const struct vg_facts *f,
 
 	if (!vg_check_needs(c, f, VG_SRC_AUTO_UPDATES, r) || a->enabled)
 		return VG_OK;
-	ev = json_pack("{s:b, s:s?, s:s?}", "enabled", 0, "mechanism",
-		       a->mechanism, "detail", a->detail);
+	ev = json_pack("{s:b, s:o, s:o}", "enabled", 0, "mechanism",
+		       vg_rule_str_json(a->mechanism), "detail",
+		       vg_rule_str_json(a->detail));
 	return vg_rule_report(c, p, r, vg_rule_host_subject(f), ev);
 }
 
@@ -288,10 +291,11 @@ check_reboot_required(const struct vg_check *c, const struct vg_facts *f,
 		json_decref(why);
 		return VG_ERR_NOMEM;
 	}
-	ev = json_pack("{s:o, s:b, s:s?, s:s?, s:s?}", "reasons", why,
+	ev = json_pack("{s:o, s:b, s:o, s:o, s:o}", "reasons", why,
 		       "reboot_flag", k->reboot_flag, "reboot_packages",
-		       k->reboot_packages, "running", k->running,
-		       "newest_installed", k->newest_installed);
+		       vg_rule_str_json(k->reboot_packages), "running",
+		       vg_rule_str_json(k->running), "newest_installed",
+		       vg_rule_str_json(k->newest_installed));
 	return vg_rule_report(c, p, r, vg_rule_host_subject(f), ev);
 }
 

@@ -1,0 +1,502 @@
+/*
+ * The SQLite store's server records: users, enrolment tokens, agents,
+ * API keys, agents' reports and the audit log. Statements are prepared
+ * once in sqlite.c (sq_sql); a duplicate key is seen as an INSERT ... ON
+ * CONFLICT DO NOTHING that changed no row.
+ *
+ * Secrets never reach this file: callers pass hashes (store.h).
+ */
+#include "util/common.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_private.h"
+#include "store/store.h"
+#include "util/banned.h"
+
+/* True when s is set, not empty and shorter than size (with its NUL). */
+static bool
+key_ok(const char *s, size_t size)
+{
+	return s != NULL && s[0] != '\0' && strnlen(s, size) < size;
+}
+
+/* True when a record's text field ends within its array. */
+static bool
+field_ok(const char *s, size_t size)
+{
+	return strnlen(s, size) < size;
+}
+
+static enum vg_rc
+bad_arg(struct vg_err *err, const char *what)
+{
+	return vg_err_set(err, VG_ERR_USAGE,
+			  _("store: %s is missing or too long"), what);
+}
+
+/*
+ * Copy column i into dst (size bytes); SQL NULL gives "". False when the
+ * text does not fit or holds a NUL: the row was not written by us.
+ */
+static bool
+col_copy(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+
+	dst[0] = '\0';
+	if (s == NULL)
+		return sqlite3_column_type(st, i) == SQLITE_NULL;
+	if (n >= size || memchr(s, '\0', n) != NULL)
+		return false;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return true;
+}
+
+/*
+ * Step an INSERT ... ON CONFLICT DO NOTHING: VG_OK when a row was added,
+ * VG_ERR_USAGE (message left to the caller) when the key existed.
+ */
+static enum vg_rc
+insert_new(struct sq *q, sqlite3_stmt *st, const char *what, struct vg_err *err)
+{
+	if (!sq_step_done(st))
+		return sq_fail(q, err, what);
+	return sqlite3_changes(q->db) == 1 ? VG_OK : VG_ERR_USAGE;
+}
+
+/*
+ * Step a lookup by key: VG_OK on a row (st left on it for the caller to
+ * read, then reset), VG_ERR_NOTFOUND (st reset) when there is none.
+ */
+static enum vg_rc
+lookup(struct sq *q, sqlite3_stmt *st, const char *what, struct vg_err *err)
+{
+	int step = sqlite3_step(st);
+
+	if (step == SQLITE_ROW)
+		return VG_OK;
+	sq_reset(st);
+	if (step == SQLITE_DONE)
+		return VG_ERR_NOTFOUND;
+	return sq_fail(q, err, what);
+}
+
+static enum vg_rc
+damaged(struct sq *q, struct vg_err *err, const char *kind, const char *key)
+{
+	return vg_err_set(err, VG_ERR_STORE,
+			  _("store '%s': %s '%s' cannot be read (damaged)"),
+			  q->path, kind, key);
+}
+
+enum vg_rc
+sq_user_add(struct vg_store *s, const struct vg_user_rec *u, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_USER_ADD];
+	enum vg_rc rc;
+
+	if (!key_ok(u->name, sizeof(u->name)))
+		return bad_arg(err, _("user name"));
+	if (!key_ok(u->role, sizeof(u->role)) ||
+	    !key_ok(u->pwhash, sizeof(u->pwhash)))
+		return bad_arg(err, _("user role or password hash"));
+	if (sq_bind_text(st, 1, u->name) != SQLITE_OK ||
+	    sq_bind_text(st, 2, u->role) != SQLITE_OK ||
+	    sq_bind_text(st, 3, u->pwhash) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, u->created_at) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot add the user"));
+	}
+	rc = insert_new(q, st, _("cannot add the user"), err);
+	if (rc == VG_ERR_USAGE)
+		return vg_err_set(err, rc, _("user '%s' already exists"),
+				  u->name);
+	return rc;
+}
+
+enum vg_rc
+sq_user_get(struct vg_store *s, const char *name, struct vg_user_rec *out,
+	    struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_USER_GET];
+	enum vg_rc rc;
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	if (!key_ok(name, VG_STORE_NAME_MAX))
+		return bad_arg(err, _("user name"));
+	if (sq_bind_text(st, 1, name) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot read the user"));
+	}
+	rc = lookup(q, st, _("cannot read the user"), err);
+	if (rc == VG_ERR_NOTFOUND)
+		return vg_err_set(err, rc, _("no user '%s'"), name);
+	if (rc != VG_OK)
+		return rc;
+	out->id = sqlite3_column_int64(st, 0);
+	out->created_at = sqlite3_column_int64(st, 4);
+	ok = col_copy(st, 1, out->name, sizeof(out->name)) &&
+		col_copy(st, 2, out->role, sizeof(out->role)) &&
+		col_copy(st, 3, out->pwhash, sizeof(out->pwhash));
+	sq_reset(st);
+	if (!ok) {
+		memset(out, 0, sizeof(*out));
+		return damaged(q, err, "user", name);
+	}
+	return VG_OK;
+}
+
+enum vg_rc
+sq_token_add(struct vg_store *s, const char *token_hash, const char *site,
+	     int64_t expires_at, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_TOKEN_ADD];
+	enum vg_rc rc;
+
+	if (!key_ok(token_hash, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("token hash"));
+	if (!key_ok(site, VG_STORE_NAME_MAX))
+		return bad_arg(err, _("site"));
+	if (sq_bind_text(st, 1, token_hash) != SQLITE_OK ||
+	    sq_bind_text(st, 2, site) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, expires_at) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot add the enrolment token"));
+	}
+	rc = insert_new(q, st, _("cannot add the enrolment token"), err);
+	/* The hash is not shown: it identifies a live token. */
+	if (rc == VG_ERR_USAGE)
+		return vg_err_set(err, rc, _("enrolment token already exists"));
+	return rc;
+}
+
+/*
+ * The UPDATE ... RETURNING is one statement, hence one transaction (it
+ * commits when reset): reading the token and spending it cannot be
+ * split by another connection.
+ */
+enum vg_rc
+sq_token_consume(struct vg_store *s, const char *token_hash, int64_t now,
+		 char site[VG_STORE_NAME_MAX], struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_TOKEN_USE];
+	enum vg_rc rc;
+	bool ok;
+
+	site[0] = '\0';
+	if (!key_ok(token_hash, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("token hash"));
+	if (sq_bind_text(st, 1, token_hash) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot use the enrolment token"));
+	}
+	rc = lookup(q, st, _("cannot use the enrolment token"), err);
+	if (rc == VG_ERR_NOTFOUND)
+		return vg_err_set(err, rc,
+				  _("enrolment token unknown, used or "
+				    "expired"));
+	if (rc != VG_OK)
+		return rc;
+	ok = col_copy(st, 0, site, VG_STORE_NAME_MAX);
+	/* The change is made by the first step; the next one ends the
+	 * statement, which commits it. */
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sq_reset(st);
+		site[0] = '\0';
+		return sq_fail(q, err, _("cannot use the enrolment token"));
+	}
+	sq_reset(st);
+	if (!ok)
+		return damaged(q, err, "enrolment token", "?");
+	return VG_OK;
+}
+
+enum vg_rc
+sq_agent_add(struct vg_store *s, const struct vg_agent_rec *a,
+	     struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_AGENT_ADD];
+	enum vg_rc rc;
+
+	if (!key_ok(a->id, sizeof(a->id)))
+		return bad_arg(err, _("agent id"));
+	if (!key_ok(a->site, sizeof(a->site)) ||
+	    !key_ok(a->secret_hash, sizeof(a->secret_hash)) ||
+	    !field_ok(a->hostname, sizeof(a->hostname)))
+		return bad_arg(err, _("agent site, hostname or secret hash"));
+	if (sq_bind_text(st, 1, a->id) != SQLITE_OK ||
+	    sq_bind_text(st, 2, a->site) != SQLITE_OK ||
+	    sq_bind_text(st, 3, a->hostname) != SQLITE_OK ||
+	    sq_bind_text(st, 4, a->secret_hash) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, a->enrolled_at) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 6, a->last_seen) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot add the agent"));
+	}
+	rc = insert_new(q, st, _("cannot add the agent"), err);
+	if (rc == VG_ERR_USAGE)
+		return vg_err_set(err, rc, _("agent '%s' already exists"),
+				  a->id);
+	return rc;
+}
+
+/* The agent's row into out; the caller's statement use is over after. */
+static enum vg_rc
+agent_read(struct sq *q, const char *id, struct vg_agent_rec *out,
+	   struct vg_err *err)
+{
+	sqlite3_stmt *st = q->st[SQ_AGENT_GET];
+	enum vg_rc rc;
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	if (sq_bind_text(st, 1, id) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot read the agent"));
+	}
+	rc = lookup(q, st, _("cannot read the agent"), err);
+	if (rc == VG_ERR_NOTFOUND)
+		return vg_err_set(err, rc, _("no agent '%s'"), id);
+	if (rc != VG_OK)
+		return rc;
+	out->enrolled_at = sqlite3_column_int64(st, 4);
+	out->last_seen = sqlite3_column_int64(st, 5);
+	ok = col_copy(st, 0, out->id, sizeof(out->id)) &&
+		col_copy(st, 1, out->site, sizeof(out->site)) &&
+		col_copy(st, 2, out->hostname, sizeof(out->hostname)) &&
+		col_copy(st, 3, out->secret_hash, sizeof(out->secret_hash));
+	sq_reset(st);
+	if (!ok) {
+		memset(out, 0, sizeof(*out));
+		return damaged(q, err, "agent", id);
+	}
+	return VG_OK;
+}
+
+enum vg_rc
+sq_agent_get(struct vg_store *s, const char *id, struct vg_agent_rec *out,
+	     struct vg_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!key_ok(id, VG_STORE_ID_MAX))
+		return bad_arg(err, _("agent id"));
+	return agent_read(s->impl, id, out, err);
+}
+
+enum vg_rc
+sq_apikey_add(struct vg_store *s, const struct vg_apikey_rec *k,
+	      struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_APIKEY_ADD];
+	enum vg_rc rc;
+
+	if (!key_ok(k->id, sizeof(k->id)))
+		return bad_arg(err, _("API key id"));
+	if (!key_ok(k->role, sizeof(k->role)) ||
+	    !key_ok(k->secret_hash, sizeof(k->secret_hash)))
+		return bad_arg(err, _("API key role or secret hash"));
+	if (sq_bind_text(st, 1, k->id) != SQLITE_OK ||
+	    sq_bind_text(st, 2, k->role) != SQLITE_OK ||
+	    sq_bind_text(st, 3, k->secret_hash) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, k->created_at) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot add the API key"));
+	}
+	rc = insert_new(q, st, _("cannot add the API key"), err);
+	if (rc == VG_ERR_USAGE)
+		return vg_err_set(err, rc, _("API key '%s' already exists"),
+				  k->id);
+	return rc;
+}
+
+enum vg_rc
+sq_apikey_get(struct vg_store *s, const char *id, struct vg_apikey_rec *out,
+	      struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_APIKEY_GET];
+	enum vg_rc rc;
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	if (!key_ok(id, VG_STORE_ID_MAX))
+		return bad_arg(err, _("API key id"));
+	if (sq_bind_text(st, 1, id) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot read the API key"));
+	}
+	rc = lookup(q, st, _("cannot read the API key"), err);
+	if (rc == VG_ERR_NOTFOUND)
+		return vg_err_set(err, rc, _("no API key '%s'"), id);
+	if (rc != VG_OK)
+		return rc;
+	out->created_at = sqlite3_column_int64(st, 3);
+	ok = col_copy(st, 0, out->id, sizeof(out->id)) &&
+		col_copy(st, 1, out->role, sizeof(out->role)) &&
+		col_copy(st, 2, out->secret_hash, sizeof(out->secret_hash));
+	sq_reset(st);
+	if (!ok) {
+		memset(out, 0, sizeof(*out));
+		return damaged(q, err, "API key", id);
+	}
+	return VG_OK;
+}
+
+/* Whether the report uuid is stored already. */
+static enum vg_rc
+report_seen(struct sq *q, const char *uuid, bool *seen, struct vg_err *err)
+{
+	sqlite3_stmt *st = q->st[SQ_REPORT_SEEN];
+	enum vg_rc rc;
+
+	*seen = false;
+	if (sq_bind_text(st, 1, uuid) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot record the report"));
+	}
+	rc = lookup(q, st, _("cannot record the report"), err);
+	if (rc == VG_OK) {
+		*seen = true;
+		sq_reset(st);
+	}
+	return rc == VG_ERR_NOTFOUND ? VG_OK : rc;
+}
+
+/* The agent's host (added, or renamed to hostname); inside a transaction. */
+static enum vg_rc
+agent_host(struct sq *q, const char *agent_id, const char *hostname,
+	   int64_t *host, struct vg_err *err)
+{
+	sqlite3_stmt *st = q->st[SQ_AGENT_HOST];
+	bool ok;
+
+	ok = sq_bind_text(st, 1, hostname) == SQLITE_OK &&
+		sq_bind_text(st, 2, agent_id) == SQLITE_OK &&
+		sqlite3_step(st) == SQLITE_ROW;
+	if (ok) {
+		*host = sqlite3_column_int64(st, 0);
+		/* RETURNING: the statement ends at its second step. */
+		ok = sqlite3_step(st) == SQLITE_DONE;
+	}
+	sq_reset(st);
+	return ok ? VG_OK : sq_fail(q, err, _("cannot record the host"));
+}
+
+/* Link the report to its scan and the agent to its host; in a transaction. */
+static enum vg_rc
+report_link(struct sq *q, const char *agent_id, const char *uuid,
+	    int64_t received_at, int64_t host, int64_t scan, struct vg_err *err)
+{
+	sqlite3_stmt *st = q->st[SQ_REPORT_ADD];
+
+	if (sq_bind_text(st, 1, uuid) != SQLITE_OK ||
+	    sq_bind_text(st, 2, agent_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, scan) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, received_at) != SQLITE_OK ||
+	    !sq_step_done(st)) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot record the report"));
+	}
+	st = q->st[SQ_AGENT_SEEN];
+	if (sq_bind_text(st, 1, agent_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, received_at) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, host) != SQLITE_OK || !sq_step_done(st)) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot update the agent"));
+	}
+	return VG_OK;
+}
+
+/*
+ * One write transaction, taken at BEGIN IMMEDIATE: a concurrent writer
+ * on another connection waits (busy timeout) there, never half-way, so
+ * two resends of one UUID cannot both see it new.
+ */
+enum vg_rc
+sq_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
+	      int64_t received_at, const struct vg_facts *f,
+	      const struct vg_report *r, bool *duplicate, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	struct vg_agent_rec agent;
+	struct sq_scan sc;
+	const char *hostname;
+	int64_t host = 0, scan = 0;
+	enum vg_rc rc;
+	bool in_tx = false, seen;
+
+	*duplicate = false;
+	memset(&sc, 0, sizeof(sc));
+	if (!key_ok(agent_id, VG_STORE_ID_MAX))
+		return bad_arg(err, _("agent id"));
+	if (!key_ok(uuid, VG_STORE_ID_MAX))
+		return bad_arg(err, _("report uuid"));
+	/* Serialising is the slow part: done before taking the lock. */
+	if ((rc = sq_scan_prepare(&sc, f, r, err)) != VG_OK)
+		goto done;
+	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
+		goto done;
+	in_tx = true;
+	if ((rc = report_seen(q, uuid, &seen, err)) != VG_OK)
+		goto done;
+	if (seen) {
+		*duplicate = true;
+		goto commit;
+	}
+	if ((rc = agent_read(q, agent_id, &agent, err)) != VG_OK)
+		goto done;
+	/* The facts name the host; an agent that could not read its name
+	 * is known by the one it gave at enrolment. */
+	hostname = f->os.hostname != NULL && f->os.hostname[0] != '\0'
+		? f->os.hostname
+		: agent.hostname;
+	if ((rc = agent_host(q, agent_id, hostname, &host, err)) != VG_OK ||
+	    (rc = sq_scan_insert(q, &sc, host, &scan, err)) != VG_OK ||
+	    (rc = report_link(q, agent_id, uuid, received_at, host, scan,
+			      err)) != VG_OK)
+		goto done;
+commit:
+	if ((rc = sq_exec(q, "COMMIT", err)) != VG_OK)
+		goto done;
+	in_tx = false;
+done:
+	if (in_tx) {
+		(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		*duplicate = false;
+	}
+	sq_scan_release(&sc);
+	return rc;
+}
+
+enum vg_rc
+sq_audit_add(struct vg_store *s, int64_t at, const char *actor,
+	     const char *action, const char *detail, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_AUDIT_ADD];
+
+	if (actor == NULL || action == NULL || action[0] == '\0')
+		return bad_arg(err, _("audit actor or action"));
+	if (sqlite3_bind_int64(st, 1, at) != SQLITE_OK ||
+	    sq_bind_text(st, 2, actor) != SQLITE_OK ||
+	    sq_bind_text(st, 3, action) != SQLITE_OK ||
+	    sq_bind_text(st, 4, detail) != SQLITE_OK || !sq_step_done(st)) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot add to the audit log"));
+	}
+	return VG_OK;
+}

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_agent.h"
+#include "cli/cmd_server.h"
 #include "util/log.h"
 #include "util/banned.h"
 
@@ -15,6 +17,13 @@ static const struct vg_command commands[] = {
 	{"history", N_("list recorded scans and their scores"), vg_cmd_history},
 	{"findings", N_("show the findings of the last recorded scan"),
 	 vg_cmd_findings},
+	{"serve", N_("run the HTTPS server that receives agents' reports"),
+	 vg_cmd_serve},
+	{"user", N_("manage console users (user add)"), vg_cmd_user},
+	{"token", N_("create one-time agent enrolment tokens"), vg_cmd_token},
+	{"apikey", N_("create API keys for integrations"), vg_cmd_apikey},
+	{"agent", N_("enrol with a server, then collect and send reports"),
+	 vg_cmd_agent},
 };
 
 static void

@@ -12,19 +12,30 @@
 
 #include "util/err.h"
 
-#define VG_SERVER_MAX_BODY (16u << 20) /* one facts report */
+struct vg_policy;
+
+#define VG_SERVER_MAX_BODY (16u << 20)       /* one facts report */
 #define VG_SERVER_MAX_SMALL_BODY (64u << 10) /* enrolment, forms */
 
 struct vg_server_config {
 	const char *listen;    /* "127.0.0.1:8443", "[::1]:8443", ":8443" */
-	const char *db;	       /* SQLite store */
+	const char *db;        /* SQLite store */
 	const char *config;    /* policy file, or NULL for the default */
 	const char *state_dir; /* certificate and key live here */
 	const char *cert;      /* PEM certificate, or NULL: state_dir's */
 	const char *key;       /* PEM key, or NULL: state_dir's */
-	bool tls;	       /* false only on a loopback address */
+	bool tls;              /* false only on a loopback address */
 	const char *user;      /* drop to this user when root ("vigie") */
 	unsigned threads;      /* thread pool size, 0 = number of CPUs */
+	/* The policy judging reports: the caller's, kept until the run
+	 * ends; NULL for the defaults of RULES.md. */
+	const struct vg_policy *policy;
+	/* On SIGHUP: load the policy anew into *out (the callback
+	 * initialises it); false keeps the current one, the callback having
+	 * said why. NULL: SIGHUP changes nothing. Stored facts are not
+	 * re-judged yet. */
+	bool (*reload_policy)(void *ctx, struct vg_policy *out);
+	void *reload_ctx;
 };
 
 /*

@@ -1,0 +1,554 @@
+/*
+ * `vigie agent run`: collect, spool, deliver, sleep. A report is written
+ * to the spool before any upload is tried and leaves it only after the
+ * server acknowledged it (200 or 201), so neither a dead network nor a
+ * crash loses one; the server drops a resent UUID, so a lost
+ * acknowledgement costs a resend, never a duplicate.
+ *
+ * Between cycles the agent holds only its identity and the spool's
+ * names: the facts, the HTTP client and every buffer are freed each
+ * cycle, which keeps an idle agent small.
+ */
+#include "util/common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent/agent.h"
+#include "agent/spool.h"
+#include "agent/state.h"
+#include "agent/upload.h"
+#include "collect/collect.h"
+#include "core/facts_json.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/root.h"
+#include "util/text.h"
+#include "util/uuid.h"
+#include "util/banned.h"
+
+/* One report, as the server takes it (its VG_SERVER_MAX_BODY). */
+#define AGENT_MAX_REPORT (16u << 20)
+#define NS_PER_S INT64_C(1000000000)
+/* Longest single nanosleep: bounds how late a stop signal that lands
+ * just before the sleep is noticed. */
+#define SLEEP_SLICE_NS NS_PER_S
+
+static volatile sig_atomic_t stop_flag;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+struct agent {
+	const struct vg_agent_config *cfg;
+	struct vg_agent_state st;
+	struct vg_spool sp;
+	char *auth;      /* "<agent_id>:<secret>", wiped on exit */
+	size_t rejected; /* reports the server refused, this run */
+	char last_error[VG_ERR_MSG_MAX];
+};
+
+enum vg_rc
+vg_agent_parse_interval(const char *s, int64_t *out, struct vg_err *err)
+{
+	static const struct {
+		char unit;
+		int64_t mult;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	size_t n = strlen(s), i;
+	int64_t v, mult = 1;
+
+	*out = 0;
+	if (n > 0 && !(s[n - 1] >= '0' && s[n - 1] <= '9')) {
+		for (i = 0; i < VG_ARRAY_LEN(units); i++)
+			if (s[n - 1] == units[i].unit)
+				break;
+		if (i == VG_ARRAY_LEN(units))
+			goto bad;
+		mult = units[i].mult;
+		n--;
+	}
+	/* Bounded before multiplying: no overflow. */
+	if (n == 0 || s[0] == '-' ||
+	    vg_parse_int(s, n, 0, VG_AGENT_MAX_INTERVAL, &v) != VG_OK)
+		goto bad;
+	v *= mult;
+	if (v < VG_AGENT_MIN_INTERVAL)
+		return vg_err_set(err, VG_ERR_PARSE,
+				  _("interval '%s' is shorter than %d "
+				    "seconds"),
+				  s, VG_AGENT_MIN_INTERVAL);
+	if (v > VG_AGENT_MAX_INTERVAL)
+		return vg_err_set(err, VG_ERR_PARSE,
+				  _("interval '%s' is longer than %d days"), s,
+				  VG_AGENT_MAX_INTERVAL / 86400);
+	*out = v;
+	return VG_OK;
+bad:
+	return vg_err_set(err, VG_ERR_PARSE,
+			  _("invalid interval '%s' (a number followed by s, "
+			    "m, h or d: 90s, 15m, 1h, 1d)"),
+			  s);
+}
+
+int64_t
+vg_agent_backoff(unsigned failures, uint32_t rnd)
+{
+	int64_t base = VG_AGENT_BACKOFF_MIN, d;
+	unsigned i;
+
+	for (i = 1; i < failures && base < VG_AGENT_BACKOFF_MAX; i++)
+		base *= 2;
+	if (base > VG_AGENT_BACKOFF_MAX)
+		base = VG_AGENT_BACKOFF_MAX;
+	/* ±20 %: base * (0.8 + 0.4 * rnd / 2^32), in integers. */
+	d = base * 4 / 5 + (int64_t)(((uint64_t)base * 2 / 5 * rnd) >> 32);
+	return d > 0 ? d : 1;
+}
+
+/* Uniform random bits for jitter; they need not be secret, so a
+ * failing getrandom falls back to the clock. */
+static uint32_t
+rand32(void)
+{
+	struct timespec ts;
+	uint32_t r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)ts.tv_nsec ^ (uint32_t)getpid();
+}
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+/* Sleep until the monotonic time wake, or until a stop signal. */
+static void
+sleep_until(int64_t wake)
+{
+	struct timespec ts;
+	int64_t left;
+
+	while (!stop_flag && (left = wake - mono_ns()) > 0) {
+		if (left > SLEEP_SLICE_NS)
+			left = SLEEP_SLICE_NS;
+		ts.tv_sec = (time_t)(left / NS_PER_S);
+		ts.tv_nsec = (long)(left % NS_PER_S);
+		(void)nanosleep(&ts, NULL); /* EINTR: the loop checks */
+	}
+}
+
+/* Collect the facts and spool one report {"uuid", "facts"}. */
+static enum vg_rc
+collect_and_spool(struct agent *a, struct vg_err *err)
+{
+	char uuid[37], name[VG_SPOOL_NAME_MAX];
+	struct vg_collect c;
+	struct vg_root root;
+	struct vg_facts f;
+	struct vg_buf b;
+	size_t dropped = 0;
+	bool have_facts = false;
+	enum vg_rc rc;
+
+	vg_buf_init(&b, AGENT_MAX_REPORT);
+	if ((rc = vg_root_open(&root, a->cfg->root, err)) != VG_OK)
+		return rc;
+	vg_facts_init(&f);
+	have_facts = true;
+	c.root = &root;
+	c.policy = a->cfg->policy;
+	c.facts = &f;
+	if ((rc = vg_collect_all(&c, err)) != VG_OK)
+		goto done;
+	if (f.n_warnings > 0)
+		log_info(_("%zu collection warnings (sent with the facts)"),
+			 f.n_warnings + f.n_warnings_dropped);
+	vg_uuid_new(uuid);
+	/* Written straight into the buffer: no JSON tree of the facts. */
+	if ((rc = vg_buf_printf(&b, "{\"uuid\":\"%s\",\"facts\":", uuid)) !=
+		    VG_OK ||
+	    (rc = vg_facts_write(&f, &b)) != VG_OK ||
+	    (rc = vg_buf_addc(&b, '}')) != VG_OK) {
+		vg_err_set(err, rc,
+			   rc == VG_ERR_LIMIT
+				   ? _("the facts of this host exceed %u "
+				       "bytes: report not spooled")
+				   : _("out of memory (%u-byte report)"),
+			   AGENT_MAX_REPORT);
+		goto done;
+	}
+	/* Nothing but the text is needed now: free the facts before the
+	 * write so both are never held with the HTTP client. */
+	vg_facts_release(&f);
+	have_facts = false;
+	rc = vg_spool_put(&a->sp, (int64_t)time(NULL), uuid, b.data, b.len,
+			  VG_AGENT_SPOOL_MAX, &dropped, name, err);
+	if (dropped > 0)
+		log_warnx(_("spool full (%d reports): dropped the %zu oldest"),
+			  VG_AGENT_SPOOL_MAX, dropped);
+	if (rc == VG_OK)
+		log_info(_("report %s spooled"), name);
+done:
+	if (have_facts)
+		vg_facts_release(&f);
+	vg_root_close(&root);
+	vg_buf_release(&b);
+	return rc;
+}
+
+/* What the answer to one report means for it. */
+enum verdict {
+	DELIVERED, /* 200, 201: delete */
+	REFUSED,   /* 400, 413: it will never be taken, set aside */
+	RETRY,     /* anything else: keep, back off */
+};
+
+static enum verdict
+judge_status(long status)
+{
+	if (status == 200 || status == 201)
+		return DELIVERED;
+	/* Resending the same bytes cannot turn these into a success. */
+	if (status == 400 || status == 413)
+		return REFUSED;
+	return RETRY;
+}
+
+/* Move a report that can never be delivered aside, saying why. */
+static void
+refuse(struct agent *a, const char *name, const char *why)
+{
+	struct vg_err err;
+	size_t dropped = 0;
+
+	vg_err_clear(&err);
+	log_warnx(_("report %s refused (%s): moved to '%s'"), name, why,
+		  a->sp.rejected);
+	if (vg_spool_reject(&a->sp, name, VG_AGENT_REJECTED_MAX, &dropped,
+			    &err) != VG_OK)
+		log_warnx("%s", err.msg);
+	if (dropped > 0)
+		log_info(_("dropped %zu old refused reports"), dropped);
+	a->rejected++;
+}
+
+/*
+ * Upload every spooled report, oldest first. Returns true when the
+ * server could not take them (no answer, 5xx, 401...): the caller backs
+ * off; the reason is in a->last_error.
+ */
+static bool
+deliver(struct agent *a)
+{
+	struct vg_upload *u = NULL;
+	struct vg_spool_list l = {NULL, 0};
+	struct vg_buf body, answer;
+	struct vg_err err;
+	char why[256], reason[320];
+	long status;
+	size_t i;
+	bool failed = false;
+	enum vg_rc rc;
+
+	vg_err_clear(&err);
+	vg_buf_init(&body, AGENT_MAX_REPORT);
+	vg_buf_init(&answer, VG_UPLOAD_MAX_ANSWER);
+	if (vg_spool_list(a->sp.dir, &l, &err) != VG_OK ||
+	    (l.n > 0 &&
+	     vg_upload_new(&u, a->st.server, a->st.pin, &stop_flag, &err) !=
+		     VG_OK)) {
+		failed = true;
+		goto done;
+	}
+	for (i = 0; i < l.n && !stop_flag; i++) {
+		rc = vg_spool_read(&a->sp, l.names[i], AGENT_MAX_REPORT, &body,
+				   &err);
+		if (rc == VG_ERR_NOTFOUND)
+			continue; /* removed meanwhile: nothing to send */
+		if (rc == VG_ERR_LIMIT) {
+			refuse(a, l.names[i],
+			       _("larger than the server takes"));
+			continue;
+		}
+		if (rc != VG_OK) {
+			failed = true;
+			break;
+		}
+		if (vg_upload_post(u, "/api/v1/reports", a->auth, body.data,
+				   body.len, &status, &answer, &err) != VG_OK) {
+			failed = true; /* no answer: the next one fares alike */
+			break;
+		}
+		switch (judge_status(status)) {
+		case DELIVERED:
+			log_info(_("report %s delivered"), l.names[i]);
+			if (vg_spool_remove(&a->sp, l.names[i], &err) != VG_OK)
+				log_warnx("%s", err.msg);
+			break;
+		case REFUSED:
+			vg_upload_error_text(&answer, why, sizeof(why));
+			(void)snprintf(reason, sizeof(reason),
+				       _("the server answered HTTP %ld: %s"),
+				       status, why[0] != '\0' ? why : "-");
+			refuse(a, l.names[i], reason);
+			break;
+		case RETRY:
+			vg_upload_error_text(&answer, why, sizeof(why));
+			if (status == 401)
+				vg_err_set(&err, VG_ERR_IO,
+					   _("the server refused this agent's "
+					     "credentials (401); enrol it "
+					     "again if it was removed"));
+			else
+				vg_err_set(
+					&err, VG_ERR_IO,
+					_("the server answered HTTP %ld%s%s"),
+					status, why[0] != '\0' ? ": " : "",
+					why);
+			failed = true;
+			break;
+		}
+		if (failed)
+			break;
+	}
+done:
+	if (failed) {
+		(void)snprintf(a->last_error, sizeof(a->last_error), "%s",
+			       err.msg);
+		log_warnx("%s", err.msg);
+	}
+	vg_upload_free(u);
+	vg_spool_list_release(&l);
+	vg_buf_release(&body);
+	vg_buf_release(&answer);
+	return failed;
+}
+
+/* One agent per state directory: two would send each report twice and
+ * race on the spool. Returns the lock's fd, or -1 after setting err. */
+static int
+lock_state(const char *dir, struct vg_err *err)
+{
+	char path[4096];
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/agent.lock", dir) >=
+	    (int)sizeof(path)) {
+		vg_err_set(err, VG_ERR_USAGE, _("path too long: '%s'"), dir);
+		return -1;
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		vg_err_set(err, VG_ERR_IO, _("cannot open '%s': %s"), path,
+			   strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		vg_err_set(err, VG_ERR_IO,
+			   errno == EWOULDBLOCK
+				   ? _("another agent is running with the "
+				       "state directory '%s'")
+				   : _("cannot lock '%s'"),
+			   dir);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static enum vg_rc
+make_auth(struct agent *a, struct vg_err *err)
+{
+	size_t n = strlen(a->st.agent_id) + strlen(a->st.secret) + 2;
+
+	if ((a->auth = malloc(n)) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+	(void)snprintf(a->auth, n, "%s:%s", a->st.agent_id, a->st.secret);
+	return VG_OK;
+}
+
+/* The --once ending: success only when nothing is left behind. */
+static enum vg_rc
+once_result(struct agent *a, enum vg_rc collected, struct vg_err *err)
+{
+	struct vg_err e;
+	size_t left = 0;
+
+	vg_err_clear(&e);
+	if (vg_spool_count(&a->sp, &left, &e) != VG_OK)
+		return vg_err_set(err, VG_ERR_IO, "%s", e.msg);
+	if (left > 0)
+		return vg_err_set(err, VG_ERR_IO,
+				  ngettext("%zu report remains in the spool "
+					   "(%s)",
+					   "%zu reports remain in the spool "
+					   "(%s)",
+					   left),
+				  left,
+				  a->last_error[0] != '\0' ? a->last_error
+							   : _("stopped"));
+	if (a->rejected > 0)
+		return vg_err_set(err, VG_ERR_IO,
+				  ngettext("%zu report was refused by the "
+					   "server and moved to '%s'",
+					   "%zu reports were refused by the "
+					   "server and moved to '%s'",
+					   a->rejected),
+				  a->rejected, a->sp.rejected);
+	return collected;
+}
+
+/* The schedule: collect every interval (first one jittered), deliver
+ * after each collection, retry with backoff while reports wait. */
+static enum vg_rc
+loop(struct agent *a, struct vg_err *err)
+{
+	const struct vg_agent_config *cfg = a->cfg;
+	int64_t interval = cfg->interval, now, next_collect, next_retry;
+	int64_t delay;
+	unsigned failures = 0;
+	bool pending, due;
+	size_t waiting = 0;
+	enum vg_rc rc = VG_OK;
+	struct vg_err cerr;
+
+	if (interval < VG_AGENT_MIN_INTERVAL)
+		interval = VG_AGENT_MIN_INTERVAL;
+	now = mono_ns();
+	/* Up to 10 % of the interval: agents started together (a boot
+	 * storm, a deployment) do not all report in the same second. */
+	next_collect = now;
+	if (!cfg->once)
+		next_collect += (int64_t)(((uint64_t)(interval / 10) *
+					   NS_PER_S * rand32()) >>
+					  32);
+	/* Reports left by a previous run go out at once. */
+	pending = !cfg->once &&
+		vg_spool_count(&a->sp, &waiting, NULL) == VG_OK && waiting > 0;
+	next_retry = now;
+	for (;;) {
+		due = false;
+		now = mono_ns();
+		if (now >= next_collect) {
+			vg_err_clear(&cerr);
+			rc = collect_and_spool(a, &cerr);
+			if (rc != VG_OK) {
+				log_warnx("%s", cerr.msg);
+				if (cfg->once)
+					vg_err_set(err, rc, "%s", cerr.msg);
+			}
+			next_collect += interval * NS_PER_S;
+			if (next_collect <= now)
+				next_collect = now + interval * NS_PER_S;
+			due = true;
+		}
+		if (due || (pending && now >= next_retry)) {
+			a->last_error[0] = '\0';
+			if (deliver(a)) {
+				failures++;
+				delay = vg_agent_backoff(failures, rand32());
+				next_retry = mono_ns() + delay * NS_PER_S;
+				pending = true;
+				log_info(_("next upload attempt in %lld s"),
+					 (long long)delay);
+			} else {
+				failures = 0;
+				pending = false;
+			}
+			/* Give the freed cycle's memory back to the system:
+			 * the agent idles for an hour. */
+			(void)malloc_trim(0);
+		}
+		if (cfg->once || stop_flag)
+			break;
+		sleep_until(pending && next_retry < next_collect
+				    ? next_retry
+				    : next_collect);
+		if (stop_flag)
+			break;
+	}
+	if (cfg->once)
+		return once_result(a, rc, err);
+	return VG_OK;
+}
+
+enum vg_rc
+vg_agent_run(const struct vg_agent_config *cfg, struct vg_err *err)
+{
+	struct sigaction sa, old_term, old_int;
+	struct agent a;
+	int lock_fd = -1;
+	bool curl_up = false, handlers = false;
+	enum vg_rc rc;
+
+	memset(&a, 0, sizeof(a));
+	a.cfg = cfg;
+	vg_agent_state_init(&a.st);
+	rc = vg_agent_state_load(&a.st, cfg->state_dir, err);
+	if (rc == VG_ERR_NOTFOUND) {
+		rc = vg_err_set(err, VG_ERR_USAGE,
+				_("this agent is not enrolled (no '%s/%s'): "
+				  "run `vigie agent enroll` first"),
+				cfg->state_dir, VG_AGENT_STATE_FILE);
+		goto done;
+	}
+	if (rc != VG_OK)
+		goto done;
+	if ((lock_fd = lock_state(cfg->state_dir, err)) == -1) {
+		rc = err != NULL ? err->rc : VG_ERR_IO;
+		goto done;
+	}
+	if ((rc = vg_spool_open(&a.sp, cfg->state_dir, err)) != VG_OK ||
+	    (rc = make_auth(&a, err)) != VG_OK ||
+	    (rc = vg_upload_global_init(err)) != VG_OK)
+		goto done;
+	curl_up = true;
+	/* No SA_RESTART: a signal ends nanosleep at once. */
+	stop_flag = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, &old_term) == 0 &&
+	    sigaction(SIGINT, &sa, &old_int) == 0)
+		handlers = true;
+	log_info(_("agent %s reporting to %s"), a.st.agent_id, a.st.server);
+	rc = loop(&a, err);
+	if (stop_flag)
+		log_info(_("stopping"));
+done:
+	if (handlers) {
+		(void)sigaction(SIGTERM, &old_term, NULL);
+		(void)sigaction(SIGINT, &old_int, NULL);
+	}
+	if (curl_up)
+		vg_upload_global_cleanup();
+	if (a.auth != NULL) {
+		explicit_bzero(a.auth, strlen(a.auth));
+		free(a.auth);
+	}
+	vg_spool_release(&a.sp);
+	vg_agent_state_release(&a.st);
+	if (lock_fd != -1)
+		close(lock_fd);
+	return rc;
+}

@@ -1,0 +1,171 @@
+/*
+ * POST /api/v1/reports (docs/internals/agent-protocol.md): an enrolled
+ * agent's facts, judged here under the server's policy and recorded
+ * with the report's UUID, so a resend after a lost acknowledgement is a
+ * harmless duplicate. Credentials are checked before the body is
+ * parsed; the facts decoder treats the document as hostile.
+ */
+#include "util/common.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "core/facts_json.h"
+#include "core/report.h"
+#include "core/rules.h"
+#include "store/store.h"
+#include "web/auth.h"
+#include "web/http.h"
+#include "web/routes.h"
+#include "util/uuid.h"
+#include "util/banned.h"
+
+/*
+ * Check the bearer credentials against the store; true with *agent
+ * filled, or false after answering. An unknown agent and a wrong secret
+ * get the same answer, and cost the same hash.
+ */
+static bool
+authenticate(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
+	     struct vg_agent_rec *agent, struct vg_http_response *resp)
+{
+	char id[VG_STORE_ID_MAX], secret[VG_BEARER_SECRET_MAX];
+	char hash[VG_HASH_HEX];
+	struct vg_err err;
+	enum vg_rc rc;
+	bool ok = false;
+
+	vg_err_clear(&err);
+	if (!vg_http_bearer(req->authorization, id, secret)) {
+		vg_http_error(resp, 401,
+			      "authorization: expected \"Bearer "
+			      "<agent_id>:<secret>\"");
+		return false;
+	}
+	vg_secret_hash(secret, hash);
+	sodium_memzero(secret, sizeof(secret));
+	vg_api_lock(ctx);
+	rc = vg_store_agent_get(ctx->store, id, agent, &err);
+	vg_api_unlock(ctx);
+	if (rc == VG_OK && vg_hash_equal(agent->secret_hash, hash))
+		ok = true;
+	else if (rc == VG_OK || rc == VG_ERR_NOTFOUND)
+		vg_http_error(resp, 401,
+			      "authorization: invalid agent "
+			      "credentials");
+	else {
+		vg_api_log_error("reports", &err);
+		vg_http_error(resp, 500, "internal error");
+	}
+	sodium_memzero(hash, sizeof(hash));
+	return ok;
+}
+
+/* Judge f under the server's policy and record it; answers. */
+static void
+judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
+		const char *uuid, const struct vg_facts *f,
+		struct vg_http_response *resp)
+{
+	struct vg_report r;
+	struct vg_err err;
+	bool duplicate = false;
+	enum vg_rc rc;
+
+	vg_err_clear(&err);
+	vg_report_init(&r);
+	if (vg_rules_evaluate(f, ctx->policy, &r, &err) != VG_OK) {
+		vg_api_log_error("reports", &err);
+		vg_http_error(resp, 500, "internal error");
+		goto done;
+	}
+	vg_api_lock(ctx);
+	rc = vg_store_put_report(ctx->store, agent->id, uuid, ctx->now, f, &r,
+				 &duplicate, &err);
+	vg_api_unlock(ctx);
+	if (rc != VG_OK) {
+		vg_api_log_error("reports", &err);
+		vg_http_error(resp, 500, "internal error");
+	} else if (duplicate)
+		vg_http_json(
+			resp, 200,
+			json_pack("{s:b, s:s}", "duplicate", 1, "uuid", uuid));
+	else
+		vg_http_json(
+			resp, 201,
+			json_pack("{s:b, s:s}", "stored", 1, "uuid", uuid));
+done:
+	vg_report_release(&r);
+}
+
+void
+vg_api_reports_auth(const struct vg_api_ctx *ctx,
+		    const struct vg_http_request *req,
+		    struct vg_http_response *resp)
+{
+	struct vg_agent_rec agent;
+
+	(void)authenticate(ctx, req, &agent, resp);
+}
+
+void
+vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
+	       struct vg_http_response *resp)
+{
+	struct vg_agent_rec agent;
+	const json_t *juuid, *jfacts;
+	char uuid[VG_UUID_LEN + 1];
+	struct vg_facts f;
+	json_error_t jerr;
+	struct vg_err err;
+	json_t *doc;
+	size_t i;
+
+	vg_err_clear(&err);
+	if (!authenticate(ctx, req, &agent, resp))
+		return;
+	doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
+			 &jerr);
+	if (doc == NULL) {
+		vg_http_error(resp, 400, "body: line %d, column %d: %s",
+			      jerr.line, jerr.column, jerr.text);
+		return;
+	}
+	if (!json_is_object(doc)) {
+		vg_http_error(resp, 400, "body: not a JSON object");
+		goto done;
+	}
+	juuid = json_object_get(doc, "uuid");
+	if (!json_is_string(juuid) ||
+	    json_string_length(juuid) != VG_UUID_LEN ||
+	    !vg_uuid_valid(json_string_value(juuid))) {
+		vg_http_error(resp, 400, "uuid: %s",
+			      juuid == NULL ? "missing" : "not a UUID v4");
+		goto done;
+	}
+	/* One spelling per report, so a resend is found as a duplicate. */
+	for (i = 0; i <= VG_UUID_LEN; i++)
+		uuid[i] = (char)tolower(
+			(unsigned char)json_string_value(juuid)[i]);
+	if (!json_is_object(jfacts = json_object_get(doc, "facts"))) {
+		vg_http_error(resp, 400, "facts: %s",
+			      jfacts == NULL ? "missing" : "not an object");
+		goto done;
+	}
+	vg_facts_init(&f);
+	if (vg_facts_from_json(&f, jfacts, &err) != VG_OK) {
+		/* f is released; the message names the field. */
+		if (err.rc == VG_ERR_NOMEM) {
+			vg_http_error(resp, 500, "internal error");
+			goto done;
+		}
+		vg_http_error(resp, 400, "%s", err.msg);
+		goto done;
+	}
+	judge_and_store(ctx, &agent, uuid, &f, resp);
+	vg_facts_release(&f);
+done:
+	json_decref(doc);
+}

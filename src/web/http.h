@@ -1,0 +1,115 @@
+/*
+ * The HTTP layer of `vigie serve`, private to web/: listen addresses,
+ * request bodies with a ceiling, bearer credentials, JSON responses. No
+ * libmicrohttpd type appears here, so handlers and these helpers are
+ * tested and fuzzed without a socket.
+ */
+#ifndef VG_WEB_HTTP_H
+#define VG_WEB_HTTP_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "core/policy.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* A parsed --listen value. */
+struct vg_listen {
+	struct sockaddr_storage addr;
+	socklen_t len;
+	bool loopback; /* 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104 */
+	bool any;      /* ":PORT": every address (IPv6 and IPv4) */
+};
+
+/*
+ * Parse "ADDR:PORT": a numeric IPv4 address, "[IPv6]" or nothing (every
+ * address); PORT 0-65535 (0: the kernel picks one). VG_ERR_USAGE with a
+ * message naming the value otherwise.
+ */
+enum vg_rc vg_listen_parse(const char *s, struct vg_listen *out,
+			   struct vg_err *err);
+/* "127.0.0.1:8443" or "[::1]:8443" for addr (port as bound) into out. */
+void vg_listen_format(const struct sockaddr_storage *addr, char *out,
+		      size_t size);
+
+/* A request as the handlers see it; every pointer is borrowed. */
+struct vg_http_request {
+	const char *method;
+	const char *path;
+	const char *authorization; /* the header, or NULL */
+	const char *body;          /* NUL-terminated; may hold NUL bytes */
+	size_t body_len;
+};
+
+/* A response: JSON text the server sends then frees (wiped first when
+ * it holds a secret). */
+struct vg_http_response {
+	unsigned status;
+	char *body;
+	size_t len;
+	bool secret;    /* wipe body before freeing */
+	char allow[64]; /* 405: the Allow header */
+};
+
+void vg_http_response_release(struct vg_http_response *resp);
+/* Set status and body to the compact JSON text of v (stolen). A failed
+ * encoding is a 500. */
+void vg_http_json(struct vg_http_response *resp, unsigned status, json_t *v);
+/* {"error": "<message>"} with status; the message is English text. */
+void vg_http_error(struct vg_http_response *resp, unsigned status,
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Credentials of "Authorization: Bearer <id>:<secret>" (scheme in any
+ * case). id is at most VG_STORE_ID_MAX - 1 bytes and secret at most
+ * VG_BEARER_SECRET_MAX - 1, both printable ASCII without ':' in the id;
+ * false otherwise (out unchanged but possibly partly written).
+ */
+#define VG_BEARER_SECRET_MAX 256
+bool vg_http_bearer(const char *header, char id[VG_STORE_ID_MAX],
+		    char secret[VG_BEARER_SECRET_MAX]);
+
+/* True when s is a version-4-shaped UUID (any case). */
+bool vg_uuid_valid(const char *s);
+
+/*
+ * Request bodies: a body larger than max is refused as soon as its
+ * declared length (Content-Length) or its received bytes pass max, and
+ * never buffered beyond it.
+ */
+bool vg_http_length_over(const char *content_length, size_t max);
+/* Append n bytes; VG_ERR_LIMIT past the buffer's max, VG_ERR_NOMEM. */
+enum vg_rc vg_http_body_add(struct vg_buf *body, const char *p, size_t n);
+
+/* What a handler may use: the store (with the lock to take around each
+ * call, or NULL in a single thread) and the policy judging reports. */
+struct vg_api_ctx {
+	struct vg_store *store;
+	pthread_mutex_t *store_lock;
+	const struct vg_policy *policy;
+	int64_t now;
+};
+
+void vg_api_lock(const struct vg_api_ctx *ctx);
+void vg_api_unlock(const struct vg_api_ctx *ctx);
+
+/* Log a server-side failure (a 500): the store's message goes to the
+ * log, never to the client. */
+void vg_api_log_error(const char *what, const struct vg_err *err);
+
+typedef void (*vg_api_handler)(const struct vg_api_ctx *ctx,
+			       const struct vg_http_request *req,
+			       struct vg_http_response *resp);
+
+/* TLS (tls.c): the certificate and key paths used for these arguments
+ * (state_dir's server.crt and server.key unless both are given). */
+enum vg_rc vg_tls_paths(const char *state_dir, const char *cert,
+			const char *key, char crt_out[4096], char key_out[4096],
+			struct vg_err *err);
+
+#endif

@@ -60,6 +60,35 @@ struct vg_apikey_rec {
 	int64_t created_at;
 };
 
+/* A console session (cookie), joined with its user. */
+struct vg_session_rec {
+	int64_t user_id;
+	char user[VG_STORE_NAME_MAX];
+	char role[32];
+	char csrf[VG_STORE_HASH_MAX]; /* the session's CSRF token */
+	int64_t expires_at;
+};
+
+/* Filters of the read API; NULL strings and -1 numbers mean "any". */
+struct vg_asset_filter {
+	const char *site;
+	const char *category;
+	const char *search;  /* substring of hostname, site or owner */
+	int min_score;	     /* overall, 0-100, or -1 */
+	int max_score;
+	size_t offset, limit; /* limit 1-500 */
+};
+
+struct vg_finding_filter {
+	int64_t asset_id;     /* 0: any */
+	int rule;	      /* 1-10, 0: any */
+	const char *check;
+	const char *severity; /* "low"..."critical" */
+	const char *status;   /* "open", "accepted", "fixed" */
+	const char *site;
+	size_t offset, limit; /* limit 1-500 */
+};
+
 struct vg_store_ops {
 	const char *name;
 	/* Record facts and their report; *scan_id gets the new scan's id. */
@@ -116,6 +145,45 @@ struct vg_store_ops {
 	enum vg_rc (*audit_add)(struct vg_store *s, int64_t at,
 				const char *actor, const char *action,
 				const char *detail, struct vg_err *err);
+
+	/*
+	 * Read side of the server (the API and the console). Each answers a
+	 * new JSON object (caller decrefs); the shapes are in
+	 * docs/internals/store-queries.md. An asset is a host; its findings
+	 * are those of its latest scan, with a status ("open", or "accepted"
+	 * while an acceptance is in force) and first/last seen times;
+	 * "fixed" ones were in the previous scan and are not in the latest.
+	 */
+	enum vg_rc (*list_assets)(struct vg_store *s,
+				  const struct vg_asset_filter *flt,
+				  json_t **out, struct vg_err *err);
+	enum vg_rc (*get_asset)(struct vg_store *s, int64_t id, int64_t now,
+				json_t **out, struct vg_err *err);
+	enum vg_rc (*list_findings)(struct vg_store *s,
+				    const struct vg_finding_filter *flt,
+				    int64_t now, json_t **out,
+				    struct vg_err *err);
+	/* Accept the risk of a finding (by its id) until a date: it stays
+	 * accepted in later scans of the same host while until > now. */
+	enum vg_rc (*accept_finding)(struct vg_store *s, int64_t finding_id,
+				     const char *reason, int64_t until,
+				     const char *by, int64_t now,
+				     struct vg_err *err);
+	enum vg_rc (*scores)(struct vg_store *s, int64_t now, int64_t since,
+			     json_t **out, struct vg_err *err);
+	/* Counters for /metrics. */
+	enum vg_rc (*counts)(struct vg_store *s, json_t **out,
+			     struct vg_err *err);
+	/* Console sessions, by the SHA-256 of the cookie. get answers
+	 * NOTFOUND for an unknown or expired session. */
+	enum vg_rc (*session_add)(struct vg_store *s, const char *hash,
+				  int64_t user_id, const char *csrf,
+				  int64_t expires_at, struct vg_err *err);
+	enum vg_rc (*session_get)(struct vg_store *s, const char *hash,
+				  int64_t now, struct vg_session_rec *out,
+				  struct vg_err *err);
+	enum vg_rc (*session_delete)(struct vg_store *s, const char *hash,
+				     struct vg_err *err);
 
 	void (*close)(struct vg_store *s);
 };
@@ -228,6 +296,80 @@ vg_store_audit_add(struct vg_store *s, int64_t at, const char *actor,
 		   const char *action, const char *detail, struct vg_err *err)
 {
 	return s->ops->audit_add(s, at, actor, action, detail, err);
+}
+
+/* The read side: the backend's operation, or VG_ERR_USAGE when the
+ * backend has none (the memory store keeps only what tests need). */
+#define VG_STORE_CALL(s, op, err, ...)                                        \
+	((s)->ops->op != NULL                                                  \
+		 ? (s)->ops->op((s), __VA_ARGS__, (err))                       \
+		 : vg_err_set((err), VG_ERR_USAGE,                             \
+			      "the %s store cannot " #op, (s)->ops->name))
+
+static inline enum vg_rc
+vg_store_list_assets(struct vg_store *s, const struct vg_asset_filter *flt,
+		     json_t **out, struct vg_err *err)
+{
+	return VG_STORE_CALL(s, list_assets, err, flt, out);
+}
+
+static inline enum vg_rc
+vg_store_get_asset(struct vg_store *s, int64_t id, int64_t now, json_t **out,
+		   struct vg_err *err)
+{
+	return VG_STORE_CALL(s, get_asset, err, id, now, out);
+}
+
+static inline enum vg_rc
+vg_store_list_findings(struct vg_store *s,
+		       const struct vg_finding_filter *flt, int64_t now,
+		       json_t **out, struct vg_err *err)
+{
+	return VG_STORE_CALL(s, list_findings, err, flt, now, out);
+}
+
+static inline enum vg_rc
+vg_store_accept_finding(struct vg_store *s, int64_t finding_id,
+			const char *reason, int64_t until, const char *by,
+			int64_t now, struct vg_err *err)
+{
+	return VG_STORE_CALL(s, accept_finding, err, finding_id, reason, until,
+			     by, now);
+}
+
+static inline enum vg_rc
+vg_store_scores(struct vg_store *s, int64_t now, int64_t since, json_t **out,
+		struct vg_err *err)
+{
+	return VG_STORE_CALL(s, scores, err, now, since, out);
+}
+
+static inline enum vg_rc
+vg_store_counts(struct vg_store *s, json_t **out, struct vg_err *err)
+{
+	return VG_STORE_CALL(s, counts, err, out);
+}
+
+static inline enum vg_rc
+vg_store_session_add(struct vg_store *s, const char *hash, int64_t user_id,
+		     const char *csrf, int64_t expires_at, struct vg_err *err)
+{
+	return VG_STORE_CALL(s, session_add, err, hash, user_id, csrf,
+			     expires_at);
+}
+
+static inline enum vg_rc
+vg_store_session_get(struct vg_store *s, const char *hash, int64_t now,
+		     struct vg_session_rec *out, struct vg_err *err)
+{
+	return VG_STORE_CALL(s, session_get, err, hash, now, out);
+}
+
+static inline enum vg_rc
+vg_store_session_delete(struct vg_store *s, const char *hash,
+			struct vg_err *err)
+{
+	return VG_STORE_CALL(s, session_delete, err, hash);
 }
 
 /* Close and free (NULL-safe). */

@@ -100,6 +100,23 @@ done:
 	vg_report_release(&r);
 }
 
+/* Count the outcome of a report for /metrics (no stats in unit tests). */
+static void
+count_outcome(const struct vg_api_ctx *ctx, unsigned status)
+{
+	unsigned long long *n;
+
+	if (ctx->stats == NULL)
+		return;
+	if (status == 201)
+		n = &ctx->stats->reports_stored;
+	else if (status == 200)
+		n = &ctx->stats->reports_duplicate;
+	else
+		n = &ctx->stats->reports_refused;
+	(void)__atomic_add_fetch(n, 1, __ATOMIC_RELAXED);
+}
+
 void
 vg_api_reports_auth(const struct vg_api_ctx *ctx,
 		    const struct vg_http_request *req,
@@ -167,5 +184,6 @@ vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	judge_and_store(ctx, &agent, uuid, &f, resp);
 	vg_facts_release(&f);
 done:
+	count_outcome(ctx, resp->status);
 	json_decref(doc);
 }

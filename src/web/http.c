@@ -1,7 +1,7 @@
 /*
  * HTTP helpers of `vigie serve` (http.h): listen addresses, capped
- * request bodies, bearer credentials, JSON responses, and the route
- * table. Everything here sees bytes from the network: nothing trusts a
+ * request bodies, bearer credentials, arguments, JSON responses.
+ * Everything here sees bytes from the network: nothing trusts a
  * length, and every parse refuses rather than guesses.
  */
 #include "util/common.h"
@@ -24,47 +24,6 @@
 #include "util/log.h"
 #include "util/text.h"
 #include "util/banned.h"
-
-const struct vg_route vg_routes[] = {
-	{"GET", "/api/v1/health", vg_api_health, 0, NULL},
-	{"HEAD", "/api/v1/health", vg_api_health, 0, NULL},
-	{"POST", "/api/v1/enroll", vg_api_enroll, VG_SERVER_MAX_SMALL_BODY,
-	 NULL},
-	{"POST", "/api/v1/reports", vg_api_reports, VG_SERVER_MAX_BODY,
-	 vg_api_reports_auth},
-};
-const size_t vg_routes_count = VG_ARRAY_LEN(vg_routes);
-
-const struct vg_route *
-vg_route_find(const char *method, const char *path, unsigned *status,
-	      char *allow, size_t allow_size)
-{
-	size_t i, used = 0;
-	int n;
-
-	if (allow_size > 0)
-		allow[0] = '\0';
-	*status = 404;
-	for (i = 0; i < vg_routes_count; i++) {
-		if (strcmp(path, vg_routes[i].path) != 0)
-			continue;
-		if (strcmp(method, vg_routes[i].method) == 0) {
-			if (allow_size > 0)
-				allow[0] = '\0';
-			*status = 200;
-			return &vg_routes[i];
-		}
-		/* The path exists: list its methods for the 405. */
-		*status = 405;
-		if (used < allow_size) {
-			n = snprintf(allow + used, allow_size - used, "%s%s",
-				     used > 0 ? ", " : "", vg_routes[i].method);
-			if (n > 0)
-				used += (size_t)n;
-		}
-	}
-	return NULL;
-}
 
 /* Whether the IPv4 or IPv6 address a is a loopback one. */
 static bool
@@ -322,4 +281,15 @@ void
 vg_api_log_error(const char *what, const struct vg_err *err)
 {
 	log_warnx(_("%s: %s"), what, err->msg);
+}
+
+const char *
+vg_http_arg(const struct vg_http_request *req, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < req->n_args; i++)
+		if (strcmp(req->args[i].key, key) == 0)
+			return req->args[i].value;
+	return NULL;
 }

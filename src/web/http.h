@@ -15,6 +15,7 @@
 
 #include "core/policy.h"
 #include "store/store.h"
+#include "web/auth.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -37,23 +38,54 @@ enum vg_rc vg_listen_parse(const char *s, struct vg_listen *out,
 void vg_listen_format(const struct sockaddr_storage *addr, char *out,
 		      size_t size);
 
+/* A key and its (decoded) value: a query or form argument. */
+struct vg_http_kv {
+	const char *key;
+	const char *value;
+};
+
+#define VG_HTTP_MAX_PARAMS 4 /* "{}" segments of a route's path */
+#define VG_HTTP_MAX_ARGS 32  /* query and form arguments kept */
+#define VG_SESSION_COOKIE "vigie_session"
+
 /* A request as the handlers see it; every pointer is borrowed. */
 struct vg_http_request {
 	const char *method;
-	const char *path;
+	const char *path;	   /* the route's pattern */
+	const char *url;	   /* the path asked, without the query */
 	const char *authorization; /* the header, or NULL */
-	const char *body;          /* NUL-terminated; may hold NUL bytes */
+	const char *body;	   /* NUL-terminated; may hold NUL bytes */
 	size_t body_len;
+	/* The "{}" segments of the route's path, in order ("/api/v1/
+	 * assets/{}" gives params[0] = "42"). */
+	const char *params[VG_HTTP_MAX_PARAMS];
+	size_t n_params;
+	/* Query-string arguments, then the fields of an
+	 * application/x-www-form-urlencoded body, decoded. */
+	struct vg_http_kv args[VG_HTTP_MAX_ARGS];
+	size_t n_args;
+	const char *session_cookie;  /* VG_SESSION_COOKIE's value, or NULL */
+	const char *accept_language; /* the header, or NULL */
+	const char *client;	     /* the peer's address, as text */
+	bool tls;		     /* the request came over TLS */
 };
 
-/* A response: JSON text the server sends then frees (wiped first when
- * it holds a secret). */
+/* The first value of argument key, or NULL. */
+const char *vg_http_arg(const struct vg_http_request *req, const char *key);
+
+/* A response: a body the server sends then frees (wiped first when it
+ * holds a secret). JSON unless content_type says otherwise. */
 struct vg_http_response {
 	unsigned status;
 	char *body;
 	size_t len;
-	bool secret;    /* wipe body before freeing */
-	char allow[64]; /* 405: the Allow header */
+	bool secret;		  /* wipe body before freeing */
+	char allow[64];		  /* 405: the Allow header */
+	const char *content_type; /* static; NULL: application/json */
+	bool html;		  /* a console page: its CSP and headers */
+	char location[512];	  /* 30x: Location, else empty */
+	char set_cookie[512];	  /* Set-Cookie, else empty */
+	long max_age;		  /* > 0: cacheable this long (static) */
 };
 
 void vg_http_response_release(struct vg_http_response *resp);
@@ -86,13 +118,42 @@ bool vg_http_length_over(const char *content_length, size_t max);
 /* Append n bytes; VG_ERR_LIMIT past the buffer's max, VG_ERR_NOMEM. */
 enum vg_rc vg_http_body_add(struct vg_buf *body, const char *p, size_t n);
 
+/* Who is asking: checked by the server before the handler runs, for
+ * every route that asks for a user (struct vg_route.auth). */
+enum vg_principal_kind {
+	VG_PRINCIPAL_NONE,
+	VG_PRINCIPAL_APIKEY,  /* Authorization: Bearer <id>:<secret> */
+	VG_PRINCIPAL_SESSION, /* the console's session cookie */
+};
+
+struct vg_principal {
+	enum vg_principal_kind kind;
+	char name[VG_STORE_NAME_MAX]; /* user name, or "apikey:<id>" */
+	enum vg_role role;
+	char csrf[VG_STORE_HASH_MAX]; /* the session's CSRF token */
+	char session_hash[VG_HASH_HEX];
+};
+
 /* What a handler may use: the store (with the lock to take around each
- * call, or NULL in a single thread) and the policy judging reports. */
+ * call, or NULL in a single thread), the policy judging reports, and
+ * who is asking. */
 struct vg_api_ctx {
 	struct vg_store *store;
 	pthread_mutex_t *store_lock;
 	const struct vg_policy *policy;
 	int64_t now;
+	const struct vg_principal *principal; /* never NULL */
+	struct vg_server_stats *stats;	      /* for /metrics */
+};
+
+/* Counters kept by the server (atomics), read by /metrics. */
+struct vg_server_stats {
+	unsigned long long requests;
+	unsigned long long reports_stored;
+	unsigned long long reports_duplicate;
+	unsigned long long reports_refused;
+	unsigned long long errors;
+	int64_t started_at;
 };
 
 void vg_api_lock(const struct vg_api_ctx *ctx);

@@ -21,12 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/policy.h"
 #include "store/store.h"
+#include "web/auth.h"
 #include "web/http.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -53,13 +55,21 @@ struct server {
 	const struct vg_policy *policy;
 	struct vg_policy *owned; /* a policy we loaded, freed at the end */
 	bool tls;
+	struct vg_server_stats stats;
 };
 
-/* Per request: its route and its body, capped by the route. */
+/* Per request: its route, its body (capped by the route), who asks. */
 struct conn {
 	const struct vg_route *route;
 	struct vg_buf body;
 	bool answered; /* a response is queued: ignore the rest */
+	struct vg_principal principal;
+	/* The "{}" segments of the path, split in place. */
+	char params_buf[VG_HTTP_MAX_PARAMS * 65];
+	const char *params[VG_HTTP_MAX_PARAMS];
+	size_t n_params;
+	/* A urlencoded form body, decoded (pointers into it in args). */
+	char *form;
 };
 
 static void
@@ -99,9 +109,10 @@ body_free(void *p)
 	}
 }
 
-/* Queue resp (consumed) with the API's headers. */
+/* Queue resp (consumed) with the security headers. */
 static enum MHD_Result
-send_response(struct MHD_Connection *c, struct vg_http_response *resp)
+send_response(struct MHD_Connection *c, struct vg_http_response *resp,
+	      bool tls_on)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -118,15 +129,39 @@ send_response(struct MHD_Connection *c, struct vg_http_response *resp)
 	}
 	resp->body = NULL; /* the response owns it now */
 	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-				      "application/json");
+				      resp->content_type != NULL
+					      ? resp->content_type
+					      : "application/json");
 	(void)MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
-				      "no-store");
-	(void)MHD_add_response_header(r, "Content-Security-Policy",
-				      "default-src 'none'; "
-				      "frame-ancestors 'none'");
+	if (resp->max_age > 0) {
+		char cc[64];
+
+		(void)snprintf(cc, sizeof(cc), "public, max-age=%ld",
+			       resp->max_age);
+		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+					      cc);
+	} else
+		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+					      "no-store");
+	/* Pages: our stylesheet and inline SVG, never a script. */
+	(void)MHD_add_response_header(
+		r, "Content-Security-Policy",
+		resp->html ? "default-src 'none'; style-src 'self'; "
+			     "img-src 'self' data:; form-action 'self'; "
+			     "frame-ancestors 'none'; base-uri 'none'"
+			   : "default-src 'none'; frame-ancestors 'none'");
 	(void)MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	if (resp->status == 401)
+	(void)MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	if (tls_on)
+		(void)MHD_add_response_header(
+			r, "Strict-Transport-Security", "max-age=31536000");
+	if (resp->location[0] != '\0')
+		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION,
+					      resp->location);
+	if (resp->set_cookie[0] != '\0')
+		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE,
+					      resp->set_cookie);
+	if (resp->status == 401 && !resp->html)
 		(void)MHD_add_response_header(
 			r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
 	if (resp->status == 405 && resp->allow[0] != '\0')
@@ -139,10 +174,108 @@ send_response(struct MHD_Connection *c, struct vg_http_response *resp)
 
 /* Answer at once: an unknown route or a body over its ceiling. */
 static enum MHD_Result
-refuse(struct conn *cx, struct MHD_Connection *c, struct vg_http_response *resp)
+refuse(struct server *srv, struct conn *cx, struct MHD_Connection *c,
+       struct vg_http_response *resp)
 {
 	cx->answered = true;
-	return send_response(c, resp);
+	return send_response(c, resp, srv->tls);
+}
+
+/* Collect the query-string arguments (decoded by libmicrohttpd). */
+static enum MHD_Result
+add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct vg_http_request *req = cls;
+
+	(void)kind;
+	if (req->n_args >= VG_HTTP_MAX_ARGS)
+		return MHD_NO;
+	req->args[req->n_args].key = key;
+	req->args[req->n_args].value = value != NULL ? value : "";
+	req->n_args++;
+	return MHD_YES;
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode application/x-www-form-urlencoded text in place ("+" is a
+ * space; a bad escape is kept as is). */
+static void
+form_decode(char *s)
+{
+	char *w = s;
+	int hi, lo;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+')
+			*w++ = ' ';
+		else if (*s == '%' && (hi = hex_value(s[1])) >= 0 &&
+			 (lo = hex_value(s[2])) >= 0) {
+			*w++ = (char)(hi * 16 + lo);
+			s += 2;
+		} else
+			*w++ = *s;
+	}
+	*w = '\0';
+}
+
+/* The fields of a urlencoded body, decoded into cx->form. */
+static void
+add_form(struct conn *cx, struct MHD_Connection *c, struct vg_http_request *req)
+{
+	const char *type = MHD_lookup_connection_value(
+		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	char *p, *next, *eq;
+
+	if (type == NULL || cx->body.data == NULL ||
+	    strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
+		return;
+	if (cx->form == NULL &&
+	    (cx->form = strndup(cx->body.data, cx->body.len)) == NULL)
+		return;
+	for (p = cx->form; p != NULL && *p != '\0'; p = next) {
+		if ((next = strchr(p, '&')) != NULL)
+			*next++ = '\0';
+		if (req->n_args >= VG_HTTP_MAX_ARGS)
+			break;
+		if ((eq = strchr(p, '=')) != NULL)
+			*eq++ = '\0';
+		form_decode(p);
+		if (eq != NULL)
+			form_decode(eq);
+		req->args[req->n_args].key = p;
+		req->args[req->n_args].value = eq != NULL ? eq : "";
+		req->n_args++;
+	}
+}
+
+/* The peer's address as text into out. */
+static void
+client_address(struct MHD_Connection *c, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	struct sockaddr_storage ss;
+
+	(void)snprintf(out, size, "?");
+	if (ci == NULL || ci->client_addr == NULL)
+		return;
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, ci->client_addr,
+	       ci->client_addr->sa_family == AF_INET6
+		       ? sizeof(struct sockaddr_in6)
+		       : sizeof(struct sockaddr_in));
+	vg_listen_format(&ss, out, size);
 }
 
 /*
@@ -150,27 +283,170 @@ refuse(struct conn *cx, struct MHD_Connection *c, struct vg_http_response *resp)
  * a precheck). false when this thread has no store to give it.
  */
 static bool
-run_handler(struct server *srv, struct MHD_Connection *c, const struct conn *cx,
-	    vg_api_handler h, struct vg_http_response *resp)
+run_handler(struct server *srv, struct MHD_Connection *c, struct conn *cx,
+	    const char *url, vg_api_handler h, struct vg_http_response *resp)
 {
 	struct vg_http_request req;
 	struct vg_api_ctx ctx;
+	char client[80];
+	size_t i;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&req, 0, sizeof(req));
 	if ((ctx.store = thread_store(srv)) == NULL)
 		return false;
 	ctx.now = (int64_t)time(NULL);
+	ctx.principal = &cx->principal;
+	ctx.stats = &srv->stats;
 	req.method = cx->route->method;
 	req.path = cx->route->path;
+	req.url = url;
 	req.authorization = MHD_lookup_connection_value(
 		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	req.body = cx->body.data != NULL ? cx->body.data : "";
 	req.body_len = cx->body.len;
+	for (i = 0; i < cx->n_params; i++)
+		req.params[i] = cx->params[i];
+	req.n_params = cx->n_params;
+	(void)MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg,
+					&req);
+	add_form(cx, c, &req);
+	req.session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
+							 VG_SESSION_COOKIE);
+	req.accept_language = MHD_lookup_connection_value(
+		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+	client_address(c, client, sizeof(client));
+	req.client = client;
+	req.tls = srv->tls;
 	(void)pthread_rwlock_rdlock(&srv->policy_lock);
 	ctx.policy = srv->policy;
 	h(&ctx, &req, resp);
 	(void)pthread_rwlock_unlock(&srv->policy_lock);
 	return true;
+}
+
+/*
+ * Who is asking, from an API key's bearer or the session cookie, into
+ * cx->principal (kind NONE when neither is valid). false when this
+ * thread has no store.
+ */
+static bool
+identify(struct server *srv, struct MHD_Connection *c, struct conn *cx)
+{
+	struct vg_principal *p = &cx->principal;
+	char id[VG_STORE_ID_MAX], secret[VG_BEARER_SECRET_MAX];
+	char hash[VG_HASH_HEX];
+	struct vg_apikey_rec key;
+	struct vg_session_rec ses;
+	struct vg_store *store;
+	struct vg_err err;
+	const char *h;
+
+	memset(p, 0, sizeof(*p));
+	if ((store = thread_store(srv)) == NULL)
+		return false;
+	vg_err_clear(&err);
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+					MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h != NULL) {
+		if (vg_http_bearer(h, id, secret)) {
+			vg_secret_hash(secret, hash);
+			if (vg_store_apikey_get(store, id, &key, &err) ==
+				    VG_OK &&
+			    vg_hash_equal(hash, key.secret_hash) &&
+			    vg_role_parse(key.role, &p->role)) {
+				p->kind = VG_PRINCIPAL_APIKEY;
+				(void)snprintf(p->name, sizeof(p->name),
+					       "apikey:%s", id);
+			}
+		}
+		sodium_memzero(secret, sizeof(secret));
+		return true; /* a bearer, good or bad, is the credential */
+	}
+	h = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, VG_SESSION_COOKIE);
+	if (h == NULL || strlen(h) >= VG_BEARER_SECRET_MAX)
+		return true;
+	vg_secret_hash(h, hash);
+	if (vg_store_session_get(store, hash, (int64_t)time(NULL), &ses,
+				 &err) == VG_OK &&
+	    vg_role_parse(ses.role, &p->role)) {
+		p->kind = VG_PRINCIPAL_SESSION;
+		(void)snprintf(p->name, sizeof(p->name), "%s", ses.user);
+		(void)snprintf(p->csrf, sizeof(p->csrf), "%s", ses.csrf);
+		(void)snprintf(p->session_hash, sizeof(p->session_hash), "%s",
+			       hash);
+	}
+	return true;
+}
+
+/* Percent-encode a local URL for ?next= (unreserved characters kept). */
+static void
+url_encode(const char *s, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+
+	for (; *s != '\0' && n + 4 < size; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '/' || ch == '-' ||
+		    ch == '_' || ch == '.' || ch == '~') {
+			out[n++] = (char)ch;
+		} else {
+			out[n++] = '%';
+			out[n++] = hex[ch >> 4];
+			out[n++] = hex[ch & 15];
+		}
+	}
+	out[n] = '\0';
+}
+
+/* A console page's answer to a refusal: a small page, or the login. */
+static void
+page_refusal(struct vg_http_response *resp, unsigned status, const char *url)
+{
+	static const char forbidden[] =
+		"<!doctype html><html><head><meta charset=\"utf-8\">"
+		"<title>vigie</title><link rel=\"stylesheet\" "
+		"href=\"/static/vigie.css\"></head><body><main><h1>403</h1>"
+		"<p class=\"error\">Forbidden: your role may not do this.</p>"
+		"<p><a href=\"/\">vigie</a></p></main></body></html>";
+	char next[400];
+
+	vg_http_response_release(resp);
+	memset(resp, 0, sizeof(*resp));
+	resp->html = true;
+	resp->content_type = "text/html; charset=utf-8";
+	if (status == 401) {
+		url_encode(url, next, sizeof(next));
+		resp->status = 303;
+		(void)snprintf(resp->location, sizeof(resp->location),
+			       "/login?next=%s", next);
+		return;
+	}
+	resp->status = status;
+	if ((resp->body = strdup(forbidden)) != NULL)
+		resp->len = strlen(forbidden);
+}
+
+/* Refuse a page POST whose csrf field is not the session's. */
+static bool
+csrf_ok(const struct conn *cx, struct MHD_Connection *c)
+{
+	struct vg_http_request req;
+	const char *token;
+
+	if (!cx->route->page || strcmp(cx->route->method, "POST") != 0 ||
+	    cx->route->auth != VG_AUTH_USER)
+		return true;
+	if (cx->principal.kind != VG_PRINCIPAL_SESSION)
+		return false;
+	memset(&req, 0, sizeof(req));
+	add_form((struct conn *)cx, c, &req);
+	token = vg_http_arg(&req, "csrf");
+	return token != NULL && strlen(token) == strlen(cx->principal.csrf) &&
+	       sodium_memcmp(token, cx->principal.csrf, strlen(token)) == 0;
 }
 
 static enum MHD_Result
@@ -197,22 +473,47 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			vg_http_error(&resp, status,
 				      status == 405 ? "method not allowed"
 						    : "no such resource");
-			return refuse(cx, c, &resp);
+			return refuse(srv, cx, c, &resp);
 		}
 		vg_buf_init(&cx->body, cx->route->max_body);
+		(void)vg_route_match(cx->route->path, url, cx->params_buf,
+				     sizeof(cx->params_buf), cx->params,
+				     &cx->n_params);
+		(void)__atomic_add_fetch(&srv->stats.requests, 1,
+					 __ATOMIC_RELAXED);
 		if (vg_http_length_over(MHD_lookup_connection_value(
 						c, MHD_HEADER_KIND,
 						MHD_HTTP_HEADER_CONTENT_LENGTH),
 					cx->route->max_body)) {
 			vg_http_error(&resp, 413, "body: larger than %zu bytes",
 				      cx->route->max_body);
-			return refuse(cx, c, &resp);
+			return refuse(srv, cx, c, &resp);
+		}
+		/* Who asks, before any body byte is read. */
+		if (cx->route->auth == VG_AUTH_USER) {
+			if (!identify(srv, c, cx)) {
+				vg_http_error(&resp, 500, "internal error");
+				return refuse(srv, cx, c, &resp);
+			}
+			status = vg_route_authorize(cx->route, &cx->principal);
+			if (status != 0) {
+				if (cx->route->page)
+					page_refusal(&resp, status, url);
+				else
+					vg_http_error(&resp, status,
+						      status == 401
+							      ? "credentials "
+								"required"
+							      : "your role may "
+								"not do this");
+				return refuse(srv, cx, c, &resp);
+			}
 		}
 		if (cx->route->precheck != NULL &&
-		    !run_handler(srv, c, cx, cx->route->precheck, &resp))
+		    !run_handler(srv, c, cx, url, cx->route->precheck, &resp))
 			vg_http_error(&resp, 500, "internal error");
 		if (resp.status != 0)
-			return refuse(cx, c, &resp);
+			return refuse(srv, cx, c, &resp);
 		return MHD_YES;
 	}
 	if (cx->answered) {
@@ -231,16 +532,23 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		 * may, else close; never buffer more. */
 		vg_http_error(&resp, 413, "body: larger than %zu bytes",
 			      cx->route->max_body);
-		if (refuse(cx, c, &resp) != MHD_YES)
+		if (refuse(srv, cx, c, &resp) != MHD_YES)
 			return MHD_NO;
 		return MHD_YES;
 	}
 
 	/* The whole request is here: run its handler. */
-	if (!run_handler(srv, c, cx, cx->route->handler, &resp))
+	if (!csrf_ok(cx, c)) {
+		page_refusal(&resp, 403, url);
+		return refuse(srv, cx, c, &resp);
+	}
+	if (!run_handler(srv, c, cx, url, cx->route->handler, &resp))
 		vg_http_error(&resp, 500, "internal error");
+	if (resp.status >= 500)
+		(void)__atomic_add_fetch(&srv->stats.errors, 1,
+					 __ATOMIC_RELAXED);
 	cx->answered = true;
-	return send_response(c, &resp);
+	return send_response(c, &resp, srv->tls);
 }
 
 static void
@@ -258,6 +566,11 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (cx->body.data != NULL)
 		sodium_memzero(cx->body.data, cx->body.len);
 	vg_buf_release(&cx->body);
+	if (cx->form != NULL) {
+		sodium_memzero(cx->form, strlen(cx->form));
+		free(cx->form);
+	}
+	sodium_memzero(&cx->principal, sizeof(cx->principal));
 	free(cx);
 	*con_cls = NULL;
 }
@@ -502,6 +815,7 @@ vg_server_run(const struct vg_server_config *cfg, struct vg_err *err)
 		goto done;
 	}
 	srv.tls = cfg->tls;
+	srv.stats.started_at = (int64_t)time(NULL);
 	if (srv.tls &&
 	    ((rc = vg_tls_ensure(cfg->state_dir, cfg->cert, cfg->key, pin,
 				 err)) != VG_OK ||

@@ -468,8 +468,13 @@ test_reports(void **state)
 	json_decref(out);
 	{
 		struct vg_http_response resp;
-		struct vg_http_request req = {"POST", "/", auth, "", 0};
+		struct vg_http_request req;
 
+		memset(&req, 0, sizeof(req));
+		req.method = "POST";
+		req.path = "/";
+		req.authorization = auth;
+		req.body = "";
 		memset(&resp, 0, sizeof(resp));
 		vg_api_reports_auth(&a->ctx, &req, &resp);
 		assert_int_equal(resp.status, 0);

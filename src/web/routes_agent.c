@@ -1,0 +1,19 @@
+/* Routes of the agents: liveness, enrolment, reports. */
+#include "util/common.h"
+
+#include "web/routes.h"
+#include "web/server.h"
+#include "util/banned.h"
+
+const struct vg_route vg_routes_agent[] = {
+	{"GET", "/api/v1/health", vg_api_health, 0, NULL, VG_AUTH_NONE,
+	 VG_ROLE_DIRECTION, false},
+	{"HEAD", "/api/v1/health", vg_api_health, 0, NULL, VG_AUTH_NONE,
+	 VG_ROLE_DIRECTION, false},
+	/* The token in the body is the credential. */
+	{"POST", "/api/v1/enroll", vg_api_enroll, VG_SERVER_MAX_SMALL_BODY,
+	 NULL, VG_AUTH_NONE, VG_ROLE_DIRECTION, false},
+	{"POST", "/api/v1/reports", vg_api_reports, VG_SERVER_MAX_BODY,
+	 vg_api_reports_auth, VG_AUTH_AGENT, VG_ROLE_DIRECTION, false},
+};
+const size_t vg_routes_agent_count = VG_ARRAY_LEN(vg_routes_agent);

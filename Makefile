@@ -19,9 +19,10 @@ setup:
 		meson configure $(BUILD) -Dprefix=$(PREFIX) -Dsysconfdir=/etc >/dev/null; \
 	fi
 
-# Scan this machine, record the scan in the local store, show the findings.
+# Scan this machine into the local store, then serve the console on it
+# (https://127.0.0.1:8080/; the first run creates and prints an admin).
 run: deps all
-	./$(BUILD)/vigie scan $(RUN_ARGS)
+	./scripts/run $(RUN_ARGS)
 
 test: deps all
 	meson test -C $(BUILD) --print-errorlogs

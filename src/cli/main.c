@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_agent.h"
+#include "cli/cmd_export.h"
 #include "cli/cmd_server.h"
 #include "util/log.h"
 #include "util/banned.h"
@@ -24,6 +25,8 @@ static const struct vg_command commands[] = {
 	{"apikey", N_("create API keys for integrations"), vg_cmd_apikey},
 	{"agent", N_("enrol with a server, then collect and send reports"),
 	 vg_cmd_agent},
+	{"export", N_("export an asset for another tool (export glpi)"),
+	 vg_cmd_export},
 };
 
 static void

@@ -1,7 +1,8 @@
 /*
  * The memory store: scans kept in a growing array, each as the JSON
  * document last_scan returns, for tests of rules, handlers and the store
- * contract itself, and the server's records in plain arrays. Same
+ * contract itself, and the server's records (sessions included) in
+ * plain arrays, but not the server's read side (list_assets...). Same
  * behaviour as the SQLite store, nothing on disk. Not thread-safe.
  */
 #include "util/common.h"
@@ -26,6 +27,14 @@ struct mem_scan {
 	struct vg_scan_summary sum; /* host filled in when listed */
 	size_t host;                /* index in hosts */
 	json_t *doc; /* {"facts", "findings", "not_evaluated", "scores"} */
+};
+
+/* A console session: the cookie's hash, never the cookie. */
+struct mem_session {
+	char hash[VG_STORE_HASH_MAX];
+	char csrf[VG_STORE_HASH_MAX];
+	int64_t user_id;
+	int64_t expires_at;
 };
 
 struct mem_token {
@@ -54,6 +63,8 @@ struct mem {
 	char (*reports)[VG_STORE_ID_MAX]; /* UUIDs of agents' reports */
 	size_t n_reports, cap_reports;
 	json_t *audit; /* [{"at", "actor", "action", "detail"}] */
+	struct mem_session *sessions;
+	size_t n_sessions, cap_sessions;
 };
 
 static enum vg_rc
@@ -528,6 +539,95 @@ mem_audit_add(struct vg_store *s, int64_t at, const char *actor,
 	return VG_OK;
 }
 
+static struct mem_session *
+mem_session(struct mem *m, const char *hash)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_sessions; i++)
+		if (strcmp(m->sessions[i].hash, hash) == 0)
+			return &m->sessions[i];
+	return NULL;
+}
+
+/* As SQLite: the user must exist (a foreign key there). */
+static enum vg_rc
+mem_session_add(struct vg_store *s, const char *hash, int64_t user_id,
+		const char *csrf, int64_t expires_at, struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	struct mem_session *n;
+	size_t i;
+	void *p;
+
+	if (!key_ok(hash, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("session hash"));
+	if (!key_ok(csrf, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("session CSRF token"));
+	if (mem_session(m, hash) != NULL)
+		return vg_err_set(err, VG_ERR_USAGE,
+				  _("session already exists"));
+	for (i = 0; i < m->n_users && m->users[i].id != user_id; i++)
+		;
+	if (i == m->n_users)
+		return vg_err_set(err, VG_ERR_STORE,
+				  _("store '%s': cannot add the session: "
+				    "no user %lld"),
+				  "memory", (long long)user_id);
+	if (!MEM_ROOM(p, m->sessions, m->n_sessions, m->cap_sessions))
+		return mem_nomem(err);
+	n = &m->sessions[m->n_sessions++];
+	memset(n, 0, sizeof(*n));
+	(void)snprintf(n->hash, sizeof(n->hash), "%s", hash);
+	(void)snprintf(n->csrf, sizeof(n->csrf), "%s", csrf);
+	n->user_id = user_id;
+	n->expires_at = expires_at;
+	return VG_OK;
+}
+
+static enum vg_rc
+mem_session_get(struct vg_store *s, const char *hash, int64_t now,
+		struct vg_session_rec *out, struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	const struct mem_session *n;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!key_ok(hash, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("session hash"));
+	if ((n = mem_session(m, hash)) != NULL && n->expires_at > now)
+		for (i = 0; i < m->n_users; i++) {
+			if (m->users[i].id != n->user_id)
+				continue;
+			out->user_id = n->user_id;
+			out->expires_at = n->expires_at;
+			(void)snprintf(out->user, sizeof(out->user), "%s",
+				       m->users[i].name);
+			(void)snprintf(out->role, sizeof(out->role), "%s",
+				       m->users[i].role);
+			(void)snprintf(out->csrf, sizeof(out->csrf), "%s",
+				       n->csrf);
+			return VG_OK;
+		}
+	return vg_err_set(err, VG_ERR_NOTFOUND,
+			  _("session unknown or expired"));
+}
+
+/* Deleting a session that is not there is not an error (a logout). */
+static enum vg_rc
+mem_session_delete(struct vg_store *s, const char *hash, struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	struct mem_session *n;
+
+	if (!key_ok(hash, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("session hash"));
+	if ((n = mem_session(m, hash)) != NULL)
+		*n = m->sessions[--m->n_sessions];
+	return VG_OK;
+}
+
 static void
 mem_close(struct vg_store *s)
 {
@@ -547,6 +647,7 @@ mem_close(struct vg_store *s)
 		free(m->apikeys);
 		free(m->reports);
 		json_decref(m->audit);
+		free(m->sessions);
 		free(m);
 	}
 	free(s);
@@ -567,6 +668,11 @@ static const struct vg_store_ops memory_ops = {
 	.apikey_get = mem_apikey_get,
 	.put_report = mem_put_report,
 	.audit_add = mem_audit_add,
+	/* The read side (list_assets...) is SQLite's only: VG_STORE_CALL
+	 * answers VG_ERR_USAGE for it. */
+	.session_add = mem_session_add,
+	.session_get = mem_session_get,
+	.session_delete = mem_session_delete,
 	.close = mem_close,
 };
 

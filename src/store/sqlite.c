@@ -33,6 +33,9 @@
 
 /* A writer waits this long for another process's transaction. */
 #define SQ_BUSY_TIMEOUT_MS 5000
+/* Reads through a memory map, up to this size: a page of findings
+ * touches thousands of pages, each a system call without it. */
+#define SQ_MMAP_BYTES "1073741824"
 
 /*
  * Schema migrations, applied in order; a migration is never edited once
@@ -127,6 +130,125 @@ static const struct {
 	 " action TEXT NOT NULL,"
 	 " detail TEXT);"
 	 "CREATE INDEX audit_time ON audit(at);"},
+	/*
+	 * 3: the read side of the server. Risk acceptances and console
+	 * sessions; and what keeps the API fast at 20,000 hosts and
+	 * millions of findings: each host's latest and previous scan, a
+	 * summary per scan (the asset's declaration, per-rule scores,
+	 * findings by severity) so lists never parse JSON or count rows,
+	 * and per finding its host, severity rank, state (enum sq_state)
+	 * and first_seen. Existing rows are filled in (json_valid guards
+	 * a damaged document: it reads as undeclared).
+	 */
+	{3,
+	 "CREATE TABLE acceptances ("
+	 " id INTEGER PRIMARY KEY,"
+	 " host_id INTEGER NOT NULL REFERENCES hosts,"
+	 " check_id TEXT NOT NULL,"
+	 " subject TEXT NOT NULL,"
+	 " reason TEXT NOT NULL,"
+	 " until INTEGER NOT NULL,"
+	 " by TEXT NOT NULL,"
+	 " at INTEGER NOT NULL);"
+	 "CREATE INDEX acceptances_key ON acceptances(host_id, check_id,"
+	 " subject);"
+	 "CREATE INDEX acceptances_until ON acceptances(until);"
+	 "CREATE TABLE sessions ("
+	 " hash TEXT PRIMARY KEY,"
+	 " user_id INTEGER NOT NULL REFERENCES users ON DELETE CASCADE,"
+	 " csrf TEXT NOT NULL,"
+	 " expires_at INTEGER NOT NULL);"
+	 "CREATE INDEX sessions_user ON sessions(user_id);"
+	 /* Caches of the scans table, hence no foreign key. */
+	 "ALTER TABLE hosts ADD COLUMN latest_scan_id INTEGER;"
+	 "ALTER TABLE hosts ADD COLUMN prev_scan_id INTEGER;"
+	 /* Not in scans, where the facts' overflow pages come first. */
+	 "CREATE TABLE scan_sums ("
+	 " scan_id INTEGER PRIMARY KEY REFERENCES scans ON DELETE CASCADE,"
+	 " host_id INTEGER NOT NULL,"
+	 " collected_at INTEGER NOT NULL,"
+	 " site TEXT, owner TEXT, category TEXT,"
+	 " criticality INTEGER NOT NULL DEFAULT 0,"
+	 " s1 INTEGER, s2 INTEGER, s3 INTEGER, s4 INTEGER, s5 INTEGER,"
+	 " s6 INTEGER, s7 INTEGER, s8 INTEGER, s9 INTEGER, s10 INTEGER,"
+	 " overall INTEGER,"
+	 " n_critical INTEGER NOT NULL DEFAULT 0,"
+	 " n_high INTEGER NOT NULL DEFAULT 0,"
+	 " n_medium INTEGER NOT NULL DEFAULT 0,"
+	 " n_low INTEGER NOT NULL DEFAULT 0);"
+	 "ALTER TABLE findings ADD COLUMN host_id INTEGER;"
+	 "ALTER TABLE findings ADD COLUMN sev INTEGER NOT NULL DEFAULT 3;"
+	 "ALTER TABLE findings ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE findings ADD COLUMN first_seen INTEGER NOT NULL"
+	 " DEFAULT 0;"
+	 "INSERT INTO scan_sums(scan_id, host_id, collected_at, overall,"
+	 " site, owner, category, criticality)"
+	 " SELECT id, host_id, collected_at, overall,"
+	 " CASE WHEN json_valid(facts) THEN"
+	 "  json_extract(facts, '$.asset.site') END,"
+	 " CASE WHEN json_valid(facts) THEN"
+	 "  json_extract(facts, '$.asset.owner') END,"
+	 " CASE WHEN json_valid(facts) THEN"
+	 "  json_extract(facts, '$.asset.category') END,"
+	 " coalesce(CASE WHEN json_valid(facts) THEN"
+	 "  json_extract(facts, '$.asset.criticality') END, 0)"
+	 " FROM scans;"
+	 "UPDATE scan_sums SET"
+	 " s1 = json_extract(scores, '$.R1'),"
+	 " s2 = json_extract(scores, '$.R2'),"
+	 " s3 = json_extract(scores, '$.R3'),"
+	 " s4 = json_extract(scores, '$.R4'),"
+	 " s5 = json_extract(scores, '$.R5'),"
+	 " s6 = json_extract(scores, '$.R6'),"
+	 " s7 = json_extract(scores, '$.R7'),"
+	 " s8 = json_extract(scores, '$.R8'),"
+	 " s9 = json_extract(scores, '$.R9'),"
+	 " s10 = json_extract(scores, '$.R10')"
+	 " FROM (SELECT id, scores FROM scans WHERE json_valid(scores)) j"
+	 " WHERE j.id = scan_sums.scan_id;"
+	 "UPDATE findings SET"
+	 " host_id = (SELECT host_id FROM scans WHERE id = scan_id),"
+	 " sev = CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1"
+	 "  WHEN 'medium' THEN 2 ELSE 3 END;"
+	 "UPDATE scan_sums SET"
+	 " n_critical = (SELECT count(*) FROM findings f"
+	 "  WHERE f.scan_id = scan_sums.scan_id AND f.sev = 0),"
+	 " n_high = (SELECT count(*) FROM findings f"
+	 "  WHERE f.scan_id = scan_sums.scan_id AND f.sev = 1),"
+	 " n_medium = (SELECT count(*) FROM findings f"
+	 "  WHERE f.scan_id = scan_sums.scan_id AND f.sev = 2),"
+	 " n_low = (SELECT count(*) FROM findings f"
+	 "  WHERE f.scan_id = scan_sums.scan_id AND f.sev = 3);"
+	 "UPDATE hosts SET latest_scan_id = (SELECT id FROM scans"
+	 " WHERE host_id = hosts.id ORDER BY collected_at DESC, id DESC"
+	 " LIMIT 1);"
+	 "UPDATE hosts SET prev_scan_id = (SELECT id FROM scans"
+	 " WHERE host_id = hosts.id AND id <> hosts.latest_scan_id"
+	 " ORDER BY collected_at DESC, id DESC LIMIT 1);"
+	 /* A finding across scans; current ones in API order; by check. */
+	 "DROP INDEX findings_scan;"
+	 "CREATE INDEX findings_scan ON findings(scan_id, check_id, subject);"
+	 "CREATE INDEX findings_key ON findings(host_id, check_id, subject,"
+	 " first_seen);"
+	 "CREATE INDEX findings_live ON findings(state, sev, rule, check_id,"
+	 " subject, host_id);"
+	 "CREATE INDEX findings_check ON findings(state, check_id);"
+	 "CREATE INDEX scan_sums_host ON scan_sums(host_id, collected_at);"
+	 "CREATE INDEX scan_sums_time ON scan_sums(collected_at, scan_id);"
+	 "CREATE INDEX scan_sums_site ON scan_sums(site);"
+	 "UPDATE findings SET first_seen = (SELECT min(s.collected_at)"
+	 " FROM findings f2 JOIN scans s ON s.id = f2.scan_id"
+	 " WHERE f2.host_id = findings.host_id"
+	 " AND f2.check_id = findings.check_id"
+	 " AND f2.subject = findings.subject);"
+	 "UPDATE findings SET state = 1"
+	 " WHERE scan_id IN (SELECT latest_scan_id FROM hosts);"
+	 "UPDATE findings SET state = 2"
+	 " WHERE scan_id IN (SELECT prev_scan_id FROM hosts)"
+	 " AND NOT EXISTS (SELECT 1 FROM hosts h JOIN findings n"
+	 "  ON n.scan_id = h.latest_scan_id"
+	 "  WHERE h.id = findings.host_id AND n.check_id = findings.check_id"
+	 "  AND n.subject = findings.subject);"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -138,9 +260,22 @@ static const char *const sq_sql[SQ_COUNT] = {
 		       " WHERE hostname = ?1 AND agent_id IS NULL",
 	[SQ_SCAN_ADD] = "INSERT INTO scans(host_id, collected_at, facts,"
 			" overall, scores) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SQ_SUM_ADD] = "INSERT INTO scan_sums(scan_id, host_id, collected_at,"
+		       " overall, site, owner, category, criticality,"
+		       " s1, s2, s3, s4, s5, s6, s7, s8, s9, s10,"
+		       " n_critical, n_high, n_medium, n_low)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		       " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+		       " ?19, ?20, ?21, ?22)",
+	/* first_seen: the earliest of this finding in the host's stored
+	 * scans (one seek in findings_key), or this scan's time. */
 	[SQ_FINDING_ADD] = "INSERT INTO findings(scan_id, rule, check_id,"
-			   " severity, subject, evidence, remediation)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			   " severity, subject, evidence, remediation,"
+			   " host_id, sev, state, first_seen)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+			   " min(?11, coalesce((SELECT min(first_seen)"
+			   " FROM findings WHERE host_id = ?8"
+			   " AND check_id = ?3 AND subject = ?5), ?11)))",
 	[SQ_NE_ADD] = "INSERT INTO not_evaluated(scan_id, rule, check_id,"
 		      " reason) VALUES (?1, ?2, ?3, ?4)",
 	[SQ_LIST] = "SELECT s.id, s.collected_at, h.hostname, s.scores,"
@@ -191,6 +326,35 @@ static const char *const sq_sql[SQ_COUNT] = {
 			  " received_at) VALUES (?1, ?2, ?3, ?4)",
 	[SQ_AUDIT_ADD] = "INSERT INTO audit(at, actor, action, detail)"
 			 " VALUES (?1, ?2, ?3, ?4)",
+	/* A host's latest and previous scans, with their times. */
+	[SQ_HOST_STATE] = "SELECT h.latest_scan_id, l.collected_at,"
+			  " h.prev_scan_id, p.collected_at FROM hosts h"
+			  " LEFT JOIN scans l ON l.id = h.latest_scan_id"
+			  " LEFT JOIN scans p ON p.id = h.prev_scan_id"
+			  " WHERE h.id = ?1",
+	[SQ_HOST_SET] = "UPDATE hosts SET latest_scan_id = ?2,"
+			" prev_scan_id = ?3 WHERE id = ?1",
+	[SQ_STATE_CLEAR] = "UPDATE findings SET state = 0"
+			   " WHERE scan_id = ?1 AND state <> 0",
+	/* The previous scan's findings: fixed unless in the latest. */
+	[SQ_STATE_PREV] = "UPDATE findings SET state = CASE WHEN EXISTS"
+			  " (SELECT 1 FROM findings n WHERE n.scan_id = ?2"
+			  " AND n.check_id = findings.check_id"
+			  " AND n.subject = findings.subject) THEN 0 ELSE 2"
+			  " END WHERE scan_id = ?1",
+	/* A scan older than others came late: later sightings of its
+	 * findings were first seen no later than it. */
+	[SQ_FIRST_FIX] = "UPDATE findings SET first_seen = ?4"
+			 " WHERE host_id = ?1 AND check_id = ?2"
+			 " AND subject = ?3 AND first_seen > ?4",
+	[SQ_SESSION_ADD] = "INSERT INTO sessions(hash, user_id, csrf,"
+			   " expires_at) VALUES (?1, ?2, ?3, ?4)"
+			   " ON CONFLICT DO NOTHING",
+	[SQ_SESSION_GET] = "SELECT s.user_id, u.name, u.role, s.csrf,"
+			   " s.expires_at FROM sessions s"
+			   " JOIN users u ON u.id = s.user_id"
+			   " WHERE s.hash = ?1 AND s.expires_at > ?2",
+	[SQ_SESSION_DEL] = "DELETE FROM sessions WHERE hash = ?1",
 };
 
 enum vg_rc
@@ -362,6 +526,7 @@ sq_close(struct vg_store *s)
 	if (q != NULL) {
 		for (i = 0; i < SQ_COUNT; i++)
 			sqlite3_finalize(q->st[i]);
+		sq_query_close(q);
 		(void)sqlite3_close(q->db);
 		free(q->path);
 		free(q);
@@ -425,11 +590,28 @@ sq_host_id(struct sq *q, const char *hostname, int64_t *id)
 	return ok;
 }
 
-/* Insert the findings (rows of rep's "findings") of scan id. */
+/* Rank of a severity name for the API's order: critical 0 ... low 3. */
+static int
+sev_rank(const char *name)
+{
+	enum vg_severity sev;
+
+	if (name == NULL || !vg_severity_parse(name, &sev))
+		return VG_SEV_COUNT - 1 - VG_SEV_LOW;
+	return VG_SEV_COUNT - 1 - (int)sev;
+}
+
+/*
+ * Insert the findings (rows of rep's "findings") of scan id of host,
+ * taken at time at, in state (enum sq_state); when the scan came late
+ * (not the host's latest), later sightings get their first_seen fixed.
+ */
 static bool
-sq_put_findings(struct sq *q, int64_t id, const json_t *rep)
+sq_put_findings(struct sq *q, int64_t id, const json_t *rep, int64_t host,
+		int64_t at, int state, bool late)
 {
 	sqlite3_stmt *st = q->st[SQ_FINDING_ADD];
+	const char *check, *subject, *sevname;
 	const json_t *o;
 	char *ev;
 	size_t i;
@@ -437,27 +619,44 @@ sq_put_findings(struct sq *q, int64_t id, const json_t *rep)
 
 	json_array_foreach(json_object_get(rep, "findings"), i, o)
 	{
+		check = json_string_value(json_object_get(o, "check"));
+		subject = json_string_value(json_object_get(o, "subject"));
+		sevname = json_string_value(json_object_get(o, "severity"));
 		ev = json_dumps(json_object_get(o, "evidence"),
 				JSON_COMPACT | JSON_PRESERVE_ORDER);
 		ok = ev != NULL && sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
 			sqlite3_bind_int(st, 2, rule_number(o)) == SQLITE_OK &&
-			sq_bind_text(st, 3,
-				     json_string_value(json_object_get(
-					     o, "check"))) == SQLITE_OK &&
-			sq_bind_text(st, 4,
-				     json_string_value(json_object_get(
-					     o, "severity"))) == SQLITE_OK &&
-			sq_bind_text(st, 5,
-				     json_string_value(json_object_get(
-					     o, "subject"))) == SQLITE_OK &&
+			sq_bind_text(st, 3, check) == SQLITE_OK &&
+			sq_bind_text(st, 4, sevname) == SQLITE_OK &&
+			sq_bind_text(st, 5, subject) == SQLITE_OK &&
 			sq_bind_text(st, 6, ev) == SQLITE_OK &&
 			sq_bind_text(st, 7,
 				     json_string_value(json_object_get(
 					     o, "remediation"))) == SQLITE_OK &&
+			sqlite3_bind_int64(st, 8, host) == SQLITE_OK &&
+			sqlite3_bind_int(st, 9, sev_rank(sevname)) ==
+				SQLITE_OK &&
+			sqlite3_bind_int(st, 10, state) == SQLITE_OK &&
+			sqlite3_bind_int64(st, 11, at) == SQLITE_OK &&
 			sq_step_done(st);
 		free(ev);
 		if (!ok) {
 			sq_reset(st);
+			return false;
+		}
+		if (!late)
+			continue;
+		ok = sqlite3_bind_int64(q->st[SQ_FIRST_FIX], 1, host) ==
+				SQLITE_OK &&
+			sq_bind_text(q->st[SQ_FIRST_FIX], 2, check) ==
+				SQLITE_OK &&
+			sq_bind_text(q->st[SQ_FIRST_FIX], 3, subject) ==
+				SQLITE_OK &&
+			sqlite3_bind_int64(q->st[SQ_FIRST_FIX], 4, at) ==
+				SQLITE_OK &&
+			sq_step_done(q->st[SQ_FIRST_FIX]);
+		if (!ok) {
+			sq_reset(q->st[SQ_FIRST_FIX]);
 			return false;
 		}
 	}
@@ -487,11 +686,31 @@ sq_scan_prepare(struct sq_scan *sc, const struct vg_facts *f,
 {
 	enum vg_rc rc;
 
+	size_t i;
+	int k;
+
 	memset(sc, 0, sizeof(*sc));
 	/* The stored document must be one last_scan can read back. */
 	vg_buf_init(&sc->facts, VG_MAX_JSON_DOC);
 	sc->collected_at = f->collected_at;
 	sc->overall = r->overall;
+	for (k = 1; k <= VG_RULE_COUNT; k++)
+		sc->rule_scores[k] = r->scores[k] >= 0 && r->scores[k] <= 100
+			? r->scores[k]
+			: VG_SCORE_NONE;
+	for (i = 0; i < r->n_findings; i++)
+		if ((unsigned)r->findings[i].severity < VG_SEV_COUNT)
+			sc->n_sev[r->findings[i].severity]++;
+	sc->criticality = f->asset.criticality >= 0 && f->asset.criticality <= 4
+		? f->asset.criticality
+		: 0;
+	if ((f->asset.site != NULL &&
+	     (sc->site = strdup(f->asset.site)) == NULL) ||
+	    (f->asset.owner != NULL &&
+	     (sc->owner = strdup(f->asset.owner)) == NULL) ||
+	    (f->asset.category != NULL &&
+	     (sc->category = strdup(f->asset.category)) == NULL))
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 	if ((rc = vg_facts_write(f, &sc->facts)) != VG_OK) {
 		if (rc == VG_ERR_LIMIT)
 			return vg_err_set(err, rc,
@@ -515,32 +734,177 @@ sq_scan_release(struct sq_scan *sc)
 	vg_buf_release(&sc->facts);
 	free(sc->scores);
 	json_decref(sc->rep);
+	free(sc->site);
+	free(sc->owner);
+	free(sc->category);
 	sc->scores = NULL;
 	sc->rep = NULL;
+	sc->site = sc->owner = sc->category = NULL;
+}
+
+/* Bind a score (VG_SCORE_NONE binds NULL). */
+static int
+bind_score(sqlite3_stmt *st, int i, int score)
+{
+	return score >= 0 ? sqlite3_bind_int(st, i, score)
+			  : sqlite3_bind_null(st, i);
+}
+
+/* Insert the scans row of sc and its summary; its id into *id. */
+static bool
+sq_scan_row(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t *id)
+{
+	sqlite3_stmt *st = q->st[SQ_SCAN_ADD];
+	bool ok;
+	int k;
+
+	/* SQLITE_STATIC: the text outlives the step that reads it. */
+	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 2, sc->collected_at) == SQLITE_OK &&
+		sqlite3_bind_text64(st, 3, vg_buf_str(&sc->facts),
+				    sc->facts.len, SQLITE_STATIC,
+				    SQLITE_UTF8) == SQLITE_OK &&
+		bind_score(st, 4, sc->overall) == SQLITE_OK &&
+		sq_bind_text(st, 5, sc->scores) == SQLITE_OK &&
+		sq_step_done(st);
+	if (!ok) {
+		sq_reset(st);
+		return false;
+	}
+	*id = sqlite3_last_insert_rowid(q->db);
+	st = q->st[SQ_SUM_ADD];
+	ok = sqlite3_bind_int64(st, 1, *id) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 2, host) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 3, sc->collected_at) == SQLITE_OK &&
+		bind_score(st, 4, sc->overall) == SQLITE_OK &&
+		sq_bind_text(st, 5, sc->site) == SQLITE_OK &&
+		sq_bind_text(st, 6, sc->owner) == SQLITE_OK &&
+		sq_bind_text(st, 7, sc->category) == SQLITE_OK &&
+		sqlite3_bind_int(st, 8, sc->criticality) == SQLITE_OK;
+	for (k = 1; ok && k <= VG_RULE_COUNT; k++)
+		ok = bind_score(st, 8 + k, sc->rule_scores[k]) == SQLITE_OK;
+	ok = ok &&
+		sqlite3_bind_int64(st, 19,
+				   (int64_t)sc->n_sev[VG_SEV_CRITICAL]) ==
+			SQLITE_OK &&
+		sqlite3_bind_int64(st, 20, (int64_t)sc->n_sev[VG_SEV_HIGH]) ==
+			SQLITE_OK &&
+		sqlite3_bind_int64(st, 21, (int64_t)sc->n_sev[VG_SEV_MEDIUM]) ==
+			SQLITE_OK &&
+		sqlite3_bind_int64(st, 22, (int64_t)sc->n_sev[VG_SEV_LOW]) ==
+			SQLITE_OK &&
+		sq_step_done(st);
+	if (!ok)
+		sq_reset(st);
+	return ok;
+}
+
+/* A host's latest and previous scans (0 when none) and their times. */
+struct sq_hstate {
+	int64_t latest, latest_at, prev, prev_at;
+};
+
+static bool
+sq_host_state(struct sq *q, int64_t host, struct sq_hstate *h)
+{
+	sqlite3_stmt *st = q->st[SQ_HOST_STATE];
+	bool ok;
+
+	memset(h, 0, sizeof(*h));
+	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
+		sqlite3_step(st) == SQLITE_ROW;
+	if (ok) {
+		h->latest = sqlite3_column_int64(st, 0);
+		h->latest_at = sqlite3_column_int64(st, 1);
+		h->prev = sqlite3_column_int64(st, 2);
+		h->prev_at = sqlite3_column_int64(st, 3);
+	}
+	sq_reset(st);
+	return ok;
+}
+
+/* Scan (at, id) is newer than (bat, bid): the order of list_scans. */
+static bool
+newer(int64_t at, int64_t id, int64_t bat, int64_t bid)
+{
+	return bid == 0 || at > bat || (at == bat && id > bid);
+}
+
+/* Run a statement of two integer parameters (the second may be unused). */
+static bool
+sq_run2(struct sq *q, enum sq_stmt which, int64_t a, int64_t b, bool two)
+{
+	sqlite3_stmt *st = q->st[which];
+	bool ok;
+
+	ok = sqlite3_bind_int64(st, 1, a) == SQLITE_OK &&
+		(!two || sqlite3_bind_int64(st, 2, b) == SQLITE_OK) &&
+		sq_step_done(st);
+	if (!ok)
+		sq_reset(st);
+	return ok;
+}
+
+/*
+ * Move the host's latest/previous pointers and the findings' states
+ * for new scan id (its findings are in already). Usually id is the
+ * latest: the old previous scan's findings become history, the old
+ * latest's become fixed unless seen again. A late scan (an agent's
+ * spooled report) may become the previous one, or plain history.
+ */
+static bool
+sq_host_advance(struct sq *q, int64_t host, const struct sq_hstate *h,
+		int64_t id, int64_t at)
+{
+	sqlite3_stmt *st = q->st[SQ_HOST_SET];
+	int64_t latest = h->latest, prev = h->prev;
+	bool ok;
+
+	if (newer(at, id, h->latest_at, h->latest)) {
+		if (h->prev != 0 &&
+		    !sq_run2(q, SQ_STATE_CLEAR, h->prev, 0, false))
+			return false;
+		if (h->latest != 0 &&
+		    !sq_run2(q, SQ_STATE_PREV, h->latest, id, true))
+			return false;
+		prev = h->latest;
+		latest = id;
+	} else if (newer(at, id, h->prev_at, h->prev)) {
+		if (h->prev != 0 &&
+		    !sq_run2(q, SQ_STATE_CLEAR, h->prev, 0, false))
+			return false;
+		if (!sq_run2(q, SQ_STATE_PREV, id, h->latest, true))
+			return false;
+		prev = id;
+	} else
+		return true;
+	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 2, latest) == SQLITE_OK &&
+		(prev != 0 ? sqlite3_bind_int64(st, 3, prev)
+			   : sqlite3_bind_null(st, 3)) == SQLITE_OK &&
+		sq_step_done(st);
+	if (!ok)
+		sq_reset(st);
+	return ok;
 }
 
 enum vg_rc
 sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
 	       int64_t *scan_id, struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_SCAN_ADD];
+	struct sq_hstate h;
 	int64_t id;
+	bool latest;
 
 	*scan_id = 0;
-	/* SQLITE_STATIC: the text outlives the step that reads it. */
-	if (sqlite3_bind_int64(st, 1, host) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, sc->collected_at) != SQLITE_OK ||
-	    sqlite3_bind_text64(st, 3, vg_buf_str(&sc->facts), sc->facts.len,
-				SQLITE_STATIC, SQLITE_UTF8) != SQLITE_OK ||
-	    (sc->overall >= 0 ? sqlite3_bind_int(st, 4, sc->overall)
-			      : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
-	    sq_bind_text(st, 5, sc->scores) != SQLITE_OK || !sq_step_done(st)) {
-		sq_reset(st);
+	if (!sq_host_state(q, host, &h) || !sq_scan_row(q, sc, host, &id))
 		return sq_fail(q, err, _("cannot record the scan"));
-	}
-	id = sqlite3_last_insert_rowid(q->db);
-	if (!sq_put_findings(q, id, sc->rep))
+	latest = newer(sc->collected_at, id, h.latest_at, h.latest);
+	if (!sq_put_findings(q, id, sc->rep, host, sc->collected_at,
+			     latest ? SQ_ST_CURRENT : SQ_ST_HISTORY, !latest))
 		return sq_fail(q, err, _("cannot record the findings"));
+	if (!sq_host_advance(q, host, &h, id, sc->collected_at))
+		return sq_fail(q, err, _("cannot update the host's scans"));
 	*scan_id = id;
 	return VG_OK;
 }
@@ -809,6 +1173,15 @@ static const struct vg_store_ops sqlite_ops = {
 	.apikey_get = sq_apikey_get,
 	.put_report = sq_put_report,
 	.audit_add = sq_audit_add,
+	.list_assets = sq_list_assets,
+	.get_asset = sq_get_asset,
+	.list_findings = sq_list_findings,
+	.accept_finding = sq_accept_finding,
+	.scores = sq_scores,
+	.counts = sq_counts,
+	.session_add = sq_session_add,
+	.session_get = sq_session_get,
+	.session_delete = sq_session_delete,
 	.close = sq_close,
 };
 
@@ -829,7 +1202,9 @@ sq_setup(struct sq *q, struct vg_err *err)
 		return sq_newer(q, v, err);
 	/* WAL may be refused (a network file system): the store still
 	 * works in the default rollback mode, so that is not an error. */
-	if ((rc = sq_exec(q, "PRAGMA journal_mode=WAL", err)) != VG_OK ||
+	if ((rc = sq_exec(q, "PRAGMA mmap_size = " SQ_MMAP_BYTES, err)) !=
+		    VG_OK ||
+	    (rc = sq_exec(q, "PRAGMA journal_mode=WAL", err)) != VG_OK ||
 	    (rc = sq_migrate(q, err)) != VG_OK ||
 	    (rc = sq_exec(q, "PRAGMA foreign_keys=ON", err)) != VG_OK)
 		return rc;

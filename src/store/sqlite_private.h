@@ -1,7 +1,8 @@
 /*
- * Inside the SQLite store, shared by sqlite.c (schema, connection, scans)
- * and sqlite_server.c (users, tokens, agents, API keys, agent reports,
- * audit). Nothing here is for other modules.
+ * Inside the SQLite store, shared by sqlite.c (schema, connection, scans),
+ * sqlite_server.c (users, tokens, agents, API keys, agent reports, audit,
+ * sessions) and sqlite_query.c (the read side of the server). Nothing
+ * here is for other modules.
  *
  * Threading: a connection is opened with SQLITE_OPEN_NOMUTEX and its
  * statements are prepared once and reused, so one struct vg_store must
@@ -25,6 +26,7 @@ enum sq_stmt {
 	SQ_HOST_ADD,
 	SQ_HOST_ID,
 	SQ_SCAN_ADD,
+	SQ_SUM_ADD,
 	SQ_FINDING_ADD,
 	SQ_NE_ADD,
 	SQ_LIST,
@@ -44,13 +46,36 @@ enum sq_stmt {
 	SQ_REPORT_SEEN,
 	SQ_REPORT_ADD,
 	SQ_AUDIT_ADD,
+	SQ_HOST_STATE,
+	SQ_HOST_SET,
+	SQ_STATE_CLEAR,
+	SQ_STATE_PREV,
+	SQ_FIRST_FIX,
+	SQ_SESSION_ADD,
+	SQ_SESSION_GET,
+	SQ_SESSION_DEL,
 	SQ_COUNT
 };
+
+/*
+ * Finding states (findings.state), kept by sq_scan_insert so the read
+ * side finds a host's current and fixed findings through an index.
+ */
+enum sq_state {
+	SQ_ST_HISTORY = 0, /* in an older scan */
+	SQ_ST_CURRENT = 1, /* in the host's latest scan */
+	SQ_ST_FIXED = 2,   /* in the previous scan, not in the latest */
+};
+
+/* Statements of the read side, built from fixed fragments for each
+ * combination of filters and prepared on first use (sqlite_query.c). */
+#define SQ_QUERY_SLOTS 1024
 
 struct sq {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *st[SQ_COUNT];
+	sqlite3_stmt **qst; /* SQ_QUERY_SLOTS, allocated on first use */
 };
 
 /* A scan made ready to insert: everything that can fail without the
@@ -61,6 +86,12 @@ struct sq_scan {
 	char *scores;        /* its "scores" object as text */
 	int64_t collected_at;
 	int overall;
+	int rule_scores[VG_RULE_COUNT + 1]; /* 1..10, VG_SCORE_NONE */
+	/* The asset's declaration, copied so the read side never parses
+	 * the facts (owned, NULL when not declared). */
+	char *site, *owner, *category;
+	int criticality;
+	size_t n_sev[VG_SEV_COUNT]; /* findings by severity */
 };
 
 /* "store 'path': what: sqlite's message" as VG_ERR_STORE. */
@@ -81,6 +112,9 @@ void sq_scan_release(struct sq_scan *sc);
 /* Insert sc as a scan of host; inside the caller's transaction. */
 enum vg_rc sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
 			  int64_t *scan_id, struct vg_err *err);
+
+/* Finalize the read side's statements (sqlite_query.c). */
+void sq_query_close(struct sq *q);
 
 /* The server records (sqlite_server.c), see store.h for contracts. */
 enum vg_rc sq_user_add(struct vg_store *s, const struct vg_user_rec *u,
@@ -108,5 +142,28 @@ enum vg_rc sq_put_report(struct vg_store *s, const char *agent_id,
 enum vg_rc sq_audit_add(struct vg_store *s, int64_t at, const char *actor,
 			const char *action, const char *detail,
 			struct vg_err *err);
+enum vg_rc sq_session_add(struct vg_store *s, const char *hash, int64_t user_id,
+			  const char *csrf, int64_t expires_at,
+			  struct vg_err *err);
+enum vg_rc sq_session_get(struct vg_store *s, const char *hash, int64_t now,
+			  struct vg_session_rec *out, struct vg_err *err);
+enum vg_rc sq_session_delete(struct vg_store *s, const char *hash,
+			     struct vg_err *err);
+
+/* The read side (sqlite_query.c), see store.h and
+ * docs/internals/store-queries.md. */
+enum vg_rc sq_list_assets(struct vg_store *s, const struct vg_asset_filter *flt,
+			  json_t **out, struct vg_err *err);
+enum vg_rc sq_get_asset(struct vg_store *s, int64_t id, int64_t now,
+			json_t **out, struct vg_err *err);
+enum vg_rc sq_list_findings(struct vg_store *s,
+			    const struct vg_finding_filter *flt, int64_t now,
+			    json_t **out, struct vg_err *err);
+enum vg_rc sq_accept_finding(struct vg_store *s, int64_t finding_id,
+			     const char *reason, int64_t until, const char *by,
+			     int64_t now, struct vg_err *err);
+enum vg_rc sq_scores(struct vg_store *s, int64_t now, int64_t since,
+		     json_t **out, struct vg_err *err);
+enum vg_rc sq_counts(struct vg_store *s, json_t **out, struct vg_err *err);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * The SQLite store's server records: users, enrolment tokens, agents,
- * API keys, agents' reports and the audit log. Statements are prepared
- * once in sqlite.c (sq_sql); a duplicate key is seen as an INSERT ... ON
- * CONFLICT DO NOTHING that changed no row.
+ * API keys, agents' reports, the audit log and console sessions.
+ * Statements are prepared once in sqlite.c (sq_sql); a duplicate key is
+ * seen as an INSERT ... ON CONFLICT DO NOTHING that changed no row.
  *
  * Secrets never reach this file: callers pass hashes (store.h).
  */
@@ -497,6 +497,85 @@ sq_audit_add(struct vg_store *s, int64_t at, const char *actor,
 	    sq_bind_text(st, 4, detail) != SQLITE_OK || !sq_step_done(st)) {
 		sq_reset(st);
 		return sq_fail(q, err, _("cannot add to the audit log"));
+	}
+	return VG_OK;
+}
+
+/* Sessions: only the cookie's hash is stored (store.h). */
+enum vg_rc
+sq_session_add(struct vg_store *s, const char *hash, int64_t user_id,
+	       const char *csrf, int64_t expires_at, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_SESSION_ADD];
+	enum vg_rc rc;
+
+	if (!key_ok(hash, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("session hash"));
+	if (!key_ok(csrf, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("session CSRF token"));
+	if (sq_bind_text(st, 1, hash) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, user_id) != SQLITE_OK ||
+	    sq_bind_text(st, 3, csrf) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, expires_at) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot add the session"));
+	}
+	/* An unknown user breaks the foreign key: a store error. */
+	rc = insert_new(q, st, _("cannot add the session"), err);
+	if (rc == VG_ERR_USAGE)
+		return vg_err_set(err, rc, _("session already exists"));
+	return rc;
+}
+
+enum vg_rc
+sq_session_get(struct vg_store *s, const char *hash, int64_t now,
+	       struct vg_session_rec *out, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_SESSION_GET];
+	enum vg_rc rc;
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	if (!key_ok(hash, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("session hash"));
+	if (sq_bind_text(st, 1, hash) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot read the session"));
+	}
+	rc = lookup(q, st, _("cannot read the session"), err);
+	/* The hash is not shown: it identifies a live session. */
+	if (rc == VG_ERR_NOTFOUND)
+		return vg_err_set(err, rc, _("session unknown or expired"));
+	if (rc != VG_OK)
+		return rc;
+	out->user_id = sqlite3_column_int64(st, 0);
+	out->expires_at = sqlite3_column_int64(st, 4);
+	ok = col_copy(st, 1, out->user, sizeof(out->user)) &&
+		col_copy(st, 2, out->role, sizeof(out->role)) &&
+		col_copy(st, 3, out->csrf, sizeof(out->csrf));
+	sq_reset(st);
+	if (!ok) {
+		memset(out, 0, sizeof(*out));
+		return damaged(q, err, "session", "?");
+	}
+	return VG_OK;
+}
+
+/* Deleting a session that is not there is not an error (a logout). */
+enum vg_rc
+sq_session_delete(struct vg_store *s, const char *hash, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_SESSION_DEL];
+
+	if (!key_ok(hash, VG_STORE_HASH_MAX))
+		return bad_arg(err, _("session hash"));
+	if (sq_bind_text(st, 1, hash) != SQLITE_OK || !sq_step_done(st)) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot delete the session"));
 	}
 	return VG_OK;
 }

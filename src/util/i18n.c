@@ -27,4 +27,6 @@ vg_i18n_init(void)
 	}
 	(void)bindtextdomain("vigie", dir);
 	(void)bind_textdomain_codeset("vigie", "UTF-8");
+	/* ngettext() and gettext() look in the default domain. */
+	(void)textdomain("vigie");
 }

@@ -47,14 +47,15 @@ struct vg_http_kv {
 #define VG_HTTP_MAX_PARAMS 4 /* "{}" segments of a route's path */
 #define VG_HTTP_MAX_ARGS 32  /* query and form arguments kept */
 #define VG_SESSION_COOKIE "vigie_session"
+#define VG_LANG_COOKIE "vigie_lang"
 
 /* A request as the handlers see it; every pointer is borrowed. */
 struct vg_http_request {
 	const char *method;
-	const char *path;	   /* the route's pattern */
-	const char *url;	   /* the path asked, without the query */
+	const char *path;          /* the route's pattern */
+	const char *url;           /* the path asked, without the query */
 	const char *authorization; /* the header, or NULL */
-	const char *body;	   /* NUL-terminated; may hold NUL bytes */
+	const char *body;          /* NUL-terminated; may hold NUL bytes */
 	size_t body_len;
 	/* The "{}" segments of the route's path, in order ("/api/v1/
 	 * assets/{}" gives params[0] = "42"). */
@@ -65,9 +66,10 @@ struct vg_http_request {
 	struct vg_http_kv args[VG_HTTP_MAX_ARGS];
 	size_t n_args;
 	const char *session_cookie;  /* VG_SESSION_COOKIE's value, or NULL */
+	const char *lang_cookie;     /* VG_LANG_COOKIE's value, or NULL */
 	const char *accept_language; /* the header, or NULL */
-	const char *client;	     /* the peer's address, as text */
-	bool tls;		     /* the request came over TLS */
+	const char *client;          /* the peer's address, as text */
+	bool tls;                    /* the request came over TLS */
 };
 
 /* The first value of argument key, or NULL. */
@@ -79,13 +81,13 @@ struct vg_http_response {
 	unsigned status;
 	char *body;
 	size_t len;
-	bool secret;		  /* wipe body before freeing */
-	char allow[64];		  /* 405: the Allow header */
+	bool secret;              /* wipe body before freeing */
+	char allow[64];           /* 405: the Allow header */
 	const char *content_type; /* static; NULL: application/json */
-	bool html;		  /* a console page: its CSP and headers */
-	char location[512];	  /* 30x: Location, else empty */
-	char set_cookie[512];	  /* Set-Cookie, else empty */
-	long max_age;		  /* > 0: cacheable this long (static) */
+	bool html;                /* a console page: its CSP and headers */
+	char location[512];       /* 30x: Location, else empty */
+	char set_cookie[512];     /* Set-Cookie, else empty */
+	long max_age;             /* > 0: cacheable this long (static) */
 };
 
 void vg_http_response_release(struct vg_http_response *resp);
@@ -143,7 +145,7 @@ struct vg_api_ctx {
 	const struct vg_policy *policy;
 	int64_t now;
 	const struct vg_principal *principal; /* never NULL */
-	struct vg_server_stats *stats;	      /* for /metrics */
+	struct vg_server_stats *stats;        /* for /metrics */
 };
 
 /* Counters kept by the server (atomics), read by /metrics. */

@@ -68,8 +68,10 @@ struct conn {
 	char params_buf[VG_HTTP_MAX_PARAMS * 65];
 	const char *params[VG_HTTP_MAX_PARAMS];
 	size_t n_params;
-	/* A urlencoded form body, decoded (pointers into it in args). */
+	/* A urlencoded form body, decoded once (form_args point into it). */
 	char *form;
+	struct vg_http_kv form_args[VG_HTTP_MAX_ARGS];
+	size_t n_form;
 };
 
 static void
@@ -153,8 +155,8 @@ send_response(struct MHD_Connection *c, struct vg_http_response *resp,
 	(void)MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	(void)MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	if (tls_on)
-		(void)MHD_add_response_header(
-			r, "Strict-Transport-Security", "max-age=31536000");
+		(void)MHD_add_response_header(r, "Strict-Transport-Security",
+					      "max-age=31536000");
 	if (resp->location[0] != '\0')
 		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION,
 					      resp->location);
@@ -229,34 +231,41 @@ form_decode(char *s)
 	*w = '\0';
 }
 
-/* The fields of a urlencoded body, decoded into cx->form. */
+/* The fields of a urlencoded body, decoded into cx->form at the first
+ * call, then appended to req's arguments. */
 static void
 add_form(struct conn *cx, struct MHD_Connection *c, struct vg_http_request *req)
 {
 	const char *type = MHD_lookup_connection_value(
 		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	char *p, *next, *eq;
+	size_t i;
 
-	if (type == NULL || cx->body.data == NULL ||
+	/* Forms are the console's; an API body is JSON, whatever its
+	 * Content-Type says. */
+	if (!cx->route->page || type == NULL || cx->body.data == NULL ||
 	    strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
 		return;
-	if (cx->form == NULL &&
-	    (cx->form = strndup(cx->body.data, cx->body.len)) == NULL)
-		return;
-	for (p = cx->form; p != NULL && *p != '\0'; p = next) {
-		if ((next = strchr(p, '&')) != NULL)
-			*next++ = '\0';
-		if (req->n_args >= VG_HTTP_MAX_ARGS)
-			break;
-		if ((eq = strchr(p, '=')) != NULL)
-			*eq++ = '\0';
-		form_decode(p);
-		if (eq != NULL)
-			form_decode(eq);
-		req->args[req->n_args].key = p;
-		req->args[req->n_args].value = eq != NULL ? eq : "";
-		req->n_args++;
+	if (cx->form == NULL) {
+		if ((cx->form = strndup(cx->body.data, cx->body.len)) == NULL)
+			return;
+		for (p = cx->form; p != NULL && *p != '\0'; p = next) {
+			if ((next = strchr(p, '&')) != NULL)
+				*next++ = '\0';
+			if (cx->n_form >= VG_HTTP_MAX_ARGS)
+				break;
+			if ((eq = strchr(p, '=')) != NULL)
+				*eq++ = '\0';
+			form_decode(p);
+			if (eq != NULL)
+				form_decode(eq);
+			cx->form_args[cx->n_form].key = p;
+			cx->form_args[cx->n_form].value = eq != NULL ? eq : "";
+			cx->n_form++;
+		}
 	}
+	for (i = 0; i < cx->n_form && req->n_args < VG_HTTP_MAX_ARGS; i++)
+		req->args[req->n_args++] = cx->form_args[i];
 }
 
 /* The peer's address as text into out. */
@@ -313,6 +322,8 @@ run_handler(struct server *srv, struct MHD_Connection *c, struct conn *cx,
 	add_form(cx, c, &req);
 	req.session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
 							 VG_SESSION_COOKIE);
+	req.lang_cookie =
+		MHD_lookup_connection_value(c, MHD_COOKIE_KIND, VG_LANG_COOKIE);
 	req.accept_language = MHD_lookup_connection_value(
 		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
 	client_address(c, client, sizeof(client));
@@ -430,23 +441,32 @@ page_refusal(struct vg_http_response *resp, unsigned status, const char *url)
 		resp->len = strlen(forbidden);
 }
 
-/* Refuse a page POST whose csrf field is not the session's. */
+/*
+ * A POST made with a session cookie must carry the session's CSRF token:
+ * a page's in its "csrf" form field, an API call in X-CSRF-Token. API
+ * keys are not sent by browsers on their own, so they need none.
+ */
 static bool
 csrf_ok(const struct conn *cx, struct MHD_Connection *c)
 {
 	struct vg_http_request req;
 	const char *token;
 
-	if (!cx->route->page || strcmp(cx->route->method, "POST") != 0 ||
-	    cx->route->auth != VG_AUTH_USER)
+	if (strcmp(cx->route->method, "POST") != 0 ||
+	    cx->route->auth != VG_AUTH_USER ||
+	    cx->principal.kind == VG_PRINCIPAL_APIKEY)
 		return true;
 	if (cx->principal.kind != VG_PRINCIPAL_SESSION)
 		return false;
-	memset(&req, 0, sizeof(req));
-	add_form((struct conn *)cx, c, &req);
-	token = vg_http_arg(&req, "csrf");
+	if (cx->route->page) {
+		memset(&req, 0, sizeof(req));
+		add_form((struct conn *)cx, c, &req);
+		token = vg_http_arg(&req, "csrf");
+	} else
+		token = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						    "X-CSRF-Token");
 	return token != NULL && strlen(token) == strlen(cx->principal.csrf) &&
-	       sodium_memcmp(token, cx->principal.csrf, strlen(token)) == 0;
+		sodium_memcmp(token, cx->principal.csrf, strlen(token)) == 0;
 }
 
 static enum MHD_Result
@@ -539,7 +559,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 	/* The whole request is here: run its handler. */
 	if (!csrf_ok(cx, c)) {
-		page_refusal(&resp, 403, url);
+		if (cx->route->page)
+			page_refusal(&resp, 403, url);
+		else
+			vg_http_error(&resp, 403,
+				      "X-CSRF-Token: missing or "
+				      "not this session's");
 		return refuse(srv, cx, c, &resp);
 	}
 	if (!run_handler(srv, c, cx, url, cx->route->handler, &resp))

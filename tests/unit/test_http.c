@@ -108,7 +108,14 @@ test_routes(void **state)
 		{"GET", "/API/v1/health", 404, "", 0},
 		{"GET", "/api/v1/health?x=1", 404, "", 0},
 		{"GET", "", 404, "", 0},
-		{"GET", "/", 404, "", 0},
+		{"GET", "/nope", 404, "", 0},
+		/* Path parameters: one plain segment, never a path. */
+		{"GET", "/api/v1/assets/42", 200, "", 0},
+		{"GET", "/api/v1/assets/4/2", 404, "", 0},
+		{"GET", "/api/v1/assets/", 404, "", 0},
+		{"GET", "/api/v1/assets/%2e%2e", 404, "", 0},
+		{"GET", "/api/v1/assets/<b>", 404, "", 0},
+		{"DELETE", "/api/v1/assets/42", 405, "GET", 0},
 	};
 	const struct vg_route *r;
 	unsigned status;

@@ -822,13 +822,13 @@ test_sqlite_reopen(void **state)
 		vg_store_free(fx->s);
 		fx->s = NULL;
 	}
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 3);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM scans"), 1);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM hosts"), 1);
 	assert_int_equal(raw_int(fx->path,
 				 "SELECT count(*) FROM sqlite_master"
 				 " WHERE type = 'table'"),
-			 10);
+			 13);
 	/* WAL mode is a property of the file: it stays. */
 	{
 		sqlite3_stmt *st = NULL;
@@ -992,7 +992,7 @@ static const char v1_schema[] =
 	" evidence) VALUES (3, 2, 'x.y', 'high', 'root', '{}');"
 	"PRAGMA user_version = 1;";
 
-/* A v1 file is brought to v2 on open, its scans kept and usable. */
+/* A v1 file is brought up to date on open, its scans kept and usable. */
 static void
 test_sqlite_migrate_v1(void **state)
 {
@@ -1009,7 +1009,7 @@ test_sqlite_migrate_v1(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 3);
 	assert_int_equal(vg_store_list_scans(s, 10, &v, &n, &err), VG_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].id, 3);

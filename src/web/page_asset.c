@@ -1,0 +1,280 @@
+/*
+ * GET /assets/{id} (technicien and above): one host: its scores, its
+ * findings grouped by rule, its score over its scans and a summary of
+ * its facts. The id is the route's "{}" segment, a number; anything
+ * else is a 404, as an unknown id is.
+ */
+#include "util/common.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/report.h"
+#include "store/store.h"
+#include "web/html.h"
+#include "web/http.h"
+#include "web/svg.h"
+#include "util/text.h"
+#include "util/banned.h"
+
+static void
+meta_item(struct vg_html *h, const char *label, const json_t *obj,
+	  const char *key)
+{
+	vg_html_raw(h, "<dt>");
+	vg_html_text(h, label);
+	vg_html_raw(h, "</dt><dd>");
+	vg_html_json_text(h, obj, key);
+	vg_html_raw(h, "</dd>");
+}
+
+static void
+meta_count(struct vg_html *h, const char *label, const json_t *arr)
+{
+	vg_html_raw(h, "<dt>");
+	vg_html_text(h, label);
+	vg_html_raw(h, "</dt><dd>");
+	if (json_is_array(arr))
+		vg_html_int(h, (long long)json_array_size(arr));
+	else
+		vg_html_raw(h, "—");
+	vg_html_raw(h, "</dd>");
+}
+
+static void
+scores_block(struct vg_html *h, const json_t *scores)
+{
+	char key[8];
+	int i;
+
+	vg_html_raw(h,
+		    "<div class=\"card\"><div id=\"asset-scores\" "
+		    "class=\"scores-grid\"><div><strong>");
+	vg_html_text(h, _("Overall"));
+	vg_html_raw(h, "</strong><br>");
+	vg_html_score(h, vg_html_score_of(scores, "overall"));
+	vg_html_raw(h, "</div>");
+	for (i = 1; i <= VG_RULE_COUNT; i++) {
+		(void)snprintf(key, sizeof(key), "R%d", i);
+		vg_html_raw(h, "<div data-rule=\"");
+		vg_html_attr(h, key);
+		vg_html_raw(h, "\"><a href=\"/rules/");
+		vg_html_attr(h, key);
+		vg_html_raw(h, "\">");
+		vg_html_text(h, key);
+		vg_html_raw(h, "</a> <span class=\"muted\">");
+		vg_html_text(h, vg_html_rule_name(i));
+		vg_html_raw(h, "</span><br>");
+		vg_html_score(h, vg_html_score_of(scores, key));
+		vg_html_raw(h, "</div>");
+	}
+	vg_html_raw(h, "</div></div>");
+}
+
+static void
+finding_row(struct vg_html *h, const json_t *f)
+{
+	const char *rem = vg_html_json_str(f, "remediation");
+
+	vg_html_raw(h, "<tr class=\"finding\" data-finding=\"");
+	vg_html_int(h, json_integer_value(json_object_get(f, "id")));
+	vg_html_raw(h, "\"><td>");
+	vg_html_severity(h, vg_html_json_str(f, "severity"));
+	vg_html_raw(h, "</td><td><code>");
+	vg_html_json_text(h, f, "check");
+	vg_html_raw(h, "</code></td><td>");
+	vg_html_json_text(h, f, "subject");
+	vg_html_raw(h, "</td><td>");
+	vg_html_status(h, f);
+	vg_html_raw(h, "</td><td>");
+	/* The catalogue's English sentence is also the gettext key. */
+	if (rem != NULL && *rem != '\0')
+		vg_html_text(h, _(rem));
+	else
+		vg_html_raw(h, "—");
+	vg_html_raw(h, "</td></tr>");
+}
+
+static void
+findings_by_rule(struct vg_html *h, const json_t *findings)
+{
+	const json_t *f;
+	size_t i, shown = 0;
+	bool any;
+	int rule;
+
+	vg_html_raw(h, "<h2>");
+	vg_html_text(h, _("Findings by rule"));
+	vg_html_raw(h, "</h2>");
+	for (rule = 1; rule <= VG_RULE_COUNT; rule++) {
+		any = false;
+		json_array_foreach(findings, i, f)
+		{
+			if (vg_html_rule_of(f) != rule)
+				continue;
+			if (!any) {
+				vg_html_raw(h,
+					    "<section class=\"rule\" "
+					    "data-rule=\"R");
+				vg_html_int(h, rule);
+				vg_html_raw(h, "\"><h2><a href=\"/rules/R");
+				vg_html_int(h, rule);
+				vg_html_raw(h, "\">R");
+				vg_html_int(h, rule);
+				vg_html_raw(h, "</a> — ");
+				vg_html_text(h, vg_html_rule_name(rule));
+				vg_html_raw(h, "</h2><table><thead><tr><th>");
+				vg_html_text(h, _("Severity"));
+				vg_html_raw(h, "</th><th>");
+				vg_html_text(h, _("Check"));
+				vg_html_raw(h, "</th><th>");
+				vg_html_text(h, _("Subject"));
+				vg_html_raw(h, "</th><th>");
+				vg_html_text(h, _("Status"));
+				vg_html_raw(h, "</th><th>");
+				vg_html_text(h, _("Remediation"));
+				vg_html_raw(h, "</th></tr></thead><tbody>");
+				any = true;
+			}
+			finding_row(h, f);
+			shown++;
+		}
+		if (any)
+			vg_html_raw(h, "</tbody></table></section>");
+	}
+	if (shown == 0) {
+		vg_html_raw(h, "<p class=\"card muted\">");
+		vg_html_text(h, _("No finding in the latest scan."));
+		vg_html_raw(h, "</p>");
+	}
+}
+
+static void
+history_block(struct vg_html *h, const json_t *hist)
+{
+	struct vg_svg_point pts[VG_SVG_MAX_POINTS];
+	char labels[VG_SVG_MAX_POINTS][20];
+	size_t i, n = json_array_size(hist), first = 0, k = 0;
+	const json_t *p;
+
+	if (n > VG_SVG_MAX_POINTS)
+		first = n - VG_SVG_MAX_POINTS;
+	for (i = first; i < n; i++) {
+		p = json_array_get(hist, i);
+		/* "2026-03-01T08:00:00Z" shown as "2026-03-01 08:00". */
+		(void)snprintf(labels[k], sizeof(labels[k]), "%.16s",
+			       vg_html_json_str(p, "at") != NULL
+				       ? vg_html_json_str(p, "at")
+				       : "");
+		if (labels[k][0] != '\0' && strlen(labels[k]) == 16 &&
+		    labels[k][10] == 'T')
+			labels[k][10] = ' ';
+		pts[k].label = labels[k];
+		pts[k].value = vg_html_score_of(json_object_get(p, "scores"),
+						"overall");
+		k++;
+	}
+	vg_html_raw(h, "<div class=\"card\"><h2>");
+	vg_html_text(h, _("History"));
+	vg_html_raw(h, "</h2>");
+	vg_svg_line(h, "history", _("Overall score per scan, last 90 days"),
+		    pts, k);
+	vg_html_raw(h, "</div>");
+}
+
+static void
+facts_block(struct vg_html *h, const json_t *facts)
+{
+	const json_t *os = json_object_get(facts, "os");
+	const json_t *kernel = json_object_get(facts, "kernel");
+	const json_t *au = json_object_get(facts, "auto_updates");
+	const json_t *enabled = json_object_get(au, "enabled");
+
+	vg_html_raw(h, "<details id=\"facts\"><summary>");
+	vg_html_text(h, _("Facts of the latest scan"));
+	vg_html_raw(h, "</summary><dl>");
+	meta_item(h, _("Collected at"), facts, "collected_at");
+	meta_item(h, _("Operating system"), os, "pretty_name");
+	meta_item(h, _("Host name"), os, "hostname");
+	meta_item(h, _("Running kernel"), kernel, "running");
+	meta_count(h, _("Packages"), json_object_get(facts, "packages"));
+	meta_count(h, _("Accounts"), json_object_get(facts, "accounts"));
+	meta_count(h, _("Groups"), json_object_get(facts, "groups"));
+	meta_count(h, _("Services"), json_object_get(facts, "services"));
+	vg_html_raw(h, "<dt>");
+	vg_html_text(h, _("Automatic updates"));
+	vg_html_raw(h, "</dt><dd>");
+	if (json_is_boolean(enabled))
+		vg_html_text(h, json_is_true(enabled) ? _("yes") : _("no"));
+	else
+		vg_html_raw(h, "—");
+	vg_html_raw(h, "</dd></dl></details>");
+}
+
+void
+vg_page_asset(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
+	      struct vg_http_response *resp)
+{
+	const json_t *asset;
+	struct vg_html h;
+	struct vg_err err;
+	json_t *doc = NULL;
+	int64_t id;
+	enum vg_rc rc;
+
+	vg_err_clear(&err);
+	if (req->n_params < 1 ||
+	    vg_parse_intz(req->params[0], 1, INT64_MAX, &id) != VG_OK) {
+		vg_html_error_page(ctx, resp, 404, _("no such asset"));
+		return;
+	}
+	vg_api_lock(ctx);
+	rc = vg_store_get_asset(ctx->store, id, ctx->now, &doc, &err);
+	vg_api_unlock(ctx);
+	if (rc == VG_ERR_NOTFOUND) {
+		vg_html_error_page(ctx, resp, 404, _("no such asset"));
+		return;
+	}
+	if (rc != VG_OK) {
+		vg_api_log_error("asset", &err);
+		vg_html_error_page(ctx, resp, 500, _("internal error"));
+		return;
+	}
+	asset = json_object_get(doc, "asset");
+	vg_html_init(&h, VG_HTML_MAX);
+	vg_html_page_begin(&h, ctx->principal,
+			   vg_html_json_str(asset, "hostname"), VG_NAV_ASSETS);
+	vg_html_raw(&h, "<h1 class=\"hostname\">");
+	vg_html_json_text(&h, asset, "hostname");
+	vg_html_raw(&h,
+		    "</h1><div class=\"cards top\"><div class=\"card\"><dl>");
+	meta_item(&h, _("Site"), asset, "site");
+	meta_item(&h, _("Owner"), asset, "owner");
+	meta_item(&h, _("Category"), asset, "category");
+	vg_html_raw(&h, "<dt>");
+	vg_html_text(&h, _("Criticality"));
+	vg_html_raw(&h, "</dt><dd>");
+	if (json_is_integer(json_object_get(asset, "criticality")))
+		vg_html_int(&h,
+			    json_integer_value(
+				    json_object_get(asset, "criticality")));
+	else
+		vg_html_raw(&h, "—");
+	vg_html_raw(&h, "</dd>");
+	meta_item(&h, _("Agent"), asset, "agent_id");
+	vg_html_raw(&h, "<dt>");
+	vg_html_text(&h, _("Last report"));
+	vg_html_raw(&h, "</dt><dd>");
+	vg_html_json_time(&h, asset, "last_seen");
+	vg_html_raw(&h, "</dd>");
+	vg_html_raw(&h, "</dl></div>");
+	scores_block(&h, json_object_get(asset, "scores"));
+	vg_html_raw(&h, "</div>");
+	history_block(&h, json_object_get(doc, "history"));
+	findings_by_rule(&h, json_object_get(doc, "findings"));
+	facts_block(&h, json_object_get(doc, "facts"));
+	vg_html_page_end(&h);
+	vg_html_respond(&h, resp, 200);
+	json_decref(doc);
+}

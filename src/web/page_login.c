@@ -226,7 +226,7 @@ vg_page_login(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	char secret[VG_SECRET_HEX], hash[VG_HASH_HEX], csrf[VG_SECRET_HEX];
 	struct vg_user_rec user;
 	struct vg_err err;
-	bool store_failed;
+	bool store_failed = false;
 	enum vg_rc rc;
 
 	vg_err_clear(&err);

@@ -865,8 +865,8 @@ test_metrics(void **state)
 		"# TYPE vigie_score gauge\n",
 		"vigie_score{scope=\"establishment\",rule=\"R1\"} ",
 		"vigie_score{scope=\"establishment\",rule=\"overall\"} ",
-		"vigie_score{scope=\"site\",site=\"Sud\",rule=\"overall\"} "
-		"80\n",
+		("vigie_score{scope=\"site\",site=\"Sud\",rule=\"overall\"} "
+		 "80\n"),
 		"vigie_uptime_seconds 100\n",
 	};
 	struct fixture *fx = *state;

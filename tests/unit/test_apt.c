@@ -307,12 +307,13 @@ scan_cut(const char *text, size_t len, const size_t *cuts, size_t n_cuts,
 
 /* Hostile and ordinary texts, cut everywhere (one cut, then bytes). */
 static const char *const stream_texts[] = {
-	"Package: a\nVersion: 1.0-1\nArchitecture: amd64\nDescription: x\n"
-	" Version: 9.9\n\nPackage: skipme\ngarbage never read\n\n\n"
-	"Version: 2\n\nPackage: b\nbad line\nVersion: 1\n\nPackage: c\n\n"
-	"Package: d\nVersion:    3:1.2~rc1   \n\nPackage: skipme\nVersion: 1",
-	"\n\n\nPackage: e\nVersion: 1\n\n\n\nPackage: skipme\n\n\n"
-	"Package: f\nPackage: g\nVersion: 2\n\nPackage: h\nVersion: 3\n",
+	/* Parentheses: one element made of several literals. */
+	("Package: a\nVersion: 1.0-1\nArchitecture: amd64\nDescription: x\n"
+	 " Version: 9.9\n\nPackage: skipme\ngarbage never read\n\n\n"
+	 "Version: 2\n\nPackage: b\nbad line\nVersion: 1\n\nPackage: c\n\n"
+	 "Package: d\nVersion:    3:1.2~rc1   \n\nPackage: skipme\nVersion: 1"),
+	("\n\n\nPackage: e\nVersion: 1\n\n\n\nPackage: skipme\n\n\n"
+	 "Package: f\nPackage: g\nVersion: 2\n\nPackage: h\nVersion: 3\n"),
 	"Package: skipme\nVersion: 1\n\nPackage: i\nVersion: 1\n\n",
 	"Package: j\nVersion: 1\nX: \n\n\n\n\n",
 	"Package: x\0y\nVersion: 1\n\n:\n:\n\nPackage: k\nVersion: 1",

@@ -220,7 +220,6 @@ vg_collect_kernel(struct vg_collect *c)
 	struct vg_kernel *k = &f->kernel;
 	struct newest nw = {NULL, 0, NULL, NULL};
 	struct utsname u;
-	struct stat st;
 	struct vg_buf buf;
 	struct vg_err err;
 	bool boot;
@@ -228,9 +227,8 @@ vg_collect_kernel(struct vg_collect *c)
 	enum vg_rc rc = VG_OK;
 
 	vg_buf_init(&buf, VG_MAX_CONFIG_FILE);
-	for (i = 0; i < VG_ARRAY_LEN(reboot_flags); i++)
-		if (vg_root_stat(c->root, reboot_flags[i], &st) == 0)
-			k->reboot_flag = true;
+	k->reboot_flag = vg_root_exists_any(c->root, reboot_flags,
+					    VG_ARRAY_LEN(reboot_flags));
 	for (i = 0; i < VG_ARRAY_LEN(reboot_pkgs) && k->reboot_packages == NULL;
 	     i++) {
 		vg_err_clear(&err);

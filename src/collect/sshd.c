@@ -456,13 +456,8 @@ ss_sshd_installed(const struct vg_root *root)
 		"/usr/sbin/sshd",
 		"/var/lib/dpkg/info/openssh-server.list",
 	};
-	struct stat st;
-	size_t i;
 
-	for (i = 0; i < VG_ARRAY_LEN(marks); i++)
-		if (vg_root_stat(root, marks[i], &st) == 0)
-			return true;
-	return false;
+	return vg_root_exists_any(root, marks, VG_ARRAY_LEN(marks));
 }
 
 enum vg_rc

@@ -1577,13 +1577,8 @@ sd_sudo_installed(const struct vg_root *root)
 		"/usr/local/bin/sudo",
 		"/usr/bin/sudo-rs",
 	};
-	struct stat st;
-	size_t i;
 
-	for (i = 0; i < VG_ARRAY_LEN(bins); i++)
-		if (vg_root_stat(root, bins[i], &st) == 0)
-			return true;
-	return false;
+	return vg_root_exists_any(root, bins, VG_ARRAY_LEN(bins));
 }
 
 enum vg_rc

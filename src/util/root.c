@@ -224,6 +224,18 @@ vg_root_stat(const struct vg_root *r, const char *path, struct stat *st)
 	return rc;
 }
 
+bool
+vg_root_exists_any(const struct vg_root *r, const char *const *paths, size_t n)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (vg_root_stat(r, paths[i], &st) == 0)
+			return true;
+	return false;
+}
+
 DIR *
 vg_root_opendir(const struct vg_root *r, const char *path)
 {

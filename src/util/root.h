@@ -60,6 +60,10 @@ bool vg_exe_in_build_tree(void);
 /* stat(2) inside the root (following links inside it); -1 with errno. */
 int vg_root_stat(const struct vg_root *r, const char *path, struct stat *st);
 
+/* True when any of the n paths exists inside the root. */
+bool vg_root_exists_any(const struct vg_root *r, const char *const *paths,
+			size_t n);
+
 /* opendir(3) inside the root; NULL with errno set. */
 DIR *vg_root_opendir(const struct vg_root *r, const char *path);
 

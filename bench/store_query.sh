@@ -4,6 +4,10 @@
 #
 #   bench/store_query.sh [VIGIE] [ASSETS] [FINDINGS_PER_SCAN] [RUNS]
 #
+# HISTORY_DAYS (90) and SCANS_PER_DAY (2): each asset also has that many
+# older scans a day over that many days before the two above (summaries
+# only, no findings), so `scores` has a real 90-day history to build.
+#
 # Creates a store with `vigie apikey create` (schema up to date), fills
 # it with the sqlite3 CLI (two scans per asset, FINDINGS_PER_SCAN
 # findings each: 5 fixed and 5 new between them, real check ids with
@@ -19,6 +23,8 @@ ASSETS=${2:-20000}
 PER_SCAN=${3:-50}
 RUNS=${4:-50}
 PORT=${PORT:-18473}
+HISTORY_DAYS=${HISTORY_DAYS:-90}
+SCANS_PER_DAY=${SCANS_PER_DAY:-2}
 
 command -v sqlite3 >/dev/null || { echo "needs sqlite3" >&2; exit 1; }
 command -v curl >/dev/null || { echo "needs curl" >&2; exit 1; }
@@ -46,7 +52,7 @@ PRAGMA synchronous=OFF;
 BEGIN;
 CREATE TEMP TABLE n(i INTEGER PRIMARY KEY);
 WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c
-  WHERE i < max($ASSETS, $PER_SCAN + 10) - 1)
+  WHERE i < max($ASSETS, $PER_SCAN + 10, $HISTORY_DAYS) - 1)
 INSERT INTO n SELECT i FROM c;
 INSERT INTO hosts(id, hostname) SELECT i + 1, printf('host-%05d', i)
   FROM n WHERE i < $ASSETS;
@@ -96,6 +102,61 @@ UPDATE scan_sums SET
   n_low = (SELECT count(*) FROM findings f
     WHERE f.scan_id = scan_sums.scan_id AND f.sev = 3);
 UPDATE hosts SET latest_scan_id = 2 * id, prev_scan_id = 2 * id - 1;
+-- Older scans: SCANS_PER_DAY a day for HISTORY_DAYS days before t1.
+INSERT INTO scans(id, host_id, collected_at, facts, overall, scores)
+  SELECT 2 * $ASSETS + (d.i * $SCANS_PER_DAY + k.i) * $ASSETS + h.id, h.id,
+    $t1 - (d.i + 1) * 86400 + k.i * 3600 + h.id % 3000,
+    '{}', 30 + (h.id * 3 + d.i + k.i) % 71, '{}'
+  FROM hosts h, n d, n k
+  WHERE d.i < $HISTORY_DAYS AND k.i < $SCANS_PER_DAY;
+INSERT INTO scan_sums(scan_id, host_id, collected_at, site, owner,
+  category, criticality, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10,
+  overall)
+  SELECT s.id, s.host_id, s.collected_at, 'site-' || (s.host_id % 40),
+    'dsi', 'server', 1 + s.host_id % 4, s.overall, s.overall, s.overall,
+    s.overall, s.overall, s.overall, s.overall, s.overall, s.overall,
+    s.overall, s.overall
+  FROM scans s WHERE s.id > 2 * $ASSETS;
+-- The daily roll-up put_scan maintains (migration 4's SQL).
+INSERT INTO host_days(host_id, day, scan_id, collected_at, weight,
+  s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, overall)
+  SELECT host_id, day, scan_id, collected_at,
+    CASE WHEN criticality BETWEEN 1 AND 4 THEN criticality ELSE 1 END,
+    s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, overall
+  FROM (SELECT *, row_number() OVER (PARTITION BY host_id, day
+      ORDER BY collected_at DESC, scan_id DESC) AS rn
+    FROM (SELECT *, collected_at / 86400 AS day FROM scan_sums))
+  WHERE rn = 1;
+INSERT INTO score_days SELECT day,
+  sum(iif(overall IS NULL, 0, weight) - iif(p0 IS NULL, 0, pw)),
+  sum(iif(s1 IS NULL, 0, weight) - iif(p1 IS NULL, 0, pw)),
+  sum(iif(s2 IS NULL, 0, weight) - iif(p2 IS NULL, 0, pw)),
+  sum(iif(s3 IS NULL, 0, weight) - iif(p3 IS NULL, 0, pw)),
+  sum(iif(s4 IS NULL, 0, weight) - iif(p4 IS NULL, 0, pw)),
+  sum(iif(s5 IS NULL, 0, weight) - iif(p5 IS NULL, 0, pw)),
+  sum(iif(s6 IS NULL, 0, weight) - iif(p6 IS NULL, 0, pw)),
+  sum(iif(s7 IS NULL, 0, weight) - iif(p7 IS NULL, 0, pw)),
+  sum(iif(s8 IS NULL, 0, weight) - iif(p8 IS NULL, 0, pw)),
+  sum(iif(s9 IS NULL, 0, weight) - iif(p9 IS NULL, 0, pw)),
+  sum(iif(s10 IS NULL, 0, weight) - iif(p10 IS NULL, 0, pw)),
+  sum(coalesce(weight * overall, 0) - coalesce(pw * p0, 0)),
+  sum(coalesce(weight * s1, 0) - coalesce(pw * p1, 0)),
+  sum(coalesce(weight * s2, 0) - coalesce(pw * p2, 0)),
+  sum(coalesce(weight * s3, 0) - coalesce(pw * p3, 0)),
+  sum(coalesce(weight * s4, 0) - coalesce(pw * p4, 0)),
+  sum(coalesce(weight * s5, 0) - coalesce(pw * p5, 0)),
+  sum(coalesce(weight * s6, 0) - coalesce(pw * p6, 0)),
+  sum(coalesce(weight * s7, 0) - coalesce(pw * p7, 0)),
+  sum(coalesce(weight * s8, 0) - coalesce(pw * p8, 0)),
+  sum(coalesce(weight * s9, 0) - coalesce(pw * p9, 0)),
+  sum(coalesce(weight * s10, 0) - coalesce(pw * p10, 0))
+  FROM (SELECT *, lag(weight) OVER w AS pw, lag(overall) OVER w AS p0,
+      lag(s1) OVER w AS p1, lag(s2) OVER w AS p2, lag(s3) OVER w AS p3,
+      lag(s4) OVER w AS p4, lag(s5) OVER w AS p5, lag(s6) OVER w AS p6,
+      lag(s7) OVER w AS p7, lag(s8) OVER w AS p8, lag(s9) OVER w AS p9,
+      lag(s10) OVER w AS p10
+    FROM host_days WINDOW w AS (PARTITION BY host_id ORDER BY day))
+  GROUP BY day;
 INSERT INTO acceptances(host_id, check_id, subject, reason, until, by, at)
   SELECT f.host_id, f.check_id, f.subject, 'bench', $now + 30 * 86400,
     'bench', $now FROM findings f WHERE f.state = 1 AND f.id % 9973 = 0
@@ -152,3 +213,4 @@ bench "findings site" "/api/v1/findings?site=site-7"
 bench "findings asset" "/api/v1/findings?asset=4321"
 bench "findings offset 10000" "/api/v1/findings?offset=10000"
 bench "scores" "/api/v1/scores"
+bench "scores 90 days" "/api/v1/scores?days=90"

@@ -26,6 +26,7 @@
 
 #include "core/facts_json.h"
 #include "core/report_json.h"
+#include "core/rules.h"
 #include "store/sqlite_private.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -36,6 +37,21 @@
 /* Reads through a memory map, up to this size: a page of findings
  * touches thousands of pages, each a system call without it. */
 #define SQ_MMAP_BYTES "1073741824"
+/*
+ * Checkpoints: SQLite's default runs one in the commit that takes the
+ * WAL past 1,000 pages (4 MB), i.e. every ~90 agent reports, inside a
+ * request. Past this many pages instead (64 MB, ~3,000 reports with
+ * compressed facts), so the copy runs rarely and in bigger, more
+ * sequential batches; a connection's close checkpoints too, and the WAL
+ * file is cut back to SQ_WAL_KEEP bytes after a checkpoint.
+ */
+#define SQ_WAL_PAGES "16384"
+#define SQ_WAL_KEEP "67108864"
+/* zstd level of stored facts: 3 packs 184 KB of facts to ~20 KB (5
+ * pages instead of 45) in ~0.3 ms; higher levels gain little. */
+#define SQ_ZSTD_LEVEL 3
+/* Seconds in a day, for the daily roll-up. */
+#define SQ_DAY_SECS 86400
 
 /*
  * Schema migrations, applied in order; a migration is never edited once
@@ -249,6 +265,102 @@ static const struct {
 	 "  ON n.scan_id = h.latest_scan_id"
 	 "  WHERE h.id = findings.host_id AND n.check_id = findings.check_id"
 	 "  AND n.subject = findings.subject);"},
+	/*
+	 * 4: ingest speed and the score history. New scans' facts are
+	 * stored as a zstd frame (facts_zstd, facts_codec 1; facts left
+	 * empty); older rows keep their text (codec 0) and stay readable.
+	 * The state indexes hold only current (1) and fixed (2) findings:
+	 * a scan's findings turning into history (0) only leave them, and
+	 * history no longer fills them. host_days keeps each host's latest
+	 * scan of each day (its weight and scores), score_days per day the
+	 * change that day made to the establishment's criticality-weighted
+	 * sums (w: weights, ws: weighted scores; 0 overall, 1-10 rules), so
+	 * a day's history point is a running sum, not a sweep over scans.
+	 * Both are filled here from scan_sums (a host's contribution on a
+	 * day is its latest scan at or before that day).
+	 */
+	{4,
+	 "ALTER TABLE scans ADD COLUMN facts_codec INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE scans ADD COLUMN facts_zstd BLOB;"
+	 "DROP INDEX findings_live;"
+	 "DROP INDEX findings_check;"
+	 "CREATE INDEX findings_live ON findings(state, sev, rule, check_id,"
+	 " subject, host_id) WHERE state = 1;"
+	 "CREATE INDEX findings_fixed ON findings(state, sev, rule, check_id,"
+	 " subject, host_id) WHERE state = 2;"
+	 "CREATE INDEX findings_check ON findings(state, check_id)"
+	 " WHERE state = 1;"
+	 "CREATE TABLE host_days ("
+	 " host_id INTEGER NOT NULL,"
+	 " day INTEGER NOT NULL,"
+	 " scan_id INTEGER NOT NULL,"
+	 " collected_at INTEGER NOT NULL,"
+	 " weight INTEGER NOT NULL,"
+	 " s1 INTEGER, s2 INTEGER, s3 INTEGER, s4 INTEGER, s5 INTEGER,"
+	 " s6 INTEGER, s7 INTEGER, s8 INTEGER, s9 INTEGER, s10 INTEGER,"
+	 " overall INTEGER,"
+	 " PRIMARY KEY (host_id, day)) WITHOUT ROWID;"
+	 "CREATE TABLE score_days ("
+	 " day INTEGER PRIMARY KEY,"
+	 " w0, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10,"
+	 " ws0, ws1, ws2, ws3, ws4, ws5, ws6, ws7, ws8, ws9, ws10);"
+	 "INSERT INTO host_days(host_id, day, scan_id, collected_at, weight,"
+	 " s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, overall)"
+	 " SELECT host_id, day, scan_id, collected_at,"
+	 " CASE WHEN criticality BETWEEN 1 AND 4 THEN criticality ELSE 1 END,"
+	 " CASE WHEN s1 BETWEEN 0 AND 100 THEN s1 END,"
+	 " CASE WHEN s2 BETWEEN 0 AND 100 THEN s2 END,"
+	 " CASE WHEN s3 BETWEEN 0 AND 100 THEN s3 END,"
+	 " CASE WHEN s4 BETWEEN 0 AND 100 THEN s4 END,"
+	 " CASE WHEN s5 BETWEEN 0 AND 100 THEN s5 END,"
+	 " CASE WHEN s6 BETWEEN 0 AND 100 THEN s6 END,"
+	 " CASE WHEN s7 BETWEEN 0 AND 100 THEN s7 END,"
+	 " CASE WHEN s8 BETWEEN 0 AND 100 THEN s8 END,"
+	 " CASE WHEN s9 BETWEEN 0 AND 100 THEN s9 END,"
+	 " CASE WHEN s10 BETWEEN 0 AND 100 THEN s10 END,"
+	 " CASE WHEN overall BETWEEN 0 AND 100 THEN overall END"
+	 " FROM (SELECT *, row_number() OVER (PARTITION BY host_id, day"
+	 "  ORDER BY collected_at DESC, scan_id DESC) AS rn"
+	 "  FROM (SELECT *, (collected_at - (collected_at % 86400 + 86400)"
+	 "   % 86400) / 86400 AS day FROM scan_sums))"
+	 " WHERE rn = 1;"
+	 "INSERT INTO score_days SELECT day,"
+	 " sum(iif(overall IS NULL, 0, weight) - iif(p0 IS NULL, 0, pw)),"
+	 " sum(iif(s1 IS NULL, 0, weight) - iif(p1 IS NULL, 0, pw)),"
+	 " sum(iif(s2 IS NULL, 0, weight) - iif(p2 IS NULL, 0, pw)),"
+	 " sum(iif(s3 IS NULL, 0, weight) - iif(p3 IS NULL, 0, pw)),"
+	 " sum(iif(s4 IS NULL, 0, weight) - iif(p4 IS NULL, 0, pw)),"
+	 " sum(iif(s5 IS NULL, 0, weight) - iif(p5 IS NULL, 0, pw)),"
+	 " sum(iif(s6 IS NULL, 0, weight) - iif(p6 IS NULL, 0, pw)),"
+	 " sum(iif(s7 IS NULL, 0, weight) - iif(p7 IS NULL, 0, pw)),"
+	 " sum(iif(s8 IS NULL, 0, weight) - iif(p8 IS NULL, 0, pw)),"
+	 " sum(iif(s9 IS NULL, 0, weight) - iif(p9 IS NULL, 0, pw)),"
+	 " sum(iif(s10 IS NULL, 0, weight) - iif(p10 IS NULL, 0, pw)),"
+	 " sum(coalesce(weight * overall, 0) - coalesce(pw * p0, 0)),"
+	 " sum(coalesce(weight * s1, 0) - coalesce(pw * p1, 0)),"
+	 " sum(coalesce(weight * s2, 0) - coalesce(pw * p2, 0)),"
+	 " sum(coalesce(weight * s3, 0) - coalesce(pw * p3, 0)),"
+	 " sum(coalesce(weight * s4, 0) - coalesce(pw * p4, 0)),"
+	 " sum(coalesce(weight * s5, 0) - coalesce(pw * p5, 0)),"
+	 " sum(coalesce(weight * s6, 0) - coalesce(pw * p6, 0)),"
+	 " sum(coalesce(weight * s7, 0) - coalesce(pw * p7, 0)),"
+	 " sum(coalesce(weight * s8, 0) - coalesce(pw * p8, 0)),"
+	 " sum(coalesce(weight * s9, 0) - coalesce(pw * p9, 0)),"
+	 " sum(coalesce(weight * s10, 0) - coalesce(pw * p10, 0))"
+	 " FROM (SELECT *, lag(weight) OVER w AS pw,"
+	 " lag(overall) OVER w AS p0,"
+	 " lag(s1) OVER w AS p1,"
+	 " lag(s2) OVER w AS p2,"
+	 " lag(s3) OVER w AS p3,"
+	 " lag(s4) OVER w AS p4,"
+	 " lag(s5) OVER w AS p5,"
+	 " lag(s6) OVER w AS p6,"
+	 " lag(s7) OVER w AS p7,"
+	 " lag(s8) OVER w AS p8,"
+	 " lag(s9) OVER w AS p9,"
+	 " lag(s10) OVER w AS p10"
+	 " FROM host_days WINDOW w AS (PARTITION BY host_id ORDER BY day))"
+	 " GROUP BY day;"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -258,8 +370,11 @@ static const char *const sq_sql[SQ_COUNT] = {
 			" DO NOTHING",
 	[SQ_HOST_ID] = "SELECT id FROM hosts"
 		       " WHERE hostname = ?1 AND agent_id IS NULL",
+	/* The facts as a zstd frame (migration 4); the text column, NOT
+	 * NULL since migration 1, is left empty. */
 	[SQ_SCAN_ADD] = "INSERT INTO scans(host_id, collected_at, facts,"
-			" overall, scores) VALUES (?1, ?2, ?3, ?4, ?5)",
+			" overall, scores, facts_codec, facts_zstd)"
+			" VALUES (?1, ?2, '', ?4, ?5, 1, ?3)",
 	[SQ_SUM_ADD] = "INSERT INTO scan_sums(scan_id, host_id, collected_at,"
 		       " overall, site, owner, category, criticality,"
 		       " s1, s2, s3, s4, s5, s6, s7, s8, s9, s10,"
@@ -283,7 +398,8 @@ static const char *const sq_sql[SQ_COUNT] = {
 		    " (SELECT count(*) FROM findings f WHERE f.scan_id = s.id)"
 		    " FROM scans s JOIN hosts h ON h.id = s.host_id"
 		    " ORDER BY s.collected_at DESC, s.id DESC LIMIT ?1",
-	[SQ_LAST] = "SELECT id, facts, scores FROM scans"
+	[SQ_LAST] = "SELECT id, facts, facts_codec, facts_zstd, scores"
+		    " FROM scans"
 		    " ORDER BY collected_at DESC, id DESC LIMIT 1",
 	[SQ_FINDINGS] = "SELECT rule, check_id, severity, subject, evidence,"
 			" remediation FROM findings WHERE scan_id = ?1"
@@ -355,6 +471,55 @@ static const char *const sq_sql[SQ_COUNT] = {
 			   " JOIN users u ON u.id = s.user_id"
 			   " WHERE s.hash = ?1 AND s.expires_at > ?2",
 	[SQ_SESSION_DEL] = "DELETE FROM sessions WHERE hash = ?1",
+	/* The daily roll-up (migration 4): a host's day at or before ?2,
+	 * the next day it has after ?2, a day's latest scan. */
+	[SQ_DAY_AT] = "SELECT day, scan_id, collected_at, weight, overall,"
+		      " s1, s2, s3, s4, s5, s6, s7, s8, s9, s10"
+		      " FROM host_days WHERE host_id = ?1 AND day <= ?2"
+		      " ORDER BY day DESC LIMIT 1",
+	[SQ_DAY_NEXT] = "SELECT day FROM host_days WHERE host_id = ?1"
+			" AND day > ?2 ORDER BY day LIMIT 1",
+	[SQ_DAY_SET] = "INSERT OR REPLACE INTO host_days(host_id, day,"
+		       " scan_id, collected_at, weight, overall,"
+		       " s1, s2, s3, s4, s5, s6, s7, s8, s9, s10)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		       " ?11, ?12, ?13, ?14, ?15, ?16)",
+	[SQ_DELTA_ADD] = "INSERT INTO score_days(day, w0, w1, w2, w3, w4,"
+			 " w5, w6, w7, w8, w9, w10, ws0, ws1, ws2, ws3, ws4,"
+			 " ws5, ws6, ws7, ws8, ws9, ws10)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+			 " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+			 " ?21, ?22, ?23) ON CONFLICT(day) DO UPDATE SET"
+			 " w0 = w0 + excluded.w0, w1 = w1 + excluded.w1,"
+			 " w2 = w2 + excluded.w2, w3 = w3 + excluded.w3,"
+			 " w4 = w4 + excluded.w4, w5 = w5 + excluded.w5,"
+			 " w6 = w6 + excluded.w6, w7 = w7 + excluded.w7,"
+			 " w8 = w8 + excluded.w8, w9 = w9 + excluded.w9,"
+			 " w10 = w10 + excluded.w10,"
+			 " ws0 = ws0 + excluded.ws0, ws1 = ws1 + excluded.ws1,"
+			 " ws2 = ws2 + excluded.ws2, ws3 = ws3 + excluded.ws3,"
+			 " ws4 = ws4 + excluded.ws4, ws5 = ws5 + excluded.ws5,"
+			 " ws6 = ws6 + excluded.ws6, ws7 = ws7 + excluded.ws7,"
+			 " ws8 = ws8 + excluded.ws8, ws9 = ws9 + excluded.ws9,"
+			 " ws10 = ws10 + excluded.ws10",
+	/* Re-judging (sq_rejudge): hosts one by one, by id. */
+	[SQ_RJ_NEXT] = "SELECT id, latest_scan_id FROM hosts WHERE id > ?1"
+		       " AND latest_scan_id IS NOT NULL ORDER BY id LIMIT 1",
+	[SQ_RJ_FACTS] = "SELECT facts, facts_codec, facts_zstd FROM scans"
+			" WHERE id = ?1",
+	[SQ_RJ_OLD] = "SELECT id, check_id, subject FROM findings"
+		      " WHERE scan_id = ?1 ORDER BY id",
+	[SQ_RJ_FIX] = "UPDATE findings SET rule = ?2, severity = ?3,"
+		      " sev = ?4, evidence = ?5, remediation = ?6"
+		      " WHERE id = ?1",
+	[SQ_RJ_DEL] = "DELETE FROM findings WHERE id = ?1",
+	[SQ_RJ_NE_DEL] = "DELETE FROM not_evaluated WHERE scan_id = ?1",
+	[SQ_RJ_SCAN] = "UPDATE scans SET overall = ?2, scores = ?3"
+		       " WHERE id = ?1",
+	[SQ_RJ_SUM] = "UPDATE scan_sums SET overall = ?2, s1 = ?3, s2 = ?4,"
+		      " s3 = ?5, s4 = ?6, s5 = ?7, s6 = ?8, s7 = ?9, s8 = ?10,"
+		      " s9 = ?11, s10 = ?12, n_critical = ?13, n_high = ?14,"
+		      " n_medium = ?15, n_low = ?16 WHERE scan_id = ?1",
 };
 
 enum vg_rc
@@ -528,6 +693,8 @@ sq_close(struct vg_store *s)
 			sqlite3_finalize(q->st[i]);
 		sq_query_close(q);
 		(void)sqlite3_close(q->db);
+		ZSTD_freeCCtx(q->zc);
+		ZSTD_freeDCtx(q->zd);
 		free(q->path);
 		free(q);
 	}
@@ -606,44 +773,92 @@ sev_rank(const char *name)
  * taken at time at, in state (enum sq_state); when the scan came late
  * (not the host's latest), later sightings get their first_seen fixed.
  */
+/* Bind text that outlives the step (SQLITE_STATIC: no copy). */
+static int
+bind_static(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* Insert finding i of sc (see sq_put_findings). */
 static bool
-sq_put_findings(struct sq *q, int64_t id, const json_t *rep, int64_t host,
-		int64_t at, int state, bool late)
+sq_finding_add(struct sq *q, const struct sq_scan *sc, size_t i, int64_t id,
+	       int64_t host, int64_t at, int state)
 {
 	sqlite3_stmt *st = q->st[SQ_FINDING_ADD];
-	const char *check, *subject, *sevname;
-	const json_t *o;
-	char *ev;
-	size_t i;
-	bool ok = true;
+	const json_t *o =
+		json_array_get(json_object_get(sc->rep, "findings"), i);
+	bool ok;
 
-	json_array_foreach(json_object_get(rep, "findings"), i, o)
+	ok = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+		sqlite3_bind_int(st, 2, sc->rule[i]) == SQLITE_OK &&
+		bind_static(st, 3,
+			    json_string_value(json_object_get(o, "check"))) ==
+			SQLITE_OK &&
+		bind_static(st, 4,
+			    json_string_value(json_object_get(
+				    o, "severity"))) == SQLITE_OK &&
+		bind_static(st, 5,
+			    json_string_value(json_object_get(o, "subject"))) ==
+			SQLITE_OK &&
+		bind_static(st, 6, sc->evidence[i]) == SQLITE_OK &&
+		bind_static(st, 7,
+			    json_string_value(json_object_get(
+				    o, "remediation"))) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 8, host) == SQLITE_OK &&
+		sqlite3_bind_int(st, 9, sc->sev[i]) == SQLITE_OK &&
+		sqlite3_bind_int(st, 10, state) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 11, at) == SQLITE_OK && sq_step_done(st);
+	if (!ok)
+		sq_reset(st);
+	return ok;
+}
+
+/* Insert the not-evaluated rows of sc for scan id. */
+static bool
+sq_put_nes(struct sq *q, const json_t *rep, int64_t id)
+{
+	sqlite3_stmt *st = q->st[SQ_NE_ADD];
+	const json_t *o;
+	size_t i;
+	bool ok;
+
+	json_array_foreach(json_object_get(rep, "not_evaluated"), i, o)
 	{
-		check = json_string_value(json_object_get(o, "check"));
-		subject = json_string_value(json_object_get(o, "subject"));
-		sevname = json_string_value(json_object_get(o, "severity"));
-		ev = json_dumps(json_object_get(o, "evidence"),
-				JSON_COMPACT | JSON_PRESERVE_ORDER);
-		ok = ev != NULL && sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+		ok = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
 			sqlite3_bind_int(st, 2, rule_number(o)) == SQLITE_OK &&
-			sq_bind_text(st, 3, check) == SQLITE_OK &&
-			sq_bind_text(st, 4, sevname) == SQLITE_OK &&
-			sq_bind_text(st, 5, subject) == SQLITE_OK &&
-			sq_bind_text(st, 6, ev) == SQLITE_OK &&
-			sq_bind_text(st, 7,
-				     json_string_value(json_object_get(
-					     o, "remediation"))) == SQLITE_OK &&
-			sqlite3_bind_int64(st, 8, host) == SQLITE_OK &&
-			sqlite3_bind_int(st, 9, sev_rank(sevname)) ==
-				SQLITE_OK &&
-			sqlite3_bind_int(st, 10, state) == SQLITE_OK &&
-			sqlite3_bind_int64(st, 11, at) == SQLITE_OK &&
+			bind_static(st, 3,
+				    json_string_value(json_object_get(
+					    o, "check"))) == SQLITE_OK &&
+			bind_static(st, 4,
+				    json_string_value(json_object_get(
+					    o, "reason"))) == SQLITE_OK &&
 			sq_step_done(st);
-		free(ev);
 		if (!ok) {
 			sq_reset(st);
 			return false;
 		}
+	}
+	return true;
+}
+
+static bool
+sq_put_findings(struct sq *q, int64_t id, const struct sq_scan *sc,
+		int64_t host, int64_t at, int state, bool late)
+{
+	const char *check, *subject;
+	const json_t *o;
+	size_t i;
+	bool ok = true;
+
+	for (i = 0; i < sc->n_findings; i++) {
+		o = json_array_get(json_object_get(sc->rep, "findings"), i);
+		check = json_string_value(json_object_get(o, "check"));
+		subject = json_string_value(json_object_get(o, "subject"));
+		if (!sq_finding_add(q, sc, i, id, host, at, state))
+			return false;
 		if (!late)
 			continue;
 		ok = sqlite3_bind_int64(q->st[SQ_FIRST_FIX], 1, host) ==
@@ -660,29 +875,60 @@ sq_put_findings(struct sq *q, int64_t id, const json_t *rep, int64_t host,
 			return false;
 		}
 	}
-	st = q->st[SQ_NE_ADD];
-	json_array_foreach(json_object_get(rep, "not_evaluated"), i, o)
+	return sq_put_nes(q, sc->rep, id);
+}
+
+/* The facts text of sc as a zstd frame into sc->facts_z. */
+static enum vg_rc
+sq_compress(struct sq *q, struct sq_scan *sc, struct vg_err *err)
+{
+	size_t cap = ZSTD_compressBound(sc->facts.len), n;
+
+	if (q->zc == NULL && (q->zc = ZSTD_createCCtx()) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	if ((sc->facts_z = malloc(cap > 0 ? cap : 1)) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	n = ZSTD_compressCCtx(q->zc, sc->facts_z, cap, vg_buf_str(&sc->facts),
+			      sc->facts.len, SQ_ZSTD_LEVEL);
+	if (ZSTD_isError(n))
+		return vg_err_set(err, VG_ERR_NOMEM,
+				  _("store: cannot compress the facts: %s"),
+				  ZSTD_getErrorName(n));
+	sc->facts_z_len = n;
+	return VG_OK;
+}
+
+/* Each finding's evidence text, rule and severity rank (sq_scan). */
+static enum vg_rc
+sq_scan_rows(struct sq_scan *sc, struct vg_err *err)
+{
+	const json_t *a = json_object_get(sc->rep, "findings"), *o;
+	size_t i, n = json_array_size(a);
+
+	sc->n_findings = n;
+	if (n == 0)
+		return VG_OK;
+	if ((sc->evidence = calloc(n, sizeof(*sc->evidence))) == NULL ||
+	    (sc->rule = calloc(n, sizeof(*sc->rule))) == NULL ||
+	    (sc->sev = calloc(n, sizeof(*sc->sev))) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	json_array_foreach(a, i, o)
 	{
-		ok = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
-			sqlite3_bind_int(st, 2, rule_number(o)) == SQLITE_OK &&
-			sq_bind_text(st, 3,
-				     json_string_value(json_object_get(
-					     o, "check"))) == SQLITE_OK &&
-			sq_bind_text(st, 4,
-				     json_string_value(json_object_get(
-					     o, "reason"))) == SQLITE_OK &&
-			sq_step_done(st);
-		if (!ok) {
-			sq_reset(st);
-			return false;
-		}
+		sc->rule[i] = rule_number(o);
+		sc->sev[i] = sev_rank(
+			json_string_value(json_object_get(o, "severity")));
+		if ((sc->evidence[i] = json_dumps(
+			     json_object_get(o, "evidence"),
+			     JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+			return vg_err_set(err, VG_ERR_NOMEM,
+					  _("store: out of memory"));
 	}
-	return true;
+	return VG_OK;
 }
 
 enum vg_rc
-sq_scan_prepare(struct sq_scan *sc, const struct vg_facts *f,
-		const struct vg_report *r, struct vg_err *err)
+sq_scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
+		const struct vg_report *r, bool facts, struct vg_err *err)
 {
 	enum vg_rc rc;
 
@@ -711,7 +957,7 @@ sq_scan_prepare(struct sq_scan *sc, const struct vg_facts *f,
 	    (f->asset.category != NULL &&
 	     (sc->category = strdup(f->asset.category)) == NULL))
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
-	if ((rc = vg_facts_write(f, &sc->facts)) != VG_OK) {
+	if (facts && (rc = vg_facts_write(f, &sc->facts)) != VG_OK) {
 		if (rc == VG_ERR_LIMIT)
 			return vg_err_set(err, rc,
 					  _("store: facts larger than %u "
@@ -725,12 +971,25 @@ sq_scan_prepare(struct sq_scan *sc, const struct vg_facts *f,
 				     JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
 		    NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
-	return VG_OK;
+	if ((rc = sq_scan_rows(sc, err)) != VG_OK)
+		return rc;
+	return facts ? sq_compress(q, sc, err) : VG_OK;
 }
 
 void
 sq_scan_release(struct sq_scan *sc)
 {
+	size_t i;
+
+	for (i = 0; sc->evidence != NULL && i < sc->n_findings; i++)
+		free(sc->evidence[i]);
+	free(sc->evidence);
+	free(sc->rule);
+	free(sc->sev);
+	free(sc->facts_z);
+	sc->evidence = NULL;
+	sc->rule = sc->sev = NULL;
+	sc->facts_z = NULL;
 	vg_buf_release(&sc->facts);
 	free(sc->scores);
 	json_decref(sc->rep);
@@ -761,9 +1020,8 @@ sq_scan_row(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t *id)
 	/* SQLITE_STATIC: the text outlives the step that reads it. */
 	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 2, sc->collected_at) == SQLITE_OK &&
-		sqlite3_bind_text64(st, 3, vg_buf_str(&sc->facts),
-				    sc->facts.len, SQLITE_STATIC,
-				    SQLITE_UTF8) == SQLITE_OK &&
+		sqlite3_bind_blob64(st, 3, sc->facts_z, sc->facts_z_len,
+				    SQLITE_STATIC) == SQLITE_OK &&
 		bind_score(st, 4, sc->overall) == SQLITE_OK &&
 		sq_bind_text(st, 5, sc->scores) == SQLITE_OK &&
 		sq_step_done(st);
@@ -888,10 +1146,148 @@ sq_host_advance(struct sq *q, int64_t host, const struct sq_hstate *h,
 	return ok;
 }
 
+/* The UTC day of time t (floor: a time before 1970 is a day < 0). */
+static int64_t
+day_of(int64_t t)
+{
+	return t >= 0 ? t / SQ_DAY_SECS : -((-t - 1) / SQ_DAY_SECS) - 1;
+}
+
+/* A scan's place in the roll-up: weight and scores (0 overall). */
+struct sq_dayval {
+	int64_t scan, at;
+	int weight;
+	int sc[VG_RULE_COUNT + 1];
+};
+
+/* sc's roll-up value as scan id. */
+static void
+dayval_of(const struct sq_scan *sc, int64_t id, struct sq_dayval *v)
+{
+	int k;
+
+	v->scan = id;
+	v->at = sc->collected_at;
+	v->weight = sc->criticality >= 1 && sc->criticality <= 4
+		? sc->criticality
+		: 1;
+	v->sc[0] = sc->overall >= 0 && sc->overall <= 100 ? sc->overall
+							  : VG_SCORE_NONE;
+	for (k = 1; k <= VG_RULE_COUNT; k++)
+		v->sc[k] = sc->rule_scores[k];
+}
+
+/* Add sign * v's weighted contribution to day's change (score_days). */
+static bool
+day_delta(struct sq *q, int64_t day, const struct sq_dayval *v, int sign)
+{
+	sqlite3_stmt *st = q->st[SQ_DELTA_ADD];
+	bool ok = sqlite3_bind_int64(st, 1, day) == SQLITE_OK;
+	int k;
+
+	for (k = 0; ok && k <= VG_RULE_COUNT; k++) {
+		bool has = v != NULL && v->sc[k] >= 0;
+
+		ok = sqlite3_bind_int64(st, 2 + k,
+					has ? sign * v->weight : 0) ==
+				SQLITE_OK &&
+			sqlite3_bind_int64(st, 2 + VG_RULE_COUNT + 1 + k,
+					   has ? (int64_t)sign * v->weight *
+							   v->sc[k]
+					       : 0) == SQLITE_OK;
+	}
+	ok = ok && sq_step_done(st);
+	if (!ok)
+		sq_reset(st);
+	return ok;
+}
+
+/* Column i as a score (NULL or out of range: none). */
+static int
+col_score_of(sqlite3_stmt *st, int i)
+{
+	int64_t v = sqlite3_column_int64(st, i);
+
+	return sqlite3_column_type(st, i) == SQLITE_INTEGER && v >= 0 &&
+			v <= 100
+		? (int)v
+		: VG_SCORE_NONE;
+}
+
+/*
+ * Put scan v of host into the daily roll-up (migration 4). A host counts
+ * on a day by its latest scan at or before that day; so v changes the
+ * sums from its day D (replacing what counted then: the day's latest,
+ * or an earlier day's carried forward) up to the host's next day with a
+ * scan, where the old value stops counting anyway. v older than its
+ * day's latest changes nothing. v may be the day's latest already (a
+ * re-judgement): its old scores are then replaced.
+ */
+static bool
+sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
+{
+	sqlite3_stmt *st = q->st[SQ_DAY_AT];
+	struct sq_dayval old;
+	int64_t d = day_of(v->at), od = 0, next = 0;
+	bool ok, has_old = false, has_next = false;
+	int step, k;
+
+	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 2, d) == SQLITE_OK;
+	if (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		has_old = true;
+		od = sqlite3_column_int64(st, 0);
+		old.scan = sqlite3_column_int64(st, 1);
+		old.at = sqlite3_column_int64(st, 2);
+		old.weight = (int)sqlite3_column_int64(st, 3);
+		for (k = 0; k <= VG_RULE_COUNT; k++)
+			old.sc[k] = col_score_of(st, 4 + k);
+	} else if (ok && step != SQLITE_DONE)
+		ok = false;
+	sq_reset(st);
+	if (!ok)
+		return false;
+	/* The day's latest is newer: v never counts. */
+	if (has_old && od == d && old.scan != v->scan &&
+	    !newer(v->at, v->scan, old.at, old.scan))
+		return true;
+	st = q->st[SQ_DAY_NEXT];
+	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 2, d) == SQLITE_OK;
+	if (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		has_next = true;
+		next = sqlite3_column_int64(st, 0);
+	} else if (ok && step != SQLITE_DONE)
+		ok = false;
+	sq_reset(st);
+	if (!ok || !day_delta(q, d, v, 1) ||
+	    (has_old && !day_delta(q, d, &old, -1)))
+		return false;
+	/* From the next day on the host counted by that day's scan, whose
+	 * change was made against the old value: now against v. */
+	if (has_next &&
+	    (!day_delta(q, next, v, -1) ||
+	     (has_old && !day_delta(q, next, &old, 1))))
+		return false;
+	st = q->st[SQ_DAY_SET];
+	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 2, d) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 3, v->scan) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 4, v->at) == SQLITE_OK &&
+		sqlite3_bind_int(st, 5, v->weight) == SQLITE_OK;
+	for (k = 0; ok && k <= VG_RULE_COUNT; k++)
+		ok = bind_score(st, 6 + k, v->sc[k]) == SQLITE_OK;
+	ok = ok && sq_step_done(st);
+	if (!ok)
+		sq_reset(st);
+	return ok;
+}
+
 enum vg_rc
 sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
 	       int64_t *scan_id, struct vg_err *err)
 {
+	struct sq_dayval dv;
 	struct sq_hstate h;
 	int64_t id;
 	bool latest;
@@ -900,11 +1296,14 @@ sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
 	if (!sq_host_state(q, host, &h) || !sq_scan_row(q, sc, host, &id))
 		return sq_fail(q, err, _("cannot record the scan"));
 	latest = newer(sc->collected_at, id, h.latest_at, h.latest);
-	if (!sq_put_findings(q, id, sc->rep, host, sc->collected_at,
+	if (!sq_put_findings(q, id, sc, host, sc->collected_at,
 			     latest ? SQ_ST_CURRENT : SQ_ST_HISTORY, !latest))
 		return sq_fail(q, err, _("cannot record the findings"));
 	if (!sq_host_advance(q, host, &h, id, sc->collected_at))
 		return sq_fail(q, err, _("cannot update the host's scans"));
+	dayval_of(sc, id, &dv);
+	if (!sq_day_roll(q, host, &dv))
+		return sq_fail(q, err, _("cannot update the score history"));
 	*scan_id = id;
 	return VG_OK;
 }
@@ -921,7 +1320,7 @@ sq_put_scan(struct vg_store *s, const struct vg_facts *f,
 
 	*scan_id = 0;
 	/* Everything that can fail without the database is done first. */
-	if ((rc = sq_scan_prepare(&sc, f, r, err)) != VG_OK)
+	if ((rc = sq_scan_prepare(q, &sc, f, r, true, err)) != VG_OK)
 		goto done;
 	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
 		goto done;
@@ -1048,6 +1447,43 @@ col_json(sqlite3_stmt *st, int i)
 	return json_loadb(s, n, JSON_REJECT_DUPLICATES, NULL);
 }
 
+/*
+ * The facts columns of a scan row (sqlite_private.h). A frame is
+ * trusted no more than text: its declared size is bounded by the
+ * largest document the store writes, and must be the size it inflates
+ * to.
+ */
+json_t *
+sq_col_facts(struct sq *q, sqlite3_stmt *st, int i)
+{
+	const void *z;
+	unsigned long long want;
+	size_t n, got;
+	char *text;
+	json_t *doc;
+
+	if (sqlite3_column_int64(st, i + 1) != SQ_CODEC_ZSTD)
+		return col_json(st, i);
+	z = sqlite3_column_blob(st, i + 2);
+	n = (size_t)sqlite3_column_bytes(st, i + 2);
+	if (z == NULL || n == 0)
+		return NULL;
+	want = ZSTD_getFrameContentSize(z, n);
+	if (want == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    want == ZSTD_CONTENTSIZE_ERROR || want > VG_MAX_JSON_DOC)
+		return NULL;
+	if (q->zd == NULL && (q->zd = ZSTD_createDCtx()) == NULL)
+		return NULL;
+	if ((text = malloc(want > 0 ? (size_t)want : 1)) == NULL)
+		return NULL;
+	got = ZSTD_decompressDCtx(q->zd, text, (size_t)want, z, n);
+	doc = !ZSTD_isError(got) && got == want
+		? json_loadb(text, got, JSON_REJECT_DUPLICATES, NULL)
+		: NULL;
+	free(text);
+	return doc;
+}
+
 static json_t *
 col_rule(sqlite3_stmt *st, int i)
 {
@@ -1138,8 +1574,8 @@ sq_last_scan(struct vg_store *s, json_t **out, struct vg_err *err)
 	id = sqlite3_column_int64(st, 0);
 	if ((doc = json_object()) == NULL ||
 	    json_object_set_new(doc, "id", json_integer(id)) != 0 ||
-	    json_object_set_new(doc, "facts", col_json(st, 1)) != 0 ||
-	    json_object_set_new(doc, "scores", col_json(st, 2)) != 0 ||
+	    json_object_set_new(doc, "facts", sq_col_facts(q, st, 1)) != 0 ||
+	    json_object_set_new(doc, "scores", col_json(st, 4)) != 0 ||
 	    !sq_get_rows(q, id, doc)) {
 		rc = vg_err_set(err, VG_ERR_STORE,
 				_("store '%s': scan %lld cannot be read "
@@ -1156,6 +1592,304 @@ done:
 	}
 	*out = doc;
 	return VG_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Re-judging (store.h: rejudge)                                    */
+/* ---------------------------------------------------------------- */
+
+/* A finding row of the scan being re-judged, matched by (check, subject). */
+struct rj_old {
+	int64_t id;
+	char *check, *subject;
+	bool kept;
+};
+
+static void
+rj_old_free(struct rj_old *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].check);
+		free(v[i].subject);
+	}
+	free(v);
+}
+
+/* The finding rows of scan (id, check, subject) into *out. */
+static bool
+rj_old_read(struct sq *q, int64_t scan, struct rj_old **out, size_t *n_out)
+{
+	sqlite3_stmt *st = q->st[SQ_RJ_OLD];
+	struct rj_old *v = NULL, *p;
+	size_t n = 0, cap = 0;
+	const char *c, *sub;
+	int step = SQLITE_ERROR;
+	bool ok = true;
+
+	if (sqlite3_bind_int64(st, 1, scan) == SQLITE_OK)
+		while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				if ((p = reallocarray(v, cap, sizeof(*v))) ==
+				    NULL) {
+					ok = false;
+					break;
+				}
+				v = p;
+			}
+			c = (const char *)sqlite3_column_text(st, 1);
+			sub = (const char *)sqlite3_column_text(st, 2);
+			v[n].id = sqlite3_column_int64(st, 0);
+			v[n].kept = false;
+			v[n].check = strdup(c != NULL ? c : "");
+			v[n].subject = strdup(sub != NULL ? sub : "");
+			n++;
+			ok = v[n - 1].check != NULL && v[n - 1].subject != NULL;
+		}
+	sq_reset(st);
+	if (!ok || step != SQLITE_DONE) {
+		rj_old_free(v, n);
+		return false;
+	}
+	*out = v;
+	*n_out = n;
+	return true;
+}
+
+/* Update kept finding row id with finding i of sc. */
+static bool
+rj_fix(struct sq *q, const struct sq_scan *sc, size_t i, int64_t id)
+{
+	sqlite3_stmt *st = q->st[SQ_RJ_FIX];
+	const json_t *o =
+		json_array_get(json_object_get(sc->rep, "findings"), i);
+	bool ok;
+
+	ok = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+		sqlite3_bind_int(st, 2, sc->rule[i]) == SQLITE_OK &&
+		bind_static(st, 3,
+			    json_string_value(json_object_get(
+				    o, "severity"))) == SQLITE_OK &&
+		sqlite3_bind_int(st, 4, sc->sev[i]) == SQLITE_OK &&
+		bind_static(st, 5, sc->evidence[i]) == SQLITE_OK &&
+		bind_static(st, 6,
+			    json_string_value(json_object_get(
+				    o, "remediation"))) == SQLITE_OK &&
+		sq_step_done(st);
+	if (!ok)
+		sq_reset(st);
+	return ok;
+}
+
+/*
+ * Replace scan's findings by sc's: a finding also in the old judgement
+ * keeps its row (id, first_seen, state), so links and acceptances made
+ * from it hold; a new one is added as a new scan's would be; one gone
+ * is deleted. Then the not-evaluated rows.
+ */
+static bool
+rj_findings(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t scan,
+	    int64_t at)
+{
+	struct rj_old *old = NULL;
+	const json_t *o;
+	const char *c, *sub;
+	size_t n_old = 0, i, j;
+	bool ok = true, found;
+
+	if (!rj_old_read(q, scan, &old, &n_old))
+		return false;
+	for (i = 0; ok && i < sc->n_findings; i++) {
+		o = json_array_get(json_object_get(sc->rep, "findings"), i);
+		c = json_string_value(json_object_get(o, "check"));
+		sub = json_string_value(json_object_get(o, "subject"));
+		found = false;
+		for (j = 0; c != NULL && sub != NULL && j < n_old; j++)
+			if (!old[j].kept && strcmp(old[j].check, c) == 0 &&
+			    strcmp(old[j].subject, sub) == 0) {
+				old[j].kept = found = true;
+				ok = rj_fix(q, sc, i, old[j].id);
+				break;
+			}
+		if (ok && !found)
+			ok = sq_finding_add(q, sc, i, scan, host, at,
+					    SQ_ST_CURRENT);
+	}
+	for (j = 0; ok && j < n_old; j++)
+		if (!old[j].kept)
+			ok = sq_run2(q, SQ_RJ_DEL, old[j].id, 0, false);
+	rj_old_free(old, n_old);
+	return ok && sq_run2(q, SQ_RJ_NE_DEL, scan, 0, false) &&
+		sq_put_nes(q, sc->rep, scan);
+}
+
+/* The new scores of scan: its row, its summary. */
+static bool
+rj_scores(struct sq *q, const struct sq_scan *sc, int64_t scan)
+{
+	sqlite3_stmt *st = q->st[SQ_RJ_SCAN];
+	bool ok;
+	int k;
+
+	ok = sqlite3_bind_int64(st, 1, scan) == SQLITE_OK &&
+		bind_score(st, 2, sc->overall) == SQLITE_OK &&
+		bind_static(st, 3, sc->scores) == SQLITE_OK && sq_step_done(st);
+	if (!ok) {
+		sq_reset(st);
+		return false;
+	}
+	st = q->st[SQ_RJ_SUM];
+	ok = sqlite3_bind_int64(st, 1, scan) == SQLITE_OK &&
+		bind_score(st, 2, sc->overall) == SQLITE_OK;
+	for (k = 1; ok && k <= VG_RULE_COUNT; k++)
+		ok = bind_score(st, 2 + k, sc->rule_scores[k]) == SQLITE_OK;
+	for (k = 0; ok && k < VG_SEV_COUNT; k++)
+		/* n_critical first: ranks go from the worst severity. */
+		ok = sqlite3_bind_int64(
+			     st, 13 + k,
+			     (int64_t)sc->n_sev[VG_SEV_COUNT - 1 - k]) ==
+			SQLITE_OK;
+	ok = ok && sq_step_done(st);
+	if (!ok)
+		sq_reset(st);
+	return ok;
+}
+
+/*
+ * Decode the stored facts of scan into f (initialised here). VG_OK with
+ * *usable false when they cannot be read (damaged: the host is left as
+ * it is); an error only for no memory or the database.
+ */
+static enum vg_rc
+rj_facts(struct sq *q, int64_t scan, struct vg_facts *f, bool *usable,
+	 struct vg_err *err)
+{
+	sqlite3_stmt *st = q->st[SQ_RJ_FACTS];
+	struct vg_err ignored;
+	json_t *doc = NULL;
+	enum vg_rc rc;
+	int step;
+
+	*usable = false;
+	vg_facts_init(f);
+	if (sqlite3_bind_int64(st, 1, scan) != SQLITE_OK ||
+	    ((step = sqlite3_step(st)) != SQLITE_ROW && step != SQLITE_DONE)) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot read the facts"));
+	}
+	if (step == SQLITE_ROW)
+		doc = sq_col_facts(q, st, 0);
+	sq_reset(st);
+	if (doc == NULL)
+		return VG_OK;
+	vg_err_clear(&ignored);
+	rc = vg_facts_from_json(f, doc, &ignored);
+	json_decref(doc);
+	if (rc == VG_ERR_NOMEM)
+		return vg_err_set(err, rc, _("store: out of memory"));
+	if (rc != VG_OK) {
+		vg_facts_init(f);
+		return VG_OK;
+	}
+	*usable = true;
+	return VG_OK;
+}
+
+/*
+ * Re-judge scan, host's latest when read. The judgement is made before
+ * the write transaction; inside it, a host whose latest scan changed
+ * meanwhile is left alone (*done false): the new scan was judged as it
+ * came.
+ */
+static enum vg_rc
+rj_host(struct sq *q, const struct vg_policy *p, int64_t host, int64_t scan,
+	bool *done, struct vg_err *err)
+{
+	struct vg_facts f;
+	struct vg_report r;
+	struct sq_scan sc;
+	struct sq_hstate h;
+	struct sq_dayval dv;
+	enum vg_rc rc;
+	bool usable, in_tx = false;
+
+	*done = false;
+	memset(&sc, 0, sizeof(sc));
+	vg_report_init(&r);
+	if ((rc = rj_facts(q, scan, &f, &usable, err)) != VG_OK || !usable)
+		goto out;
+	if ((rc = vg_rules_evaluate(&f, p, &r, err)) != VG_OK ||
+	    (rc = sq_scan_prepare(q, &sc, &f, &r, false, err)) != VG_OK ||
+	    (rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
+		goto out;
+	in_tx = true;
+	if (!sq_host_state(q, host, &h)) {
+		rc = sq_fail(q, err, _("cannot read the host's scans"));
+		goto out;
+	}
+	if (h.latest != scan)
+		goto commit;
+	/* The stored time rules, as put_scan stored it. */
+	sc.collected_at = h.latest_at;
+	dayval_of(&sc, scan, &dv);
+	if (!rj_findings(q, &sc, host, scan, h.latest_at) ||
+	    !rj_scores(q, &sc, scan) ||
+	    (h.prev != 0 && !sq_run2(q, SQ_STATE_PREV, h.prev, scan, true)) ||
+	    !sq_day_roll(q, host, &dv)) {
+		rc = sq_fail(q, err, _("cannot record the new judgement"));
+		goto out;
+	}
+	*done = true;
+commit:
+	if ((rc = sq_exec(q, "COMMIT", err)) != VG_OK)
+		*done = false;
+	else
+		in_tx = false;
+out:
+	if (in_tx)
+		(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	sq_scan_release(&sc);
+	vg_report_release(&r);
+	vg_facts_release(&f);
+	return rc;
+}
+
+enum vg_rc
+sq_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
+	   size_t *n_hosts, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = q->st[SQ_RJ_NEXT];
+	int64_t host = 0, scan;
+	enum vg_rc rc;
+	bool done;
+	int step;
+
+	(void)now;
+	*n_hosts = 0;
+	/* By id, one host at a time: a host added meanwhile comes later
+	 * in the order (ids grow) and is judged too, or came judged. */
+	for (;;) {
+		if (sqlite3_bind_int64(st, 1, host) != SQLITE_OK ||
+		    ((step = sqlite3_step(st)) != SQLITE_ROW &&
+		     step != SQLITE_DONE)) {
+			sq_reset(st);
+			return sq_fail(q, err, _("cannot list the hosts"));
+		}
+		if (step == SQLITE_DONE) {
+			sq_reset(st);
+			return VG_OK;
+		}
+		host = sqlite3_column_int64(st, 0);
+		scan = sqlite3_column_int64(st, 1);
+		sq_reset(st);
+		if ((rc = rj_host(q, p, host, scan, &done, err)) != VG_OK)
+			return rc;
+		if (done)
+			(*n_hosts)++;
+	}
 }
 
 static const struct vg_store_ops sqlite_ops = {
@@ -1182,6 +1916,7 @@ static const struct vg_store_ops sqlite_ops = {
 	.session_add = sq_session_add,
 	.session_get = sq_session_get,
 	.session_delete = sq_session_delete,
+	.rejudge = sq_rejudge,
 	.close = sq_close,
 };
 
@@ -1205,6 +1940,13 @@ sq_setup(struct sq *q, struct vg_err *err)
 	if ((rc = sq_exec(q, "PRAGMA mmap_size = " SQ_MMAP_BYTES, err)) !=
 		    VG_OK ||
 	    (rc = sq_exec(q, "PRAGMA journal_mode=WAL", err)) != VG_OK ||
+	    /* Acknowledged means stored: FULL syncs the WAL at each
+	     * commit (NORMAL could lose the last ones on power loss). */
+	    (rc = sq_exec(q, "PRAGMA synchronous=FULL", err)) != VG_OK ||
+	    (rc = sq_exec(q, "PRAGMA wal_autocheckpoint=" SQ_WAL_PAGES, err)) !=
+		    VG_OK ||
+	    (rc = sq_exec(q, "PRAGMA journal_size_limit=" SQ_WAL_KEEP, err)) !=
+		    VG_OK ||
 	    (rc = sq_migrate(q, err)) != VG_OK ||
 	    (rc = sq_exec(q, "PRAGMA foreign_keys=ON", err)) != VG_OK)
 		return rc;

@@ -17,7 +17,9 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <zstd.h>
 
+#include "core/policy.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -54,6 +56,18 @@ enum sq_stmt {
 	SQ_SESSION_ADD,
 	SQ_SESSION_GET,
 	SQ_SESSION_DEL,
+	SQ_DAY_AT,
+	SQ_DAY_NEXT,
+	SQ_DAY_SET,
+	SQ_DELTA_ADD,
+	SQ_RJ_NEXT,
+	SQ_RJ_FACTS,
+	SQ_RJ_OLD,
+	SQ_RJ_FIX,
+	SQ_RJ_DEL,
+	SQ_RJ_NE_DEL,
+	SQ_RJ_SCAN,
+	SQ_RJ_SUM,
 	SQ_COUNT
 };
 
@@ -76,14 +90,29 @@ struct sq {
 	char *path;
 	sqlite3_stmt *st[SQ_COUNT];
 	sqlite3_stmt **qst; /* SQ_QUERY_SLOTS, allocated on first use */
+	ZSTD_CCtx *zc;      /* facts compression, made on first use */
+	ZSTD_DCtx *zd;
+};
+
+/* scans.facts_codec: how the facts of a scan are stored. */
+enum sq_codec {
+	SQ_CODEC_TEXT = 0, /* JSON text in scans.facts (schema < 4) */
+	SQ_CODEC_ZSTD = 1, /* a zstd frame of the text in scans.facts_zstd */
 };
 
 /* A scan made ready to insert: everything that can fail without the
  * database, done before the write transaction starts. */
 struct sq_scan {
 	struct vg_buf facts; /* facts JSON, as last_scan reads it back */
-	json_t *rep;         /* the report in its stored form */
-	char *scores;        /* its "scores" object as text */
+	void *facts_z;       /* ... compressed (SQ_CODEC_ZSTD), owned */
+	size_t facts_z_len;
+	json_t *rep; /* the report in its stored form */
+	/* Per finding of rep, in order: its evidence as text (owned), rule
+	 * number and severity rank, so the transaction only binds. */
+	char **evidence;
+	int *rule, *sev;
+	size_t n_findings;
+	char *scores; /* its "scores" object as text */
 	int64_t collected_at;
 	int overall;
 	int rule_scores[VG_RULE_COUNT + 1]; /* 1..10, VG_SCORE_NONE */
@@ -105,13 +134,23 @@ int sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Step a statement without result rows to its end, then reset it. */
 bool sq_step_done(sqlite3_stmt *st);
 
-/* Fill sc from f and r (sq_scan_release frees it, even on failure). */
-enum vg_rc sq_scan_prepare(struct sq_scan *sc, const struct vg_facts *f,
-			   const struct vg_report *r, struct vg_err *err);
+/* Fill sc from f and r (sq_scan_release frees it, even on failure);
+ * with facts false, the facts are not encoded (a re-judgement). */
+enum vg_rc sq_scan_prepare(struct sq *q, struct sq_scan *sc,
+			   const struct vg_facts *f, const struct vg_report *r,
+			   bool facts, struct vg_err *err);
 void sq_scan_release(struct sq_scan *sc);
 /* Insert sc as a scan of host; inside the caller's transaction. */
 enum vg_rc sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
 			  int64_t *scan_id, struct vg_err *err);
+
+/* The facts of a scan row as JSON, from columns i (facts), i + 1
+ * (facts_codec) and i + 2 (facts_zstd); NULL when damaged or absent. */
+json_t *sq_col_facts(struct sq *q, sqlite3_stmt *st, int i);
+
+/* Re-judge every host's latest scan under p (sqlite.c, store.h). */
+enum vg_rc sq_rejudge(struct vg_store *s, const struct vg_policy *p,
+		      int64_t now, size_t *n_hosts, struct vg_err *err);
 
 /* Finalize the read side's statements (sqlite_query.c). */
 void sq_query_close(struct sq *q);

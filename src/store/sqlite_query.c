@@ -147,6 +147,16 @@ enum {
 	" ORDER BY f.sev, f.rule, f.check_id, h.hostname, f.subject, f.id"
 
 #define SCORE_COLS "s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, overall"
+/* score_days' weights and weighted sums, 0 (overall) to 10. */
+#define DAY_COLS                                                               \
+	"w0, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10,"                         \
+	" ws0, ws1, ws2, ws3, ws4, ws5, ws6, ws7, ws8, ws9, ws10"
+#define DAY_SUMS                                                               \
+	"total(w0), total(w1), total(w2), total(w3), total(w4), total(w5),"    \
+	" total(w6), total(w7), total(w8), total(w9), total(w10),"             \
+	" total(ws0), total(ws1), total(ws2), total(ws3), total(ws4),"         \
+	" total(ws5), total(ws6), total(ws7), total(ws8), total(ws9),"         \
+	" total(ws10)"
 
 /* Statements that take no filter. */
 enum qfixed {
@@ -185,7 +195,8 @@ static const char *const qfixed_sql[QF_COUNT] = {
 			     " AND collected_at > :from"
 			     " ORDER BY collected_at DESC, scan_id DESC"
 			     " LIMIT :max",
-	[QF_FACTS] = "SELECT facts FROM scans WHERE id = :scan",
+	[QF_FACTS] = "SELECT facts, facts_codec, facts_zstd FROM scans"
+		     " WHERE id = :scan",
 	[QF_FINDING_KEY] = "SELECT f.host_id, f.check_id, f.subject,"
 			   " h.hostname FROM findings f"
 			   " JOIN hosts h ON h.id = f.host_id"
@@ -197,20 +208,13 @@ static const char *const qfixed_sql[QF_COUNT] = {
 	[QF_SCORES_LATEST] = "SELECT s.site, s.criticality, s.s1, s.s2, s.s3,"
 			     " s.s4, s.s5, s.s6, s.s7, s.s8, s.s9, s.s10,"
 			     " s.overall" ASSET_FROM " ORDER BY s.site",
-	/* Each host's latest scan before the history's first day. */
-	[QF_SCORES_BASE] = "SELECT h.id, b.criticality, b.s1, b.s2, b.s3,"
-			   " b.s4, b.s5, b.s6, b.s7, b.s8, b.s9, b.s10,"
-			   " b.overall, b.scan_id FROM hosts h"
-			   " LEFT JOIN scan_sums b ON b.scan_id = (SELECT"
-			   " scan_id FROM scan_sums WHERE host_id = h.id"
-			   " AND collected_at < :from"
-			   " ORDER BY collected_at DESC, scan_id DESC LIMIT 1)"
-			   " WHERE h.latest_scan_id IS NOT NULL ORDER BY h.id",
-	[QF_SCORES_WINDOW] = "SELECT host_id, criticality, " SCORE_COLS
-			     ", collected_at FROM scan_sums"
-			     " WHERE collected_at >= :from"
-			     " AND collected_at <= :now"
-			     " ORDER BY collected_at, scan_id",
+	/* The daily roll-up (migration 4): the sums before the first
+	 * day, then each day's change. */
+	[QF_SCORES_BASE] = "SELECT " DAY_SUMS " FROM score_days"
+			   " WHERE day < :from",
+	[QF_SCORES_WINDOW] = "SELECT " DAY_COLS ", day FROM score_days"
+			     " WHERE day >= :from AND day <= :last"
+			     " ORDER BY day",
 	/* Agents silent since the cut (never reported: since enrolled). */
 	[QF_NOT_REPORTING] = "SELECT h.id, h.hostname, a.id, a.last_seen,"
 			     " a.hostname FROM agents a"
@@ -663,6 +667,15 @@ col_doc(sqlite3_stmt *st, int i)
 }
 
 /* A finding from a row of FINDING_COLS (FINDING_ACC joined as a). */
+/* The facts of a scan row (sq_col_facts), null when damaged. */
+static json_t *
+col_facts(struct sq *q, sqlite3_stmt *st, int i)
+{
+	json_t *v = sq_col_facts(q, st, i);
+
+	return v != NULL ? v : json_null();
+}
+
 static json_t *
 finding_json(sqlite3_stmt *st)
 {
@@ -974,7 +987,7 @@ sq_get_asset(struct vg_store *s, int64_t id, int64_t now, json_t **out,
 	}
 	if (!bind_i64(facts, ":scan", scan) ||
 	    sqlite3_step(facts) != SQLITE_ROW ||
-	    !put(doc, "facts", col_doc(facts, 0)) ||
+	    !put(doc, "facts", col_facts(q, facts, 0)) ||
 	    (arr = json_array()) == NULL || !put(doc, "findings", arr) ||
 	    !bind_i64(fs, ":scan", scan) || !bind_i64(fs, ":now", now) ||
 	    !findings_rows(fs, arr) || (arr = json_array()) == NULL ||
@@ -1351,35 +1364,6 @@ scores_now(struct sq *q, json_t *doc, struct vg_err *err)
 	return VG_OK;
 }
 
-/* A host's contribution to the history's running means. */
-struct hslot {
-	int64_t id;
-	int sc[VG_RULE_COUNT + 1];
-	int w;
-	bool present;
-};
-
-static int
-hslot_cmp(const void *key, const void *elt)
-{
-	int64_t k = *(const int64_t *)key, id = ((const struct hslot *)elt)->id;
-
-	return k < id ? -1 : k > id;
-}
-
-/* Replace a host's contribution by the scan on row st (criticality in
- * column 1, scores from column 2, as the QF_SCORES_ queries give). */
-static void
-hslot_set(struct wmean *m, struct hslot *h, sqlite3_stmt *st)
-{
-	if (h->present)
-		wmean_add(m, h->sc, h->w, -1);
-	col_score_set(st, 2, h->sc);
-	h->w = weight(sqlite3_column_int64(st, 1));
-	h->present = true;
-	wmean_add(m, h->sc, h->w, 1);
-}
-
 /* One history point: the day starting at day0 and the means. */
 static bool
 history_point(json_t *arr, int64_t day0, const struct wmean *m)
@@ -1395,64 +1379,31 @@ history_point(json_t *arr, int64_t day0, const struct wmean *m)
 		put(o, "scores", wmean_json(m));
 }
 
-/* Each host (sorted by id) and its scan before the first day, d0. */
-static enum vg_rc
-history_base(struct sq *q, int64_t d0, struct wmean *m, struct hslot **out,
-	     size_t *n_out, struct vg_err *err)
+/* Add a roll-up row (DAY_COLS from column 0) to the running sums. */
+static void
+day_add(struct wmean *m, sqlite3_stmt *st)
 {
-	struct hslot *hs = NULL, *p, *h;
-	size_t n = 0, cap = 0;
-	sqlite3_stmt *st;
-	enum vg_rc rc;
-	int step = SQLITE_ERROR;
+	int k;
 
-	*out = NULL;
-	*n_out = 0;
-	if ((rc = qfixed(q, QF_SCORES_BASE, &st, err)) != VG_OK)
-		return rc;
-	if (bind_i64(st, ":from", d0))
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				if ((p = reallocarray(hs, cap, sizeof(*hs))) ==
-				    NULL) {
-					rc = nomem(err);
-					break;
-				}
-				hs = p;
-			}
-			h = &hs[n++];
-			memset(h, 0, sizeof(*h));
-			h->id = sqlite3_column_int64(st, 0);
-			if (sqlite3_column_type(st, 13) != SQLITE_NULL)
-				hslot_set(m, h, st);
-		}
-	if (rc == VG_OK && step != SQLITE_DONE)
-		rc = sq_fail(q, err, _("cannot compute the score history"));
-	sq_reset(st);
-	if (rc != VG_OK) {
-		free(hs);
-		return rc;
+	for (k = 0; k <= VG_RULE_COUNT; k++) {
+		m->w[k] += sqlite3_column_int64(st, k);
+		m->ws[k] += sqlite3_column_int64(st, VG_RULE_COUNT + 1 + k);
 	}
-	*out = hs;
-	*n_out = n;
-	return VG_OK;
 }
 
 /*
  * One point per UTC day from since's day to now's: each host counts by
- * its latest scan at the end of that day (now, for today). A sweep over
- * the period's scans, starting from each host's scan before it.
+ * its latest scan at the end of that day. The daily roll-up holds each
+ * day's change to the sums (sqlite.c, sq_day_roll): the sums before the
+ * first day, then one row per day with scans, a running total.
  */
 static enum vg_rc
 scores_history(struct sq *q, int64_t now, int64_t since, json_t *arr,
 	       struct vg_err *err)
 {
-	struct hslot *hs = NULL, *h;
-	sqlite3_stmt *win;
+	sqlite3_stmt *base, *win;
 	struct wmean m;
-	size_t n = 0;
-	int64_t d0, last, day, at, id;
+	int64_t d0, last, day, at;
 	enum vg_rc rc;
 	int step = SQLITE_ERROR;
 	bool ok = true;
@@ -1466,25 +1417,38 @@ scores_history(struct sq *q, int64_t now, int64_t since, json_t *arr,
 	d0 = since - since % SQ_DAY;
 	if ((last - d0) / SQ_DAY >= SQ_HISTORY_DAYS_MAX)
 		d0 = last - (SQ_HISTORY_DAYS_MAX - 1) * (int64_t)SQ_DAY;
-	if ((rc = qfixed(q, QF_SCORES_WINDOW, &win, err)) != VG_OK ||
-	    (rc = history_base(q, d0, &m, &hs, &n, err)) != VG_OK)
+	if ((rc = qfixed(q, QF_SCORES_BASE, &base, err)) != VG_OK ||
+	    (rc = qfixed(q, QF_SCORES_WINDOW, &win, err)) != VG_OK)
 		return rc;
-	/* Rows by time; a day's point is written once past its end. */
-	day = d0;
-	if (bind_i64(win, ":from", d0) && bind_i64(win, ":now", now))
-		while (ok && (step = sqlite3_step(win)) == SQLITE_ROW) {
-			at = sqlite3_column_int64(win, 13);
-			for (; ok && at >= day + SQ_DAY; day += SQ_DAY)
-				ok = history_point(arr, day, &m);
-			id = sqlite3_column_int64(win, 0);
-			if ((h = bsearch(&id, hs, n, sizeof(*hs), hslot_cmp)) !=
-			    NULL)
-				hslot_set(&m, h, win);
+	/* total() is a float: exact for sums below 2^53. */
+	if (bind_i64(base, ":from", d0 / SQ_DAY) &&
+	    sqlite3_step(base) == SQLITE_ROW) {
+		for (int k = 0; k <= VG_RULE_COUNT; k++) {
+			m.w[k] = (int64_t)sqlite3_column_double(base, k);
+			m.ws[k] = (int64_t)sqlite3_column_double(
+				base, VG_RULE_COUNT + 1 + k);
 		}
+		step = SQLITE_DONE;
+	}
+	sq_reset(base);
+	if (step != SQLITE_DONE)
+		return sq_fail(q, err, _("cannot compute the score history"));
+	day = d0;
+	if (bind_i64(win, ":from", d0 / SQ_DAY) &&
+	    bind_i64(win, ":last", last / SQ_DAY))
+		while (ok && (step = sqlite3_step(win)) == SQLITE_ROW) {
+			at = sqlite3_column_int64(win,
+						  2 * (VG_RULE_COUNT + 1)) *
+				SQ_DAY;
+			for (; ok && at > day; day += SQ_DAY)
+				ok = history_point(arr, day, &m);
+			day_add(&m, win);
+		}
+	else
+		step = SQLITE_ERROR;
 	sq_reset(win);
 	for (; ok && step == SQLITE_DONE && day <= last; day += SQ_DAY)
 		ok = history_point(arr, day, &m);
-	free(hs);
 	if (!ok)
 		return nomem(err);
 	if (step != SQLITE_DONE)

@@ -446,7 +446,7 @@ sq_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
 	if (!key_ok(uuid, VG_STORE_ID_MAX))
 		return bad_arg(err, _("report uuid"));
 	/* Serialising is the slow part: done before taking the lock. */
-	if ((rc = sq_scan_prepare(&sc, f, r, err)) != VG_OK)
+	if ((rc = sq_scan_prepare(q, &sc, f, r, true, err)) != VG_OK)
 		goto done;
 	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
 		goto done;

@@ -16,6 +16,7 @@
 #include "util/err.h"
 
 struct vg_store;
+struct vg_policy;
 
 /* A scan as listed by vg_store_list_scans. */
 struct vg_scan_summary {
@@ -73,15 +74,15 @@ struct vg_session_rec {
 struct vg_asset_filter {
 	const char *site;
 	const char *category;
-	const char *search;  /* substring of hostname, site or owner */
-	int min_score;	     /* overall, 0-100, or -1 */
+	const char *search; /* substring of hostname, site or owner */
+	int min_score;      /* overall, 0-100, or -1 */
 	int max_score;
 	size_t offset, limit; /* limit 1-500 */
 };
 
 struct vg_finding_filter {
-	int64_t asset_id;     /* 0: any */
-	int rule;	      /* 1-10, 0: any */
+	int64_t asset_id; /* 0: any */
+	int rule;         /* 1-10, 0: any */
 	const char *check;
 	const char *severity; /* "low"..."critical" */
 	const char *status;   /* "open", "accepted", "fixed" */
@@ -184,6 +185,22 @@ struct vg_store_ops {
 				  struct vg_err *err);
 	enum vg_rc (*session_delete)(struct vg_store *s, const char *hash,
 				     struct vg_err *err);
+	/*
+	 * Judge every host's latest scan again under p (a policy reloaded
+	 * on SIGHUP): its stored facts are decoded and evaluated, and the
+	 * scan's findings, not-evaluated checks, scores, summary and the
+	 * daily roll-up replaced, one short write transaction per host, so
+	 * the server goes on serving meanwhile (call it on a store of its
+	 * own, from a thread of its own). A finding kept keeps its id,
+	 * first_seen and acceptance; the host's previous scan's fixed
+	 * findings are worked out again. A host that gets a new scan while
+	 * this runs is left as that scan made it. A host whose facts cannot
+	 * be read (damaged) is skipped, not an error. *n_hosts: hosts
+	 * re-judged. now is unused by the SQLite store (rules take "now"
+	 * from the facts) but kept for backends that stamp changes.
+	 */
+	enum vg_rc (*rejudge)(struct vg_store *s, const struct vg_policy *p,
+			      int64_t now, size_t *n_hosts, struct vg_err *err);
 
 	void (*close)(struct vg_store *s);
 };
@@ -232,23 +249,22 @@ vg_store_user_add(struct vg_store *s, const struct vg_user_rec *u,
 }
 
 static inline enum vg_rc
-vg_store_user_get(struct vg_store *s, const char *name,
-		  struct vg_user_rec *out, struct vg_err *err)
+vg_store_user_get(struct vg_store *s, const char *name, struct vg_user_rec *out,
+		  struct vg_err *err)
 {
 	return s->ops->user_get(s, name, out, err);
 }
 
 static inline enum vg_rc
-vg_store_token_add(struct vg_store *s, const char *token_hash,
-		   const char *site, int64_t expires_at, struct vg_err *err)
+vg_store_token_add(struct vg_store *s, const char *token_hash, const char *site,
+		   int64_t expires_at, struct vg_err *err)
 {
 	return s->ops->token_add(s, token_hash, site, expires_at, err);
 }
 
 static inline enum vg_rc
-vg_store_token_consume(struct vg_store *s, const char *token_hash,
-		       int64_t now, char site[VG_STORE_NAME_MAX],
-		       struct vg_err *err)
+vg_store_token_consume(struct vg_store *s, const char *token_hash, int64_t now,
+		       char site[VG_STORE_NAME_MAX], struct vg_err *err)
 {
 	return s->ops->token_consume(s, token_hash, now, site, err);
 }
@@ -261,8 +277,8 @@ vg_store_agent_add(struct vg_store *s, const struct vg_agent_rec *a,
 }
 
 static inline enum vg_rc
-vg_store_agent_get(struct vg_store *s, const char *id,
-		   struct vg_agent_rec *out, struct vg_err *err)
+vg_store_agent_get(struct vg_store *s, const char *id, struct vg_agent_rec *out,
+		   struct vg_err *err)
 {
 	return s->ops->agent_get(s, id, out, err);
 }
@@ -282,10 +298,10 @@ vg_store_apikey_get(struct vg_store *s, const char *id,
 }
 
 static inline enum vg_rc
-vg_store_put_report(struct vg_store *s, const char *agent_id,
-		    const char *uuid, int64_t received_at,
-		    const struct vg_facts *f, const struct vg_report *r,
-		    bool *duplicate, struct vg_err *err)
+vg_store_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
+		    int64_t received_at, const struct vg_facts *f,
+		    const struct vg_report *r, bool *duplicate,
+		    struct vg_err *err)
 {
 	return s->ops->put_report(s, agent_id, uuid, received_at, f, r,
 				  duplicate, err);
@@ -300,11 +316,11 @@ vg_store_audit_add(struct vg_store *s, int64_t at, const char *actor,
 
 /* The read side: the backend's operation, or VG_ERR_USAGE when the
  * backend has none (the memory store keeps only what tests need). */
-#define VG_STORE_CALL(s, op, err, ...)                                        \
+#define VG_STORE_CALL(s, op, err, ...)                                         \
 	((s)->ops->op != NULL                                                  \
 		 ? (s)->ops->op((s), __VA_ARGS__, (err))                       \
-		 : vg_err_set((err), VG_ERR_USAGE,                             \
-			      "the %s store cannot " #op, (s)->ops->name))
+		 : vg_err_set((err), VG_ERR_USAGE, "the %s store cannot " #op, \
+			      (s)->ops->name))
 
 static inline enum vg_rc
 vg_store_list_assets(struct vg_store *s, const struct vg_asset_filter *flt,
@@ -321,9 +337,8 @@ vg_store_get_asset(struct vg_store *s, int64_t id, int64_t now, json_t **out,
 }
 
 static inline enum vg_rc
-vg_store_list_findings(struct vg_store *s,
-		       const struct vg_finding_filter *flt, int64_t now,
-		       json_t **out, struct vg_err *err)
+vg_store_list_findings(struct vg_store *s, const struct vg_finding_filter *flt,
+		       int64_t now, json_t **out, struct vg_err *err)
 {
 	return VG_STORE_CALL(s, list_findings, err, flt, now, out);
 }
@@ -370,6 +385,14 @@ vg_store_session_delete(struct vg_store *s, const char *hash,
 			struct vg_err *err)
 {
 	return VG_STORE_CALL(s, session_delete, err, hash);
+}
+
+static inline enum vg_rc
+vg_store_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
+		 size_t *n_hosts, struct vg_err *err)
+{
+	*n_hosts = 0;
+	return VG_STORE_CALL(s, rejudge, err, p, now, n_hosts);
 }
 
 /* Close and free (NULL-safe). */

@@ -693,6 +693,33 @@ drop_privileges(const char *user, struct vg_err *err)
 	return VG_OK;
 }
 
+/*
+ * Judge every asset's latest facts again under p, so a policy change
+ * re-scores everything without a new scan. It runs in the signal
+ * thread on its own connection, host by host in short transactions:
+ * requests go on being served meanwhile, new reports already judged
+ * under p. p stays alive: only the next reload, in this same thread,
+ * frees it.
+ */
+static void
+rejudge(struct server *srv, const struct vg_policy *p)
+{
+	struct vg_store *s = NULL;
+	struct vg_err err;
+	size_t n = 0;
+
+	vg_err_clear(&err);
+	if (vg_store_open_sqlite(&s, srv->db, &err) != VG_OK ||
+	    vg_store_rejudge(s, p, (int64_t)time(NULL), &n, &err) != VG_OK)
+		log_warnx(_("policy reloaded, but stored scans were not all "
+			    "judged again: %s"),
+			  err.msg);
+	else
+		vg_log_msg(VG_LOG_WARN,
+			   _("policy reloaded: %zu assets judged again"), n);
+	vg_store_free(s);
+}
+
 /* SIGHUP: swap in a new policy; requests in flight finish on the old. */
 static void
 reload(struct server *srv, const struct vg_server_config *cfg)
@@ -718,7 +745,7 @@ reload(struct server *srv, const struct vg_server_config *cfg)
 		vg_policy_release(old);
 		free(old);
 	}
-	log_info(_("policy reloaded (stored scans are not re-judged)"));
+	rejudge(srv, p);
 }
 
 /* Read the PEM files the daemon serves; out buffers wiped by caller. */

@@ -2,6 +2,8 @@
 # fixture roots made ready for "now" (logins, list and backup ages are
 # relative to the day the test runs).
 
+# Messages are checked in English, whatever the machine's locale.
+export LANG=C LC_ALL=C
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-it.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 failures=0

@@ -109,7 +109,8 @@ api() {
 		-w '%{http_code}' "$@" "$url$p") || code=000
 }
 
-start_server --listen 127.0.0.1:0
+: >"$tmp/policy.conf"
+start_server --listen 127.0.0.1:0 --config "$tmp/policy.conf"
 case $url in https://127.0.0.1:*) ;; *) fail "bad URL '$url'" ;; esac
 [ "$(stat -c %a "$state/server.key")" = 600 ] || fail "key not 0600"
 [ "$(stat -c %a "$state/server.crt")" = 644 ] || fail "cert not 0644"
@@ -200,9 +201,25 @@ api POST /api/v1/reports -H "Authorization: Bearer $agent:bad" \
 	--data-binary "@$tmp/big"
 [ "$code" = 401 ] || fail "bad secret with a large body: $code"
 
-# SIGHUP reloads and keeps serving; SIGTERM stops cleanly.
+# SIGHUP reloads the policy and judges the stored facts again, without
+# a new report; the server keeps serving. SIGTERM stops cleanly.
+expect_status 0 "$vigie" findings --db "$db" --format json
+jq -e '[.findings[] | select(.check == "admin.uid0_duplicate")][0]
+	.severity == "critical"' "$tmp/out" >/dev/null ||
+	fail "uid0 finding is not critical before the reload"
+printf '[severity]\nadmin.uid0_duplicate = low\n' >"$tmp/policy.conf"
 kill -HUP "$pid"
-sleep 0.3
+i=0
+until grep -q 'judged again' "$tmp/serve.err" || [ $i -ge 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+grep -q '1 assets judged again' "$tmp/serve.err" ||
+	fail "SIGHUP did not judge the stored scan again"
+expect_status 0 "$vigie" findings --db "$db" --format json
+jq -e '[.findings[] | select(.check == "admin.uid0_duplicate")][0]
+	.severity == "low"' "$tmp/out" >/dev/null ||
+	fail "the reloaded policy did not re-score the stored scan"
 api GET /api/v1/health
 [ "$code" = 200 ] || fail "health after SIGHUP: $code"
 stop_server TERM

@@ -359,6 +359,63 @@ raw_count(const char *path, const char *table)
 	return raw_int(path, sql);
 }
 
+/*
+ * Facts are stored as a zstd frame (migration 4) and read back whole; a
+ * row written before (text, codec 0) still reads; a damaged frame is a
+ * store error, not a crash.
+ */
+static void
+test_sqlite_facts_zstd(void **state)
+{
+	struct fixture *fx = *state;
+	struct vg_facts g;
+	struct vg_err err;
+	json_t *doc;
+	int64_t id, len;
+	char sql[256], *text;
+
+	id = put(fx->s, "pc-zstd", 300, 2, 50);
+	assert_true(id > 0);
+	assert_int_equal(raw_int(fx->path, "SELECT facts_codec FROM scans"), 1);
+	assert_int_equal(raw_int(fx->path, "SELECT length(facts) FROM scans"),
+			 0);
+	len = raw_int(fx->path, "SELECT length(facts_zstd) FROM scans");
+	assert_true(len > 0);
+	assert_int_equal(vg_store_last_scan(fx->s, &doc, &err), VG_OK);
+	vg_facts_init(&g);
+	if (vg_facts_from_json(&g, json_object_get(doc, "facts"), &err) !=
+	    VG_OK)
+		fail_msg("facts: %s", err.msg);
+	assert_string_equal(g.os.hostname, "pc-zstd");
+	assert_int_equal(g.n_accounts, 3);
+	text = json_dumps(json_object_get(doc, "facts"), JSON_COMPACT);
+	assert_non_null(text);
+	assert_true(len < (int64_t)strlen(text));
+	free(text);
+	vg_facts_release(&g);
+	json_decref(doc);
+
+	/* A row as schema 3 wrote it: text, no frame. */
+	(void)snprintf(sql, sizeof(sql),
+		       "UPDATE scans SET facts_codec = 0, facts_zstd = NULL,"
+		       " facts = '{\"schema\":\"old\"}' WHERE id = %lld",
+		       (long long)id);
+	raw_exec(fx->path, sql);
+	assert_int_equal(vg_store_last_scan(fx->s, &doc, &err), VG_OK);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(doc, "facts"), "schema")),
+			    "old");
+	json_decref(doc);
+
+	/* A damaged frame. */
+	(void)snprintf(sql, sizeof(sql),
+		       "UPDATE scans SET facts_codec = 1,"
+		       " facts_zstd = x'28b52ffd00ffffff' WHERE id = %lld",
+		       (long long)id);
+	raw_exec(fx->path, sql);
+	assert_int_equal(vg_store_last_scan(fx->s, &doc, &err), VG_ERR_STORE);
+}
+
 /* ---------------------------------------------------------------- */
 /* Server records, both backends                                    */
 /* ---------------------------------------------------------------- */
@@ -822,13 +879,13 @@ test_sqlite_reopen(void **state)
 		vg_store_free(fx->s);
 		fx->s = NULL;
 	}
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 4);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM scans"), 1);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM hosts"), 1);
 	assert_int_equal(raw_int(fx->path,
 				 "SELECT count(*) FROM sqlite_master"
 				 " WHERE type = 'table'"),
-			 13);
+			 15);
 	/* WAL mode is a property of the file: it stays. */
 	{
 		sqlite3_stmt *st = NULL;
@@ -1009,7 +1066,7 @@ test_sqlite_migrate_v1(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
 	assert_int_equal(vg_store_list_scans(s, 10, &v, &n, &err), VG_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].id, 3);
@@ -1285,6 +1342,7 @@ main(void)
 		SQL(test_sqlite_rollback),
 		SQL(test_sqlite_report_rollback),
 		cmocka_unit_test(test_sqlite_migrate_v1),
+		SQL(test_sqlite_facts_zstd),
 		cmocka_unit_test(test_sqlite_migrate_fails),
 		SQL(test_sqlite_concurrent),
 		SQL(test_sqlite_large),

@@ -17,7 +17,9 @@
 #include "support.h"
 
 #include "core/facts.h"
+#include "core/policy.h"
 #include "core/report.h"
+#include "core/rules.h"
 #include "store/store.h"
 #include "util/text.h"
 #include "util/banned.h"
@@ -1145,7 +1147,7 @@ test_migrate_v2(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
 	assert_int_equal(raw_int(path,
 				 "SELECT latest_scan_id FROM hosts"
 				 " WHERE id = 7"),
@@ -1158,6 +1160,21 @@ test_migrate_v2(void **state)
 				 "SELECT prev_scan_id IS NULL FROM hosts"
 				 " WHERE id = 8"),
 			 1);
+
+	/* Migration 4: text facts still read; the roll-up is filled. */
+	assert_int_equal(vg_store_get_asset(s, 7, 3000, &doc, &err), VG_OK);
+	assert_string_equal(
+		str(json_object_get(json_object_get(doc, "facts"), "asset"),
+		    "site"),
+		"s1");
+	json_decref(doc);
+	assert_int_equal(vg_store_scores(s, 3000, 0, &doc, &err), VG_OK);
+	assert_int_equal(json_array_size(json_object_get(doc, "history")), 1);
+	assert_int_equal(
+		score(json_array_get(json_object_get(doc, "history"), 0),
+		      "overall"),
+		55);
+	json_decref(doc);
 
 	assert_int_equal(vg_store_list_assets(s, &af, &doc, &err), VG_OK);
 	assert_int_equal(num(doc, "total"), 2);
@@ -1215,6 +1232,12 @@ test_migrate_v2(void **state)
 				 " WHERE id = 7"),
 			 4);
 	ff.status = NULL;
+	assert_int_equal(vg_store_scores(s, 3000, 0, &doc, &err), VG_OK);
+	assert_int_equal(
+		score(json_array_get(json_object_get(doc, "history"), 0),
+		      "overall"),
+		97);
+	json_decref(doc);
 	assert_int_equal(vg_store_list_findings(s, &ff, 3000, &doc, &err),
 			 VG_OK);
 	o = json_array_get(json_object_get(doc, "findings"), 0);
@@ -1226,6 +1249,285 @@ test_migrate_v2(void **state)
 				 "SELECT count(*) FROM"
 				 " pragma_foreign_key_check"),
 			 0);
+	vg_store_free(s);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+/* ---------------------------------------------------------------- */
+/* Daily roll-up and re-judging (migration 4)                       */
+/* ---------------------------------------------------------------- */
+
+/* A store of its own in a new directory. */
+static struct vg_store *
+own_store(char **dir, char path[4096])
+{
+	struct vg_store *s = NULL;
+	struct vg_err err;
+
+	*dir = vg_test_tmpdir();
+	(void)snprintf(path, 4096, "%s/own.db", *dir);
+	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
+		fail_msg("open: %s", err.msg);
+	return s;
+}
+
+/*
+ * The history from the roll-up: a host counts on a day by its latest
+ * scan at or before it, weighted by criticality; late scans (stored
+ * after newer ones) change the days they belong to, or nothing when a
+ * newer scan of their day is there. Values by hand.
+ */
+static void
+test_history_rollup(void **state)
+{
+	char *dir, path[4096];
+	struct vg_store *s = own_store(&dir, path);
+	int64_t b = ((int64_t)time(NULL) / DAY - 10) * DAY;
+	struct vg_err err;
+	json_t *doc, *h;
+	const struct scan scans[] = {
+		{"a", "x", NULL, NULL, 1, b + 1000, NULL, 0, {60, 60}},
+		{"a", "x", NULL, NULL, 1, b + 5000, NULL, 0, {70, 70}},
+		{"a", "x", NULL, NULL, 1, b + 2 * DAY + 100, NULL, 0, {80, 80}},
+		{"b", "x", NULL, NULL, 3, b + DAY + 100, NULL, 0, {40}},
+		/* Late: day 1's, then one older than day 0's latest. */
+		{"a", "x", NULL, NULL, 1, b + DAY + 500, NULL, 0, {50, 50}},
+		{"a", "x", NULL, NULL, 1, b + 3000, NULL, 0, {65, 65}},
+		/* Late, the day before: only that day. */
+		{"a", "x", NULL, NULL, 1, b - DAY + 10, NULL, 0, {10, 10}},
+	};
+	const int overall[] = {10, 70, 43, 50, 50};
+	const int r1[] = {10, 70, 50, 80, 80};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(scans); i++)
+		assert_true(put(s, &scans[i]) > 0);
+	assert_int_equal(
+		vg_store_scores(s, b + 3 * DAY + 10, b - DAY, &doc, &err),
+		VG_OK);
+	h = json_object_get(doc, "history");
+	assert_int_equal(json_array_size(h), 5);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(score(json_array_get(h, i), "overall"),
+				 overall[i]);
+		assert_int_equal(score(json_array_get(h, i), "R1"), r1[i]);
+	}
+	json_decref(doc);
+	/* From day 1 only: the days before are the base. */
+	assert_int_equal(
+		vg_store_scores(s, b + 3 * DAY + 10, b + DAY, &doc, &err),
+		VG_OK);
+	h = json_object_get(doc, "history");
+	assert_int_equal(json_array_size(h), 3);
+	assert_int_equal(score(json_array_get(h, 0), "overall"), 43);
+	assert_int_equal(score(json_array_get(h, 2), "overall"), 50);
+	json_decref(doc);
+	vg_store_free(s);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+/* Facts judged by the real rules: root and alice (sudo) administer. */
+static void
+judged_facts(struct vg_facts *f, int64_t at)
+{
+	struct vg_account *a;
+	struct vg_group *g;
+	int src;
+
+	vg_facts_init(f);
+	f->collected_at = at;
+	f->root = vg_facts_str(f, "/");
+	f->os.hostname = vg_facts_str(f, "judged");
+	for (src = 0; src < VG_SRC_COUNT; src++)
+		vg_facts_collected(f, (enum vg_source)src);
+	a = vg_facts_add_account(f);
+	a->name = vg_facts_str(f, "root");
+	a->uid = 0;
+	a->gid = 0;
+	a->shell = vg_facts_str(f, "/bin/bash");
+	a->home = vg_facts_str(f, "/root");
+	a->pw = VG_PW_HASH;
+	a->scheme = vg_facts_str(f, "sha512");
+	a = vg_facts_add_account(f);
+	a->name = vg_facts_str(f, "alice");
+	a->uid = 1000;
+	a->gid = 1000;
+	a->shell = vg_facts_str(f, "/bin/bash");
+	a->home = vg_facts_str(f, "/home/alice");
+	a->pw = VG_PW_HASH;
+	a->scheme = vg_facts_str(f, "sha512");
+	g = vg_facts_add_group(f);
+	g->name = vg_facts_str(f, "sudo");
+	g->gid = 27;
+	g->members = vg_arena_alloc(&f->arena, sizeof(*g->members));
+	assert_non_null(g->members);
+	g->members[0] = vg_facts_str(f, "alice");
+	g->n_members = 1;
+}
+
+static void
+put_judged(struct vg_store *s, const struct vg_policy *p, int64_t at)
+{
+	struct vg_facts f;
+	struct vg_report r;
+	struct vg_err err;
+	int64_t id;
+
+	judged_facts(&f, at);
+	vg_report_init(&r);
+	assert_int_equal(vg_rules_evaluate(&f, p, &r, &err), VG_OK);
+	assert_int_equal(vg_store_put_scan(s, &f, &r, &id, &err), VG_OK);
+	vg_report_release(&r);
+	vg_facts_release(&f);
+}
+
+/* The finding of check on the asset (NULL when absent). */
+static json_t *
+find_check(json_t *doc, const char *check)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "findings"), i, o)
+	{
+		if (strcmp(str(o, "check"), check) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * A policy change re-judges stored facts: max_admins lowered gives
+ * admin.excess (first seen at the re-judged scan), a severity override
+ * changes a finding kept with its id, first_seen and acceptance; the
+ * scores, the asset's summary and the history follow; the default
+ * policy again gives the first judgement back.
+ */
+static void
+test_rejudge(void **state)
+{
+	char *dir, path[4096], t[21], conf[256];
+	struct vg_store *s = own_store(&dir, path), *m = NULL;
+	int64_t t1 = ((int64_t)time(NULL) / DAY - 1) * DAY + 100,
+		t2 = t1 + 3600, now = t2 + 60, acc_id;
+	struct vg_finding_filter ff = {.limit = 500};
+	struct vg_policy p, p2;
+	struct vg_err err;
+	json_t *doc, *o, *asset;
+	const char *check, *sev, *newsev;
+	char check_copy[128], sev_copy[16];
+	size_t n = 99, before;
+	int overall_before;
+
+	(void)state;
+	assert_int_equal(vg_policy_init(&p, &err), VG_OK);
+	put_judged(s, &p, t1);
+	put_judged(s, &p, t2);
+	assert_int_equal(vg_store_list_findings(s, &ff, now, &doc, &err),
+			 VG_OK);
+	before = json_array_size(json_object_get(doc, "findings"));
+	assert_true(before > 0);
+	assert_null(find_check(doc, "admin.excess"));
+	o = json_array_get(json_object_get(doc, "findings"), 0);
+	acc_id = num(o, "id");
+	check = str(o, "check");
+	sev = str(o, "severity");
+	(void)snprintf(check_copy, sizeof(check_copy), "%s", check);
+	(void)snprintf(sev_copy, sizeof(sev_copy), "%s", sev);
+	newsev = strcmp(sev, "low") == 0 ? "critical" : "low";
+	json_decref(doc);
+	assert_int_equal(vg_store_accept_finding(s, acc_id, "known", now + DAY,
+						 "rssi", now, &err),
+			 VG_OK);
+	assert_int_equal(vg_store_get_asset(s, 1, now, &doc, &err), VG_OK);
+	overall_before = (int)score(json_object_get(doc, "asset"), "overall");
+	json_decref(doc);
+
+	(void)snprintf(conf, sizeof(conf),
+		       "[policy]\nmax_admins = 1\n[severity]\n%s = %s\n",
+		       check_copy, newsev);
+	assert_int_equal(vg_policy_init(&p2, &err), VG_OK);
+	assert_int_equal(vg_policy_parse(&p2, "test.conf", conf, strlen(conf),
+					 NULL, NULL, &err),
+			 VG_OK);
+	assert_int_equal(vg_store_rejudge(s, &p2, now, &n, &err), VG_OK);
+	assert_int_equal(n, 1);
+
+	assert_int_equal(vg_store_list_findings(s, &ff, now, &doc, &err),
+			 VG_OK);
+	assert_int_equal(json_array_size(json_object_get(doc, "findings")),
+			 before + 1);
+	o = find_check(doc, "admin.excess");
+	assert_non_null(o);
+	assert_string_equal(str(o, "status"), "open");
+	iso(t2, t);
+	assert_string_equal(str(o, "first_seen"), t);
+	o = find_check(doc, check_copy);
+	assert_non_null(o);
+	assert_int_equal(num(o, "id"), acc_id);
+	assert_string_equal(str(o, "severity"), newsev);
+	assert_string_equal(str(o, "status"), "accepted");
+	iso(t1, t);
+	assert_string_equal(str(o, "first_seen"), t);
+	json_decref(doc);
+	/* Nothing fixed: the previous scan had no admin.excess. */
+	ff.status = "fixed";
+	assert_int_equal(vg_store_list_findings(s, &ff, now, &doc, &err),
+			 VG_OK);
+	assert_int_equal(num(doc, "total"), 0);
+	json_decref(doc);
+	ff.status = NULL;
+
+	/* Scores: R3 lower, the summary and the history agree. */
+	assert_int_equal(vg_store_get_asset(s, 1, now, &doc, &err), VG_OK);
+	asset = json_object_get(doc, "asset");
+	assert_true(score(asset, "overall") < overall_before);
+	assert_non_null(find_check(doc, "admin.excess"));
+	o = json_array_get(json_object_get(doc, "history"), 1);
+	assert_int_equal(score(o, "overall"), score(asset, "overall"));
+	{
+		json_t *sc;
+
+		assert_int_equal(vg_store_scores(s, now, t1, &sc, &err), VG_OK);
+		o = json_array_get(json_object_get(sc, "history"), 0);
+		assert_int_equal(score(o, "overall"), score(asset, "overall"));
+		assert_int_equal(
+			num(json_object_get(sc, "establishment"), "R3"),
+			score(asset, "R3"));
+		json_decref(sc);
+	}
+	json_decref(doc);
+	assert_int_equal(vg_store_last_scan(s, &doc, &err), VG_OK);
+	assert_non_null(find_check(doc, "admin.excess"));
+	json_decref(doc);
+
+	/* The first policy again: the first judgement. */
+	assert_int_equal(vg_store_rejudge(s, &p, now, &n, &err), VG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(vg_store_list_findings(s, &ff, now, &doc, &err),
+			 VG_OK);
+	assert_int_equal(json_array_size(json_object_get(doc, "findings")),
+			 before);
+	assert_null(find_check(doc, "admin.excess"));
+	assert_string_equal(str(find_check(doc, check_copy), "severity"),
+			    sev_copy);
+	json_decref(doc);
+	assert_int_equal(vg_store_get_asset(s, 1, now, &doc, &err), VG_OK);
+	assert_int_equal(score(json_object_get(doc, "asset"), "overall"),
+			 overall_before);
+	json_decref(doc);
+
+	/* The memory store cannot. */
+	assert_int_equal(vg_store_open_memory(&m, &err), VG_OK);
+	assert_int_equal(vg_store_rejudge(m, &p, now, &n, &err), VG_ERR_USAGE);
+	assert_int_equal(n, 0);
+	vg_store_free(m);
+
+	vg_policy_release(&p);
+	vg_policy_release(&p2);
 	vg_store_free(s);
 	vg_test_rmtree(dir);
 	free(dir);
@@ -1260,6 +1562,8 @@ main(void)
 						teardown),
 		cmocka_unit_test(test_sessions_memory),
 		cmocka_unit_test(test_migrate_v2),
+		cmocka_unit_test(test_history_rollup),
+		cmocka_unit_test(test_rejudge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,8 @@
 #include "util/common.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,4 +81,21 @@ void
 vg_test_write(const char *dir, const char *rel, const char *content)
 {
 	vg_test_write_bytes(dir, rel, content, strlen(content));
+}
+
+int
+vg_test_dac_caps(int on)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	const uint32_t bits =
+		(1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return 0;
+	if (on)
+		d[0].effective |= bits & d[0].permitted;
+	else
+		d[0].effective &= ~bits;
+	return syscall(SYS_capset, &h, d) == 0;
 }

@@ -22,4 +22,12 @@ void vg_test_write(const char *dir, const char *rel, const char *content);
 void vg_test_write_bytes(const char *dir, const char *rel, const void *p,
 			 size_t n);
 
+/*
+ * Turn off (or back on) the capabilities that let root ignore file
+ * modes, so a test run as root meets EACCES like an ordinary user.
+ * Without them (not root) it changes nothing. False when the kernel
+ * refuses.
+ */
+int vg_test_dac_caps(int on);
+
 #endif

@@ -299,28 +299,6 @@ test_collect(void **state)
 	free(dir);
 }
 
-/*
- * Turn the capabilities that let root ignore file modes off (or back on),
- * so a test run as root meets EACCES like an ordinary user. Without them
- * (not root) it changes nothing. False when the kernel refuses.
- */
-static bool
-dac_caps(bool on)
-{
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[2];
-	const uint32_t bits =
-		(1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
-
-	if (syscall(SYS_capget, &h, d) != 0)
-		return false;
-	if (on)
-		d[0].effective |= bits & d[0].permitted;
-	else
-		d[0].effective &= ~bits;
-	return syscall(SYS_capset, &h, d) == 0;
-}
-
 /* Homes that cannot be searched (0700, not root): one warning, counted. */
 static void
 test_collect_denied_homes(void **state)
@@ -352,10 +330,10 @@ test_collect_denied_homes(void **state)
 	c.root = &root;
 	c.policy = NULL;
 	c.facts = &f;
-	dropped = dac_caps(false);
+	dropped = vg_test_dac_caps(false);
 	if (dropped)
 		assert_int_equal(vg_collect_forwards(&c), VG_OK);
-	assert_true(dac_caps(true) || !dropped);
+	assert_true(vg_test_dac_caps(true) || !dropped);
 	if (dropped) {
 		assert_true(f.sources[VG_SRC_MAIL_FORWARD].collected);
 		assert_int_equal(f.n_forwards, 1);

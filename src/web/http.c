@@ -293,3 +293,21 @@ vg_http_arg(const struct vg_http_request *req, const char *key)
 			return req->args[i].value;
 	return NULL;
 }
+
+bool
+vg_http_same_origin(const struct vg_http_request *req)
+{
+	const char *o = req->origin, *h;
+
+	if (o == NULL)
+		return true;
+	/* "https://HOST[:PORT]" must name the Host header exactly. */
+	if (strncmp(o, "https://", 8) == 0)
+		o += 8;
+	else if (strncmp(o, "http://", 7) == 0)
+		o += 7;
+	else
+		return false;
+	h = req->host;
+	return h != NULL && strcasecmp(o, h) == 0;
+}

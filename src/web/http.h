@@ -68,9 +68,18 @@ struct vg_http_request {
 	const char *session_cookie;  /* VG_SESSION_COOKIE's value, or NULL */
 	const char *lang_cookie;     /* VG_LANG_COOKIE's value, or NULL */
 	const char *accept_language; /* the header, or NULL */
+	const char *origin;          /* the Origin header, or NULL */
+	const char *host;            /* the Host header, or NULL */
 	const char *client;          /* the peer's address, as text */
 	bool tls;                    /* the request came over TLS */
 };
+
+/*
+ * False when the request names an Origin other than the host it was sent
+ * to: a form posted from another site. No Origin (an old browser, curl)
+ * passes; SameSite cookies cover the rest.
+ */
+bool vg_http_same_origin(const struct vg_http_request *req);
 
 /* The first value of argument key, or NULL. */
 const char *vg_http_arg(const struct vg_http_request *req, const char *key);

@@ -232,6 +232,12 @@ vg_page_login(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	vg_err_clear(&err);
 	memset(&user, 0, sizeof(user));
 	secret[0] = '\0';
+	/* The login form has no session yet, hence no CSRF token: refuse a
+	 * form posted from another site (login CSRF). */
+	if (!vg_http_same_origin(req)) {
+		vg_html_error_page(ctx, resp, 403, _("Forbidden."));
+		return;
+	}
 	if (login_limited(client, ctx->now)) {
 		login_page(ctx, req, resp, 429,
 			   _("Too many failed attempts: try again later."));

@@ -152,7 +152,12 @@ send_response(struct MHD_Connection *c, struct vg_http_response *resp,
 			     "img-src 'self' data:; form-action 'self'; "
 			     "frame-ancestors 'none'; base-uri 'none'"
 			   : "default-src 'none'; frame-ancestors 'none'");
-	(void)MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	/* Pages: same-origin, so that our own forms carry their real
+	 * Origin (with no-referrer a browser sends "Origin: null", which
+	 * the login's cross-site check must refuse). */
+	(void)MHD_add_response_header(r, "Referrer-Policy",
+				      resp->html ? "same-origin"
+						 : "no-referrer");
 	(void)MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	if (tls_on)
 		(void)MHD_add_response_header(r, "Strict-Transport-Security",
@@ -326,6 +331,9 @@ run_handler(struct server *srv, struct MHD_Connection *c, struct conn *cx,
 		MHD_lookup_connection_value(c, MHD_COOKIE_KIND, VG_LANG_COOKIE);
 	req.accept_language = MHD_lookup_connection_value(
 		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+	req.origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	req.host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+					       MHD_HTTP_HEADER_HOST);
 	client_address(c, client, sizeof(client));
 	req.client = client;
 	req.tls = srv->tls;

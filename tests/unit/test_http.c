@@ -570,6 +570,41 @@ test_errors(void **state)
 	assert_null(resp.body);
 }
 
+/* Login CSRF: a form posted from another site names another Origin. */
+static void
+test_same_origin(void **state)
+{
+	static const struct {
+		const char *origin, *host;
+		bool ok;
+	} rows[] = {
+		{NULL, "vigie:8443", true},
+		{NULL, NULL, true},
+		{"https://vigie:8443", "vigie:8443", true},
+		{"https://VIGIE:8443", "vigie:8443", true},
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", true},
+		{"https://evil.example", "vigie:8443", false},
+		{"https://vigie:8443.evil.example", "vigie:8443", false},
+		{"https://vigie", "vigie:8443", false},
+		{"null", "vigie:8443", false},
+		{"https://vigie:8443", NULL, false},
+		{"ftp://vigie:8443", "vigie:8443", false},
+	};
+	struct vg_http_request req;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		memset(&req, 0, sizeof(req));
+		req.origin = rows[i].origin;
+		req.host = rows[i].host;
+		if (vg_http_same_origin(&req) != rows[i].ok)
+			fail_msg("row %zu: %s vs %s", i,
+				 rows[i].origin ? rows[i].origin : "(none)",
+				 rows[i].host ? rows[i].host : "(none)");
+	}
+}
+
 int
 main(void)
 {
@@ -580,6 +615,7 @@ main(void)
 		cmocka_unit_test(test_bearer),
 		cmocka_unit_test(test_uuid),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_same_origin),
 		cmocka_unit_test_setup_teardown(test_health, api_setup,
 						api_teardown),
 		cmocka_unit_test_setup_teardown(test_enroll, api_setup,

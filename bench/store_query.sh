@@ -13,7 +13,8 @@
 # findings each: 5 fixed and 5 new between them, real check ids with
 # synthetic rules and severities, 200 acceptances),
 # with the derived columns put_scan maintains (latest/previous scan,
-# scan summaries, finding states and first_seen), then starts
+# scan summaries, finding states and first_seen; the per-site sums of
+# schema 5 follow from its triggers), then starts
 # `vigie serve --no-tls` on loopback and times each API query RUNS
 # times with curl. Prints p50 and p99 per query, in milliseconds.
 set -eu
@@ -101,6 +102,7 @@ UPDATE scan_sums SET
     WHERE f.scan_id = scan_sums.scan_id AND f.sev = 2),
   n_low = (SELECT count(*) FROM findings f
     WHERE f.scan_id = scan_sums.scan_id AND f.sev = 3);
+-- Schema 5's triggers fill site_sums and hosts.latest_overall here.
 UPDATE hosts SET latest_scan_id = 2 * id, prev_scan_id = 2 * id - 1;
 -- Older scans: SCANS_PER_DAY a day for HISTORY_DAYS days before t1.
 INSERT INTO scans(id, host_id, collected_at, facts, overall, scores)

@@ -54,6 +54,110 @@
 #define SQ_DAY_SECS 86400
 
 /*
+ * Migration 5's sums (site_sums), as SQL text macros (clang-format
+ * cannot lay out string literals mixed with macro arguments). The
+ * columns of a summary row p (a table alias with its dot, OLD., NEW. or
+ * nothing) as x's: its weight (criticality 1-4, 1 when undeclared, as
+ * the read side) and scores...
+ */
+/* clang-format off */
+#define SQ_SUM_ROW(p) \
+	"iif(" p "criticality BETWEEN 1 AND 4, " p "criticality, 1) AS w, " \
+	p "site AS site, " p "overall AS overall, " \
+	p "s1 AS s1, " p "s2 AS s2, " p "s3 AS s3, " p "s4 AS s4, " \
+	p "s5 AS s5, " p "s6 AS s6, " p "s7 AS s7, " p "s8 AS s8, " \
+	p "s9 AS s9, " p "s10 AS s10"
+/* ... a score counts when an integer 0-100 (col_score): its weight, and
+ * its weighted value, times x.g (1 added, -1 removed)... */
+#define SQ_SW(c) \
+	"iif(typeof(x." c ") = 'integer' AND x." c " BETWEEN 0 AND 100," \
+	" x.g * x.w, 0), "
+#define SQ_SWS(c) \
+	"iif(typeof(x." c ") = 'integer' AND x." c " BETWEEN 0 AND 100," \
+	" x.g * x.w * x." c ", 0)"
+/* ... and rows x (g, SQ_SUM_ROW) added to the establishment's and
+ * their site's sums (k: one row for each). */
+#define SQ_SITE_ADD(rows) \
+	"INSERT INTO site_sums SELECT iif(k.k = 0, 0," \
+	" iif(x.site IS NULL, 1, 2))," \
+	" iif(k.k = 0 OR x.site IS NULL, '', x.site), x.g, " \
+	SQ_SW("overall") \
+	SQ_SW("s1") \
+	SQ_SW("s2") \
+	SQ_SW("s3") \
+	SQ_SW("s4") \
+	SQ_SW("s5") \
+	SQ_SW("s6") \
+	SQ_SW("s7") \
+	SQ_SW("s8") \
+	SQ_SW("s9") \
+	SQ_SW("s10") \
+	SQ_SWS("overall") ", " \
+	SQ_SWS("s1") ", " \
+	SQ_SWS("s2") ", " \
+	SQ_SWS("s3") ", " \
+	SQ_SWS("s4") ", " \
+	SQ_SWS("s5") ", " \
+	SQ_SWS("s6") ", " \
+	SQ_SWS("s7") ", " \
+	SQ_SWS("s8") ", " \
+	SQ_SWS("s9") ", " \
+	SQ_SWS("s10")  \
+	" FROM (" rows ") x, (SELECT 0 AS k UNION ALL SELECT 1) k WHERE 1" \
+	" ON CONFLICT (kind, site) DO UPDATE SET n = n + excluded.n," \
+	" w0 = w0 + excluded.w0," \
+	" w1 = w1 + excluded.w1," \
+	" w2 = w2 + excluded.w2," \
+	" w3 = w3 + excluded.w3," \
+	" w4 = w4 + excluded.w4," \
+	" w5 = w5 + excluded.w5," \
+	" w6 = w6 + excluded.w6," \
+	" w7 = w7 + excluded.w7," \
+	" w8 = w8 + excluded.w8," \
+	" w9 = w9 + excluded.w9," \
+	" w10 = w10 + excluded.w10," \
+	" ws0 = ws0 + excluded.ws0," \
+	" ws1 = ws1 + excluded.ws1," \
+	" ws2 = ws2 + excluded.ws2," \
+	" ws3 = ws3 + excluded.ws3," \
+	" ws4 = ws4 + excluded.ws4," \
+	" ws5 = ws5 + excluded.ws5," \
+	" ws6 = ws6 + excluded.ws6," \
+	" ws7 = ws7 + excluded.ws7," \
+	" ws8 = ws8 + excluded.ws8," \
+	" ws9 = ws9 + excluded.ws9," \
+	" ws10 = ws10 + excluded.ws10;"
+/* Migration 5's fill, from the hosts' latest summaries. */
+#define SQ_M5_FILL \
+	SQ_SITE_ADD("SELECT 1 AS g, " SQ_SUM_ROW("s.") \
+		    " FROM hosts h" \
+		    " JOIN scan_sums s ON s.scan_id = h.latest_scan_id")
+/* A host's latest scan moved: out with the old, in with the new. */
+#define SQ_M5_LATEST \
+	"CREATE TRIGGER site_sums_latest AFTER UPDATE OF latest_scan_id" \
+	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" \
+	" BEGIN UPDATE hosts SET latest_overall = (SELECT overall" \
+	" FROM scan_sums WHERE scan_id = NEW.latest_scan_id)" \
+	" WHERE id = NEW.id;" \
+	SQ_SITE_ADD("SELECT -1 AS g, " SQ_SUM_ROW("") \
+		    " FROM scan_sums WHERE scan_id = OLD.latest_scan_id" \
+		    " UNION ALL SELECT 1, " SQ_SUM_ROW("") \
+		    " FROM scan_sums WHERE scan_id = NEW.latest_scan_id") \
+	" END;"
+/* A latest scan's summary changed (a re-judgement). */
+#define SQ_M5_RESCORE \
+	"CREATE TRIGGER site_sums_rescore AFTER UPDATE OF site," \
+	" criticality, overall, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10" \
+	" ON scan_sums WHEN (SELECT latest_scan_id FROM hosts" \
+	" WHERE id = NEW.host_id) = NEW.scan_id" \
+	" BEGIN UPDATE hosts SET latest_overall = NEW.overall" \
+	" WHERE id = NEW.host_id;" \
+	SQ_SITE_ADD("SELECT -1 AS g, " SQ_SUM_ROW("OLD.") \
+		    " UNION ALL SELECT 1, " SQ_SUM_ROW("NEW.")) \
+	" END;"
+/* clang-format on */
+
+/*
  * Schema migrations, applied in order; a migration is never edited once
  * released, a change is a new row. SQL kept portable where it can be.
  */
@@ -361,6 +465,31 @@ static const struct {
 	 " lag(s10) OVER w AS p10"
 	 " FROM host_days WINDOW w AS (PARTITION BY host_id ORDER BY day))"
 	 " GROUP BY day;"},
+	/*
+	 * 5: the `scores` answer without a sweep over assets. site_sums
+	 * holds the criticality-weighted sums of the hosts' latest scans
+	 * (kind 0: the establishment, site ''; 1: undeclared site, site '';
+	 * 2: a named site), and hosts.latest_overall the latest overall
+	 * score, indexed in the asset list's order (worst first). Triggers
+	 * keep both in the writer's transaction whatever the path (put_scan,
+	 * put_report, re-judgement): a host's latest scan moving, or that
+	 * scan's summary changing, subtracts the old contribution and adds
+	 * the new. Filled here from the current latest scans.
+	 */
+	{5,
+	 "ALTER TABLE hosts ADD COLUMN latest_overall INTEGER;"
+	 "UPDATE hosts SET latest_overall = (SELECT overall FROM scan_sums"
+	 " WHERE scan_id = hosts.latest_scan_id);"
+	 "CREATE INDEX hosts_worst ON hosts(latest_overall IS NULL,"
+	 " latest_overall, hostname, id) WHERE latest_scan_id IS NOT NULL;"
+	 "CREATE TABLE site_sums ("
+	 " kind INTEGER NOT NULL,"
+	 " site TEXT NOT NULL,"
+	 " n INTEGER NOT NULL,"
+	 " w0, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10,"
+	 " ws0, ws1, ws2, ws3, ws4, ws5, ws6, ws7, ws8, ws9, ws10,"
+	 " PRIMARY KEY (kind, site)) WITHOUT ROWID;" SQ_M5_FILL SQ_M5_LATEST
+		 SQ_M5_RESCORE},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {

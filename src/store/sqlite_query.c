@@ -205,9 +205,11 @@ static const char *const qfixed_sql[QF_COUNT] = {
 			  " subject, reason, until, by, at)"
 			  " VALUES (:host, :check, :subject, :reason,"
 			  " :until, :by, :at)",
-	[QF_SCORES_LATEST] = "SELECT s.site, s.criticality, s.s1, s.s2, s.s3,"
-			     " s.s4, s.s5, s.s6, s.s7, s.s8, s.s9, s.s10,"
-			     " s.overall" ASSET_FROM " ORDER BY s.site",
+	/* The sums of the latest scans (migration 5): the establishment
+	 * (kind 0), then the sites, undeclared (1) first as ORDER BY site
+	 * put NULL first. */
+	[QF_SCORES_LATEST] = "SELECT kind, site, n, " DAY_COLS
+			     " FROM site_sums WHERE n > 0 ORDER BY kind, site",
 	/* The daily roll-up (migration 4): the sums before the first
 	 * day, then each day's change. */
 	[QF_SCORES_BASE] = "SELECT " DAY_SUMS " FROM score_days"
@@ -311,6 +313,21 @@ build_assets(struct vg_buf *b, unsigned arg, bool count)
 		add(b, "SELECT count(*)");
 	else
 		add(b, "SELECT " ASSET_COLS " FROM (SELECT h.id AS pid");
+	if (mask == 0) {
+		/* Unfiltered (the worst assets of `scores`): read in the
+		 * order of index hosts_worst (migration 5), whose
+		 * latest_overall is the latest summary's overall. */
+		add(b, " FROM hosts h WHERE h.latest_scan_id IS NOT NULL");
+		if (!count)
+			add(b,
+			    " ORDER BY h.latest_overall IS NULL,"
+			    " h.latest_overall, h.hostname, h.id"
+			    " LIMIT :limit OFFSET :offset) p"
+			    " JOIN hosts h ON h.id = p.pid"
+			    " JOIN scan_sums s"
+			    " ON s.scan_id = h.latest_scan_id" ASSET_ORDER);
+		return;
+	}
 	add(b, ASSET_FROM " WHERE 1");
 	if (mask & AF_SITE)
 		add(b, " AND s.site = :site");
@@ -1252,26 +1269,6 @@ struct wmean {
 	int64_t w[VG_RULE_COUNT + 1], ws[VG_RULE_COUNT + 1];
 };
 
-/* An asset's weight: its criticality (1-4), 1 when undeclared. */
-static int
-weight(int64_t criticality)
-{
-	return criticality >= 1 && criticality <= 4 ? (int)criticality : 1;
-}
-
-/* Add (sign 1) or remove (sign -1) an asset's scores. */
-static void
-wmean_add(struct wmean *m, const int sc[VG_RULE_COUNT + 1], int w, int sign)
-{
-	int k;
-
-	for (k = 0; k <= VG_RULE_COUNT; k++)
-		if (sc[k] >= 0) {
-			m->w[k] += sign * w;
-			m->ws[k] += (int64_t)sign * w * sc[k];
-		}
-}
-
 /* The means, rounded half up, as a scores object. */
 static json_t *
 wmean_json(const struct wmean *m)
@@ -1283,17 +1280,6 @@ wmean_json(const struct wmean *m)
 			? (int)((2 * m->ws[k] + m->w[k]) / (2 * m->w[k]))
 			: VG_SCORE_NONE;
 	return scores_json(v);
-}
-
-/* Scores from columns first..first+9 and first+10 (overall) into sc. */
-static void
-col_score_set(sqlite3_stmt *st, int first, int sc[VG_RULE_COUNT + 1])
-{
-	int k;
-
-	for (k = 1; k <= VG_RULE_COUNT; k++)
-		sc[k] = col_score(st, first + k - 1);
-	sc[0] = col_score(st, first + VG_RULE_COUNT);
 }
 
 /* Close a site's sum into the sites array (site NULL: undeclared). */
@@ -1310,52 +1296,55 @@ site_point(json_t *sites, const char *name, int64_t n, const struct wmean *m)
 		put(o, "scores", wmean_json(m));
 }
 
-/* The establishment's and each site's scores, from the latest scans. */
+/* Sums (DAY_COLS from column first) into m. */
+static void
+sums_set(struct wmean *m, sqlite3_stmt *st, int first)
+{
+	int k;
+
+	for (k = 0; k <= VG_RULE_COUNT; k++) {
+		m->w[k] = sqlite3_column_int64(st, first + k);
+		m->ws[k] =
+			sqlite3_column_int64(st, first + VG_RULE_COUNT + 1 + k);
+	}
+}
+
+/*
+ * The establishment's and each site's scores, from the latest scans:
+ * one row each in site_sums, which put_scan, put_report and rejudge
+ * keep (migration 5's triggers), not a sweep over the assets.
+ */
 static enum vg_rc
 scores_now(struct sq *q, json_t *doc, struct vg_err *err)
 {
 	struct wmean all, site;
 	sqlite3_stmt *st;
 	json_t *sites;
-	char *cur = NULL;
-	const char *name;
-	int64_t n = 0, n_site = 0;
-	int sc[VG_RULE_COUNT + 1], w, step;
+	int64_t n = 0;
+	int step;
 	enum vg_rc rc;
 	bool ok = true;
 
 	memset(&all, 0, sizeof(all));
-	memset(&site, 0, sizeof(site));
 	if ((rc = qfixed(q, QF_SCORES_LATEST, &st, err)) != VG_OK)
 		return rc;
 	if ((sites = json_array()) == NULL || !put(doc, "sites", sites))
 		return nomem(err);
-	/* Rows come by site: a site's sum closes when the name changes. */
 	while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		name = (const char *)sqlite3_column_text(st, 0);
-		if (n > 0 &&
-		    (name == NULL ? cur != NULL
-				  : cur == NULL || strcmp(name, cur) != 0)) {
-			ok = site_point(sites, cur, n_site, &site);
-			memset(&site, 0, sizeof(site));
-			n_site = 0;
-			free(cur);
-			cur = NULL;
+		if (sqlite3_column_int64(st, 0) == 0) {
+			n = sqlite3_column_int64(st, 2);
+			sums_set(&all, st, 3);
+			continue;
 		}
-		if (ok && n_site == 0 && name != NULL &&
-		    (cur = strdup(name)) == NULL)
-			ok = false;
-		col_score_set(st, 2, sc);
-		w = weight(sqlite3_column_int64(st, 1));
-		wmean_add(&all, sc, w, 1);
-		wmean_add(&site, sc, w, 1);
-		n++;
-		n_site++;
+		sums_set(&site, st, 3);
+		ok = site_point(
+			sites,
+			sqlite3_column_int64(st, 0) == 1
+				? NULL
+				: (const char *)sqlite3_column_text(st, 1),
+			sqlite3_column_int64(st, 2), &site);
 	}
 	sq_reset(st);
-	if (ok && step == SQLITE_DONE && n_site > 0)
-		ok = site_point(sites, cur, n_site, &site);
-	free(cur);
 	if (ok && step != SQLITE_DONE)
 		return sq_fail(q, err, _("cannot compute the scores"));
 	if (!ok || !put(doc, "establishment", wmean_json(&all)) ||

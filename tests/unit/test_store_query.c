@@ -927,6 +927,122 @@ test_late_scan(void **state)
 			 1);
 }
 
+/*
+ * The sums migration 5 keeps (site_sums, hosts.latest_overall) equal
+ * those computed from scratch from the hosts' latest summaries, both
+ * ways (EXCEPT), and the store's answer is unchanged by rebuilding them.
+ */
+static void
+check_sums(const char *path)
+{
+	static const char *const col[VG_RULE_COUNT + 1] = {
+		"overall", "s1", "s2", "s3", "s4", "s5",
+		"s6",      "s7", "s8", "s9", "s10"};
+	char fresh[8192], sql[2 * 8192 + 1024];
+	size_t len;
+	int k;
+
+	len = (size_t)snprintf(fresh, sizeof(fresh),
+			       "SELECT kind, site, count(*)");
+	for (k = 0; k <= VG_RULE_COUNT; k++)
+		len += (size_t)snprintf(fresh + len, sizeof(fresh) - len,
+					", total(iif(typeof(%s) = 'integer'"
+					" AND %s BETWEEN 0 AND 100, w, 0))",
+					col[k], col[k]);
+	for (k = 0; k <= VG_RULE_COUNT; k++)
+		len += (size_t)snprintf(
+			fresh + len, sizeof(fresh) - len,
+			", total(iif(typeof(%s) = 'integer'"
+			" AND %s BETWEEN 0 AND 100, w * %s, 0))",
+			col[k], col[k], col[k]);
+	len += (size_t)snprintf(
+		fresh + len, sizeof(fresh) - len,
+		" FROM (SELECT iif(k.k = 0, 0, iif(s.site IS NULL, 1, 2))"
+		" AS kind, iif(k.k = 0 OR s.site IS NULL, '', s.site) AS site,"
+		" iif(s.criticality BETWEEN 1 AND 4, s.criticality, 1) AS w,"
+		" s.* FROM hosts h JOIN scan_sums s"
+		" ON s.scan_id = h.latest_scan_id,"
+		" (SELECT 0 AS k UNION ALL SELECT 1) k) GROUP BY kind, site");
+	assert_true(len < sizeof(fresh));
+	(void)snprintf(sql, sizeof(sql),
+		       "SELECT (SELECT count(*) FROM (%s EXCEPT SELECT kind,"
+		       " site, n, w0, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10,"
+		       " ws0, ws1, ws2, ws3, ws4, ws5, ws6, ws7, ws8, ws9,"
+		       " ws10 FROM site_sums WHERE n > 0))"
+		       " + (SELECT count(*) FROM (SELECT kind, site, n, w0,"
+		       " w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, ws0, ws1,"
+		       " ws2, ws3, ws4, ws5, ws6, ws7, ws8, ws9, ws10"
+		       " FROM site_sums WHERE n > 0 EXCEPT %s))",
+		       fresh, fresh);
+	assert_int_equal(raw_int(path, sql), 0);
+	/* No site left with assets gone negative or with stale weights. */
+	assert_int_equal(raw_int(path,
+				 "SELECT count(*) FROM site_sums"
+				 " WHERE n < 0 OR (n = 0 AND (w0 <> 0"
+				 " OR ws0 <> 0))"),
+			 0);
+	assert_int_equal(raw_int(path,
+				 "SELECT count(*) FROM hosts h"
+				 " JOIN scan_sums s"
+				 " ON s.scan_id = h.latest_scan_id"
+				 " WHERE h.latest_overall IS NOT s.overall"),
+			 0);
+	assert_int_equal(raw_int(path,
+				 "SELECT count(*) FROM hosts"
+				 " WHERE latest_scan_id IS NULL"
+				 " AND latest_overall IS NOT NULL"),
+			 0);
+}
+
+/*
+ * The maintained sums follow inserts, a late scan, a host moving to
+ * another site (and to none) with another criticality, and `scores`
+ * answers as before.
+ */
+static void
+test_site_sums(void **state)
+{
+	struct fx *x = *state;
+	static const struct fnd none[] = {{1, "x.y", VG_SEV_LOW, "z"}};
+	const struct scan late = {"alpha",    "chu-nord", "dsi", "server", 4,
+				  x->b - DAY, none,       1,     {50, 50}};
+	const struct scan moved = {"beta",   "chu-sud", "dsi",
+				   "server", 2,         x->now - 60,
+				   none,     1,         {30, 0, 30, 70}};
+	const struct scan gone = {"beta",      NULL, NULL, NULL,   0,
+				  x->now - 30, none, 1,    {0, 10}};
+	struct vg_err err;
+	json_t *doc, *sites;
+
+	check_sums(x->path);
+	(void)put(x->s, &late);
+	check_sums(x->path);
+	(void)put(x->s, &moved);
+	check_sums(x->path);
+	assert_int_equal(vg_store_scores(x->s, x->now, x->b, &doc, &err),
+			 VG_OK);
+	sites = json_object_get(doc, "sites");
+	assert_int_equal(json_array_size(sites), 2);
+	assert_string_equal(str(json_array_get(sites, 1), "site"), "chu-sud");
+	assert_int_equal(num(json_array_get(sites, 1), "assets"), 2);
+	assert_string_equal(
+		str(json_array_get(json_object_get(doc, "worst"), 0),
+		    "hostname"),
+		"beta");
+	json_decref(doc);
+	(void)put(x->s, &gone);
+	check_sums(x->path);
+	assert_int_equal(vg_store_scores(x->s, x->now, x->b, &doc, &err),
+			 VG_OK);
+	sites = json_object_get(doc, "sites");
+	/* The undeclared site comes first (null sorts first). */
+	assert_true(json_is_null(
+		json_object_get(json_array_get(sites, 0), "site")));
+	assert_int_equal(num(json_array_get(sites, 0), "assets"), 1);
+	assert_int_equal(num(doc, "assets"), 3);
+	json_decref(doc);
+}
+
 /* A new scan: the old latest's findings not seen again become fixed,
  * the old previous' fixed ones are history. */
 static void
@@ -1147,7 +1263,8 @@ test_migrate_v2(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 5);
+	check_sums(path); /* migration 5 filled them */
 	assert_int_equal(raw_int(path,
 				 "SELECT latest_scan_id FROM hosts"
 				 " WHERE id = 7"),
@@ -1455,6 +1572,7 @@ test_rejudge(void **state)
 			 VG_OK);
 	assert_int_equal(vg_store_rejudge(s, &p2, now, &n, &err), VG_OK);
 	assert_int_equal(n, 1);
+	check_sums(path);
 
 	assert_int_equal(vg_store_list_findings(s, &ff, now, &doc, &err),
 			 VG_OK);
@@ -1564,6 +1682,8 @@ main(void)
 		cmocka_unit_test(test_migrate_v2),
 		cmocka_unit_test(test_history_rollup),
 		cmocka_unit_test(test_rejudge),
+		cmocka_unit_test_setup_teardown(test_site_sums, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,10 @@
 # Environment: REPORTS (5000), AGENTS (50), THREADS (server threads,
 # default one per CPU), CYCLES (agent cycles timed, 20), FACTS (a facts
 # file instead of this host's), LYNIS (1; 0 skips Lynis), PERF (0; 1
-# records the server with perf, report in build/perf-ingest.txt).
+# records the server with perf, report in build/perf-ingest.txt;
+# PERF_ARGS, default -g, and PERF_REPORT, default --no-children, are
+# passed to perf record and perf report, e.g. PERF_ARGS="--call-graph
+# dwarf" PERF_REPORT="--children --sort sym -g none").
 set -eu
 cd "$(dirname "$0")/.."
 vigie=./build/vigie
@@ -89,7 +92,7 @@ packages=$(jq '.packages | length' "$tmp/facts.json")
 "$loadgen" "$url" "$pin" "$tmp/creds" "$tmp/facts.json" \
 	$((agents * 4)) "$agents" >/dev/null
 if [ "$perf" = 1 ]; then
-	perf record -g -o "$tmp/perf.data" -p "$server_pid" \
+	perf record ${PERF_ARGS:--g} -o "$tmp/perf.data" -p "$server_pid" \
 		>/dev/null 2>"$tmp/perf.err" &
 	perf_pid=$!
 	sleep 0.5
@@ -105,7 +108,7 @@ cpu1=$(cpu_ticks)
 if [ "$perf" = 1 ]; then
 	kill -INT "$perf_pid"
 	wait "$perf_pid" || true
-	perf report -i "$tmp/perf.data" --no-children --percent-limit 1 \
+	perf report -i "$tmp/perf.data" ${PERF_REPORT:---no-children} --percent-limit 1 \
 		--stdio 2>/dev/null | grep -v '^$' | head -n 200 \
 		>build/perf-ingest.txt
 	echo "bench: server profile in build/perf-ingest.txt"
@@ -128,6 +131,21 @@ cycles=${CYCLES:-20}
 	done' sh "$cycles" "$vigie" "$tmp/agent" 2>"$tmp/agent.err" ||
 	{ cat "$tmp/agent.err" >&2; echo "bench: agent cycle failed" >&2; }
 read -r a_wall a_user a_sys a_rss <"$tmp/agent.time"
+
+# The agent as a service: its peak memory (VmHWM) once a cycle (run in
+# a child process) has delivered and it idles until the next one.
+"$vigie" agent run --interval 1h --state-dir "$tmp/agent" -v \
+	2>"$tmp/service.err" &
+svc_pid=$!
+i=0
+while ! grep -q 'delivered' "$tmp/service.err" && [ "$i" -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
+idle_hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$svc_pid/status")
+kill -TERM "$svc_pid" 2>/dev/null || true
+wait "$svc_pid" 2>/dev/null || true
 stop_server
 
 if [ "$lynis" != 0 ] && command -v lynis >/dev/null 2>&1; then
@@ -148,7 +166,7 @@ awk -v n="$(get requests)" -v a="$agents" -v p="$packages" \
 	-v lu="$lg_user" -v ls="$lg_sys" -v hz="$(getconf CLK_TCK)" \
 	-v sc="$((cpu1 - cpu0))" -v cores="$(nproc)" \
 	-v aw="$a_wall" -v au="$a_user" -v as="$a_sys" -v am="$a_rss" \
-	-v cy="$cycles" \
+	-v cy="$cycles" -v ih="$idle_hwm" \
 	-v lw="$l_wall" -v luu="$l_user" -v lss="$l_sys" -v lm="$l_rss" 'BEGIN {
 	printf "\ningest: %d reports, %d agents, %d packages each (%.0f KB)\n",
 		n, a, p, b / 1024
@@ -175,4 +193,6 @@ awk -v n="$(get requests)" -v a="$agents" -v p="$packages" \
 		au + as, luu + lss, ratio
 	printf "%-28s %12.1f %12.1f %9.1fx\n", "peak memory, max RSS (MB)",
 		am / 1024, lm / 1024, (am > 0) ? lm / am : 0
+	printf "%-28s %12.1f  (target <= 10)\n",
+		"service idle peak (MB)", ih / 1024
 }'

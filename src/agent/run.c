@@ -13,13 +13,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,44 +64,29 @@ struct agent {
 enum vg_rc
 vg_agent_parse_interval(const char *s, int64_t *out, struct vg_err *err)
 {
-	static const struct {
-		char unit;
-		int64_t mult;
-	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
-	size_t n = strlen(s), i;
-	int64_t v, mult = 1;
+	int64_t v;
 
 	*out = 0;
-	if (n > 0 && !(s[n - 1] >= '0' && s[n - 1] <= '9')) {
-		for (i = 0; i < VG_ARRAY_LEN(units); i++)
-			if (s[n - 1] == units[i].unit)
-				break;
-		if (i == VG_ARRAY_LEN(units))
-			goto bad;
-		mult = units[i].mult;
-		n--;
+	switch (vg_parse_duration(s, VG_AGENT_MAX_INTERVAL, &v)) {
+	case VG_OK:
+		break;
+	case VG_ERR_LIMIT:
+		return vg_err_set(err, VG_ERR_PARSE,
+				  _("interval '%s' is longer than %d days"), s,
+				  VG_AGENT_MAX_INTERVAL / 86400);
+	default:
+		return vg_err_set(err, VG_ERR_PARSE,
+				  _("invalid interval '%s' (a number followed "
+				    "by s, m, h or d: 90s, 15m, 1h, 1d)"),
+				  s);
 	}
-	/* Bounded before multiplying: no overflow. */
-	if (n == 0 || s[0] == '-' ||
-	    vg_parse_int(s, n, 0, VG_AGENT_MAX_INTERVAL, &v) != VG_OK)
-		goto bad;
-	v *= mult;
 	if (v < VG_AGENT_MIN_INTERVAL)
 		return vg_err_set(err, VG_ERR_PARSE,
 				  _("interval '%s' is shorter than %d "
 				    "seconds"),
 				  s, VG_AGENT_MIN_INTERVAL);
-	if (v > VG_AGENT_MAX_INTERVAL)
-		return vg_err_set(err, VG_ERR_PARSE,
-				  _("interval '%s' is longer than %d days"), s,
-				  VG_AGENT_MAX_INTERVAL / 86400);
 	*out = v;
 	return VG_OK;
-bad:
-	return vg_err_set(err, VG_ERR_PARSE,
-			  _("invalid interval '%s' (a number followed by s, "
-			    "m, h or d: 90s, 15m, 1h, 1d)"),
-			  s);
 }
 
 int64_t
@@ -418,6 +403,83 @@ once_result(struct agent *a, enum vg_rc collected, struct vg_err *err)
 	return collected;
 }
 
+/*
+ * One cycle: collect and spool when collect, then deliver what waits.
+ * Returns whether delivery failed (back off); a collection failure is
+ * logged, and put into *rc and err for --once.
+ */
+static bool
+cycle(struct agent *a, bool collect, enum vg_rc *rc, struct vg_err *err)
+{
+	struct vg_err cerr;
+
+	if (collect) {
+		vg_err_clear(&cerr);
+		if ((*rc = collect_and_spool(a, &cerr)) != VG_OK) {
+			log_warnx("%s", cerr.msg);
+			if (err != NULL)
+				vg_err_set(err, *rc, "%s", cerr.msg);
+		}
+	}
+	return deliver(a);
+}
+
+/* A cycle with libcurl (and its TLS and SSH libraries) set up for it
+ * alone: the service never initialises them in its long-lived process. */
+static bool
+in_process(struct agent *a, bool collect)
+{
+	enum vg_rc rc = VG_OK;
+	struct vg_err err;
+	bool failed;
+
+	vg_err_clear(&err);
+	if (vg_upload_global_init(&err) != VG_OK) {
+		log_warnx("%s", err.msg);
+		return true;
+	}
+	failed = cycle(a, collect, &rc, NULL);
+	vg_upload_global_cleanup();
+	return failed;
+}
+
+/*
+ * The service runs each cycle in a child process: the facts, libcurl
+ * and TLS state a cycle needs are all returned to the system when the
+ * child ends, so the agent idles between cycles at its start-up size
+ * (issue 3: idle peak memory <= 10 MB). A stop signal to the agent
+ * alone is passed on to the child. Without fork the cycle runs here.
+ */
+static bool
+cycle_in_child(struct agent *a, bool collect)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		log_warnx(_("cannot start a cycle process: %s"),
+			  strerror(errno));
+		return in_process(a, collect);
+	}
+	if (pid == 0)
+		_exit(in_process(a, collect) ? 1 : 0);
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR) {
+			log_warnx(_("cannot wait for the cycle process: %s"),
+				  strerror(errno));
+			return true;
+		}
+		if (stop_flag)
+			(void)kill(pid, SIGTERM);
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) != 0;
+	log_warnx(_("the cycle process ended by signal %d"),
+		  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return true;
+}
+
 /* The schedule: collect every interval (first one jittered), deliver
  * after each collection, retry with backoff while reports wait. */
 static enum vg_rc
@@ -427,10 +489,9 @@ loop(struct agent *a, struct vg_err *err)
 	int64_t interval = cfg->interval, now, next_collect, next_retry;
 	int64_t delay;
 	unsigned failures = 0;
-	bool pending, due;
+	bool pending, due, failed;
 	size_t waiting = 0;
 	enum vg_rc rc = VG_OK;
-	struct vg_err cerr;
 
 	if (interval < VG_AGENT_MIN_INTERVAL)
 		interval = VG_AGENT_MIN_INTERVAL;
@@ -450,13 +511,6 @@ loop(struct agent *a, struct vg_err *err)
 		due = false;
 		now = mono_ns();
 		if (now >= next_collect) {
-			vg_err_clear(&cerr);
-			rc = collect_and_spool(a, &cerr);
-			if (rc != VG_OK) {
-				log_warnx("%s", cerr.msg);
-				if (cfg->once)
-					vg_err_set(err, rc, "%s", cerr.msg);
-			}
 			next_collect += interval * NS_PER_S;
 			if (next_collect <= now)
 				next_collect = now + interval * NS_PER_S;
@@ -464,7 +518,11 @@ loop(struct agent *a, struct vg_err *err)
 		}
 		if (due || (pending && now >= next_retry)) {
 			a->last_error[0] = '\0';
-			if (deliver(a)) {
+			if (cfg->once)
+				failed = cycle(a, due, &rc, err);
+			else
+				failed = cycle_in_child(a, due);
+			if (failed) {
 				failures++;
 				delay = vg_agent_backoff(failures, rand32());
 				next_retry = mono_ns() + delay * NS_PER_S;
@@ -475,9 +533,6 @@ loop(struct agent *a, struct vg_err *err)
 				failures = 0;
 				pending = false;
 			}
-			/* Give the freed cycle's memory back to the system:
-			 * the agent idles for an hour. */
-			(void)malloc_trim(0);
 		}
 		if (cfg->once || stop_flag)
 			break;
@@ -519,10 +574,15 @@ vg_agent_run(const struct vg_agent_config *cfg, struct vg_err *err)
 		goto done;
 	}
 	if ((rc = vg_spool_open(&a.sp, cfg->state_dir, err)) != VG_OK ||
-	    (rc = make_auth(&a, err)) != VG_OK ||
-	    (rc = vg_upload_global_init(err)) != VG_OK)
+	    (rc = make_auth(&a, err)) != VG_OK)
 		goto done;
-	curl_up = true;
+	/* --once uploads from this process; the service from a child per
+	 * cycle (cycle_in_child), which sets libcurl up itself. */
+	if (cfg->once) {
+		if ((rc = vg_upload_global_init(err)) != VG_OK)
+			goto done;
+		curl_up = true;
+	}
 	/* No SA_RESTART: a signal ends nanosleep at once. */
 	stop_flag = 0;
 	memset(&sa, 0, sizeof(sa));

@@ -169,3 +169,33 @@ vg_format_time(int64_t t, char out[21])
 	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		memcpy(out, "1970-01-01T00:00:00Z", 21);
 }
+
+enum vg_rc
+vg_parse_duration(const char *s, int64_t max, int64_t *out)
+{
+	static const struct {
+		char unit;
+		int64_t mult;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	size_t n = strlen(s), i;
+	int64_t v, mult = 1;
+
+	*out = 0;
+	if (n > 0 && !(s[n - 1] >= '0' && s[n - 1] <= '9')) {
+		for (i = 0; i < VG_ARRAY_LEN(units); i++)
+			if (s[n - 1] == units[i].unit)
+				break;
+		if (i == VG_ARRAY_LEN(units))
+			return VG_ERR_PARSE;
+		mult = units[i].mult;
+		n--;
+	}
+	if (n == 0 || s[0] == '-' ||
+	    vg_parse_int(s, n, 0, INT64_MAX, &v) != VG_OK)
+		return VG_ERR_PARSE;
+	/* Compared before multiplying: no overflow. */
+	if (v > max / mult)
+		return VG_ERR_LIMIT;
+	*out = v * mult;
+	return VG_OK;
+}

@@ -44,6 +44,13 @@ enum vg_rc vg_parse_int(const char *s, size_t n, int64_t min, int64_t max,
 /* Like vg_parse_int on a NUL-terminated string. */
 enum vg_rc vg_parse_intz(const char *s, int64_t min, int64_t max, int64_t *out);
 
+/*
+ * Parse a duration "90s", "15m", "1h", "2d" (or plain seconds) into
+ * seconds within [0, max]: VG_ERR_PARSE for anything else (no sign, no
+ * space, one unit), VG_ERR_LIMIT past max.
+ */
+enum vg_rc vg_parse_duration(const char *s, int64_t max, int64_t *out);
+
 /* Parse "yes/true/on/1" and "no/false/off/0" (any case). */
 enum vg_rc vg_parse_bool(const char *s, bool *out);
 

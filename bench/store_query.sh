@@ -13,10 +13,16 @@
 # findings each: 5 fixed and 5 new between them, real check ids with
 # synthetic rules and severities, 200 acceptances),
 # with the derived columns put_scan maintains (latest/previous scan,
-# scan summaries, finding states and first_seen; the per-site sums of
-# schema 5 follow from its triggers), then starts
+# scan summaries, finding states and first_seen, the findings' hostname
+# and site of schema 6; the per-site sums of schema 5 and the hosts'
+# latest site, owner and category of schema 6 follow from their
+# triggers), then starts
 # `vigie serve --no-tls` on loopback and times each API query RUNS
 # times with curl. Prints p50 and p99 per query, in milliseconds.
+#
+# KEEP_DB=path keeps the generated store at that path, or reuses it
+# when it already exists (generation takes about 100 s): iterate on
+# queries without rebuilding. Delete it after a schema change.
 set -eu
 
 VIGIE=${1:-build/vigie}
@@ -39,12 +45,19 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 db=$dir/bench.db
+reuse=
+if [ -n "${KEEP_DB:-}" ]; then
+	db=$KEEP_DB
+	[ -s "$db" ] && reuse=1
+fi
 
+# A reused store gets a fresh key; opening it also runs any migration.
 key=$("$VIGIE" apikey create --role admin --db "$db" | tail -n 1)
 now=$(date +%s)
 t1=$((now - 2 * 86400))
 t2=$((now - 86400))
 
+if [ -z "$reuse" ]; then
 echo "generating $ASSETS assets x 2 scans x $PER_SCAN findings..." >&2
 start=$(date +%s)
 sqlite3 "$db" <<EOF
@@ -77,7 +90,7 @@ INSERT INTO scan_sums(scan_id, host_id, collected_at, site, owner,
 -- Finding k of scan 1: k in 0..PER_SCAN-1; of scan 2: k+5, the last 5
 -- new. Severity, rule and check follow k.
 INSERT INTO findings(scan_id, rule, check_id, severity, subject, evidence,
-  remediation, host_id, sev, state, first_seen)
+  remediation, host_id, sev, state, first_seen, hostname, site)
   SELECT q.id, 1 + k % 10,
     CASE k % 8 WHEN 0 THEN 'access.cleartext_remote'
       WHEN 1 THEN 'accounts.dormant' WHEN 2 THEN 'accounts.generic'
@@ -89,7 +102,8 @@ INSERT INTO findings(scan_id, rule, check_id, severity, subject, evidence,
     'subject-' || k, '{"k":' || k || '}', 'fix', q.host_id, 3 - k % 4,
     CASE WHEN q.id % 2 = 0 THEN 1 WHEN k < 5 THEN 2 ELSE 0 END,
     CASE WHEN q.id % 2 = 0 AND k >= $PER_SCAN THEN q.collected_at
-      ELSE $t1 + q.host_id END
+      ELSE $t1 + q.host_id END,
+    printf('host-%05d', q.host_id - 1), 'site-' || (q.host_id % 40)
   FROM (SELECT s.id, s.host_id, s.collected_at,
       x.i + CASE WHEN s.id % 2 = 0 THEN 5 ELSE 0 END AS k
     FROM scans s, n x WHERE x.i < $PER_SCAN) q;
@@ -102,7 +116,8 @@ UPDATE scan_sums SET
     WHERE f.scan_id = scan_sums.scan_id AND f.sev = 2),
   n_low = (SELECT count(*) FROM findings f
     WHERE f.scan_id = scan_sums.scan_id AND f.sev = 3);
--- Schema 5's triggers fill site_sums and hosts.latest_overall here.
+-- Schema 5's triggers fill site_sums and hosts.latest_overall here,
+-- schema 6's hosts.latest_site, latest_owner and latest_category.
 UPDATE hosts SET latest_scan_id = 2 * id, prev_scan_id = 2 * id - 1;
 -- Older scans: SCANS_PER_DAY a day for HISTORY_DAYS days before t1.
 INSERT INTO scans(id, host_id, collected_at, facts, overall, scores)
@@ -167,6 +182,7 @@ COMMIT;
 EOF
 echo "generated in $(( $(date +%s) - start )) s:" \
 	"$(sqlite3 "$db" 'SELECT count(*) FROM findings') finding rows" >&2
+fi
 
 "$VIGIE" serve --no-tls --listen "127.0.0.1:$PORT" --db "$db" \
 	--state-dir "$dir" >"$dir/serve.log" 2>&1 &

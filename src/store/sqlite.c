@@ -155,6 +155,48 @@
 	SQ_SITE_ADD("SELECT -1 AS g, " SQ_SUM_ROW("OLD.") \
 		    " UNION ALL SELECT 1, " SQ_SUM_ROW("NEW.")) \
 	" END;"
+/*
+ * Migration 6's sev_sums: the latest scans' findings by severity, for
+ * the establishment (kind 0, site '') and per site (1: undeclared, site
+ * ''; 2: a named site), from rows (g, site, n_critical...) where g is
+ * +1 to add a summary, -1 to take it away.
+ */
+#define SQ_SEV_ADD(rows) \
+	"INSERT INTO sev_sums(kind, site, n0, n1, n2, n3)" \
+	" SELECT CASE WHEN k.k = 0 THEN 0 WHEN x.site IS NULL THEN 1" \
+	" ELSE 2 END, CASE WHEN k.k = 0 THEN '' ELSE coalesce(x.site, '')" \
+	" END, x.g * x.n_critical, x.g * x.n_high, x.g * x.n_medium," \
+	" x.g * x.n_low" \
+	" FROM (" rows ") x, (SELECT 0 AS k UNION ALL SELECT 1) k WHERE 1" \
+	" ON CONFLICT (kind, site) DO UPDATE SET n0 = n0 + excluded.n0," \
+	" n1 = n1 + excluded.n1, n2 = n2 + excluded.n2," \
+	" n3 = n3 + excluded.n3;"
+#define SQ_SEV_ROW(p) \
+	p "site AS site, " p "n_critical AS n_critical, " p "n_high AS n_high," \
+	" " p "n_medium AS n_medium, " p "n_low AS n_low"
+/* Migration 6's fill, from the hosts' latest summaries. */
+#define SQ_M6_FILL \
+	SQ_SEV_ADD("SELECT 1 AS g, " SQ_SEV_ROW("s.") " FROM hosts h" \
+		   " JOIN scan_sums s ON s.scan_id = h.latest_scan_id")
+/* A host's latest scan moved: out with the old, in with the new. */
+#define SQ_M6_LATEST \
+	"CREATE TRIGGER sev_sums_latest AFTER UPDATE OF latest_scan_id" \
+	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" \
+	" BEGIN " \
+	SQ_SEV_ADD("SELECT -1 AS g, " SQ_SEV_ROW("") \
+		   " FROM scan_sums WHERE scan_id = OLD.latest_scan_id" \
+		   " UNION ALL SELECT 1, " SQ_SEV_ROW("") \
+		   " FROM scan_sums WHERE scan_id = NEW.latest_scan_id") \
+	" END;"
+/* A latest scan's counts changed (a re-judgement). */
+#define SQ_M6_RESCORE \
+	"CREATE TRIGGER sev_sums_rescore AFTER UPDATE OF site, n_critical," \
+	" n_high, n_medium, n_low ON scan_sums WHEN (SELECT latest_scan_id" \
+	" FROM hosts WHERE id = NEW.host_id) = NEW.scan_id" \
+	" BEGIN " \
+	SQ_SEV_ADD("SELECT -1 AS g, " SQ_SEV_ROW("OLD.") \
+		   " UNION ALL SELECT 1, " SQ_SEV_ROW("NEW.")) \
+	" END;"
 /* clang-format on */
 
 /*
@@ -490,6 +532,74 @@ static const struct {
 	 " ws0, ws1, ws2, ws3, ws4, ws5, ws6, ws7, ws8, ws9, ws10,"
 	 " PRIMARY KEY (kind, site)) WITHOUT ROWID;" SQ_M5_FILL SQ_M5_LATEST
 		 SQ_M5_RESCORE},
+	/*
+	 * 6: lists read in index order at any depth (issue 3). The list
+	 * orders and filters need another table's value per row: findings
+	 * sort by their host's hostname and filter by their scan's site;
+	 * assets filter by their latest summary's site, owner, category.
+	 * Copies of those make each list one index, read in order:
+	 * findings.hostname (its host's, a rename copied by a trigger) and
+	 * findings.site (its scan's summary's, set at insert: a scan's
+	 * site never changes), hosts.latest_site/owner/category (the
+	 * latest summary's, by triggers like migration 5's). The state
+	 * indexes become the API order itself (id included, then host_id
+	 * for the acceptance test), so an offset of 10,000 skips index
+	 * entries instead of sorting; one more serves a site's findings
+	 * (the fixed ones, fewer, are filtered on the index's site). And
+	 * sev_sums keeps the latest findings by severity per site, as
+	 * site_sums keeps scores, so a total is one row.
+	 */
+	{6,
+	 "ALTER TABLE findings ADD COLUMN hostname TEXT;"
+	 "ALTER TABLE findings ADD COLUMN site TEXT;"
+	 "ALTER TABLE hosts ADD COLUMN latest_site TEXT;"
+	 "ALTER TABLE hosts ADD COLUMN latest_owner TEXT;"
+	 "ALTER TABLE hosts ADD COLUMN latest_category TEXT;"
+	 "UPDATE findings SET"
+	 " hostname = (SELECT hostname FROM hosts WHERE id = host_id),"
+	 " site = (SELECT site FROM scan_sums WHERE scan_sums.scan_id ="
+	 "  findings.scan_id);"
+	 "UPDATE hosts SET (latest_site, latest_owner, latest_category) ="
+	 " (SELECT site, owner, category FROM scan_sums"
+	 "  WHERE scan_id = hosts.latest_scan_id);"
+	 "DROP INDEX findings_live;"
+	 "DROP INDEX findings_fixed;"
+	 "CREATE INDEX findings_live ON findings(state, sev, rule, check_id,"
+	 " hostname, subject, id, host_id) WHERE state = 1;"
+	 "CREATE INDEX findings_fixed ON findings(state, sev, rule, check_id,"
+	 " hostname, subject, id, host_id, site) WHERE state = 2;"
+	 "CREATE INDEX findings_site ON findings(state, site, sev, rule,"
+	 " check_id, hostname, subject, id, host_id) WHERE state = 1;"
+	 "CREATE INDEX hosts_site ON hosts(latest_site, latest_overall IS NULL,"
+	 " latest_overall, hostname, id) WHERE latest_scan_id IS NOT NULL;"
+	 /* An agent's host takes the latest hostname (often the same). */
+	 "CREATE TRIGGER findings_rename AFTER UPDATE OF hostname ON hosts"
+	 " WHEN OLD.hostname IS NOT NEW.hostname"
+	 " BEGIN UPDATE findings SET hostname = NEW.hostname"
+	 " WHERE host_id = NEW.id; END;"
+	 "CREATE TRIGGER findings_site_set AFTER UPDATE OF site ON scan_sums"
+	 " WHEN OLD.site IS NOT NEW.site"
+	 " BEGIN UPDATE findings SET site = NEW.site"
+	 " WHERE scan_id = NEW.scan_id; END;"
+	 "CREATE TRIGGER hosts_decl_latest AFTER UPDATE OF latest_scan_id"
+	 " ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id"
+	 " BEGIN UPDATE hosts SET (latest_site, latest_owner,"
+	 " latest_category) = (SELECT site, owner, category FROM scan_sums"
+	 " WHERE scan_id = NEW.latest_scan_id) WHERE id = NEW.id; END;"
+	 "CREATE TRIGGER hosts_decl_rescore AFTER UPDATE OF site, owner,"
+	 " category ON scan_sums WHEN (SELECT latest_scan_id FROM hosts"
+	 " WHERE id = NEW.host_id) = NEW.scan_id"
+	 " BEGIN UPDATE hosts SET latest_site = NEW.site,"
+	 " latest_owner = NEW.owner, latest_category = NEW.category"
+	 " WHERE id = NEW.host_id; END;"
+	 /* The latest scans' findings by severity, kept like site_sums. */
+	 "CREATE TABLE sev_sums ("
+	 " kind INTEGER NOT NULL,"
+	 " site TEXT NOT NULL,"
+	 " n0 INTEGER NOT NULL, n1 INTEGER NOT NULL,"
+	 " n2 INTEGER NOT NULL, n3 INTEGER NOT NULL,"
+	 " PRIMARY KEY (kind, site)) WITHOUT ROWID;" SQ_M6_FILL SQ_M6_LATEST
+		 SQ_M6_RESCORE},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -512,14 +622,18 @@ static const char *const sq_sql[SQ_COUNT] = {
 		       " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
 		       " ?19, ?20, ?21, ?22)",
 	/* first_seen: the earliest of this finding in the host's stored
-	 * scans (one seek in findings_key), or this scan's time. */
+	 * scans (one seek in findings_key), or this scan's time. The
+	 * host's hostname and the scan's site are copied (migration 6;
+	 * the summary is inserted before the findings). */
 	[SQ_FINDING_ADD] = "INSERT INTO findings(scan_id, rule, check_id,"
 			   " severity, subject, evidence, remediation,"
-			   " host_id, sev, state, first_seen)"
+			   " host_id, sev, state, first_seen, hostname, site)"
 			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
 			   " min(?11, coalesce((SELECT min(first_seen)"
 			   " FROM findings WHERE host_id = ?8"
-			   " AND check_id = ?3 AND subject = ?5), ?11)))",
+			   " AND check_id = ?3 AND subject = ?5), ?11)),"
+			   " (SELECT hostname FROM hosts WHERE id = ?8),"
+			   " (SELECT site FROM scan_sums WHERE scan_id = ?1))",
 	[SQ_NE_ADD] = "INSERT INTO not_evaluated(scan_id, rule, check_id,"
 		      " reason) VALUES (?1, ?2, ?3, ?4)",
 	[SQ_LIST] = "SELECT s.id, s.collected_at, h.hostname, s.scores,"

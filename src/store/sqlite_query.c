@@ -9,6 +9,11 @@
  * finding its host, severity rank, state and first_seen. So a list never
  * parses JSON, a page of findings is read in index order, and totals are
  * sums of per-scan counts rather than a count over millions of rows.
+ * Migration 6 copies what a list filters or sorts on into the listed
+ * row (a finding's hostname and site, a host's latest declaration) and
+ * keeps the latest findings by severity per site (sev_sums), so every
+ * list is one index read in order, skipping an offset within it, and
+ * every unfiltered or per-site total is one row.
  *
  * A query's WHERE clause depends on which filters are set; each
  * combination is built from fixed fragments (never from values: every
@@ -109,6 +114,7 @@ enum {
 	AC_NSEV, /* n_critical, then high, medium, low */
 	AC_SCAN = AC_NSEV + VG_SEV_COUNT,
 	AC_HASACC,
+	AC_TOTAL, /* a search's list only: the number of matches */
 };
 #define ASSET_FROM                                                             \
 	" FROM hosts h JOIN scan_sums s ON s.scan_id = h.latest_scan_id"
@@ -143,8 +149,9 @@ enum {
 	" WHERE a2.host_id = f.host_id AND a2.check_id = f.check_id"           \
 	" AND a2.subject = f.subject AND a2.until > :now"                      \
 	" ORDER BY a2.until DESC, a2.id DESC LIMIT 1)"
+/* f.hostname is the host's (migration 6): the order of findings_live. */
 #define FINDING_ORDER                                                          \
-	" ORDER BY f.sev, f.rule, f.check_id, h.hostname, f.subject, f.id"
+	" ORDER BY f.sev, f.rule, f.check_id, f.hostname, f.subject, f.id"
 
 #define SCORE_COLS "s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, overall"
 /* score_days' weights and weighted sums, 0 (overall) to 10. */
@@ -311,6 +318,11 @@ build_assets(struct vg_buf *b, unsigned arg, bool count)
 
 	if (count)
 		add(b, "SELECT count(*)");
+	else if (mask & AF_SEARCH)
+		/* A search tests every host: one pass counts them too. */
+		add(b,
+		    "SELECT " ASSET_COLS ", p.n FROM (SELECT h.id AS pid,"
+		    " count(*) OVER () AS n");
 	else
 		add(b, "SELECT " ASSET_COLS " FROM (SELECT h.id AS pid");
 	if (mask == 0) {
@@ -328,26 +340,31 @@ build_assets(struct vg_buf *b, unsigned arg, bool count)
 			    " ON s.scan_id = h.latest_scan_id" ASSET_ORDER);
 		return;
 	}
-	add(b, ASSET_FROM " WHERE 1");
+	/* Filtered: on the copies of the latest summary's fields in
+	 * hosts (migrations 5 and 6), so no summary is read to filter;
+	 * a site is a range of index hosts_site, in list order. */
+	add(b, " FROM hosts h WHERE h.latest_scan_id IS NOT NULL");
 	if (mask & AF_SITE)
-		add(b, " AND s.site = :site");
+		add(b, " AND h.latest_site = :site");
 	if (mask & AF_CATEGORY)
-		add(b, " AND s.category = :category");
+		add(b, " AND h.latest_category = :category");
 	if (mask & AF_SEARCH)
 		add(b,
 		    " AND (h.hostname LIKE :search ESCAPE '\\'"
-		    " OR s.site LIKE :search ESCAPE '\\'"
-		    " OR s.owner LIKE :search ESCAPE '\\')");
+		    " OR h.latest_site LIKE :search ESCAPE '\\'"
+		    " OR h.latest_owner LIKE :search ESCAPE '\\')");
 	if (mask & AF_MIN)
-		add(b, " AND s.overall >= :min");
+		add(b, " AND h.latest_overall >= :min");
 	if (mask & AF_MAX)
-		add(b, " AND s.overall <= :max");
+		add(b, " AND h.latest_overall <= :max");
 	if (!count)
 		add(b,
-		    ASSET_ORDER " LIMIT :limit OFFSET :offset) p"
-				" JOIN hosts h ON h.id = p.pid"
-				" JOIN scan_sums s"
-				" ON s.scan_id = h.latest_scan_id" ASSET_ORDER);
+		    " ORDER BY h.latest_overall IS NULL,"
+		    " h.latest_overall, h.hostname, h.id"
+		    " LIMIT :limit OFFSET :offset) p"
+		    " JOIN hosts h ON h.id = p.pid"
+		    " JOIN scan_sums s"
+		    " ON s.scan_id = h.latest_scan_id" ASSET_ORDER);
 }
 
 static void
@@ -364,10 +381,12 @@ build_assets_count(struct vg_buf *b, unsigned arg)
 
 /*
  * Findings of a variant and filters (arg = variant * 32 + mask). A page
- * is chosen in a subquery that findings_live covers (no table row is
- * read while sorting); its rows' columns and acceptances are read in
- * the outer query, for the page only. With an asset filter the state
- * test is kept out of the index choice (unary +) so the host's rows are
+ * is chosen in a subquery that findings_live, findings_fixed or (by
+ * site) findings_site covers in the list's order (migration 6: nothing
+ * is sorted, an offset skips index entries, the open test reads host_id
+ * from the index); its rows' columns and acceptances are read in the
+ * outer query, for the page only. With an asset filter the state test
+ * is kept out of the index choice (unary +) so the host's rows are
  * found by findings_key.
  */
 static void
@@ -386,12 +405,8 @@ build_findings(struct vg_buf *b, unsigned arg, bool count)
 		    " JOIN findings f ON f.scan_id = h.latest_scan_id"
 		    " AND f.check_id = k.check_id"
 		    " AND f.subject = k.subject");
-	else if (count)
-		add(b, " FROM findings f");
 	else
-		add(b, " FROM findings f JOIN hosts h ON h.id = f.host_id");
-	if (mask & FF_SITE)
-		add(b, " JOIN scan_sums s ON s.scan_id = f.scan_id");
+		add(b, " FROM findings f");
 	add(b, " WHERE ");
 	if (v != FV_ACCEPTED && (mask & FF_ASSET))
 		add(b, "+");
@@ -424,7 +439,7 @@ build_findings(struct vg_buf *b, unsigned arg, bool count)
 	if (mask & FF_SEV)
 		add(b, " AND f.sev = :sev");
 	if (mask & FF_SITE)
-		add(b, " AND s.site = :site");
+		add(b, " AND f.site = :site");
 	if (!count)
 		add(b,
 		    FINDING_ORDER
@@ -448,10 +463,22 @@ build_findings_count(struct vg_buf *b, unsigned arg)
 }
 
 /* The latest scans' findings summed from their summaries (:sev NULL:
- * every severity); asset and site filters only. */
+ * every severity); asset and site filters only. Without an asset, the
+ * sums are kept per site and for all (sev_sums, migration 6): one row
+ * (none: 0). */
 static void
 build_findings_sum(struct vg_buf *b, unsigned arg)
 {
+	if (!(arg & FF_ASSET)) {
+		add(b,
+		    "SELECT coalesce(sum(CASE :sev WHEN 0 THEN n0"
+		    " WHEN 1 THEN n1 WHEN 2 THEN n2 WHEN 3 THEN n3"
+		    " ELSE n0 + n1 + n2 + n3 END), 0) FROM sev_sums");
+		add(b,
+		    arg & FF_SITE ? " WHERE kind = 2 AND site = :site"
+				  : " WHERE kind = 0 AND site = ''");
+		return;
+	}
 	add(b,
 	    "SELECT coalesce(sum(CASE :sev WHEN 0 THEN s.n_critical"
 	    " WHEN 1 THEN s.n_high WHEN 2 THEN s.n_medium"
@@ -460,7 +487,7 @@ build_findings_sum(struct vg_buf *b, unsigned arg)
 	if (arg & FF_ASSET)
 		add(b, " AND h.id = :asset");
 	if (arg & FF_SITE)
-		add(b, " AND s.site = :site");
+		add(b, " AND h.latest_site = :site");
 }
 
 /* Bind by name; a parameter the statement lacks is skipped. */
@@ -879,8 +906,11 @@ assets_page(struct sq *q, const struct vg_asset_filter *flt, int64_t now,
 		free(pattern);
 		return rc;
 	}
-	if (!bind_assets(cnt, flt, pattern, now, limit) ||
-	    !step_int(cnt, &total) ||
+	/* A search's total comes with its rows (AC_TOTAL), counted
+	 * apart only when the page is empty. */
+	if ((!(mask & AF_SEARCH) &&
+	     (!bind_assets(cnt, flt, pattern, now, limit) ||
+	      !step_int(cnt, &total))) ||
 	    !bind_assets(list, flt, pattern, now, limit)) {
 		rc = sq_fail(q, err, _("cannot list the assets"));
 		goto done;
@@ -894,6 +924,8 @@ assets_page(struct sq *q, const struct vg_asset_filter *flt, int64_t now,
 		goto done;
 	}
 	while ((step = sqlite3_step(list)) == SQLITE_ROW) {
+		if ((mask & AF_SEARCH) && json_array_size(arr) == 0)
+			total = sqlite3_column_int64(list, AC_TOTAL);
 		if ((rc = asset_json(q, list, now, &o, err)) != VG_OK)
 			goto done;
 		if (json_array_append_new(arr, o) != 0) {
@@ -901,8 +933,17 @@ assets_page(struct sq *q, const struct vg_asset_filter *flt, int64_t now,
 			goto done;
 		}
 	}
-	if (step != SQLITE_DONE)
+	if (step != SQLITE_DONE) {
 		rc = sq_fail(q, err, _("cannot list the assets"));
+		goto done;
+	}
+	if ((mask & AF_SEARCH) && json_array_size(arr) == 0 &&
+	    (!bind_assets(cnt, flt, pattern, now, limit) ||
+	     !step_int(cnt, &total)))
+		rc = sq_fail(q, err, _("cannot list the assets"));
+	else if ((mask & AF_SEARCH) &&
+		 json_object_set_new(doc, "total", json_integer(total)) != 0)
+		rc = nomem(err);
 done:
 	sq_reset(list);
 	sq_reset(cnt);

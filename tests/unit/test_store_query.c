@@ -932,6 +932,54 @@ test_late_scan(void **state)
  * those computed from scratch from the hosts' latest summaries, both
  * ways (EXCEPT), and the store's answer is unchanged by rebuilding them.
  */
+/*
+ * Migration 6's copies agree with what they copy: the findings' hostname
+ * and site, the hosts' latest declaration, and sev_sums with a fresh
+ * count of the latest summaries (both ways, nothing left over).
+ */
+static void
+check_copies(const char *path)
+{
+	static const char fresh[] =
+		"SELECT iif(k.k = 0, 0, iif(s.site IS NULL, 1, 2)) AS kind,"
+		" iif(k.k = 0 OR s.site IS NULL, '', s.site) AS site,"
+		" sum(s.n_critical), sum(s.n_high), sum(s.n_medium),"
+		" sum(s.n_low) FROM hosts h JOIN scan_sums s"
+		" ON s.scan_id = h.latest_scan_id,"
+		" (SELECT 0 AS k UNION ALL SELECT 1) k GROUP BY 1, 2";
+	char sql[2048];
+
+	assert_int_equal(raw_int(path,
+				 "SELECT count(*) FROM findings f"
+				 " LEFT JOIN hosts h ON h.id = f.host_id"
+				 " LEFT JOIN scan_sums s"
+				 " ON s.scan_id = f.scan_id"
+				 " WHERE f.hostname IS NOT h.hostname"
+				 " OR f.site IS NOT s.site"),
+			 0);
+	assert_int_equal(raw_int(path,
+				 "SELECT count(*) FROM hosts h"
+				 " LEFT JOIN scan_sums s"
+				 " ON s.scan_id = h.latest_scan_id"
+				 " WHERE h.latest_site IS NOT s.site"
+				 " OR h.latest_owner IS NOT s.owner"
+				 " OR h.latest_category IS NOT s.category"),
+			 0);
+	(void)snprintf(sql, sizeof(sql),
+		       "SELECT (SELECT count(*) FROM (%s EXCEPT SELECT kind,"
+		       " site, n0, n1, n2, n3 FROM sev_sums))"
+		       " + (SELECT count(*) FROM (SELECT kind, site, n0, n1,"
+		       " n2, n3 FROM sev_sums"
+		       " WHERE n0 <> 0 OR n1 <> 0 OR n2 <> 0 OR n3 <> 0"
+		       " EXCEPT %s))",
+		       fresh, fresh);
+	assert_int_equal(raw_int(path, sql), 0);
+	assert_int_equal(raw_int(path,
+				 "SELECT count(*) FROM sev_sums"
+				 " WHERE min(n0, n1, n2, n3) < 0"),
+			 0);
+}
+
 static void
 check_sums(const char *path)
 {
@@ -992,6 +1040,7 @@ check_sums(const char *path)
 				 " WHERE latest_scan_id IS NULL"
 				 " AND latest_overall IS NOT NULL"),
 			 0);
+	check_copies(path);
 }
 
 /*
@@ -1077,6 +1126,184 @@ test_new_scan_moves_states(void **state)
 			 VG_OK);
 	assert_int_equal(num(doc, "total"), 1);
 	json_decref(doc);
+}
+
+/* A report of agent ag-1 (the fixture's gamma) as host. */
+static void
+report(struct fx *x, const char *uuid, const struct scan *sc)
+{
+	struct vg_facts f;
+	struct vg_report r;
+	struct vg_err err;
+	bool dup;
+
+	build(sc, &f, &r);
+	assert_int_equal(vg_store_put_report(x->s, "ag-1", uuid, sc->at + 5, &f,
+					     &r, &dup, &err),
+			 VG_OK);
+	assert_false(dup);
+	vg_report_release(&r);
+	vg_facts_release(&f);
+}
+
+/* Every page of one row of flt agrees with the whole list, in order. */
+static void
+check_pages(struct fx *x, struct vg_finding_filter flt)
+{
+	struct vg_err err;
+	json_t *all, *one;
+	size_t i, n;
+
+	flt.offset = 0;
+	flt.limit = 500;
+	assert_int_equal(vg_store_list_findings(x->s, &flt, x->now, &all, &err),
+			 VG_OK);
+	n = json_array_size(json_object_get(all, "findings"));
+	assert_int_equal(num(all, "total"), (json_int_t)n);
+	flt.limit = 1;
+	for (i = 0; i <= n; i++) {
+		flt.offset = i;
+		assert_int_equal(
+			vg_store_list_findings(x->s, &flt, x->now, &one, &err),
+			VG_OK);
+		assert_int_equal(num(one, "total"), (json_int_t)n);
+		if (i == n)
+			assert_int_equal(json_array_size(json_object_get(
+						 one, "findings")),
+					 0);
+		else
+			assert_true(json_equal(
+				json_array_get(json_object_get(one, "findings"),
+					       0),
+				json_array_get(json_object_get(all, "findings"),
+					       i)));
+		json_decref(one);
+	}
+	json_decref(all);
+}
+
+/*
+ * Migration 6's copies: an agent's host renamed re-sorts its findings
+ * (old rows renamed by trigger), a new site moves the counts; the pages
+ * at any offset agree with the whole list.
+ */
+static void
+test_copies_follow(void **state)
+{
+	struct fx *x = *state;
+	static const struct fnd g1[] = {
+		{3, "admin.nopasswd", VG_SEV_CRITICAL, "root"},
+		{2, "access.shell", VG_SEV_MEDIUM, "zed"},
+	};
+	static const struct fnd g2[] = {
+		{3, "admin.nopasswd", VG_SEV_CRITICAL, "root"},
+	};
+	const struct scan first = {"gamma",      "chu-sud", "o", "server", 2,
+				   x->now - 600, g1,        2,   {70, 70}};
+	const struct scan renamed = {"aaa-gamma",  "chu-est", "o", "server", 2,
+				     x->now - 300, g2,        1,   {71, 71}};
+	struct vg_finding_filter flt = {.limit = 50, .severity = "critical"};
+	struct vg_asset_filter af = {
+		.min_score = -1, .max_score = -1, .limit = 10};
+	struct vg_err err;
+	json_t *doc, *arr;
+
+	report(x, "u-2", &first);
+	check_sums(x->path);
+	assert_int_equal(vg_store_list_findings(x->s, &flt, x->now, &doc, &err),
+			 VG_OK);
+	arr = json_object_get(doc, "findings");
+	assert_int_equal(num(doc, "total"), 2);
+	assert_string_equal(str(json_array_get(arr, 0), "hostname"), "alpha");
+	assert_string_equal(str(json_array_get(arr, 1), "hostname"), "gamma");
+	json_decref(doc);
+
+	report(x, "u-3", &renamed);
+	check_sums(x->path); /* the previous scan's rows renamed too */
+	assert_int_equal(raw_int(x->path,
+				 "SELECT count(*) FROM findings"
+				 " WHERE hostname = 'gamma'"),
+			 0);
+	assert_int_equal(vg_store_list_findings(x->s, &flt, x->now, &doc, &err),
+			 VG_OK);
+	arr = json_object_get(doc, "findings");
+	assert_int_equal(num(doc, "total"), 2);
+	assert_string_equal(str(json_array_get(arr, 0), "hostname"),
+			    "aaa-gamma");
+	assert_string_equal(str(json_array_get(arr, 0), "site"), "chu-est");
+	assert_string_equal(str(json_array_get(arr, 1), "hostname"), "alpha");
+	json_decref(doc);
+	/* zed is fixed, listed under the new name and its scan's site. */
+	flt.severity = NULL;
+	flt.status = "fixed";
+	flt.site = "chu-sud";
+	assert_int_equal(vg_store_list_findings(x->s, &flt, x->now, &doc, &err),
+			 VG_OK);
+	arr = json_object_get(doc, "findings");
+	assert_int_equal(num(doc, "total"), 1);
+	assert_string_equal(str(json_array_get(arr, 0), "subject"), "zed");
+	assert_string_equal(str(json_array_get(arr, 0), "hostname"),
+			    "aaa-gamma");
+	json_decref(doc);
+	/* The site's count follows the host: chu-sud has none left. */
+	flt.status = NULL;
+	assert_int_equal(vg_store_list_findings(x->s, &flt, x->now, &doc, &err),
+			 VG_OK);
+	assert_int_equal(num(doc, "total"), 0);
+	json_decref(doc);
+	flt.site = "chu-est";
+	assert_int_equal(vg_store_list_findings(x->s, &flt, x->now, &doc, &err),
+			 VG_OK);
+	assert_int_equal(num(doc, "total"), 1);
+	json_decref(doc);
+	/* The asset filters read the copies of its new declaration. */
+	af.site = "chu-est";
+	assert_int_equal(vg_store_list_assets(x->s, &af, &doc, &err), VG_OK);
+	assert_int_equal(num(doc, "total"), 1);
+	assert_string_equal(
+		str(json_array_get(json_object_get(doc, "assets"), 0),
+		    "hostname"),
+		"aaa-gamma");
+	json_decref(doc);
+	af.site = NULL;
+	af.search = "CHU-E";
+	assert_int_equal(vg_store_list_assets(x->s, &af, &doc, &err), VG_OK);
+	assert_int_equal(num(doc, "total"), 1);
+	json_decref(doc);
+	/* A search's total comes with its rows, or apart past the end. */
+	af.search = "a";
+	assert_int_equal(vg_store_list_assets(x->s, &af, &doc, &err), VG_OK);
+	assert_int_equal(num(doc, "total"), 3);
+	assert_int_equal(json_array_size(json_object_get(doc, "assets")), 3);
+	json_decref(doc);
+	af.offset = 2;
+	assert_int_equal(vg_store_list_assets(x->s, &af, &doc, &err), VG_OK);
+	assert_int_equal(num(doc, "total"), 3);
+	assert_int_equal(json_array_size(json_object_get(doc, "assets")), 1);
+	json_decref(doc);
+	af.offset = 3;
+	assert_int_equal(vg_store_list_assets(x->s, &af, &doc, &err), VG_OK);
+	assert_int_equal(num(doc, "total"), 3);
+	assert_int_equal(json_array_size(json_object_get(doc, "assets")), 0);
+	json_decref(doc);
+	af.search = "nothing-like-it";
+	af.offset = 0;
+	assert_int_equal(vg_store_list_assets(x->s, &af, &doc, &err), VG_OK);
+	assert_int_equal(num(doc, "total"), 0);
+	json_decref(doc);
+
+	memset(&flt, 0, sizeof(flt));
+	check_pages(x, flt);
+	flt.status = "open";
+	check_pages(x, flt);
+	flt.status = "fixed";
+	check_pages(x, flt);
+	flt.status = NULL;
+	flt.site = "chu-nord";
+	check_pages(x, flt);
+	flt.site = NULL;
+	flt.rule = 2;
+	check_pages(x, flt);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1263,8 +1490,33 @@ test_migrate_v2(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 5);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 6);
 	check_sums(path); /* migration 5 filled them */
+	/* Migration 6 copied hostnames, sites and declarations. */
+	assert_int_equal(raw_int(path,
+				 "SELECT count(*) FROM findings f"
+				 " JOIN hosts h ON h.id = f.host_id"
+				 " JOIN scan_sums s ON s.scan_id = f.scan_id"
+				 " WHERE f.hostname IS h.hostname"
+				 " AND f.site IS s.site"),
+			 raw_int(path, "SELECT count(*) FROM findings"));
+	assert_true(raw_int(path, "SELECT count(*) FROM findings") > 0);
+	/* Only scan 4 declares a site. */
+	assert_int_equal(
+		raw_int(path,
+			"SELECT count(*) FROM findings"
+			" WHERE site = 's1' AND hostname = 'old-host'"),
+		1);
+	assert_int_equal(
+		raw_int(path,
+			"SELECT count(*) FROM findings"
+			" WHERE site IS NULL AND hostname = 'old-host'"),
+		5);
+	assert_int_equal(raw_int(path,
+				 "SELECT latest_site = 's1' AND"
+				 " latest_owner = 'o' AND latest_category = 'c'"
+				 " FROM hosts WHERE id = 7"),
+			 1);
 	assert_int_equal(raw_int(path,
 				 "SELECT latest_scan_id FROM hosts"
 				 " WHERE id = 7"),
@@ -1673,6 +1925,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_scores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_scan, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_copies_follow, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_new_scan_moves_states,
 						setup, teardown),

@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_agent.h"
+#include "cli/cmd_discover.h"
 #include "cli/cmd_export.h"
 #include "cli/cmd_server.h"
 #include "util/log.h"
@@ -27,6 +28,8 @@ static const struct vg_command commands[] = {
 	 vg_cmd_agent},
 	{"export", N_("export an asset for another tool (export glpi)"),
 	 vg_cmd_export},
+	{"discover", N_("inventory devices passively from network traffic"),
+	 vg_cmd_discover},
 };
 
 static void

@@ -1,0 +1,20 @@
+/* Fuzz target: the DHCP decoder (vg_dhcp_decode) on one UDP payload. */
+#include "util/common.h"
+
+#include "discover/discover.h"
+#include "dsc_sink.h"
+#include "util/banned.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	volatile unsigned sum = 0;
+	struct vg_obs_sink sink = {vg_fuzz_touch, (void *)&sum};
+	struct vg_packet pkt;
+
+	vg_fuzz_packet(&pkt, VG_PKT_UDP, data, size, 68, 67);
+	(void)vg_dhcp_decode(&pkt, &sink);
+	return 0;
+}

@@ -1,0 +1,73 @@
+/*
+ * The device table: observations merged into devices, one per MAC (per
+ * IP when only routed traffic is seen), each with its addresses, names,
+ * services, first and last sighting, and the evidence list that the
+ * classifier (classify.c) turns into a category with a confidence.
+ *
+ * Bounded: at most limits.max_devices devices (new senders beyond are
+ * counted, not kept), at most VG_DEV_MAX_PER_ATTR distinct values per
+ * attribute and VG_DEV_MAX_EVIDENCE evidence items per device, text cut
+ * at VG_DEV_MAX_TEXT bytes and made printable UTF-8.
+ */
+#ifndef VG_DISCOVER_DEVICES_H
+#define VG_DISCOVER_DEVICES_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "discover/discover.h"
+
+struct vg_devices;
+struct vg_oui;
+
+#define VG_DEV_MAX_DEVICES 65536
+#define VG_DEV_MAX_EVIDENCE 256 /* evidence items kept per device */
+#define VG_DEV_MAX_PER_ATTR 32  /* distinct values of one attribute */
+#define VG_DEV_MAX_IPS 16       /* addresses listed per device */
+#define VG_DEV_MAX_TEXT 256     /* bytes of one value */
+/* A MAC sending from more addresses than this is a router: traffic it
+ * forwards is put on devices keyed by IP. */
+#define VG_DEV_ROUTER_IPS 8
+
+struct vg_dev_stats {
+	uint64_t devices_dropped;  /* senders not kept: max_devices reached */
+	uint64_t evidence_dropped; /* observations past the per-device caps */
+};
+
+/* An empty table for at most max_devices devices (0: the default).
+ * Caller frees with vg_devices_free. NULL on no memory. */
+struct vg_devices *vg_devices_new(size_t max_devices);
+
+/* NULL-safe. */
+void vg_devices_free(struct vg_devices *d);
+
+/*
+ * Only local addresses name devices: an address known without a MAC
+ * gets a device, and a MAC device lists an address, only when it is
+ * private (RFC 1918, RFC 6598), link-local, loopback or IPv6 unique-local
+ * -- the rest of the internet is not the establishment's inventory --
+ * or inside a network added here ("192.0.2.0/24", "2001:db8::/32"), for
+ * establishments numbered in public space. At most VG_DEV_MAX_NETS;
+ * VG_ERR_PARSE for a malformed network, VG_ERR_LIMIT past the maximum.
+ */
+#define VG_DEV_MAX_NETS 64
+enum vg_rc vg_devices_add_local_net(struct vg_devices *d, const char *cidr);
+
+/* Note pkt's sender: its device is created or touched (last seen). */
+void vg_devices_packet(struct vg_devices *d, const struct vg_packet *pkt);
+
+/* A sink merging observations into d. */
+struct vg_obs_sink vg_devices_sink(struct vg_devices *d);
+
+size_t vg_devices_count(const struct vg_devices *d);
+const struct vg_dev_stats *vg_devices_stats(const struct vg_devices *d);
+
+/*
+ * The devices as the "devices" array of vigie.devices/1 (see
+ * docs/internals/discover.md), classified, vendors from oui (may be
+ * NULL), sorted by MAC then IP. NULL on no memory.
+ */
+json_t *vg_devices_to_json(struct vg_devices *d, struct vg_oui *oui);
+
+#endif

@@ -47,6 +47,27 @@ vg_fuzz_packet(struct vg_packet *pkt, enum vg_pkt_kind kind,
 	pkt->payload_len = size;
 }
 
+/* A datagram decoder (vg_dhcp_decode, vg_lldp_decode, ...). */
+typedef enum vg_rc (*vg_fuzz_datagram_fn)(const struct vg_packet *pkt,
+					  const struct vg_obs_sink *sink);
+
+/*
+ * Run datagram decoder fn once over data[0..size) as the payload of a
+ * packet of kind kind and ports sport/dport, every emitted byte read.
+ */
+static inline void
+vg_fuzz_datagram(vg_fuzz_datagram_fn fn, enum vg_pkt_kind kind,
+		 const uint8_t *data, size_t size, uint16_t sport,
+		 uint16_t dport)
+{
+	volatile unsigned sum = 0;
+	struct vg_obs_sink sink = {vg_fuzz_touch, (void *)&sum};
+	struct vg_packet pkt;
+
+	vg_fuzz_packet(&pkt, kind, data, size, sport, dport);
+	(void)fn(&pkt, &sink);
+}
+
 /*
  * Run stream decoder fn over data as one direction, fed in chunks of
  * the sizes the first input bytes choose, as the flow table would:

@@ -10,11 +10,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	volatile unsigned sum = 0;
-	struct vg_obs_sink sink = {vg_fuzz_touch, (void *)&sum};
-	struct vg_packet pkt;
-
-	vg_fuzz_packet(&pkt, VG_PKT_UDP, data, size, 1900, 1900);
-	(void)vg_ssdp_decode(&pkt, &sink);
+	vg_fuzz_datagram(vg_ssdp_decode, VG_PKT_UDP, data, size, 1900, 1900);
 	return 0;
 }

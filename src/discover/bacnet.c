@@ -11,10 +11,10 @@
  */
 #include "util/common.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/discover.h"
 #include "util/banned.h"
 
@@ -41,9 +41,6 @@
 #define TAG_ENUMERATED 9
 #define OBJ_DEVICE 8
 #define OBJ_INSTANCE_MASK 0x3fffffu
-
-/* Longest decimal text emitted (a 32-bit number). */
-#define BACNET_NUM_TEXT 12
 
 /*
  * An application-tagged primitive of tag number `tag` and length 1..4
@@ -82,34 +79,15 @@ static void
 emit(const struct vg_packet *pkt, const struct vg_obs_sink *sink,
      uint32_t instance, uint32_t vendor)
 {
-	char inst[BACNET_NUM_TEXT], ven[BACNET_NUM_TEXT], port[8];
-	int ni, nv, np;
-	struct vg_obs o;
+	char inst[VG_DSC_NUM_BUF], ven[VG_DSC_NUM_BUF];
 
-	ni = snprintf(inst, sizeof(inst), "%lu", (unsigned long)instance);
-	nv = snprintf(ven, sizeof(ven), "%lu", (unsigned long)vendor);
+	vg_dsc_emit2(sink, pkt, VG_ABOUT_SRC, VG_PROTO_BACNET,
+		     VG_ATTR_BACNET_DEVICE, W_DEVICE,
+		     vg_dsc_decimal(inst, instance),
+		     vg_dsc_decimal(ven, vendor));
 	/* BACnet/IP devices may use another port than 0xBAC0 */
-	np = snprintf(port, sizeof(port), "%u",
-		      pkt->sport != 0 ? (unsigned)pkt->sport : 47808u);
-	if (ni < 0 || nv < 0 || np < 0)
-		return;
-	memset(&o, 0, sizeof(o));
-	o.about = VG_ABOUT_SRC;
-	o.proto = VG_PROTO_BACNET;
-	o.attr = VG_ATTR_BACNET_DEVICE;
-	o.v[0] = vg_text_of(inst, (size_t)ni);
-	o.v[1] = vg_text_of(ven, (size_t)nv);
-	o.weight = W_DEVICE;
-	vg_obs_emit(sink, pkt, &o);
-
-	memset(&o, 0, sizeof(o));
-	o.about = VG_ABOUT_SRC;
-	o.proto = VG_PROTO_BACNET;
-	o.attr = VG_ATTR_SERVICE;
-	o.v[0] = vg_text_of("bacnet", strlen("bacnet"));
-	o.v[1] = vg_text_of(port, (size_t)np);
-	o.weight = W_SERVICE;
-	vg_obs_emit(sink, pkt, &o);
+	vg_dsc_emit_service(sink, pkt, VG_ABOUT_SRC, VG_PROTO_BACNET, "bacnet",
+			    pkt->sport != 0 ? pkt->sport : 47808u, W_SERVICE);
 }
 
 /* The I-Am parameters after the service choice. */

@@ -6,9 +6,8 @@
  */
 #include "util/common.h"
 
-#include <string.h>
-
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/discover.h"
 #include "util/banned.h"
 
@@ -36,19 +35,13 @@ static void
 emit(const struct vg_packet *pkt, const struct vg_obs_sink *sink,
      enum vg_attr attr, struct vg_cur *v)
 {
-	struct vg_obs o;
-	size_t n = vg_cur_left(v);
+	struct vg_text t;
 
-	if (n == 0)
+	if (vg_cur_left(v) == 0)
 		return;
-	memset(&o, 0, sizeof(o));
-	o.about = VG_ABOUT_SRC;
-	o.proto = VG_PROTO_CDP;
-	o.attr = attr;
-	o.v[0] = vg_text_of((const char *)vg_cur_here(v),
-			    n > CDP_MAX_TEXT ? CDP_MAX_TEXT : n);
-	o.weight = CDP_WEIGHT;
-	vg_obs_emit(sink, pkt, &o);
+	t = vg_dsc_cut(vg_cur_here(v), vg_cur_left(v), CDP_MAX_TEXT);
+	vg_dsc_emit(sink, pkt, VG_ABOUT_SRC, VG_PROTO_CDP, attr, CDP_WEIGHT, &t,
+		    1);
 }
 
 enum vg_rc

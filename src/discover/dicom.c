@@ -18,10 +18,10 @@
  */
 #include "util/common.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/dicom_sop.h"
 #include "discover/discover.h"
 #include "util/banned.h"
@@ -139,23 +139,9 @@ emit(const struct vg_obs_sink *sink, const struct vg_packet *pkt,
      enum vg_about about, enum vg_attr attr, uint8_t weight, struct vg_text v0,
      struct vg_text v1, struct vg_text v2)
 {
-	struct vg_obs o;
+	struct vg_text v[3] = {v0, v1, v2};
 
-	memset(&o, 0, sizeof(o));
-	o.about = about;
-	o.proto = VG_PROTO_DICOM;
-	o.attr = attr;
-	o.weight = weight;
-	o.v[0] = v0;
-	o.v[1] = v1;
-	o.v[2] = v2;
-	vg_obs_emit(sink, pkt, &o);
-}
-
-static struct vg_text
-text_str(const char *s)
-{
-	return vg_text_of(s, s != NULL ? strlen(s) : 0);
+	vg_dsc_emit(sink, pkt, about, VG_PROTO_DICOM, attr, weight, v, 3);
 }
 
 static const struct vg_text no_text = {NULL, 0};
@@ -164,7 +150,7 @@ static void
 emit_role(const struct vg_obs_sink *sink, const struct vg_packet *pkt,
 	  enum vg_about about, const char *role)
 {
-	emit(sink, pkt, about, VG_ATTR_DICOM_ROLE, W_ROLE, text_str(role),
+	emit(sink, pkt, about, VG_ATTR_DICOM_ROLE, W_ROLE, vg_dsc_str(role),
 	     no_text, no_text);
 }
 
@@ -172,11 +158,25 @@ static void
 emit_service(const struct vg_obs_sink *sink, const struct vg_packet *pkt,
 	     enum vg_about about, uint16_t port)
 {
-	char buf[sizeof("65535")];
-	int len = snprintf(buf, sizeof(buf), "%u", (unsigned)port);
+	vg_dsc_emit_service(sink, pkt, about, VG_PROTO_DICOM, "dicom", port,
+			    W_SERVICE);
+}
 
-	emit(sink, pkt, about, VG_ATTR_SERVICE, W_SERVICE, text_str("dicom"),
-	     vg_text_of(buf, len > 0 ? (size_t)len : 0), no_text);
+/*
+ * The next item (or sub-item) at c: type(1), reserved(1), length(2),
+ * then its body as *v. False at the end (less than a header left) or
+ * for an item that overruns c.
+ */
+static bool
+next_item(struct vg_cur *c, uint8_t *type, struct vg_cur *v)
+{
+	uint8_t rsv;
+	uint16_t len;
+
+	if (vg_cur_left(c) < DICOM_ITEM_HDR)
+		return false;
+	return vg_cur_u8(c, type) && vg_cur_u8(c, &rsv) &&
+		vg_cur_u16be(c, &len) && vg_cur_sub(c, len, v);
 }
 
 static enum pc_class
@@ -216,14 +216,11 @@ classify(const struct vg_dicom_sop *sop, struct vg_text uid)
 static void
 parse_user_info(struct vg_cur *c, struct assoc *a)
 {
-	while (vg_cur_left(c) >= DICOM_ITEM_HDR) {
-		uint8_t type, rsv;
-		uint16_t len;
-		struct vg_cur v;
+	uint8_t type;
+	struct vg_cur v;
 
-		if (!vg_cur_u8(c, &type) || !vg_cur_u8(c, &rsv) ||
-		    !vg_cur_u16be(c, &len) || !vg_cur_sub(c, len, &v))
-			return; /* a sub-item that overruns the item */
+	/* The walk ends at a sub-item that overruns the item. */
+	while (next_item(c, &type, &v)) {
 		switch (type) {
 		case SUB_IMPL_UID:
 			a->impl_uid = trim_tail(v.p, v.len, DICOM_MAX_UID);
@@ -260,22 +257,16 @@ static void
 parse_pctx_rq(uint8_t state[VG_STREAM_STATE], const struct vg_packet *pkt,
 	      const struct vg_obs_sink *sink, struct vg_cur *c, struct assoc *a)
 {
-	uint8_t id;
+	uint8_t id, type;
 	struct vg_text as = no_text;
 	const struct vg_dicom_sop *sop;
 	enum pc_class cls;
+	struct vg_cur v;
 
 	/* id(1) and three reserved bytes, never tested (DCMTK puts 0xff). */
 	if (!vg_cur_u8(c, &id) || !vg_cur_skip(c, 3))
 		return;
-	while (vg_cur_left(c) >= DICOM_ITEM_HDR) {
-		uint8_t type, rsv;
-		uint16_t len;
-		struct vg_cur v;
-
-		if (!vg_cur_u8(c, &type) || !vg_cur_u8(c, &rsv) ||
-		    !vg_cur_u16be(c, &len) || !vg_cur_sub(c, len, &v))
-			break;
+	while (next_item(c, &type, &v)) {
 		if (type == ITEM_ABSTRACT && as.p == NULL) {
 			as = trim_tail(v.p, v.len, DICOM_MAX_UID);
 			break; /* transfer syntaxes (0x40) say nothing of it */
@@ -290,8 +281,8 @@ parse_pctx_rq(uint8_t state[VG_STREAM_STATE], const struct vg_packet *pkt,
 	if (seen_before(a, as))
 		return;
 	emit(sink, pkt, VG_ABOUT_SRC, VG_ATTR_DICOM_SOP, W_SOP, as,
-	     sop != NULL ? text_str(sop->name) : no_text,
-	     sop != NULL ? text_str(sop->modality) : no_text);
+	     sop != NULL ? vg_dsc_str(sop->name) : no_text,
+	     sop != NULL ? vg_dsc_str(sop->modality) : no_text);
 }
 
 /* AC presentation context (0x21): id, reserved, result, reserved. */
@@ -357,9 +348,10 @@ parse_assoc(uint8_t state[VG_STREAM_STATE], const struct vg_packet *pkt,
 	    size_t len)
 {
 	struct assoc a;
-	struct vg_cur c;
+	struct vg_cur c, v;
 	const uint8_t *called = NULL, *calling = NULL;
 	struct vg_text ae;
+	uint8_t type;
 
 	memset(&a, 0, sizeof(a));
 	vg_cur_init(&c, b, len);
@@ -384,14 +376,8 @@ parse_assoc(uint8_t state[VG_STREAM_STATE], const struct vg_packet *pkt,
 		emit_service(sink, pkt, VG_ABOUT_SRC, pkt->sport);
 	}
 	/* AE titles in the AC are echoes of the RQ's: not used. */
-	while (vg_cur_left(&c) >= DICOM_ITEM_HDR) {
-		uint8_t type, rsv;
-		uint16_t ilen;
-		struct vg_cur v;
-
-		if (!vg_cur_u8(&c, &type) || !vg_cur_u8(&c, &rsv) ||
-		    !vg_cur_u16be(&c, &ilen) || !vg_cur_sub(&c, ilen, &v))
-			break; /* an item that overruns the PDU */
+	/* The walk ends at an item that overruns the PDU. */
+	while (next_item(&c, &type, &v)) {
 		if (type == ITEM_USER_INFO) {
 			parse_user_info(&v, &a);
 		} else if (type == ITEM_PCTX_RQ && pdu == PDU_ASSOC_RQ) {

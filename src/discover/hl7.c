@@ -25,9 +25,9 @@
  */
 #include "util/common.h"
 
-#include <stdio.h>
 #include <string.h>
 
+#include "discover/decode_util.h"
 #include "discover/discover.h"
 #include "util/banned.h"
 
@@ -158,22 +158,6 @@ hl7_hd(struct vg_text t, uint8_t cs)
 	return t;
 }
 
-static void
-hl7_emit(const struct vg_obs_sink *sink, const struct vg_packet *pkt,
-	 enum vg_about about, enum vg_attr attr, uint8_t weight,
-	 const struct vg_text v[VG_OBS_FIELDS])
-{
-	struct vg_obs o;
-
-	memset(&o, 0, sizeof(o));
-	o.about = about;
-	o.proto = VG_PROTO_HL7;
-	o.attr = attr;
-	o.weight = weight;
-	memcpy(o.v, v, sizeof(o.v));
-	vg_obs_emit(sink, pkt, &o);
-}
-
 /*
  * The MSH segment s[0..n) (no terminator): sets the direction's
  * separators, emits the sender's and the receiver's applications, and
@@ -185,8 +169,6 @@ hl7_msh(struct hl7_dir *d, const uint8_t *s, size_t n,
 	const struct vg_obs_sink *sink)
 {
 	struct vg_text v[VG_OBS_FIELDS], mtype, ver;
-	char port[8];
-	int len;
 
 	d->fs = s[3];
 	/* MSH-2 starts right after MSH-1: its first byte is the component
@@ -200,25 +182,21 @@ hl7_msh(struct hl7_dir *d, const uint8_t *s, size_t n,
 	v[2] = mtype;
 	v[3] = ver;
 	if (v[0].n > 0 || v[1].n > 0)
-		hl7_emit(sink, pkt, VG_ABOUT_SRC, VG_ATTR_HL7_APP,
-			 HL7_WEIGHT_APP, v);
+		vg_dsc_emit(sink, pkt, VG_ABOUT_SRC, VG_PROTO_HL7,
+			    VG_ATTR_HL7_APP, HL7_WEIGHT_APP, v, VG_OBS_FIELDS);
 	v[0] = hl7_hd(hl7_field(s, n, d->fs, 4), d->cs);
 	v[1] = hl7_hd(hl7_field(s, n, d->fs, 5), d->cs);
 	if (v[0].n > 0 || v[1].n > 0)
-		hl7_emit(sink, pkt, VG_ABOUT_DST, VG_ATTR_HL7_APP,
-			 HL7_WEIGHT_APP, v);
+		vg_dsc_emit(sink, pkt, VG_ABOUT_DST, VG_PROTO_HL7,
+			    VG_ATTR_HL7_APP, HL7_WEIGHT_APP, v, VG_OBS_FIELDS);
 
 	/* Once per direction: the receiver of a client's message serves
 	 * HL7 on its port. */
 	if (!from_client || (d->flags & HL7_F_SERVICE) != 0)
 		return;
 	d->flags |= HL7_F_SERVICE;
-	len = snprintf(port, sizeof(port), "%u", (unsigned)pkt->dport);
-	memset(v, 0, sizeof(v));
-	v[0] = vg_text_of("hl7", 3);
-	v[1] = vg_text_of(port, len > 0 ? (size_t)len : 0);
-	hl7_emit(sink, pkt, VG_ABOUT_DST, VG_ATTR_SERVICE, HL7_WEIGHT_SERVICE,
-		 v);
+	vg_dsc_emit_service(sink, pkt, VG_ABOUT_DST, VG_PROTO_HL7, "hl7",
+			    pkt->dport, HL7_WEIGHT_SERVICE);
 }
 
 /* The SFT segment s[0..n): the sender's software. */
@@ -233,8 +211,9 @@ hl7_sft(const struct hl7_dir *d, const uint8_t *s, size_t n,
 	v[1] = hl7_comps(hl7_field(s, n, d->fs, 2), d->cs, 1);
 	v[2] = hl7_comps(hl7_field(s, n, d->fs, 3), d->cs, 1);
 	if (v[0].n > 0 || v[1].n > 0 || v[2].n > 0)
-		hl7_emit(sink, pkt, VG_ABOUT_SRC, VG_ATTR_HL7_SOFTWARE,
-			 HL7_WEIGHT_SFT, v);
+		vg_dsc_emit(sink, pkt, VG_ABOUT_SRC, VG_PROTO_HL7,
+			    VG_ATTR_HL7_SOFTWARE, HL7_WEIGHT_SFT, v,
+			    VG_OBS_FIELDS);
 }
 
 /* Index of the first segment end (CR, LF or 0x1C) in p[0..n), or n. */

@@ -14,10 +14,10 @@
  */
 #include "util/common.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/discover.h"
 #include "util/text.h"
 #include "util/banned.h"
@@ -78,8 +78,7 @@ struct http_msg {
 static struct vg_text
 cut(const uint8_t *p, size_t n)
 {
-	return vg_text_of((const char *)p,
-			  n > HTTP_MAX_TEXT ? HTTP_MAX_TEXT : n);
+	return vg_dsc_cut(p, n, HTTP_MAX_TEXT);
 }
 
 static void
@@ -87,16 +86,7 @@ emit(const struct vg_obs_sink *sink, const struct vg_packet *pkt,
      enum vg_about about, enum vg_attr attr, struct vg_text v0,
      struct vg_text v1, uint8_t weight)
 {
-	struct vg_obs o;
-
-	memset(&o, 0, sizeof(o));
-	o.about = about;
-	o.proto = VG_PROTO_HTTP;
-	o.attr = attr;
-	o.v[0] = v0;
-	o.v[1] = v1;
-	o.weight = weight;
-	vg_obs_emit(sink, pkt, &o);
+	vg_dsc_emit2(sink, pkt, about, VG_PROTO_HTTP, attr, weight, v0, v1);
 }
 
 /*
@@ -400,7 +390,6 @@ vg_http_stream(uint8_t state[VG_STREAM_STATE], const struct vg_packet *pkt,
 	enum vg_stream_rc rc;
 	unsigned dir = from_client ? 0 : 1, req;
 	bool body, dead = false;
-	char port[8];
 
 	memcpy(&st, state, sizeof(st));
 	if (st.dead[dir] || p == NULL)
@@ -439,11 +428,9 @@ vg_http_stream(uint8_t state[VG_STREAM_STATE], const struct vg_packet *pkt,
 			dead = true; /* what follows is the tunnel */
 	} else {
 		if (!st.service_sent) {
-			(void)snprintf(port, sizeof(port), "%u",
-				       (unsigned)pkt->sport);
-			emit(sink, pkt, VG_ABOUT_SRC, VG_ATTR_SERVICE,
-			     vg_text_of("http", 4),
-			     vg_text_of(port, strlen(port)), HTTP_W_SERVICE);
+			vg_dsc_emit_service(sink, pkt, VG_ABOUT_SRC,
+					    VG_PROTO_HTTP, "http", pkt->sport,
+					    HTTP_W_SERVICE);
 			st.service_sent = 1;
 		}
 		if (m.status / 100 == 1) {

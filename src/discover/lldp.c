@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/discover.h"
 #include "util/banned.h"
 
@@ -34,24 +35,17 @@ static void
 emit(const struct vg_packet *pkt, const struct vg_obs_sink *sink,
      enum vg_attr attr, const char *v0, const uint8_t *p, size_t n)
 {
-	struct vg_obs o;
-	struct vg_text t = vg_text_of((const char *)p,
-				      n > LLDP_MAX_TEXT ? LLDP_MAX_TEXT : n);
+	struct vg_text t = vg_dsc_cut(p, n, LLDP_MAX_TEXT);
 
 	if (n == 0)
 		return;
-	memset(&o, 0, sizeof(o));
-	o.about = VG_ABOUT_SRC;
-	o.proto = VG_PROTO_LLDP;
-	o.attr = attr;
-	o.weight = LLDP_WEIGHT;
 	/* v0 labels a revision ("firmware"), which is then v1. */
-	if (v0 != NULL) {
-		o.v[0] = vg_text_of(v0, strlen(v0));
-		o.v[1] = t;
-	} else
-		o.v[0] = t;
-	vg_obs_emit(sink, pkt, &o);
+	if (v0 != NULL)
+		vg_dsc_emit2(sink, pkt, VG_ABOUT_SRC, VG_PROTO_LLDP, attr,
+			     LLDP_WEIGHT, vg_dsc_str(v0), t);
+	else
+		vg_dsc_emit(sink, pkt, VG_ABOUT_SRC, VG_PROTO_LLDP, attr,
+			    LLDP_WEIGHT, &t, 1);
 }
 
 /* An organisationally specific TLV; false when too short for its

@@ -14,10 +14,10 @@
  */
 #include "util/common.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/discover.h"
 #include "util/text.h"
 #include "util/banned.h"
@@ -92,39 +92,18 @@ struct login_state {
 _Static_assert(sizeof(struct login_state) <= VG_STREAM_STATE,
 	       "login state fits the per-connection bytes");
 
-static void
-emit(const struct vg_obs_sink *sink, const struct vg_packet *pkt,
-     enum vg_about about, enum vg_proto proto, enum vg_attr attr,
-     struct vg_text v0, struct vg_text v1, uint8_t weight)
-{
-	struct vg_obs o;
-
-	memset(&o, 0, sizeof(o));
-	o.about = about;
-	o.proto = proto;
-	o.attr = attr;
-	o.v[0] = v0;
-	o.v[1] = v1;
-	o.weight = weight;
-	vg_obs_emit(sink, pkt, &o);
-}
-
 static struct vg_text
 cut(const void *p, size_t n)
 {
-	return vg_text_of(p, n > LOGIN_MAX_TEXT ? LOGIN_MAX_TEXT : n);
+	return vg_dsc_cut(p, n, LOGIN_MAX_TEXT);
 }
 
 static void
 emit_service(const struct vg_obs_sink *sink, const struct vg_packet *pkt,
 	     enum vg_proto proto, const char *name)
 {
-	char port[8];
-
-	(void)snprintf(port, sizeof(port), "%u", (unsigned)pkt->sport);
-	emit(sink, pkt, VG_ABOUT_SRC, proto, VG_ATTR_SERVICE,
-	     vg_text_of(name, strlen(name)), vg_text_of(port, strlen(port)),
-	     LOGIN_W_SERVICE);
+	vg_dsc_emit_service(sink, pkt, VG_ABOUT_SRC, proto, name, pkt->sport,
+			    LOGIN_W_SERVICE);
 }
 
 static char
@@ -176,9 +155,10 @@ telnet_client_byte(struct login_state *st, const struct vg_packet *pkt,
 	if (b == '\r' || b == '\n') {
 		if (st->user_len == 0)
 			return; /* an empty line: the prompt comes again */
-		emit(sink, pkt, VG_ABOUT_DST, VG_PROTO_TELNET,
-		     VG_ATTR_CLEARTEXT_LOGIN, vg_text_of("telnet", 6),
-		     cut(st->user, st->user_len), LOGIN_W_LOGIN);
+		vg_dsc_emit2(sink, pkt, VG_ABOUT_DST, VG_PROTO_TELNET,
+			     VG_ATTR_CLEARTEXT_LOGIN, LOGIN_W_LOGIN,
+			     vg_text_of("telnet", 6),
+			     cut(st->user, st->user_len));
 		/* The next line answers "Password:": stop listening. */
 		st->prompt = 0;
 		st->user_len = 0;
@@ -275,16 +255,11 @@ static void
 rest_of(const uint8_t *line, size_t len, size_t skip, const uint8_t **s,
 	size_t *n)
 {
-	*s = line + skip;
+	const char *t = (const char *)line + skip;
+
 	*n = len - skip;
-	while (*n > 0 && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 &&
-	       ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' ||
-		(*s)[*n - 1] == '\r'))
-		(*n)--;
+	vg_trim(&t, n); /* spaces, tabs and a trailing CR */
+	*s = (const uint8_t *)t;
 }
 
 /*
@@ -345,17 +320,17 @@ ftp(struct login_state *st, const struct vg_packet *pkt, bool from_client,
 		/* The banner: "220 text" or "220-text" (multi-line). */
 		rest_of(p, len, 4 <= len ? 4 : len, &v, &vn);
 		if (vn > 0)
-			emit(sink, pkt, VG_ABOUT_SRC, VG_PROTO_FTP,
-			     VG_ATTR_SERVER, cut(v, vn), vg_text_of(NULL, 0),
-			     LOGIN_W_SERVER);
+			vg_dsc_emit2(sink, pkt, VG_ABOUT_SRC, VG_PROTO_FTP,
+				     VG_ATTR_SERVER, LOGIN_W_SERVER, cut(v, vn),
+				     vg_text_of(NULL, 0));
 		emit_service(sink, pkt, VG_PROTO_FTP, "ftp");
 		st->dead[dir] = 1; /* the rest are replies: nothing more */
 	} else if (starts(p, len, "USER ") == 1) {
 		rest_of(p, len, 5, &v, &vn);
 		if (vn > 0)
-			emit(sink, pkt, VG_ABOUT_DST, VG_PROTO_FTP,
-			     VG_ATTR_CLEARTEXT_LOGIN, vg_text_of("ftp", 3),
-			     cut(v, vn), LOGIN_W_LOGIN);
+			vg_dsc_emit2(sink, pkt, VG_ABOUT_DST, VG_PROTO_FTP,
+				     VG_ATTR_CLEARTEXT_LOGIN, LOGIN_W_LOGIN,
+				     vg_text_of("ftp", 3), cut(v, vn));
 	} else if (starts(p, len, "AUTH") == 1) {
 		st->dead[dir] = 1; /* TLS follows */
 	}

@@ -14,17 +14,16 @@
 #include <string.h>
 
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/discover.h"
+#include "discover/dns_name.h"
 #include "util/banned.h"
 
-#define MDNS_HDR_LEN 12
 #define MDNS_MAX_QUESTIONS 64 /* questions walked; more is malformed */
 #define MDNS_MAX_RECORDS 256  /* records walked per section */
 #define MDNS_MAX_PTR_HOPS 16  /* compression pointers followed per name */
-#define MDNS_MAX_LABEL 63     /* RFC 1035 2.3.4 */
-#define MDNS_MAX_NAME 255     /* RFC 1035 2.3.4, wire form */
 #define MDNS_MAX_TEXT 255     /* longest text emitted */
-#define MDNS_NAME_BUF (MDNS_MAX_NAME + 1)
+#define MDNS_NAME_BUF (VG_DNS_MAX_NAME + 1)
 
 #define MDNS_WEIGHT_SERVICE 70
 #define MDNS_WEIGHT_HOST 70
@@ -57,77 +56,45 @@ struct mdns_ctx {
 	size_t len;
 };
 
-static struct vg_text
-capped(const char *p, size_t n)
-{
-	return vg_text_of(p, n > MDNS_MAX_TEXT ? MDNS_MAX_TEXT : n);
-}
-
+/* One observation about the sender, v0 = p[0..n) cut; none if empty. */
 static void
 emit1(const struct mdns_ctx *m, enum vg_attr attr, const char *p, size_t n,
-      const char *v1, uint8_t weight)
+      uint8_t weight)
 {
-	struct vg_obs o;
+	struct vg_text t = vg_dsc_cut(p, n, MDNS_MAX_TEXT);
 
-	if (n == 0)
-		return;
-	memset(&o, 0, sizeof(o));
-	o.about = VG_ABOUT_SRC;
-	o.proto = VG_PROTO_MDNS;
-	o.attr = attr;
-	o.v[0] = capped(p, n);
-	if (v1 != NULL)
-		o.v[1] = capped(v1, strlen(v1));
-	o.weight = weight;
-	vg_obs_emit(m->sink, m->pkt, &o);
+	if (n > 0)
+		vg_dsc_emit(m->sink, m->pkt, VG_ABOUT_SRC, VG_PROTO_MDNS, attr,
+			    weight, &t, 1);
+}
+
+/* Append one label to the dotted text of a name (vg_dns_label_fn). */
+static void
+add_label(void *ctx, unsigned index, const uint8_t *lab, size_t len)
+{
+	struct mdns_name *out = ctx;
+
+	/* The wire limit (255 with the root byte) keeps the text, at most
+	 * 254 bytes, in the buffer. */
+	if (index > 0)
+		out->s[out->n++] = '.';
+	memcpy(out->s + out->n, lab, len);
+	out->n += len;
+	out->s[out->n] = '\0';
 }
 
 /*
  * Read the name at c's position into *out, leaving c after the name's
- * in-place bytes (the labels up to the root or the first pointer). c may
- * be a sub-cursor (record data); pointers are resolved against the whole
- * message. False for a malformed name: a label of 64 or more (the 0x40
- * and 0x80 prefixes), a pointer outside the message, more than
- * MDNS_MAX_PTR_HOPS pointers (a loop), a name over MDNS_MAX_NAME.
+ * in-place bytes; pointers are resolved against the whole message.
+ * False for a malformed name (dns_name.h).
  */
 static bool
 read_name(const struct mdns_ctx *m, struct vg_cur *c, struct mdns_name *out)
 {
-	struct vg_cur jump, *at = c;
-	size_t wire = 1; /* the root label's byte */
-	unsigned hops = 0;
-	uint8_t len, lo;
-	const uint8_t *lab;
-
 	out->n = 0;
 	out->s[0] = '\0';
-	for (;;) {
-		if (!vg_cur_u8(at, &len))
-			return false;
-		if (len == 0)
-			return true;
-		if ((len & 0xc0) == 0xc0) {
-			/* A pointer: 14-bit offset from the message start. */
-			if (!vg_cur_u8(at, &lo) || ++hops > MDNS_MAX_PTR_HOPS)
-				return false;
-			vg_cur_init(&jump, m->msg, m->len);
-			if (!vg_cur_skip(&jump, (size_t)(len & 0x3f) << 8 | lo))
-				return false;
-			at = &jump;
-			continue;
-		}
-		if (len > MDNS_MAX_LABEL)
-			return false; /* 0x40 extended, 0x80 reserved */
-		wire += 1 + (size_t)len;
-		if (wire > MDNS_MAX_NAME || !vg_cur_bytes(at, len, &lab))
-			return false;
-		/* wire <= 255 keeps the text (wire - 1 bytes) in the buffer */
-		if (out->n > 0)
-			out->s[out->n++] = '.';
-		memcpy(out->s + out->n, lab, len);
-		out->n += len;
-		out->s[out->n] = '\0';
-	}
+	return vg_dns_name(c, m->msg, m->len, MDNS_MAX_PTR_HOPS, add_label,
+			   out);
 }
 
 /* True when name ends with the label sequence suffix (ASCII case-folded),
@@ -246,7 +213,7 @@ decode_txt(const struct mdns_ctx *m, struct vg_cur *rd)
 				vn -= 2;
 			}
 			emit1(m, txt_keys[i].attr, (const char *)s + v, vn,
-			      NULL, txt_keys[i].weight);
+			      txt_keys[i].weight);
 			break;
 		}
 	}
@@ -273,7 +240,7 @@ decode_rdata(const struct mdns_ctx *m, const struct mdns_name *owner,
 		    memcmp(p, DNS_SD_META, n) == 0 &&
 		    !service_type(&target, &p, &n))
 			return true;
-		emit1(m, VG_ATTR_SERVICE, p, n, NULL, MDNS_WEIGHT_SERVICE);
+		emit1(m, VG_ATTR_SERVICE, p, n, MDNS_WEIGHT_SERVICE);
 		return true;
 	case DNS_TYPE_SRV:
 		/* priority(2) weight(2) port(2) target */
@@ -281,7 +248,7 @@ decode_rdata(const struct mdns_ctx *m, const struct mdns_name *owner,
 			return false;
 		if (emit)
 			emit1(m, VG_ATTR_HOSTNAME, target.s, host_len(&target),
-			      NULL, MDNS_WEIGHT_HOST);
+			      MDNS_WEIGHT_HOST);
 		return true;
 	case DNS_TYPE_TXT:
 		return emit ? decode_txt(m, rd) : true;
@@ -290,7 +257,7 @@ decode_rdata(const struct mdns_ctx *m, const struct mdns_name *owner,
 		if (vg_cur_left(rd) != (type == DNS_TYPE_A ? 4u : 16u))
 			return false;
 		if (emit && ends_with(owner, "local", &n))
-			emit1(m, VG_ATTR_HOSTNAME, owner->s, n, NULL,
+			emit1(m, VG_ATTR_HOSTNAME, owner->s, n,
 			      MDNS_WEIGHT_HOST);
 		return true;
 	default:
@@ -331,8 +298,9 @@ vg_mdns_decode(const struct vg_packet *pkt, const struct vg_obs_sink *sink)
 {
 	struct mdns_ctx m = {pkt, sink, NULL, 0};
 	struct mdns_name q;
+	struct vg_dns_hdr h;
 	struct vg_cur c;
-	uint16_t id = 0, flags = 0, qd = 0, an = 0, ns = 0, ar = 0, i;
+	uint16_t i;
 	bool resp;
 
 	if (pkt == NULL)
@@ -340,29 +308,24 @@ vg_mdns_decode(const struct vg_packet *pkt, const struct vg_obs_sink *sink)
 	m.msg = pkt->payload;
 	m.len = pkt->payload != NULL ? pkt->payload_len : 0;
 	vg_cur_init(&c, m.msg, m.len);
-	(void)vg_cur_u16be(&c, &id);
-	(void)vg_cur_u16be(&c, &flags);
-	(void)vg_cur_u16be(&c, &qd);
-	(void)vg_cur_u16be(&c, &an);
-	(void)vg_cur_u16be(&c, &ns);
-	(void)vg_cur_u16be(&c, &ar);
-	if (c.bad)
+	if (!vg_dns_header(&c, &h))
 		return VG_ERR_PARSE;
 	/* RFC 6762 18.3: messages with another opcode are ignored. */
-	if (DNS_OPCODE(flags) != 0)
+	if (DNS_OPCODE(h.flags) != 0)
 		return VG_OK;
-	resp = (flags & DNS_FLAG_QR) != 0;
-	if (qd > MDNS_MAX_QUESTIONS)
+	resp = (h.flags & DNS_FLAG_QR) != 0;
+	if (h.qd > MDNS_MAX_QUESTIONS)
 		return VG_ERR_PARSE;
-	for (i = 0; i < qd; i++) {
+	for (i = 0; i < h.qd; i++) {
 		/* name, type(2), class(2) */
 		if (!read_name(&m, &c, &q) || !vg_cur_skip(&c, 4))
 			return VG_ERR_PARSE;
 	}
 	/* Answers and additional records describe a responder; authority
 	 * records (probes) are walked only to reach the additional ones. */
-	if (!walk_records(&m, &c, an, resp) ||
-	    !walk_records(&m, &c, ns, false) || !walk_records(&m, &c, ar, resp))
+	if (!walk_records(&m, &c, h.an, resp) ||
+	    !walk_records(&m, &c, h.ns, false) ||
+	    !walk_records(&m, &c, h.ar, resp))
 		return VG_ERR_PARSE;
 	return VG_OK;
 }

@@ -18,10 +18,10 @@
  */
 #include "util/common.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/discover.h"
 #include "util/banned.h"
 
@@ -49,22 +49,6 @@
 #define MODBUS_S_SERVER 0x02
 #define MODBUS_S_SERVICE 0x04
 
-static void
-modbus_emit(const struct vg_obs_sink *sink, const struct vg_packet *pkt,
-	    enum vg_attr attr, uint8_t weight,
-	    const struct vg_text v[VG_OBS_FIELDS])
-{
-	struct vg_obs o;
-
-	memset(&o, 0, sizeof(o));
-	o.about = VG_ABOUT_SRC; /* always the server, which answers */
-	o.proto = VG_PROTO_MODBUS;
-	o.attr = attr;
-	o.weight = weight;
-	memcpy(o.v, v, sizeof(o.v));
-	vg_obs_emit(sink, pkt, &o);
-}
-
 /*
  * The Read Device Identification response pdu[0..n) (function code
  * first): objects 0..2 as one observation, then the service. A value
@@ -80,8 +64,6 @@ modbus_devid(uint8_t *flags, const uint8_t *pdu, size_t n,
 	uint8_t count, id, len, i;
 	const uint8_t *val;
 	bool any = false;
-	char port[8];
-	int plen;
 
 	memset(v, 0, sizeof(v));
 	vg_cur_init(&c, pdu, n);
@@ -100,15 +82,14 @@ modbus_devid(uint8_t *flags, const uint8_t *pdu, size_t n,
 	}
 	if (!any)
 		return;
-	modbus_emit(sink, pkt, VG_ATTR_MODBUS_ID, MODBUS_WEIGHT_ID, v);
+	/* Always about the server, which answers. */
+	vg_dsc_emit(sink, pkt, VG_ABOUT_SRC, VG_PROTO_MODBUS, VG_ATTR_MODBUS_ID,
+		    MODBUS_WEIGHT_ID, v, VG_OBS_FIELDS);
 	if ((*flags & MODBUS_S_SERVICE) != 0)
 		return;
 	*flags |= MODBUS_S_SERVICE;
-	plen = snprintf(port, sizeof(port), "%u", (unsigned)pkt->sport);
-	memset(v, 0, sizeof(v));
-	v[0] = vg_text_of("modbus", 6);
-	v[1] = vg_text_of(port, plen > 0 ? (size_t)plen : 0);
-	modbus_emit(sink, pkt, VG_ATTR_SERVICE, MODBUS_WEIGHT_SERVICE, v);
+	vg_dsc_emit_service(sink, pkt, VG_ABOUT_SRC, VG_PROTO_MODBUS, "modbus",
+			    pkt->sport, MODBUS_WEIGHT_SERVICE);
 }
 
 enum vg_stream_rc

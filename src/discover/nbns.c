@@ -14,14 +14,13 @@
 #include <string.h>
 
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/discover.h"
+#include "discover/dns_name.h"
 #include "util/banned.h"
 
-#define NBNS_HDR_LEN 12
 /* Compression pointers followed in one name (stops loops). */
 #define NBNS_MAX_PTRS 8
-/* Longest name in wire form, labels and lengths (RFC 1035). */
-#define NBNS_MAX_NAME 255
 /* Questions and resource records read from one message. */
 #define NBNS_MAX_QUESTIONS 4
 #define NBNS_MAX_RRS 16
@@ -66,6 +65,21 @@ decode_half_ascii(const uint8_t *s, struct nbname *out)
 	return true;
 }
 
+/* A name being read: the first label decoded when it is 32 bytes. */
+struct name_walk {
+	struct nbname *out;
+	bool encoded;
+};
+
+static void
+first_label(void *ctx, unsigned index, const uint8_t *lab, size_t len)
+{
+	struct name_walk *w = ctx;
+
+	if (index == 0 && len == 32)
+		w->encoded = decode_half_ascii(lab, w->out);
+}
+
 /*
  * Read the name at c's position in the message c covers, leaving c just
  * after it (after the first compression pointer when there is one).
@@ -75,43 +89,11 @@ decode_half_ascii(const uint8_t *s, struct nbname *out)
 static enum name_rc
 read_name(struct vg_cur *c, struct nbname *out)
 {
-	struct vg_cur w = *c;
-	size_t hops = 0, total = 0;
-	bool followed = false, first = true, encoded = false;
-	uint8_t len, low;
-	const uint8_t *lab;
+	struct name_walk w = {out, false};
 
-	for (;;) {
-		if (!vg_cur_u8(&w, &len))
-			return NAME_BAD;
-		if ((len & 0xc0) == 0xc0) {
-			size_t target;
-
-			if (!vg_cur_u8(&w, &low))
-				return NAME_BAD;
-			target = (size_t)(len & 0x3f) << 8 | low;
-			if (!followed)
-				c->off = w.off;
-			followed = true;
-			if (++hops > NBNS_MAX_PTRS || target >= w.len)
-				return NAME_BAD;
-			w.off = target;
-			continue;
-		}
-		if (len & 0xc0)
-			return NAME_BAD; /* reserved label types */
-		if (len == 0)
-			break;
-		total += 1u + len;
-		if (total > NBNS_MAX_NAME || !vg_cur_bytes(&w, len, &lab))
-			return NAME_BAD;
-		if (first && len == 32)
-			encoded = decode_half_ascii(lab, out);
-		first = false;
-	}
-	if (!followed)
-		c->off = w.off;
-	return encoded ? NAME_OK : NAME_OTHER;
+	if (!vg_dns_name(c, c->p, c->len, NBNS_MAX_PTRS, first_label, &w))
+		return NAME_BAD;
+	return w.encoded ? NAME_OK : NAME_OTHER;
 }
 
 static void
@@ -121,20 +103,14 @@ emit_name(const struct vg_packet *pkt, const struct vg_obs_sink *sink,
 	static const char digits[] = "0123456789abcdef";
 	char hex[2] = {digits[suffix >> 4], digits[suffix & 15]};
 	size_t n = 15;
-	struct vg_obs o;
 
 	while (n > 0 && name[n - 1] == ' ')
 		n--;
-	if (n == 0)
-		return;
-	memset(&o, 0, sizeof(o));
-	o.about = VG_ABOUT_SRC;
-	o.proto = VG_PROTO_NBNS;
-	o.attr = VG_ATTR_HOSTNAME;
-	o.v[0] = vg_text_of((const char *)name, n);
-	o.v[1] = vg_text_of(hex, 2);
-	o.weight = W_HOSTNAME;
-	vg_obs_emit(sink, pkt, &o);
+	if (n > 0)
+		vg_dsc_emit2(sink, pkt, VG_ABOUT_SRC, VG_PROTO_NBNS,
+			     VG_ATTR_HOSTNAME, W_HOSTNAME,
+			     vg_text_of((const char *)name, n),
+			     vg_text_of(hex, 2));
 }
 
 /* True when the NB RDATA lists the sender's IPv4 address, unique. */
@@ -177,7 +153,7 @@ enum vg_rc
 vg_nbns_decode(const struct vg_packet *pkt, const struct vg_obs_sink *sink)
 {
 	struct vg_cur c, rd;
-	uint16_t id = 0, flags = 0, qd = 0, an = 0, ns = 0, ar = 0;
+	struct vg_dns_hdr h;
 	uint16_t type = 0, cls = 0, rdlen = 0;
 	uint32_t ttl = 0;
 	unsigned opcode, i, rrs;
@@ -189,33 +165,27 @@ vg_nbns_decode(const struct vg_packet *pkt, const struct vg_obs_sink *sink)
 		return VG_ERR_PARSE;
 	memset(&qname, 0, sizeof(qname));
 	vg_cur_init(&c, pkt->payload, pkt->payload_len);
-	(void)vg_cur_u16be(&c, &id);
-	(void)vg_cur_u16be(&c, &flags);
-	(void)vg_cur_u16be(&c, &qd);
-	(void)vg_cur_u16be(&c, &an);
-	(void)vg_cur_u16be(&c, &ns);
-	(void)vg_cur_u16be(&c, &ar);
-	if (c.bad)
+	if (!vg_dns_header(&c, &h))
 		return VG_ERR_PARSE;
-	response = (flags & FLAG_QR) != 0;
-	opcode = (unsigned)(flags >> 11) & 0xf;
+	response = (h.flags & FLAG_QR) != 0;
+	opcode = (unsigned)(h.flags >> 11) & 0xf;
 	if (!response && opcode != OP_REGISTER && opcode != OP_REFRESH &&
 	    opcode != OP_REFRESH_ALT)
 		return VG_OK; /* a query (or release) names someone else */
-	if (response && (flags & 0xf) != 0)
+	if (response && (h.flags & 0xf) != 0)
 		return VG_OK; /* a negative answer */
 
-	for (i = 0; i < qd && i < NBNS_MAX_QUESTIONS; i++) {
+	for (i = 0; i < h.qd && i < NBNS_MAX_QUESTIONS; i++) {
 		rc = read_name(&c, i == 0 ? &qname : &rrname);
 		if (rc == NAME_BAD || !vg_cur_skip(&c, 4))
 			return VG_ERR_PARSE;
 		if (i == 0)
 			qrc = rc;
 	}
-	if (qd > NBNS_MAX_QUESTIONS)
+	if (h.qd > NBNS_MAX_QUESTIONS)
 		return VG_ERR_PARSE; /* the records cannot be found */
 
-	rrs = (unsigned)an + ns + ar;
+	rrs = (unsigned)h.an + h.ns + h.ar;
 	for (i = 0; i < rrs && i < NBNS_MAX_RRS; i++) {
 		rc = read_name(&c, &rrname);
 		(void)vg_cur_u16be(&c, &type);

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/discover.h"
 #include "util/banned.h"
 
@@ -124,32 +125,20 @@ emit(const struct vg_packet *pkt, const struct vg_obs_sink *sink,
      enum ssdp_kind kind, struct vg_text server, struct vg_text type,
      struct vg_text agent)
 {
-	struct vg_obs o;
+	struct vg_text upnp = vg_dsc_str("upnp");
 
-	memset(&o, 0, sizeof(o));
-	o.about = VG_ABOUT_SRC;
-	o.proto = VG_PROTO_SSDP;
 	if (kind == SSDP_SEARCH) {
-		if (agent.n == 0)
-			return;
-		o.attr = VG_ATTR_USER_AGENT;
-		o.v[0] = agent;
-		o.weight = W_USER_AGENT;
-		vg_obs_emit(sink, pkt, &o);
+		if (agent.n > 0)
+			vg_dsc_emit(sink, pkt, VG_ABOUT_SRC, VG_PROTO_SSDP,
+				    VG_ATTR_USER_AGENT, W_USER_AGENT, &agent,
+				    1);
 		return;
 	}
-	if (server.n > 0) {
-		o.attr = VG_ATTR_SERVER;
-		o.v[0] = server;
-		o.v[1] = type;
-		o.weight = W_SERVER;
-		vg_obs_emit(sink, pkt, &o);
-	}
-	memset(o.v, 0, sizeof(o.v));
-	o.attr = VG_ATTR_SERVICE;
-	o.v[0] = vg_text_of("upnp", strlen("upnp"));
-	o.weight = W_SERVICE;
-	vg_obs_emit(sink, pkt, &o);
+	if (server.n > 0)
+		vg_dsc_emit2(sink, pkt, VG_ABOUT_SRC, VG_PROTO_SSDP,
+			     VG_ATTR_SERVER, W_SERVER, server, type);
+	vg_dsc_emit(sink, pkt, VG_ABOUT_SRC, VG_PROTO_SSDP, VG_ATTR_SERVICE,
+		    W_SERVICE, &upnp, 1);
 }
 
 enum vg_rc

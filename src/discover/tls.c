@@ -9,10 +9,10 @@
  */
 #include "util/common.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "discover/cursor.h"
+#include "discover/decode_util.h"
 #include "discover/discover.h"
 #include "util/banned.h"
 
@@ -47,34 +47,6 @@ struct tls_state {
 
 _Static_assert(sizeof(struct tls_state) <= VG_STREAM_STATE,
 	       "tls state fits the per-connection bytes");
-
-static void
-emit(const struct vg_obs_sink *sink, const struct vg_packet *pkt,
-     enum vg_about about, enum vg_attr attr, struct vg_text v0,
-     struct vg_text v1, uint8_t weight)
-{
-	struct vg_obs o;
-
-	memset(&o, 0, sizeof(o));
-	o.about = about;
-	o.proto = VG_PROTO_TLS;
-	o.attr = attr;
-	o.v[0] = v0;
-	o.v[1] = v1;
-	o.weight = weight;
-	vg_obs_emit(sink, pkt, &o);
-}
-
-static void
-emit_service(const struct vg_obs_sink *sink, const struct vg_packet *pkt,
-	     enum vg_about about, uint16_t port, uint8_t weight)
-{
-	char buf[8];
-
-	(void)snprintf(buf, sizeof(buf), "%u", (unsigned)port);
-	emit(sink, pkt, about, VG_ATTR_SERVICE, vg_text_of("tls", 3),
-	     vg_text_of(buf, strlen(buf)), weight);
-}
 
 /*
  * The hello's fixed part up to the cipher suite(s): legacy version,
@@ -111,10 +83,10 @@ server_names(const struct vg_packet *pkt, const struct vg_obs_sink *sink,
 			return;
 		if (type != TLS_SNI_HOST_NAME || nlen == 0)
 			continue;
-		emit(sink, pkt, VG_ABOUT_SRC, VG_ATTR_TLS_SNI,
-		     vg_text_of((const char *)name,
-				nlen > TLS_MAX_TEXT ? TLS_MAX_TEXT : nlen),
-		     vg_text_of(NULL, 0), TLS_W_SNI);
+		vg_dsc_emit2(sink, pkt, VG_ABOUT_SRC, VG_PROTO_TLS,
+			     VG_ATTR_TLS_SNI, TLS_W_SNI,
+			     vg_dsc_cut(name, nlen, TLS_MAX_TEXT),
+			     vg_text_of(NULL, 0));
 		emitted++;
 	}
 }
@@ -136,7 +108,8 @@ client_hello(const struct vg_packet *pkt, const struct vg_obs_sink *sink,
 	    suites % 2 != 0 || !vg_cur_skip(&c, suites) ||
 	    !vg_cur_u8(&c, &comp) || comp == 0 || !vg_cur_skip(&c, comp))
 		return;
-	emit_service(sink, pkt, VG_ABOUT_DST, pkt->dport, TLS_W_SERVICE_CLIENT);
+	vg_dsc_emit_service(sink, pkt, VG_ABOUT_DST, VG_PROTO_TLS, "tls",
+			    pkt->dport, TLS_W_SERVICE_CLIENT);
 	if (vg_cur_left(&c) == 0 || !vg_cur_u16be(&c, &len))
 		return; /* no extensions (SSL 3.0 style) */
 	/* A list longer than the message: read what is there. */
@@ -164,7 +137,8 @@ server_hello(const struct vg_packet *pkt, const struct vg_obs_sink *sink,
 	if (!hello_head(&c) || !vg_cur_u16be(&c, &suite) ||
 	    !vg_cur_u8(&c, &comp))
 		return;
-	emit_service(sink, pkt, VG_ABOUT_SRC, pkt->sport, TLS_W_SERVICE_SERVER);
+	vg_dsc_emit_service(sink, pkt, VG_ABOUT_SRC, VG_PROTO_TLS, "tls",
+			    pkt->sport, TLS_W_SERVICE_SERVER);
 }
 
 /*

@@ -1125,15 +1125,6 @@ struct pconn {
 	struct conn c;
 };
 
-static uint32_t
-rd32(const uint8_t *p, bool swap)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return swap ? __builtin_bswap32(v) : v;
-}
-
 /*
  * A sink that puts the observed device's IP in place of src/dst: a MAC
  * made of the IPv4 address, so the recorded line names the device.
@@ -1162,55 +1153,29 @@ ip_emit(void *ctx, const struct vg_packet *pkt, const struct vg_obs *o)
 static void
 test_real_pcap(void **st)
 {
-	const char *path = VG_TEST_FIXTURES "/discover/dicom.pcap";
-	FILE *fp = fopen(path, "rb");
-	uint8_t gh[24], rh[16];
-	static uint8_t frame[262144];
 	struct pconn *conns = calloc(PCAP_MAX_CONN, sizeof(*conns));
 	size_t nconn = 0, i, segs = 0;
-	bool swap;
 	struct vg_obs_rec rec;
 	struct ip_sink is;
 	struct vg_obs_sink sink = {ip_emit, &is};
+	struct vg_test_pcap pcap;
+	struct vg_packet seg;
 
 	(void)st;
-	assert_non_null(fp);
 	assert_non_null(conns);
 	vg_obs_rec_init(&rec);
 	is.inner = vg_obs_rec_sink(&rec);
-	assert_int_equal(fread(gh, 1, sizeof(gh), fp), sizeof(gh));
-	swap = rd32(gh, false) != 0xa1b2c3d4u && rd32(gh, false) != 0xa1b23c4du;
-	assert_int_equal(rd32(gh + 20, swap), VG_LINK_EN10MB);
-	while (fread(rh, 1, sizeof(rh), fp) == sizeof(rh)) {
-		uint32_t caplen = rd32(rh + 8, swap);
-		const uint8_t *ip, *tcp;
-		size_t ihl, iplen, doff, plen;
-		uint16_t sport, dport, cport;
-		uint32_t seq;
+	vg_test_pcap_open(&pcap, VG_TEST_FIXTURES "/discover/dicom.pcap");
+	while (vg_test_pcap_next_tcp(&pcap, &seg)) {
+		size_t plen = seg.payload_len;
+		uint16_t cport;
 		bool from_client;
 		struct pconn *pc = NULL;
 		struct vg_packet *pkt;
 		int d;
 
-		assert_true(caplen <= sizeof(frame));
-		assert_int_equal(fread(frame, 1, caplen, fp), caplen);
-		if (caplen < 14 + 20 || frame[12] != 0x08 || frame[13] != 0)
-			continue;
-		ip = frame + 14;
-		ihl = (size_t)(ip[0] & 0x0f) * 4;
-		iplen = (size_t)ip[2] << 8 | ip[3];
-		if (ip[9] != 6 || iplen > caplen - 14 || ihl + 20 > iplen)
-			continue;
-		tcp = ip + ihl;
-		doff = (size_t)(tcp[12] >> 4) * 4;
-		assert_true(ihl + doff <= iplen);
-		plen = iplen - ihl - doff;
-		sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
-		dport = (uint16_t)(tcp[2] << 8 | tcp[3]);
-		seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 |
-			(uint32_t)tcp[6] << 8 | tcp[7];
-		from_client = dport == 11112 || dport == 4242;
-		cport = from_client ? sport : dport;
+		from_client = seg.dport == 11112 || seg.dport == 4242;
+		cport = from_client ? seg.sport : seg.dport;
 		for (i = 0; i < nconn; i++)
 			if (conns[i].cport == cport)
 				pc = &conns[i];
@@ -1221,27 +1186,26 @@ test_real_pcap(void **st)
 			conn_init(&pc->c);
 		}
 		d = from_client ? 1 : 0;
-		if (tcp[13] & VG_TCP_SYN) {
-			pc->next[d] = seq + 1;
+		if (seg.tcp_flags & VG_TCP_SYN) {
+			pc->next[d] = seg.seq + 1;
 			pc->synced[d] = true;
 			continue;
 		}
 		/* in-order only: a retransmission is dropped */
-		if (plen == 0 || !pc->synced[d] || seq != pc->next[d])
+		if (plen == 0 || !pc->synced[d] || seg.seq != pc->next[d])
 			continue;
 		pc->next[d] += (uint32_t)plen;
 		pkt = from_client ? &pc->c.cpkt : &pc->c.spkt;
-		pkt->sport = sport;
-		pkt->dport = dport;
-		pkt->src.family = pkt->dst.family = 4;
-		memcpy(pkt->src.b, ip + 12, 4);
-		memcpy(pkt->dst.b, ip + 16, 4);
-		pkt->payload = tcp + doff;
+		pkt->sport = seg.sport;
+		pkt->dport = seg.dport;
+		pkt->src = seg.src;
+		pkt->dst = seg.dst;
+		pkt->payload = seg.payload;
 		pkt->payload_len = plen;
-		(void)feed(&pc->c, from_client, tcp + doff, plen, &sink);
+		(void)feed(&pc->c, from_client, seg.payload, plen, &sink);
 		segs++;
 	}
-	fclose(fp);
+	vg_test_pcap_close(&pcap);
 	/* echo, store, worklist: three associations, each fully decoded */
 	assert_int_equal(nconn, 3);
 	assert_true(segs >= 18);

@@ -543,67 +543,27 @@ struct pflow {
 	bool no[2];
 };
 
-static uint32_t
-rd32(const uint8_t *p, bool swap)
-{
-	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-		(uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-	return swap ? __builtin_bswap32(v) : v;
-}
-
 /*
- * A minimal reader for the fixture only (Ethernet, IPv4, TCP, in order,
- * as a veth capture gives): each payload goes to fn per direction.
+ * Replay the fixture's TCP segments (in order, as a veth capture gives):
+ * each payload goes to fn per direction.
  */
 static size_t
 replay_pcap(const char *path, vg_stream_fn fn, struct vg_obs_rec *rec)
 {
 	static struct pflow flows[PCAP_MAX_FLOWS];
 	struct vg_obs_sink sink = vg_obs_rec_sink(rec);
-	size_t nflows = 0, segs = 0, len, i;
-	uint8_t *file = NULL, *p;
-	long sz;
-	FILE *f;
-	bool swap;
+	struct vg_test_pcap pc;
+	struct vg_packet pkt;
+	size_t nflows = 0, segs = 0, i, plen;
 
 	memset(flows, 0, sizeof(flows));
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	sz = ftell(f);
-	assert_true(sz > 24);
-	rewind(f);
-	file = malloc((size_t)sz);
-	assert_non_null(file);
-	assert_int_equal(fread(file, 1, (size_t)sz, f), (size_t)sz);
-	fclose(f);
-	swap = rd32(file, false) != 0xa1b2c3d4;
-	assert_int_equal(rd32(file + 20, swap), 1); /* LINKTYPE_ETHERNET */
-	for (p = file + 24; p + 16 <= file + sz; p += 16 + len) {
-		const uint8_t *e = p + 16, *ip, *tcp, *pay;
-		size_t ihl, thl, plen;
-		struct vg_packet pkt;
+	vg_test_pcap_open(&pc, path);
+	while (vg_test_pcap_next_tcp(&pc, &pkt)) {
 		struct pflow *fl = NULL;
 		bool cli;
 		int d;
 
-		len = rd32(p + 8, swap);
-		assert_true(p + 16 + len <= file + sz);
-		if (len < 14 + 20 + 20 || e[12] != 0x08 || e[13] != 0x00)
-			continue;
-		ip = e + 14;
-		ihl = (size_t)(ip[0] & 0x0f) * 4;
-		if (ip[9] != 6)
-			continue;
-		tcp = ip + ihl;
-		thl = (size_t)(tcp[12] >> 4) * 4;
-		plen = ((size_t)ip[2] << 8 | ip[3]) - ihl - thl;
-		pay = tcp + thl;
-		memset(&pkt, 0, sizeof(pkt));
-		pkt.kind = VG_PKT_TCP;
-		pkt.sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
-		pkt.dport = (uint16_t)(tcp[2] << 8 | tcp[3]);
-		pkt.tcp_flags = tcp[13];
+		plen = pkt.payload_len;
 		for (i = 0; i < nflows; i++)
 			if ((flows[i].sport == pkt.sport &&
 			     flows[i].dport == pkt.dport) ||
@@ -625,7 +585,7 @@ replay_pcap(const char *path, vg_stream_fn fn, struct vg_obs_rec *rec)
 			continue;
 		segs++;
 		assert_true(fl->have[d] + plen <= DRV_BUF);
-		memcpy(fl->buf[d] + fl->have[d], pay, plen);
+		memcpy(fl->buf[d] + fl->have[d], pkt.payload, plen);
 		fl->have[d] += plen;
 		for (;;) {
 			struct vg_stream_out out;
@@ -647,7 +607,7 @@ replay_pcap(const char *path, vg_stream_fn fn, struct vg_obs_rec *rec)
 				break;
 		}
 	}
-	free(file);
+	vg_test_pcap_close(&pc);
 	return segs;
 }
 

@@ -497,76 +497,41 @@ test_table(void **st)
 
 /* --- the generated capture (tests/fixtures/discover/modbus.pcap) --- */
 
-static uint32_t
-rd32(const uint8_t *p, bool swap)
-{
-	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-		(uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-	return swap ? __builtin_bswap32(v) : v;
-}
-
 /*
- * Minimal replay of the fixture (Ethernet, IPv4, TCP, one connection,
- * in order): each direction's payloads go through the decoder.
+ * Replay of the fixture (one connection, in order): each direction's
+ * payloads go through the decoder.
  */
 static void
 test_fixture_pcap(void **st)
 {
 	static uint8_t bufs[2][65536];
-	const char *path = VG_TEST_FIXTURES "/discover/modbus.pcap";
 	uint8_t state[VG_STREAM_STATE];
 	struct vg_obs_rec rec;
 	struct vg_obs_sink sink;
-	size_t have[2] = {0, 0}, len, segs = 0;
+	struct vg_test_pcap pc;
+	struct vg_packet pkt;
+	size_t have[2] = {0, 0}, segs = 0, plen;
 	uint16_t cport = 0;
-	uint8_t *file, *p;
-	long sz;
-	FILE *f;
-	bool swap;
 
 	(void)st;
 	memset(state, 0, sizeof(state));
 	vg_obs_rec_init(&rec);
 	sink = vg_obs_rec_sink(&rec);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	sz = ftell(f);
-	assert_true(sz > 24);
-	rewind(f);
-	file = malloc((size_t)sz);
-	assert_non_null(file);
-	assert_int_equal(fread(file, 1, (size_t)sz, f), (size_t)sz);
-	fclose(f);
-	swap = rd32(file, false) != 0xa1b2c3d4;
-	for (p = file + 24; p + 16 <= file + sz; p += 16 + len) {
-		const uint8_t *e = p + 16, *ip, *tcp;
-		size_t ihl, thl, plen;
+	vg_test_pcap_open(&pc, VG_TEST_FIXTURES "/discover/modbus.pcap");
+	while (vg_test_pcap_next_tcp(&pc, &pkt)) {
 		struct vg_stream_out out;
-		struct vg_packet pkt;
 		enum vg_stream_rc rc;
 		int d;
 
-		len = rd32(p + 8, swap);
-		assert_true(p + 16 + len <= file + sz);
-		if (len < 54 || e[12] != 0x08 || e[13] != 0 || e[23] != 6)
-			continue;
-		ip = e + 14;
-		ihl = (size_t)(ip[0] & 0x0f) * 4;
-		tcp = ip + ihl;
-		thl = (size_t)(tcp[12] >> 4) * 4;
-		plen = ((size_t)ip[2] << 8 | ip[3]) - ihl - thl;
-		memset(&pkt, 0, sizeof(pkt));
-		pkt.kind = VG_PKT_TCP;
-		pkt.sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
-		pkt.dport = (uint16_t)(tcp[2] << 8 | tcp[3]);
+		plen = pkt.payload_len;
 		if (pkt.dport == 502 && cport == 0)
 			cport = pkt.sport;
 		if (plen == 0)
 			continue;
 		segs++;
 		d = pkt.sport == cport ? 0 : 1;
-		memcpy(bufs[d] + have[d], tcp + thl, plen);
+		assert_true(plen <= sizeof(bufs[d]) - have[d]);
+		memcpy(bufs[d] + have[d], pkt.payload, plen);
 		have[d] += plen;
 		rc = vg_modbus_stream(state, &pkt, d == 0, bufs[d], have[d],
 				      &out, &sink);
@@ -577,7 +542,7 @@ test_fixture_pcap(void **st)
 			have[d] -= out.consumed;
 		}
 	}
-	free(file);
+	vg_test_pcap_close(&pc);
 	assert_true(segs >= 2);
 	assert_int_equal(have[0] + have[1], 0);
 	assert_true(vg_obs_rec_has(&rec, L_ID));

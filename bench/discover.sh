@@ -54,7 +54,7 @@ tshark_cmd="tshark -r $cap -o dicom.heuristic:TRUE -d tcp.port==2575,hl7 \
 -Y 'dicom || hl7 || dhcp' -T fields -e ip.src -e dicom.assoc.ae.calling \
 -e dicom.assoc.ae.called -e dicom.userinfo.uid -e hl7.message.type \
 -e hl7.raw.segment -e dhcp.option.hostname -e dhcp.option.vendor_class_id"
-vigie_cmd="$vigie discover -r $cap --format json"
+vigie_cmd="$vigie discover --no-store -r $cap --format json"
 
 hyperfine --warmup 1 --runs "$runs" --export-json "$dir/vigie.json" \
 	"$vigie_cmd >/dev/null" >/dev/null

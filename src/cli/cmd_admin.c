@@ -222,14 +222,9 @@ admin_audit(struct vg_store *s, const char *action, const char *detail)
 static bool
 admin_text_ok(const char *s)
 {
-	size_t i, n = strlen(s);
+	size_t n = strlen(s);
 
-	if (n == 0 || n >= VG_STORE_NAME_MAX || !vg_utf8_valid(s, n))
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
+	return n > 0 && n < VG_STORE_NAME_MAX && vg_utf8_printable(s, n);
 }
 
 /* Read the password from stdin's first line; false after an error. */

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_discover.h"
+#include "cli/discover_record.h"
 #include "discover/capture.h"
 #include "discover/oui.h"
 #include "util/log.h"
@@ -213,6 +214,8 @@ struct discover_args {
 	const char *oui_dir;
 	const char *nets[VG_DEV_MAX_NETS];
 	size_t n_nets;
+	const char *db;
+	bool no_store;
 };
 
 static int
@@ -226,6 +229,8 @@ parse_args(int argc, char **argv, struct discover_args *a)
 		{"user", required_argument, NULL, 'u'},
 		{"oui-dir", required_argument, NULL, 'o'},
 		{"local-net", required_argument, NULL, 'n'},
+		{"db", required_argument, NULL, 'D'},
+		{"no-store", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -270,6 +275,12 @@ parse_args(int argc, char **argv, struct discover_args *a)
 						   optarg);
 			a->nets[a->n_nets++] = optarg;
 			break;
+		case 'D':
+			a->db = optarg;
+			break;
+		case 'N':
+			a->no_store = true;
+			break;
 		case 'h':
 			vg_usage(stdout, _(discover_usage), _(discover_help));
 			return VG_EXIT_OK;
@@ -286,6 +297,10 @@ parse_args(int argc, char **argv, struct discover_args *a)
 		return usage_error("%s",
 				   _("discover: give one of -i IFACE or "
 				     "-r FILE"));
+	if (a->db != NULL && a->no_store)
+		return usage_error("%s",
+				   _("discover: --db and --no-store "
+				     "exclude each other"));
 	if (a->cap.duration_s > 0 && a->cap.iface == NULL)
 		return usage_error("%s",
 				   _("discover: --duration applies to a "
@@ -296,12 +311,14 @@ parse_args(int argc, char **argv, struct discover_args *a)
 int
 vg_cmd_discover(int argc, char **argv)
 {
+	struct vg_discover_record rec;
 	struct discover_args a;
 	struct vg_pipeline p;
 	struct vg_oui *oui = NULL;
 	struct sigaction sa;
 	struct vg_err err;
 	json_t *doc = NULL, *devs;
+	bool child = false;
 	size_t i;
 	int status;
 
@@ -309,6 +326,8 @@ vg_cmd_discover(int argc, char **argv)
 		return status;
 	vg_err_clear(&err);
 	memset(&p, 0, sizeof(p));
+	memset(&rec, 0, sizeof(rec));
+	rec.fd = -1;
 	status = VG_EXIT_FAILURE;
 	/* Vendors are loaded before privileges are dropped; without the
 	 * registries, devices simply have no vendor. */
@@ -332,6 +351,18 @@ vg_cmd_discover(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	(void)sigaction(SIGINT, &sa, NULL);
 	(void)sigaction(SIGTERM, &sa, NULL);
+	/* Recording: this process keeps the store and its privileges; a
+	 * child captures, decodes and sends the devices' facts back. */
+	if (!a.no_store) {
+		if (!vg_discover_record_open(&rec,
+					     a.db ? a.db : vg_default_db()) ||
+		    !vg_discover_record_fork(&rec, &child))
+			goto done;
+		if (!child) {
+			status = vg_discover_record_finish(&rec);
+			goto done;
+		}
+	}
 	a.cap.progress = isatty(STDERR_FILENO) != 0;
 	vg_err_clear(&err);
 	if (vg_capture_run(&a.cap, &p, &err) != VG_OK) {
@@ -359,7 +390,10 @@ vg_cmd_discover(int argc, char **argv)
 		status = VG_EXIT_OK;
 	else
 		log_errx("%s", _("cannot write the devices"));
+	if (child && !vg_discover_record_send(&rec, p.devices, oui))
+		status = VG_EXIT_FAILURE;
 done:
+	vg_discover_record_release(&rec);
 	json_decref(doc);
 	vg_flows_free(p.flows);
 	vg_devices_free(p.devices);

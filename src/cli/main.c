@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_agent.h"
+#include "cli/cmd_assets.h"
 #include "cli/cmd_discover.h"
 #include "cli/cmd_export.h"
 #include "cli/cmd_server.h"
@@ -30,6 +31,8 @@ static const struct vg_command commands[] = {
 	 vg_cmd_export},
 	{"discover", N_("inventory devices passively from network traffic"),
 	 vg_cmd_discover},
+	{"assets", N_("declare the establishment's assets (assets import)"),
+	 vg_cmd_assets},
 };
 
 static void

@@ -88,8 +88,8 @@ print_finding(FILE *fp, const struct palette *c, const struct vg_finding *fd,
 	char *ev;
 
 	/* printf pads bytes: "ÉLEVÉE" would end two columns short. */
-	fprintf(fp, "  %s%s%s%*s %s  ", c->sev[fd->severity], label,
-		c->reset, pad > 0 ? pad : 0, "", fd->check);
+	fprintf(fp, "  %s%s%s%*s %s  ", c->sev[fd->severity], label, c->reset,
+		pad > 0 ? pad : 0, "", fd->check);
 	vg_fput_untrusted(fp, fd->subject);
 	fputc('\n', fp);
 	if (fd->remediation != NULL)
@@ -125,7 +125,7 @@ vg_output_text(FILE *fp, const struct vg_facts *f, const struct vg_report *r,
 		vg_fput_untrusted(fp, f->root);
 	}
 	fprintf(fp, "  %s\n", when);
-	fprintf(fp, _("Overall score: "));
+	fputs(_("Overall score: "), fp);
 	print_score(fp, c, r->overall);
 	fprintf(fp, _("  (%zu findings)\n"), r->n_findings);
 

@@ -27,6 +27,7 @@ static const char *const source_names[VG_SRC_COUNT] = {
 	[VG_SRC_AUTO_UPDATES] = "auto_updates",
 	[VG_SRC_BACKUPS] = "backups",
 	[VG_SRC_ASSET] = "asset",
+	[VG_SRC_DEVICE] = "device",
 };
 
 const char *
@@ -56,6 +57,8 @@ vg_facts_init(struct vg_facts *f)
 	f->collected_at = VG_TIME_UNKNOWN;
 	f->apt.lists_updated = VG_TIME_UNKNOWN;
 	f->pam.min_length = -1;
+	f->device.first_seen = VG_TIME_UNKNOWN;
+	f->device.last_seen = VG_TIME_UNKNOWN;
 	for (i = 0; i < VG_SRC_COUNT; i++)
 		f->sources[i].collected = false;
 }
@@ -72,6 +75,7 @@ vg_facts_release(struct vg_facts *f)
 	free(f->cloud_clients);
 	free(f->services);
 	free(f->backups);
+	free(f->device_logins);
 	free(f->warnings);
 	vg_arena_release(&f->arena);
 	vg_facts_init(f);
@@ -227,6 +231,25 @@ vg_facts_add_backup(struct vg_facts *f)
 		b->restore_tested = VG_TIME_NEVER;
 	}
 	return b;
+}
+
+struct vg_device_login *
+vg_facts_add_device_login(struct vg_facts *f)
+{
+	/* A device's logins are few (protocol and user pairs): a document
+	 * claiming more is hostile, not a busy device. */
+	if (f->n_device_logins >= VG_MAX_DEVICE_LOGINS)
+		return NULL;
+	return FACTS_PUSH(f, device_logins);
+}
+
+bool
+vg_facts_is_device(const struct vg_facts *f)
+{
+	/* The key is the device's identity: without one the device source
+	 * describes nothing (test fixtures mark every source collected). */
+	return f->sources[VG_SRC_DEVICE].collected && f->device.key != NULL &&
+		*f->device.key != '\0';
 }
 
 struct vg_account *

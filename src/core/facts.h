@@ -1,5 +1,6 @@
 /*
- * The facts of one host: what was observed, never judged. Collectors fill
+ * The facts of one host, or of one network device found by vigie discover
+ * (vg_facts_is_device): what was observed, never judged. Collectors fill
  * a struct vg_facts, the JSON codec (core/facts_json.h) writes and reads
  * it, rules (core/rules.h) judge it. Every string and array is owned by
  * the facts' arena and freed by vg_facts_release.
@@ -42,6 +43,7 @@ enum vg_source {
 	VG_SRC_AUTO_UPDATES, /* unattended-upgrades, dnf-automatic */
 	VG_SRC_BACKUPS,      /* backup jobs declared in vigie.conf */
 	VG_SRC_ASSET,        /* [asset] declared in vigie.conf */
+	VG_SRC_DEVICE,       /* a network device seen by vigie discover */
 	VG_SRC_COUNT
 };
 
@@ -216,6 +218,37 @@ struct vg_asset {
 	int criticality; /* 1 (low) to 4 (vital); 0 when not declared */
 };
 
+/*
+ * A device seen on the network by passive discovery (vigie discover),
+ * recorded as an asset of its own: facts describing a device carry this
+ * section and no host source (vg_facts_is_device).
+ */
+struct vg_device_info {
+	/* The MAC "aa:bb:cc:dd:ee:ff" or, for a device known only by
+	 * address, the IP: what identifies the device from scan to scan. */
+	const char *key;
+	const char *mac;
+	const char *ips;  /* comma-separated, may be NULL */
+	const char *name; /* best display name: a hostname, an AE title, else
+			   * the key */
+	const char *vendor;
+	/* biomedical, building-management, printer, iot, network,
+	 * workstation, server, unknown */
+	const char *category;
+	int confidence; /* of the category, percent (0-100) */
+	/* "host NAME" or "asset NAME" when an enrolled host or a declared
+	 * asset is this device; NULL when neither. */
+	const char *managed_by;
+	const char *sensor; /* who saw it: "local" or a sensor's agent id */
+	int64_t first_seen, last_seen; /* or UNKNOWN */
+};
+
+/* A login seen in clear on the network (the password is never kept). */
+struct vg_device_login {
+	const char *protocol; /* "telnet", "ftp", "http-basic" */
+	const char *user;     /* may be NULL when the name was not seen */
+};
+
 struct vg_facts {
 	struct vg_arena arena;
 	int64_t collected_at; /* "now" for every rule judging these facts */
@@ -229,6 +262,7 @@ struct vg_facts {
 	struct vg_pam pam;
 	struct vg_kernel kernel;
 	struct vg_auto_updates auto_updates;
+	struct vg_device_info device;
 
 	struct vg_package *packages;
 	size_t n_packages, cap_packages;
@@ -248,12 +282,19 @@ struct vg_facts {
 	size_t n_services, cap_services;
 	struct vg_backup *backups;
 	size_t n_backups, cap_backups;
+	/* Cleartext logins seen to the device, at most
+	 * VG_MAX_DEVICE_LOGINS. */
+	struct vg_device_login *device_logins;
+	size_t n_device_logins, cap_device_logins;
 
 	/* Warnings met while collecting ("file:line: message"). */
 	const char **warnings;
 	size_t n_warnings, cap_warnings;
 	size_t n_warnings_dropped; /* past VG_MAX_WARNINGS */
 };
+
+/* Cleartext logins kept for one device (vg_facts_add_device_login). */
+#define VG_MAX_DEVICE_LOGINS 4096
 
 /* Empty facts: every source not collected, every time unknown. */
 void vg_facts_init(struct vg_facts *f);
@@ -287,6 +328,15 @@ struct vg_mail_forward *vg_facts_add_forward(struct vg_facts *f);
 struct vg_cloud_client *vg_facts_add_cloud_client(struct vg_facts *f);
 struct vg_service *vg_facts_add_service(struct vg_facts *f);
 struct vg_backup *vg_facts_add_backup(struct vg_facts *f);
+/* NULL past VG_MAX_DEVICE_LOGINS too. */
+struct vg_device_login *vg_facts_add_device_login(struct vg_facts *f);
+
+/*
+ * True when f describes a network device rather than a host: the device
+ * source is collected and the device has a key. Rules judge device facts
+ * with the device checks only, and host facts without them.
+ */
+bool vg_facts_is_device(const struct vg_facts *f);
 
 /* Look-ups (linear; NULL when absent). */
 struct vg_account *vg_facts_account(const struct vg_facts *f, const char *name);

@@ -5,7 +5,8 @@
  * network). The decoder checks size, depth, every type, every range and
  * every count, and names the field at fault in its error.
  *
- * Conventions of the document: a NULL string is omitted; an unknown time
+ * Conventions of the document: a NULL string is omitted (device.managed_by
+ * is written null, so an unmanaged device reads explicitly); an unknown time
  * is null; a time known never to have happened is "never" where that is
  * meaningful (last login, last backup, restore test); other times are
  * "YYYY-MM-DDTHH:MM:SSZ" (UTC). Members the decoder does not know are
@@ -320,6 +321,45 @@ enc_singles(struct out *o, const struct vg_facts *f)
 	out_end(o);
 }
 
+/*
+ * The device section, only for facts describing a device: host facts
+ * (and older documents) have none. managed_by is written as null when
+ * no host or asset is the device, so "unmanaged" reads explicitly.
+ */
+static void
+enc_device(struct out *o, const struct vg_facts *f)
+{
+	const struct vg_device_info *dv = &f->device;
+	size_t i;
+
+	if (!vg_facts_is_device(f))
+		return;
+	out_begin(o, "device", false);
+	out_str(o, "key", dv->key);
+	out_str(o, "mac", dv->mac);
+	out_str(o, "ips", dv->ips);
+	out_str(o, "name", dv->name);
+	out_str(o, "vendor", dv->vendor);
+	out_str(o, "category", dv->category);
+	out_int(o, "confidence", dv->confidence);
+	if (dv->managed_by != NULL)
+		out_str(o, "managed_by", dv->managed_by);
+	else
+		out_null(o, "managed_by");
+	out_str(o, "sensor", dv->sensor);
+	out_time(o, "first_seen", dv->first_seen, false);
+	out_time(o, "last_seen", dv->last_seen, false);
+	out_begin(o, "cleartext_logins", true);
+	for (i = 0; i < f->n_device_logins && o->rc == VG_OK; i++) {
+		out_begin(o, NULL, false);
+		out_str(o, "protocol", f->device_logins[i].protocol);
+		out_str(o, "user", f->device_logins[i].user);
+		out_end(o);
+	}
+	out_end(o);
+	out_end(o);
+}
+
 static void
 enc_packages(struct out *o, const struct vg_facts *f)
 {
@@ -500,6 +540,7 @@ enc_facts(struct out *o, const struct vg_facts *f)
 	out_str(o, "root", f->root);
 	enc_sources(o, f);
 	enc_singles(o, f);
+	enc_device(o, f);
 	enc_packages(o, f);
 	enc_accounts(o, f);
 	enc_groups(o, f);
@@ -880,6 +921,49 @@ dec_singles(struct dec *d, const json_t *doc)
 	return VG_OK;
 }
 
+/* The device section (absent from host facts and older documents). */
+static enum vg_rc
+dec_device(struct dec *d, const json_t *doc)
+{
+	static const char path[] = "facts.device";
+	struct vg_device_info *dv = &d->f->device;
+	char p[FACTS_MAX_PATH];
+	json_t *o, *a, *it;
+	enum vg_rc rc;
+	size_t i;
+
+	TRY(dec_object(d, doc, "facts", "device", &o));
+	if (o == NULL)
+		return VG_OK;
+	/* The key identifies the device: a device without one is nothing. */
+	TRY(dec_str(d, o, path, "key", true, &dv->key));
+	if (*dv->key == '\0')
+		return dec_fail(d, VG_ERR_PARSE, path, "key", _("empty"));
+	TRY(dec_str(d, o, path, "mac", false, &dv->mac));
+	TRY(dec_str(d, o, path, "ips", false, &dv->ips));
+	TRY(dec_str(d, o, path, "name", false, &dv->name));
+	TRY(dec_str(d, o, path, "vendor", false, &dv->vendor));
+	TRY(dec_str(d, o, path, "category", false, &dv->category));
+	TRY(dec_int32(d, o, path, "confidence", 0, 100, &dv->confidence));
+	/* null (no host or asset is this device) keeps NULL. */
+	TRY(dec_str(d, o, path, "managed_by", false, &dv->managed_by));
+	TRY(dec_str(d, o, path, "sensor", false, &dv->sensor));
+	TRY(dec_time(d, o, path, "first_seen", false, &dv->first_seen));
+	TRY(dec_time(d, o, path, "last_seen", false, &dv->last_seen));
+	TRY(dec_array(d, o, path, "cleartext_logins", VG_MAX_DEVICE_LOGINS,
+		      &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_device_login *l;
+
+		TRY(dec_item(d, a, "device.cleartext_logins", i, p, &it));
+		if ((l = vg_facts_add_device_login(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_str(d, it, p, "protocol", true, &l->protocol));
+		TRY(dec_str(d, it, p, "user", false, &l->user));
+	}
+	return VG_OK;
+}
+
 static enum vg_rc
 dec_packages(struct dec *d, const json_t *doc)
 {
@@ -1209,6 +1293,7 @@ dec_doc(struct dec *d, const json_t *doc)
 	TRY(dec_str(d, doc, "facts", "root", false, &d->f->root));
 	TRY(dec_sources(d, doc));
 	TRY(dec_singles(d, doc));
+	TRY(dec_device(d, doc));
 	TRY(dec_packages(d, doc));
 	TRY(dec_accounts(d, doc));
 	TRY(dec_groups(d, doc));

@@ -5,18 +5,25 @@
 #include "core/rules.h"
 #include "util/banned.h"
 
-/* The catalogue, rule by rule; each rule file owns its table. */
+/*
+ * The catalogue, rule by rule; each rule file owns its tables. device
+ * marks the tables judging network devices: a whole table is of one
+ * kind, so the check structure (and every rule's table) stays as is.
+ */
 static const struct {
 	const struct vg_check *checks;
 	const size_t *count;
+	bool device;
 } catalogue[] = {
-	{vg_checks_r1, &vg_checks_r1_count},
-	{vg_checks_r2, &vg_checks_r2_count},
-	{vg_checks_r3, &vg_checks_r3_count},
-	{vg_checks_r4, &vg_checks_r4_count},
-	{vg_checks_r5, &vg_checks_r5_count},
-	{vg_checks_r6, &vg_checks_r6_count},
-	{vg_checks_r7, &vg_checks_r7_count},
+	{vg_checks_r1, &vg_checks_r1_count, false},
+	{vg_checks_r1_device, &vg_checks_r1_device_count, true},
+	{vg_checks_r2, &vg_checks_r2_count, false},
+	{vg_checks_r3, &vg_checks_r3_count, false},
+	{vg_checks_r4, &vg_checks_r4_count, false},
+	{vg_checks_r4_device, &vg_checks_r4_device_count, true},
+	{vg_checks_r5, &vg_checks_r5_count, false},
+	{vg_checks_r6, &vg_checks_r6_count, false},
+	{vg_checks_r7, &vg_checks_r7_count, false},
 };
 
 void
@@ -39,6 +46,19 @@ vg_rules_find(const char *id)
 			if (strcmp(catalogue[i].checks[j].id, id) == 0)
 				return &catalogue[i].checks[j];
 	return NULL;
+}
+
+bool
+vg_check_is_device(const struct vg_check *c)
+{
+	size_t i, j;
+
+	/* Equality, not <, between pointers into different arrays. */
+	for (i = 0; i < VG_ARRAY_LEN(catalogue); i++)
+		for (j = 0; j < *catalogue[i].count; j++)
+			if (&catalogue[i].checks[j] == c)
+				return catalogue[i].device;
+	return false;
 }
 
 enum vg_rc
@@ -70,11 +90,16 @@ vg_rules_evaluate(const struct vg_facts *f, const struct vg_policy *p,
 		  struct vg_report *r, struct vg_err *err)
 {
 	bool evaluated[VG_RULE_COUNT + 1] = {false};
+	bool device = vg_facts_is_device(f);
 	const struct vg_check *c;
 	size_t i, j, before;
 	enum vg_rc rc;
 
 	for (i = 0; i < VG_ARRAY_LEN(catalogue); i++) {
+		/* A device is not a Linux host, nor a host a device: the
+		 * other kind's checks are skipped silently. */
+		if (catalogue[i].device != device)
+			continue;
 		for (j = 0; j < *catalogue[i].count; j++) {
 			c = &catalogue[i].checks[j];
 			before = r->n_not_evaluated;

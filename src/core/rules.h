@@ -50,13 +50,31 @@ extern const size_t vg_checks_r6_count;
 extern const struct vg_check vg_checks_r7[];
 extern const size_t vg_checks_r7_count;
 
+/*
+ * The checks judging a network device (facts for which
+ * vg_facts_is_device is true) live in tables of their own: device facts
+ * are judged by these only, host facts by every other table.
+ */
+extern const struct vg_check vg_checks_r1_device[];
+extern const size_t vg_checks_r1_device_count;
+extern const struct vg_check vg_checks_r4_device[];
+extern const size_t vg_checks_r4_device_count;
+
+/* True when c judges network devices (one of the device tables). */
+bool vg_check_is_device(const struct vg_check *c);
+
 /* Call fn on every check of the catalogue, in rule order. */
 void vg_rules_foreach(void (*fn)(const struct vg_check *c, void *ctx),
 		      void *ctx);
 /* The check with this id, or NULL. */
 const struct vg_check *vg_rules_find(const char *id);
 
-/* Judge facts under policy into r (initialised by the caller). */
+/*
+ * Judge facts under policy into r (initialised by the caller): device
+ * facts with the device checks only, host facts with the others; the
+ * checks of the other kind add neither finding nor "not evaluated", so
+ * the rules they belong to get no score from them.
+ */
 enum vg_rc vg_rules_evaluate(const struct vg_facts *f,
 			     const struct vg_policy *p, struct vg_report *r,
 			     struct vg_err *err);

@@ -9,6 +9,7 @@
 #include "util/common.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -622,4 +623,24 @@ vg_devices_merge_bound(struct vg_devices *d)
 		if (s != NULL && s->val != 0 && &d->dev[s->val - 1] != dev)
 			merge_into(d, &d->dev[s->val - 1], dev);
 	}
+}
+
+void
+vg_device_addr_text(const struct vg_addr *a, char out[VG_ADDR_TEXT])
+{
+	out[0] = '\0';
+	(void)inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->b, out,
+			VG_ADDR_TEXT);
+}
+
+void
+vg_device_key_text(const struct vg_device *dev, char out[VG_ADDR_TEXT])
+{
+	if (!dev->has_mac) {
+		vg_device_addr_text(&dev->key_ip, out);
+		return;
+	}
+	(void)snprintf(out, VG_ADDR_TEXT, "%02x:%02x:%02x:%02x:%02x:%02x",
+		       dev->mac[0], dev->mac[1], dev->mac[2], dev->mac[3],
+		       dev->mac[4], dev->mac[5]);
 }

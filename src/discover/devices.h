@@ -63,6 +63,33 @@ struct vg_obs_sink vg_devices_sink(struct vg_devices *d);
 size_t vg_devices_count(const struct vg_devices *d);
 const struct vg_dev_stats *vg_devices_stats(const struct vg_devices *d);
 
+/* An asset the establishment knows: an enrolled host or a declared one. */
+struct vg_known_asset {
+	const char *kind; /* "host" or "asset" */
+	const char *name; /* matched against the device's host names */
+	const char *mac;  /* "aa:bb:cc:dd:ee:ff" or NULL */
+	const char *ip;   /* an address in text form or NULL */
+};
+
+struct vg_facts;
+/* Called with each device's facts; what it returns other than VG_OK
+ * stops the walk and is returned. */
+typedef enum vg_rc (*vg_device_facts_fn)(void *ctx, struct vg_facts *f);
+
+/*
+ * Each device (device_facts.c) as facts of the "device" source: key,
+ * addresses, name, vendor (from oui, may be NULL), category, sensor, the
+ * cleartext logins seen, and managed_by "host NAME" / "asset NAME" when
+ * one of known[0..n) has its MAC, one of its addresses or one of its
+ * host names (first label, any case), else NULL. The facts live for the
+ * call only.
+ */
+enum vg_rc vg_devices_each_facts(struct vg_devices *d, struct vg_oui *oui,
+				 const char *sensor,
+				 const struct vg_known_asset *known,
+				 size_t n_known, vg_device_facts_fn fn,
+				 void *ctx);
+
 /*
  * The devices as the "devices" array of vigie.devices/1 (see
  * docs/internals/discover.md), classified, vendors from oui (may be

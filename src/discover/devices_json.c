@@ -7,7 +7,6 @@
  */
 #include "util/common.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,21 +23,6 @@ time_json(int64_t us)
 
 	vg_format_time(us / 1000000, buf);
 	return json_string(buf);
-}
-
-static void
-mac_text(const uint8_t mac[6], char out[18])
-{
-	(void)snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-		       mac[2], mac[3], mac[4], mac[5]);
-}
-
-static void
-ip_text(const struct vg_addr *a, char out[INET6_ADDRSTRLEN])
-{
-	out[0] = '\0';
-	(void)inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->b, out,
-			INET6_ADDRSTRLEN);
 }
 
 /* Append s to array a unless there (arrays here are short). */
@@ -234,7 +218,7 @@ view_evidence(struct views *v, const struct vg_evidence *e)
 static json_t *
 device_json(const struct vg_device *dev, struct vg_oui *oui)
 {
-	char mac[18], ip[INET6_ADDRSTRLEN];
+	char mac[VG_ADDR_TEXT], ip[VG_ADDR_TEXT];
 	const char *vendor = dev->has_mac && oui != NULL
 		? vg_oui_lookup(oui, dev->mac)
 		: NULL;
@@ -268,12 +252,12 @@ device_json(const struct vg_device *dev, struct vg_oui *oui)
 		(void)json_array_append_new(ev, evidence_json(&dev->ev[i]));
 	}
 	if (dev->has_mac) {
-		mac_text(dev->mac, mac);
+		vg_device_key_text(dev, mac);
 		(void)json_object_set_new(o, "mac", json_string(mac));
 	} else
 		(void)json_object_set_new(o, "mac", json_null());
 	for (i = 0; i < dev->n_ips; i++) {
-		ip_text(&dev->ips[i], ip);
+		vg_device_addr_text(&dev->ips[i], ip);
 		(void)json_array_append_new(ips, json_string(ip));
 	}
 	(void)json_object_set_new(o, "ips", ips);

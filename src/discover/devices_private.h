@@ -64,6 +64,12 @@ void vg_classify(const struct vg_device *dev, const char *vendor,
  */
 void vg_devices_merge_bound(struct vg_devices *d);
 
+/* Text of an address, and of a device's key (its MAC, else its
+ * address), into out[VG_ADDR_TEXT]. */
+#define VG_ADDR_TEXT 46
+void vg_device_addr_text(const struct vg_addr *a, char out[VG_ADDR_TEXT]);
+void vg_device_key_text(const struct vg_device *dev, char out[VG_ADDR_TEXT]);
+
 /* Internal access for devices_json.c. */
 size_t vg_devices_n(const struct vg_devices *d);
 struct vg_device *vg_devices_at(struct vg_devices *d, size_t i);

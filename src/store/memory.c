@@ -2,7 +2,8 @@
  * The memory store: scans kept in a growing array, each as the JSON
  * document last_scan returns, for tests of rules, handlers and the store
  * contract itself, and the server's records (sessions included) in
- * plain arrays, but not the server's read side (list_assets...). Same
+ * plain arrays, and the declared assets as the JSON list they are read
+ * as, but not the server's read side (list_assets...). Same
  * behaviour as the SQLite store, nothing on disk. Not thread-safe.
  */
 #include "util/common.h"
@@ -65,6 +66,9 @@ struct mem {
 	json_t *audit; /* [{"at", "actor", "action", "detail"}] */
 	struct mem_session *sessions;
 	size_t n_sessions, cap_sessions;
+	/* Declared assets, as assets_list gives them, kept by name. */
+	json_t *assets;
+	int64_t next_asset_id;
 };
 
 static enum vg_rc
@@ -628,6 +632,113 @@ mem_session_delete(struct vg_store *s, const char *hash, struct vg_err *err)
 	return VG_OK;
 }
 
+/* A declaration's string as JSON: "" and NULL are null. */
+static json_t *
+mem_opt(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
+}
+
+/* The asset object of a declaration (id and imported_at set later). */
+static json_t *
+mem_asset_obj(const struct vg_declared_asset *a, int64_t id, int64_t now)
+{
+	return json_pack(
+		"{s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "id",
+		(json_int_t)id, "name", a->name, "mac", mem_opt(a->mac), "ip",
+		mem_opt(a->ip), "category", mem_opt(a->category), "owner",
+		mem_opt(a->owner), "site", mem_opt(a->site), "criticality",
+		a->criticality > 0 ? json_integer(a->criticality) : json_null(),
+		"imported_at", (json_int_t)now);
+}
+
+/* Index of the asset named name in arr (sorted by name), or where it
+ * would go; *found tells which. */
+static size_t
+mem_asset_find(const json_t *arr, const char *name, bool *found)
+{
+	size_t lo = 0, hi = json_array_size(arr), mid;
+	int c;
+
+	*found = false;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(json_string_value(json_object_get(
+				   json_array_get(arr, mid), "name")),
+			   name);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* All or nothing, as in SQLite: the changes go to a copy that replaces
+ * the list once every declaration is in. */
+static enum vg_rc
+mem_assets_import(struct vg_store *s, const struct vg_declared_asset *a,
+		  size_t n, int64_t now, size_t *added, size_t *updated,
+		  struct vg_err *err)
+{
+	struct mem *m = s->impl;
+	json_t *arr, *o, *old;
+	int64_t id = m->next_asset_id;
+	size_t i, at, nadd = 0, nup = 0;
+	enum vg_rc rc;
+	bool found;
+
+	*added = *updated = 0;
+	for (i = 0; i < n; i++)
+		if ((rc = vg_asset_decl_check(&a[i], err)) != VG_OK)
+			return rc;
+	if ((arr = json_deep_copy(m->assets)) == NULL)
+		return mem_nomem(err);
+	for (i = 0; i < n; i++) {
+		at = mem_asset_find(arr, a[i].name, &found);
+		old = found ? json_array_get(arr, at) : NULL;
+		/* An update keeps the asset's id. */
+		o = mem_asset_obj(
+			a + i,
+			old != NULL
+				? json_integer_value(json_object_get(old, "id"))
+				: id,
+			now);
+		if (o == NULL ||
+		    (found ? json_array_set_new(arr, at, o)
+			   : json_array_insert_new(arr, at, o)) != 0) {
+			json_decref(arr);
+			return mem_nomem(err);
+		}
+		if (found) {
+			nup++;
+		} else {
+			nadd++;
+			id++;
+		}
+	}
+	json_decref(m->assets);
+	m->assets = arr;
+	m->next_asset_id = id;
+	*added = nadd;
+	*updated = nup;
+	return VG_OK;
+}
+
+static enum vg_rc
+mem_assets_list(struct vg_store *s, json_t **out, struct vg_err *err)
+{
+	struct mem *m = s->impl;
+
+	if ((*out = json_deep_copy(m->assets)) == NULL)
+		return mem_nomem(err);
+	return VG_OK;
+}
+
 static void
 mem_close(struct vg_store *s)
 {
@@ -648,6 +759,7 @@ mem_close(struct vg_store *s)
 		free(m->reports);
 		json_decref(m->audit);
 		free(m->sessions);
+		json_decref(m->assets);
 		free(m);
 	}
 	free(s);
@@ -673,6 +785,8 @@ static const struct vg_store_ops memory_ops = {
 	.session_add = mem_session_add,
 	.session_get = mem_session_get,
 	.session_delete = mem_session_delete,
+	.assets_import = mem_assets_import,
+	.assets_list = mem_assets_list,
 	.close = mem_close,
 };
 
@@ -688,13 +802,16 @@ vg_store_open_memory(struct vg_store **out, struct vg_err *err)
 		free(s);
 		return mem_nomem(err);
 	}
-	if ((m->audit = json_array()) == NULL) {
+	if ((m->audit = json_array()) == NULL ||
+	    (m->assets = json_array()) == NULL) {
+		json_decref(m->audit);
 		free(m);
 		free(s);
 		return mem_nomem(err);
 	}
 	m->next_id = 1;
 	m->next_user_id = 1;
+	m->next_asset_id = 1;
 	s->ops = &memory_ops;
 	s->impl = m;
 	*out = s;

@@ -600,11 +600,25 @@ static const struct {
 	 " n2 INTEGER NOT NULL, n3 INTEGER NOT NULL,"
 	 " PRIMARY KEY (kind, site)) WITHOUT ROWID;" SQ_M6_FILL SQ_M6_LATEST
 		 SQ_M6_RESCORE},
+	/*
+	 * 7: declared assets (`vigie assets import`, R1's inventory of all
+	 * equipment), found by MAC or IP when a device is seen on the
+	 * network; hosts.kind tells enrolled hosts ('host') from network
+	 * devices ('device').
+	 */
+	{7,
+	 "CREATE TABLE assets(id INTEGER PRIMARY KEY,"
+	 " name TEXT NOT NULL UNIQUE, mac TEXT, ip TEXT, category TEXT,"
+	 " owner TEXT, site TEXT, criticality INTEGER,"
+	 " imported_at INTEGER NOT NULL);"
+	 "CREATE INDEX assets_mac ON assets(mac) WHERE mac IS NOT NULL;"
+	 "CREATE INDEX assets_ip ON assets(ip) WHERE ip IS NOT NULL;"
+	 "ALTER TABLE hosts ADD COLUMN kind TEXT NOT NULL DEFAULT 'host';"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
 	/* A local scan's host: by hostname, among hosts of no agent. */
-	[SQ_HOST_ADD] = "INSERT INTO hosts(hostname) VALUES (?1)"
+	[SQ_HOST_ADD] = "INSERT INTO hosts(hostname, kind) VALUES (?1, ?2)"
 			" ON CONFLICT(hostname) WHERE agent_id IS NULL"
 			" DO NOTHING",
 	[SQ_HOST_ID] = "SELECT id FROM hosts"
@@ -640,10 +654,14 @@ static const char *const sq_sql[SQ_COUNT] = {
 		    " s.overall,"
 		    " (SELECT count(*) FROM findings f WHERE f.scan_id = s.id)"
 		    " FROM scans s JOIN hosts h ON h.id = s.host_id"
+		    " WHERE h.kind = 'host'"
 		    " ORDER BY s.collected_at DESC, s.id DESC LIMIT ?1",
-	[SQ_LAST] = "SELECT id, facts, facts_codec, facts_zstd, scores"
-		    " FROM scans"
-		    " ORDER BY collected_at DESC, id DESC LIMIT 1",
+	/* history and findings are this machine's: network devices
+	 * recorded by discover are assets of their own (kind 'device'). */
+	[SQ_LAST] = "SELECT s.id, s.facts, s.facts_codec, s.facts_zstd,"
+		    " s.scores FROM scans s JOIN hosts h ON h.id = s.host_id"
+		    " WHERE h.kind = 'host'"
+		    " ORDER BY s.collected_at DESC, s.id DESC LIMIT 1",
 	[SQ_FINDINGS] = "SELECT rule, check_id, severity, subject, evidence,"
 			" remediation FROM findings WHERE scan_id = ?1"
 			" ORDER BY id",
@@ -983,13 +1001,14 @@ rule_number(const json_t *o)
 
 /* The host's id, adding the host when new. */
 static bool
-sq_host_id(struct sq *q, const char *hostname, int64_t *id)
+sq_host_id(struct sq *q, const char *hostname, const char *kind, int64_t *id)
 {
 	sqlite3_stmt *st;
 	bool ok;
 
 	st = q->st[SQ_HOST_ADD];
-	if (sq_bind_text(st, 1, hostname) != SQLITE_OK || !sq_step_done(st))
+	if (sq_bind_text(st, 1, hostname) != SQLITE_OK ||
+	    sq_bind_text(st, 2, kind) != SQLITE_OK || !sq_step_done(st))
 		return false;
 	st = q->st[SQ_HOST_ID];
 	ok = sq_bind_text(st, 1, hostname) == SQLITE_OK &&
@@ -1569,7 +1588,7 @@ sq_put_scan(struct vg_store *s, const struct vg_facts *f,
 		goto done;
 	in_tx = true;
 	if (!sq_host_id(q, f->os.hostname != NULL ? f->os.hostname : "",
-			&host)) {
+			vg_facts_is_device(f) ? "device" : "host", &host)) {
 		rc = sq_fail(q, err, _("cannot record the host"));
 		goto done;
 	}
@@ -2160,6 +2179,8 @@ static const struct vg_store_ops sqlite_ops = {
 	.session_get = sq_session_get,
 	.session_delete = sq_session_delete,
 	.rejudge = sq_rejudge,
+	.assets_import = sq_assets_import,
+	.assets_list = sq_assets_list,
 	.close = sq_close,
 };
 

@@ -205,4 +205,11 @@ enum vg_rc sq_scores(struct vg_store *s, int64_t now, int64_t since,
 		     json_t **out, struct vg_err *err);
 enum vg_rc sq_counts(struct vg_store *s, json_t **out, struct vg_err *err);
 
+/* Declared assets (sqlite_assets.c), see store.h. */
+enum vg_rc sq_assets_import(struct vg_store *s,
+			    const struct vg_declared_asset *a, size_t n,
+			    int64_t now, size_t *added, size_t *updated,
+			    struct vg_err *err);
+enum vg_rc sq_assets_list(struct vg_store *s, json_t **out, struct vg_err *err);
+
 #endif

@@ -99,7 +99,7 @@ enum fvariant {
 	" s.s7, s.s8, s.s9, s.s10, s.overall, s.n_critical, s.n_high,"         \
 	" s.n_medium, s.n_low, h.latest_scan_id,"                              \
 	" EXISTS (SELECT 1 FROM acceptances a WHERE a.host_id = h.id"          \
-	" AND a.until > :now)"
+	" AND a.until > :now), h.kind"
 enum {
 	AC_ID,
 	AC_HOST,
@@ -114,6 +114,7 @@ enum {
 	AC_NSEV, /* n_critical, then high, medium, low */
 	AC_SCAN = AC_NSEV + VG_SEV_COUNT,
 	AC_HASACC,
+	AC_KIND,  /* "host", or "device" for a network device (discover) */
 	AC_TOTAL, /* a search's list only: the number of matches */
 };
 #define ASSET_FROM                                                             \
@@ -679,6 +680,7 @@ asset_json(struct sq *q, sqlite3_stmt *st, int64_t now, json_t **out,
 	if ((o = json_object()) == NULL ||
 	    !put(o, "id", json_integer(sqlite3_column_int64(st, AC_ID))) ||
 	    !put(o, "hostname", col_text(st, AC_HOST)) ||
+	    !put(o, "kind", col_text(st, AC_KIND)) ||
 	    !put(o, "site", col_text(st, AC_SITE)) ||
 	    !put(o, "owner", col_text(st, AC_OWNER)) ||
 	    !put(o, "category", col_text(st, AC_CATEGORY)) ||

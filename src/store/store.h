@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/assets.h"
 #include "core/facts.h"
 #include "core/report.h"
 #include "util/err.h"
@@ -34,6 +35,8 @@ struct vg_scan_summary {
  * random tokens and agent/API secrets, see web/auth.h).
  */
 #define VG_STORE_NAME_MAX 128
+_Static_assert(VG_ASSET_TEXT_MAX < VG_STORE_NAME_MAX,
+	       "a declared asset's text fits a stored name");
 #define VG_STORE_HASH_MAX 256
 #define VG_STORE_ID_MAX 40 /* a UUID, 36 characters */
 
@@ -201,6 +204,24 @@ struct vg_store_ops {
 	 */
 	enum vg_rc (*rejudge)(struct vg_store *s, const struct vg_policy *p,
 			      int64_t now, size_t *n_hosts, struct vg_err *err);
+
+	/*
+	 * Declared assets. import records the n declarations (each meeting
+	 * vg_asset_decl_check, names distinct) in one transaction: all or
+	 * none. A name already stored is updated (every field replaced),
+	 * others added; each row's imported_at is now. *added and *updated
+	 * count them (0 on failure). VG_ERR_USAGE for a declaration out of
+	 * contract (nothing written).
+	 */
+	enum vg_rc (*assets_import)(struct vg_store *s,
+				    const struct vg_declared_asset *a, size_t n,
+				    int64_t now, size_t *added, size_t *updated,
+				    struct vg_err *err);
+	/* Every declared asset, by name: a new JSON array (caller decrefs)
+	 * of {"id", "name", "mac", "ip", "category", "owner", "site",
+	 * "criticality", "imported_at"}, absent values null. */
+	enum vg_rc (*assets_list)(struct vg_store *s, json_t **out,
+				  struct vg_err *err);
 
 	void (*close)(struct vg_store *s);
 };
@@ -393,6 +414,22 @@ vg_store_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
 {
 	*n_hosts = 0;
 	return VG_STORE_CALL(s, rejudge, err, p, now, n_hosts);
+}
+
+static inline enum vg_rc
+vg_store_assets_import(struct vg_store *s, const struct vg_declared_asset *a,
+		       size_t n, int64_t now, size_t *added, size_t *updated,
+		       struct vg_err *err)
+{
+	*added = *updated = 0;
+	return VG_STORE_CALL(s, assets_import, err, a, n, now, added, updated);
+}
+
+static inline enum vg_rc
+vg_store_assets_list(struct vg_store *s, json_t **out, struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, assets_list, err, out);
 }
 
 /* Close and free (NULL-safe). */

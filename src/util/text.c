@@ -199,3 +199,15 @@ vg_parse_duration(const char *s, int64_t max, int64_t *out)
 	*out = v * mult;
 	return VG_OK;
 }
+
+int
+vg_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -51,6 +51,9 @@ enum vg_rc vg_parse_intz(const char *s, int64_t min, int64_t max, int64_t *out);
  */
 enum vg_rc vg_parse_duration(const char *s, int64_t max, int64_t *out);
 
+/* The value of hexadecimal digit c (0-15), or -1 when it is not one. */
+int vg_hex_value(char c);
+
 /* Parse "yes/true/on/1" and "no/false/off/0" (any case). */
 enum vg_rc vg_parse_bool(const char *s, bool *out);
 

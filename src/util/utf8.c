@@ -47,3 +47,16 @@ vg_utf8_valid(const char *s, size_t n)
 			return false;
 	return true;
 }
+
+bool
+vg_utf8_printable(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!vg_utf8_valid(s, n))
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}

@@ -19,4 +19,8 @@ size_t vg_utf8_seq(const char *s, size_t n);
 /* True when the n bytes at s are all valid UTF-8 (true for n == 0). */
 bool vg_utf8_valid(const char *s, size_t n);
 
+/* True when the n bytes at s are valid UTF-8 with no control character
+ * (C0 or DEL): text fit to show and to store as a name. */
+bool vg_utf8_printable(const char *s, size_t n);
+
 #endif

@@ -52,6 +52,9 @@ static const char *const fires_when[][2] = {
 	 N_("password quality checks are absent or allow short passwords")},
 	{"password.no_lockout",
 	 N_("no lockout after failed authentications (pam_faillock)")},
+	{"password.cleartext_protocol",
+	 N_("a login to a network device was seen in clear on the network "
+	    "(telnet, FTP, HTTP basic authentication)")},
 	{"backup.none", N_("a critical asset has no backup job")},
 	{"backup.stale", N_("a backup job's last success is too old")},
 	{"backup.no_offline_copy",

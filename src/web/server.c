@@ -35,6 +35,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/root.h"
+#include "util/text.h"
 #include "util/banned.h"
 
 #define SERVER_MAX_THREADS 64  /* thread pool ceiling */
@@ -203,18 +204,6 @@ add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 	return MHD_YES;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode application/x-www-form-urlencoded text in place ("+" is a
  * space; a bad escape is kept as is). */
 static void
@@ -226,8 +215,8 @@ form_decode(char *s)
 	for (; *s != '\0'; s++) {
 		if (*s == '+')
 			*w++ = ' ';
-		else if (*s == '%' && (hi = hex_value(s[1])) >= 0 &&
-			 (lo = hex_value(s[2])) >= 0) {
+		else if (*s == '%' && (hi = vg_hex_value(s[1])) >= 0 &&
+			 (lo = vg_hex_value(s[2])) >= 0) {
 			*w++ = (char)(hi * 16 + lo);
 			s += 2;
 		} else

@@ -20,10 +20,10 @@ fi
 
 # discover FILE NAME: the JSON and the text output of FILE, kept.
 discover() {
-	expect_status 0 "$vigie" discover -r "$1" --format json
+	expect_status 0 "$vigie" discover --no-store -r "$1" --format json
 	cp "$tmp/out" "$tmp/$2.json"
 	cp "$tmp/err" "$tmp/$2.err"
-	expect_status 0 "$vigie" discover -r "$1"
+	expect_status 0 "$vigie" discover --no-store -r "$1"
 	cp "$tmp/out" "$tmp/$2.txt"
 }
 
@@ -98,6 +98,37 @@ check synthetic '.stats.malformed_frames > 0' "malformed frames counted"
 grep -q "INFUSION-PUMP-07" "$tmp/synthetic.txt" ||
 	fail "text output: the pump's name"
 
+# --- Recorded in a store: each device an asset judged by the rules; the
+# declared pump is managed, the others are not; cleartext logins are R4
+# findings of the devices that accepted them.
+printf 'name,mac,category,owner,site,criticality\nPompe 7,00:09:5C:00:00:07,biomedical,Biomed,Nord,4\n' \
+	>"$tmp/assets.csv"
+expect_status 0 "$vigie" assets import "$tmp/assets.csv" --db "$tmp/v.db"
+expect_status 0 "$vigie" discover -r "$fx/synthetic.pcap" --db "$tmp/v.db"
+cp "$tmp/out" "$tmp/recorded.txt"
+cp "$tmp/err" "$tmp/recorded.err"
+grep -q "25 devices recorded" "$tmp/err" ||
+	fail "recording: $(cat "$tmp/err")"
+q() { sqlite3 "$tmp/v.db" "$1"; }
+[ "$(q "SELECT count(*) FROM hosts WHERE kind = 'device'")" = 25 ] ||
+	fail "recording: devices are not assets of kind device"
+[ "$(q "SELECT count(DISTINCT host_id) FROM findings WHERE state = 1
+	AND check_id = 'inventory.unmanaged_device'")" = 24 ] ||
+	fail "recording: unmanaged devices"
+[ "$(q "SELECT count(*) FROM findings f JOIN hosts h ON h.id = f.host_id
+	WHERE f.check_id = 'inventory.unmanaged_device'
+	AND h.hostname = '00:09:5c:00:00:07'")" = 0 ] ||
+	fail "recording: the declared pump is called unmanaged"
+[ "$(q "SELECT group_concat(h.hostname || ' ' || f.subject, ';') FROM
+	findings f JOIN hosts h ON h.id = f.host_id WHERE f.state = 1 AND
+	f.check_id = 'password.cleartext_protocol' ORDER BY 1")" != "" ] ||
+	fail "recording: no cleartext login finding"
+# A second run of the same capture updates, it does not duplicate.
+expect_status 0 "$vigie" discover -r "$fx/synthetic.pcap" --db "$tmp/v.db"
+[ "$(q "SELECT count(*) FROM hosts WHERE kind = 'device'")" = 25 ] ||
+	fail "recording twice duplicated devices"
+expect_status 2 "$vigie" discover -r "$fx/dhcp.pcap" --db x --no-store
+
 # --- Nothing private in any output.
 for secret in ZZTEST PID-SECRET-4711 SECRET-PW-99 s3cret; do
 	if grep -l "$secret" "$tmp"/*.json "$tmp"/*.txt "$tmp"/*.err \
@@ -108,14 +139,14 @@ done
 
 # --- Bad input.
 head -c 3000 "$fx/synthetic.pcap" >"$tmp/cut.pcap"
-expect_status 0 "$vigie" discover -r "$tmp/cut.pcap" --format json
+expect_status 0 "$vigie" discover --no-store -r "$tmp/cut.pcap" --format json
 grep -q "truncated" "$tmp/err" || fail "truncated capture: no warning"
 jq -e '.stats.packets > 0' "$tmp/out" >/dev/null ||
 	fail "truncated capture: packets before the cut are lost"
 printf 'not a capture' >"$tmp/junk.pcap"
-expect_status 1 "$vigie" discover -r "$tmp/junk.pcap"
+expect_status 1 "$vigie" discover --no-store -r "$tmp/junk.pcap"
 grep -q "junk.pcap" "$tmp/err" || fail "junk capture: file not named"
-expect_status 1 "$vigie" discover -r "$tmp/missing.pcap"
+expect_status 1 "$vigie" discover --no-store -r "$tmp/missing.pcap"
 expect_status 2 "$vigie" discover
 expect_status 2 "$vigie" discover -r "$fx/dhcp.pcap" -i lo
 expect_status 2 "$vigie" discover -r "$fx/dhcp.pcap" --duration 10s
@@ -143,7 +174,7 @@ else
 	ip netns exec "$ns" ip link set vgd1 up
 	ip link set vgd0 address 00:1a:fa:00:00:99 up
 	before=$(ip netns exec "$ns" cat /sys/class/net/vgd1/statistics/tx_packets)
-	ip netns exec "$ns" "$vigie" discover -i vgd1 --duration 4s \
+	ip netns exec "$ns" "$vigie" discover --no-store -i vgd1 --duration 4s \
 		--format json >"$tmp/live.json" 2>"$tmp/live.err" &
 	pid=$!
 	sleep 1.5

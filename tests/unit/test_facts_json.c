@@ -390,6 +390,227 @@ test_non_utf8(void **state)
 	vg_facts_release(&g);
 }
 
+/* Facts describing a network device: only the device source collected. */
+static void
+fill_device(struct vg_facts *f)
+{
+	static const char *const logins[][2] = {
+		{"telnet", "admin"},
+		{"ftp", "service"},
+		{"http-basic", NULL},
+	};
+	struct vg_device_login *l;
+	size_t i;
+
+	f->collected_at = T_SCAN;
+	vg_facts_collected(f, VG_SRC_DEVICE);
+	f->device.key = vg_facts_str(f, "00:1b:2c:3d:4e:5f");
+	f->device.mac = vg_facts_str(f, "00:1b:2c:3d:4e:5f");
+	f->device.ips = vg_facts_str(f, "10.1.2.3,10.1.2.4");
+	f->device.name = vg_facts_str(f, "CT_SCANNER_1");
+	f->device.vendor = vg_facts_str(f, "Siemens Healthineers");
+	f->device.category = vg_facts_str(f, "biomedical");
+	f->device.confidence = 87;
+	f->device.sensor = vg_facts_str(f, "local");
+	f->device.first_seen = T_SCAN - 7 * 86400;
+	f->device.last_seen = T_SCAN - 60;
+	for (i = 0; i < VG_ARRAY_LEN(logins); i++) {
+		assert_non_null(l = vg_facts_add_device_login(f));
+		l->protocol = vg_facts_str(f, logins[i][0]);
+		l->user = vg_facts_str(f, logins[i][1]);
+	}
+}
+
+/* A device section round-trips exactly, through tree and text alike. */
+static void
+test_device_round_trip(void **state)
+{
+	struct vg_facts f, g;
+	struct vg_err err;
+	struct vg_buf b;
+	json_t *j1, *j2, *dv, *text;
+	char *s;
+
+	(void)state;
+	vg_facts_init(&f);
+	vg_facts_init(&g);
+	fill_device(&f);
+	assert_true(vg_facts_is_device(&f));
+	assert_non_null(j1 = vg_facts_to_json(&f));
+	dv = json_object_get(j1, "device");
+	assert_true(json_is_object(dv));
+	assert_string_equal(json_string_value(json_object_get(dv, "key")),
+			    "00:1b:2c:3d:4e:5f");
+	assert_string_equal(json_string_value(json_object_get(dv, "ips")),
+			    "10.1.2.3,10.1.2.4");
+	assert_int_equal(json_integer_value(json_object_get(dv, "confidence")),
+			 87);
+	/* Unmanaged reads explicitly: null, not an absent member. */
+	assert_non_null(json_object_get(dv, "managed_by"));
+	assert_true(json_is_null(json_object_get(dv, "managed_by")));
+	assert_string_equal(
+		json_string_value(json_object_get(dv, "first_seen")),
+		"2024-02-23T12:34:56Z");
+	assert_int_equal(
+		json_array_size(json_object_get(dv, "cleartext_logins")), 3);
+	assert_true(json_is_true(json_object_get(
+		json_object_get(json_object_get(j1, "sources"), "device"),
+		"collected")));
+
+	s = dump(j1);
+	assert_int_equal(vg_facts_parse(&g, s, strlen(s), &err), VG_OK);
+	assert_non_null(j2 = vg_facts_to_json(&g));
+	assert_true(json_equal(j1, j2));
+	assert_true(vg_facts_is_device(&g));
+	assert_string_equal(g.device.key, "00:1b:2c:3d:4e:5f");
+	assert_string_equal(g.device.mac, "00:1b:2c:3d:4e:5f");
+	assert_string_equal(g.device.name, "CT_SCANNER_1");
+	assert_string_equal(g.device.vendor, "Siemens Healthineers");
+	assert_string_equal(g.device.category, "biomedical");
+	assert_int_equal(g.device.confidence, 87);
+	assert_null(g.device.managed_by);
+	assert_string_equal(g.device.sensor, "local");
+	assert_int_equal(g.device.first_seen, T_SCAN - 7 * 86400);
+	assert_int_equal(g.device.last_seen, T_SCAN - 60);
+	assert_int_equal(g.n_device_logins, 3);
+	assert_string_equal(g.device_logins[0].protocol, "telnet");
+	assert_string_equal(g.device_logins[0].user, "admin");
+	assert_string_equal(g.device_logins[2].protocol, "http-basic");
+	assert_null(g.device_logins[2].user);
+	assert_false(g.sources[VG_SRC_OS].collected);
+
+	/* The streaming writer gives the same document. */
+	vg_buf_init(&b, VG_MAX_JSON_DOC);
+	assert_int_equal(vg_facts_write(&f, &b), VG_OK);
+	text = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(text);
+	assert_true(json_equal(j1, text));
+	json_decref(text);
+	vg_buf_release(&b);
+	free(s);
+	json_decref(j1);
+	json_decref(j2);
+	vg_facts_release(&g);
+
+	/* A managed device, unknown times, no ips and no logins. */
+	vg_facts_init(&g);
+	f.device.managed_by = vg_facts_str(&f, "asset Scanner CT 1");
+	f.device.ips = NULL;
+	f.device.first_seen = VG_TIME_UNKNOWN;
+	f.device.last_seen = VG_TIME_UNKNOWN;
+	f.n_device_logins = 0;
+	assert_non_null(j1 = vg_facts_to_json(&f));
+	dv = json_object_get(j1, "device");
+	assert_null(json_object_get(dv, "ips"));
+	assert_true(json_is_null(json_object_get(dv, "first_seen")));
+	assert_int_equal(vg_facts_from_json(&g, j1, &err), VG_OK);
+	assert_string_equal(g.device.managed_by, "asset Scanner CT 1");
+	assert_null(g.device.ips);
+	assert_int_equal(g.device.first_seen, VG_TIME_UNKNOWN);
+	assert_int_equal(g.n_device_logins, 0);
+	json_decref(j1);
+	vg_facts_release(&g);
+	vg_facts_release(&f);
+}
+
+/* Host facts have no device section, even with every source collected
+ * (no key: nothing describes a device); older documents decode. */
+static void
+test_device_absent(void **state)
+{
+	static const char old[] = "{\"schema\":\"vigie.facts/1\","
+				  "\"sources\":{\"os\":{\"collected\":true}}}";
+	struct vg_facts f, g;
+	struct vg_err err;
+	json_t *j;
+
+	(void)state;
+	vg_facts_init(&f);
+	fill_rich(&f);
+	assert_true(f.sources[VG_SRC_DEVICE].collected);
+	assert_false(vg_facts_is_device(&f));
+	assert_non_null(j = vg_facts_to_json(&f));
+	assert_null(json_object_get(j, "device"));
+	json_decref(j);
+	vg_facts_release(&f);
+
+	vg_facts_init(&g);
+	assert_int_equal(vg_facts_parse(&g, old, strlen(old), &err), VG_OK);
+	assert_false(g.sources[VG_SRC_DEVICE].collected);
+	assert_null(g.device.key);
+	assert_int_equal(g.device.first_seen, VG_TIME_UNKNOWN);
+	assert_int_equal(g.n_device_logins, 0);
+	assert_false(vg_facts_is_device(&g));
+	vg_facts_release(&g);
+}
+
+/* Device strings past the string limit and logins past theirs. */
+static void
+test_device_limits(void **state)
+{
+	struct vg_facts f;
+	struct vg_err err;
+	json_t *doc, *logins;
+	char *huge;
+	size_t i, n = (1u << 20) + 1;
+
+	(void)state;
+	/* A key one byte past the 1 MiB string limit. */
+	assert_non_null(huge = malloc(n + 1));
+	memset(huge, 'a', n);
+	huge[n] = '\0';
+	doc = json_pack("{s:s, s:{s:s}}", "schema", VG_FACTS_SCHEMA, "device",
+			"key", huge);
+	assert_non_null(doc);
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_from_json(&f, doc, &err), VG_ERR_LIMIT);
+	assert_non_null(strstr(err.msg, "facts.device.key: string too long"));
+	vg_facts_release(&f);
+	json_decref(doc);
+	/* And in a login's user name. */
+	doc = json_pack("{s:s, s:{s:s, s:[{s:s, s:s}]}}", "schema",
+			VG_FACTS_SCHEMA, "device", "key", "k",
+			"cleartext_logins", "protocol", "ftp", "user", huge);
+	assert_non_null(doc);
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_from_json(&f, doc, &err), VG_ERR_LIMIT);
+	assert_non_null(strstr(err.msg,
+			       "facts.device.cleartext_logins[0]."
+			       "user: string too long"));
+	vg_facts_release(&f);
+	json_decref(doc);
+	free(huge);
+
+	/* One login more than a device may hold: refused before reading. */
+	assert_non_null(logins = json_array());
+	for (i = 0; i <= VG_MAX_DEVICE_LOGINS; i++)
+		assert_int_equal(json_array_append_new(
+					 logins,
+					 json_pack("{s:s, s:s}", "protocol",
+						   "telnet", "user", "u")),
+				 0);
+	doc = json_pack("{s:s, s:{s:s, s:o}}", "schema", VG_FACTS_SCHEMA,
+			"device", "key", "k", "cleartext_logins", logins);
+	assert_non_null(doc);
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_from_json(&f, doc, &err), VG_ERR_LIMIT);
+	assert_non_null(strstr(err.msg,
+			       "facts.device.cleartext_logins: "
+			       "more than 4096 items"));
+	assert_int_equal(f.n_device_logins, 0);
+	vg_facts_release(&f);
+	/* Exactly the limit decodes. */
+	assert_int_equal(json_array_remove(logins, 0), 0);
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_from_json(&f, doc, &err), VG_OK);
+	assert_int_equal(f.n_device_logins, VG_MAX_DEVICE_LOGINS);
+	/* The facts refuse one more login however it comes. */
+	assert_null(vg_facts_add_device_login(&f));
+	assert_int_equal(f.n_device_logins, VG_MAX_DEVICE_LOGINS);
+	vg_facts_release(&f);
+	json_decref(doc);
+}
+
 /* Members this vigie does not know are ignored; absent ones default. */
 static void
 test_forward_compatible(void **state)
@@ -429,6 +650,7 @@ struct bad_row {
 
 #define S "{\"schema\":\"vigie.facts/1\","
 #define ACC(x) S "\"accounts\":[{\"name\":\"a\",\"uid\":1,\"gid\":1}," x "]}"
+#define DEV(x) S "\"device\":{" x "}}"
 
 static const struct bad_row bad_rows[] = {
 	{"empty", "", VG_ERR_PARSE, "facts: line"},
@@ -569,7 +791,51 @@ static const struct bad_row bad_rows[] = {
 	   "\"last_success\":\"yesterday\"}]}",
 	 VG_ERR_PARSE, "facts.backups[0].last_success"},
 	{"service no protocol", S "\"services\":[{\"via\":\"inetd\"}]}",
-	 VG_ERR_PARSE, "facts.services[0].protocol: missing"},
+	 VG_ERR_PARSE,
+	 "facts.services[0].protocol: missing"}, /* The device section (a
+						    network device recorded as
+						    an asset). */
+	{"device not object", S "\"device\":[\"aa:bb\"]}", VG_ERR_PARSE,
+	 "facts.device: expected an object"},
+	{"device key missing", DEV("\"mac\":\"aa:bb:cc:dd:ee:ff\""),
+	 VG_ERR_PARSE, "facts.device.key: missing"},
+	{"device key null", DEV("\"key\":null"), VG_ERR_PARSE,
+	 "facts.device.key: missing"},
+	{"device key empty", DEV("\"key\":\"\""), VG_ERR_PARSE,
+	 "facts.device.key: empty"},
+	{"device key number", DEV("\"key\":42"), VG_ERR_PARSE,
+	 "facts.device.key: expected a string"},
+	{"device ips array", DEV("\"key\":\"k\",\"ips\":[\"10.0.0.1\"]"),
+	 VG_ERR_PARSE, "facts.device.ips: expected a string"},
+	{"device confidence string", DEV("\"key\":\"k\",\"confidence\":\"90\""),
+	 VG_ERR_PARSE, "facts.device.confidence: expected an integer"},
+	{"device confidence 101", DEV("\"key\":\"k\",\"confidence\":101"),
+	 VG_ERR_PARSE, "facts.device.confidence: out of range"},
+	{"device confidence negative", DEV("\"key\":\"k\",\"confidence\":-1"),
+	 VG_ERR_PARSE, "facts.device.confidence: out of range"},
+	{"device confidence real", DEV("\"key\":\"k\",\"confidence\":50.5"),
+	 VG_ERR_PARSE, "facts.device.confidence: expected an integer"},
+	{"device managed_by bool", DEV("\"key\":\"k\",\"managed_by\":false"),
+	 VG_ERR_PARSE, "facts.device.managed_by: expected a string"},
+	{"device first_seen number",
+	 DEV("\"key\":\"k\",\"first_seen\":1700000000"), VG_ERR_PARSE,
+	 "facts.device.first_seen: expected a time"},
+	{"device last_seen never", DEV("\"key\":\"k\",\"last_seen\":\"never\""),
+	 VG_ERR_PARSE, "facts.device.last_seen: expected a time"},
+	{"device logins object", DEV("\"key\":\"k\",\"cleartext_logins\":{}"),
+	 VG_ERR_PARSE, "facts.device.cleartext_logins: expected an array"},
+	{"device login not object",
+	 DEV("\"key\":\"k\",\"cleartext_logins\":[\"telnet\"]"), VG_ERR_PARSE,
+	 "facts.device.cleartext_logins[0]: expected an object"},
+	{"device login no protocol",
+	 DEV("\"key\":\"k\",\"cleartext_logins\":[{\"protocol\":"
+	     "\"ftp\"},{\"user\":\"root\"}]"),
+	 VG_ERR_PARSE, "facts.device.cleartext_logins[1].protocol: missing"},
+	{"device login user number",
+	 DEV("\"key\":\"k\",\"cleartext_logins\":[{\"protocol\":"
+	     "\"ftp\",\"user\":0}]"),
+	 VG_ERR_PARSE,
+	 "facts.device.cleartext_logins[0].user: expected a string"},
 };
 
 /* Decode every row into facts that already hold data: on error they
@@ -835,6 +1101,9 @@ main(void)
 		cmocka_unit_test(test_shape),
 		cmocka_unit_test(test_non_utf8),
 		cmocka_unit_test(test_forward_compatible),
+		cmocka_unit_test(test_device_round_trip),
+		cmocka_unit_test(test_device_absent),
+		cmocka_unit_test(test_device_limits),
 		cmocka_unit_test(test_hostile_table),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_too_big),

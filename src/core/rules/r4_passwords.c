@@ -1,7 +1,8 @@
 /*
  * R4 — Passwords. Empty, weak or shared password hashes (facts carry the
  * scheme and a sharing group, never the hash) and the PAM password
- * quality and lockout policy.
+ * quality and lockout policy; on a network device, passwords seen
+ * crossing the network in clear (facts carry the protocol and user).
  */
 #include "util/common.h"
 
@@ -19,6 +20,8 @@
 #define R4_MAX_SUBJECT 1024
 /* Accounts listed in a password.shared evidence; count stays exact. */
 #define R4_MAX_SHARED_LISTED 1000
+/* User names listed in a password.cleartext_protocol evidence. */
+#define R4_MAX_LOGIN_USERS 100
 
 /* Hash schemes RULES.md accepts; any other scheme, or none, is weak. */
 static const char *const strong_schemes[] = {
@@ -228,6 +231,91 @@ check_no_lockout(const struct vg_check *c, const struct vg_facts *f,
 	return vg_rule_report(c, p, r, pam_subject(pam), ev);
 }
 
+/* Order login indexes by protocol, then user (no user first). */
+static int
+login_cmp(const void *x, const void *y, void *ctx)
+{
+	const struct vg_device_login *l = ctx;
+	const struct vg_device_login *a = &l[*(const size_t *)x];
+	const struct vg_device_login *b = &l[*(const size_t *)y];
+	int c;
+
+	if ((c = strcmp(vg_rule_str(a->protocol), vg_rule_str(b->protocol))) !=
+	    0)
+		return c;
+	if (a->user == NULL || b->user == NULL)
+		return (a->user != NULL) - (b->user != NULL);
+	return strcmp(a->user, b->user);
+}
+
+/*
+ * Report the logins ix[0..n) of one protocol, sorted by user: the
+ * distinct user names, the first R4_MAX_LOGIN_USERS listed and all
+ * counted.
+ */
+static enum vg_rc
+report_cleartext(const struct vg_check *c, const struct vg_facts *f,
+		 const struct vg_policy *p, struct vg_report *r,
+		 const size_t *ix, size_t n)
+{
+	const struct vg_device_login *l = f->device_logins;
+	const char *user, *prev = NULL;
+	size_t i, count = 0;
+	json_t *users, *ev;
+
+	if ((users = json_array()) == NULL)
+		return VG_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		/* Sorted: a repeated name follows its first. */
+		if ((user = l[ix[i]].user) == NULL ||
+		    (prev != NULL && strcmp(prev, user) == 0))
+			continue;
+		prev = user;
+		if (count++ >= R4_MAX_LOGIN_USERS)
+			continue;
+		if (json_array_append_new(users, vg_rule_str_json(user)) != 0) {
+			json_decref(users);
+			return VG_ERR_NOMEM;
+		}
+	}
+	ev = json_pack("{s:o, s:I, s:b}", "users", users, "count",
+		       (json_int_t)count, "truncated",
+		       count > R4_MAX_LOGIN_USERS);
+	return vg_rule_report(c, p, r, vg_rule_str(l[ix[0]].protocol), ev);
+}
+
+/*
+ * password.cleartext_protocol: logins to the device were seen in clear
+ * (telnet, FTP, HTTP basic); one finding per protocol. Sorting groups
+ * the logins by protocol and their users in O(n log n).
+ */
+static enum vg_rc
+check_cleartext_protocol(const struct vg_check *c, const struct vg_facts *f,
+			 const struct vg_policy *p, struct vg_report *r)
+{
+	const struct vg_device_login *l = f->device_logins;
+	size_t *ix, n = f->n_device_logins, i, start;
+	enum vg_rc rc = VG_OK;
+
+	if (!vg_facts_is_device(f) || n == 0)
+		return VG_OK;
+	if ((ix = reallocarray(NULL, n, sizeof(*ix))) == NULL)
+		return VG_ERR_NOMEM;
+	for (i = 0; i < n; i++)
+		ix[i] = i;
+	qsort_r(ix, n, sizeof(*ix), login_cmp, f->device_logins);
+	for (start = 0, i = 1; i <= n && rc == VG_OK; i++) {
+		if (i < n &&
+		    strcmp(vg_rule_str(l[ix[i]].protocol),
+			   vg_rule_str(l[ix[start]].protocol)) == 0)
+			continue;
+		rc = report_cleartext(c, f, p, r, ix + start, i - start);
+		start = i;
+	}
+	free(ix);
+	return rc;
+}
+
 const struct vg_check vg_checks_r4[] = {
 	{"password.empty", 4, VG_SEV_CRITICAL,
 	 N_("Set a password on the account (passwd) or lock it (usermod "
@@ -251,3 +339,18 @@ const struct vg_check vg_checks_r4[] = {
 	 check_no_lockout},
 };
 const size_t vg_checks_r4_count = VG_ARRAY_LEN(vg_checks_r4);
+
+/*
+ * Judged on device facts only (core/rules.c runs them apart). The
+ * remediation is one text for every finding: the protocol to replace is
+ * the finding's subject.
+ */
+const struct vg_check vg_checks_r4_device[] = {
+	{"password.cleartext_protocol", 4, VG_SEV_HIGH,
+	 N_("Replace this cleartext protocol with an encrypted protocol "
+	    "(SSH, SFTP, HTTPS) on this device, or isolate it on a "
+	    "dedicated network; change the passwords that crossed the "
+	    "network in clear."),
+	 check_cleartext_protocol},
+};
+const size_t vg_checks_r4_device_count = VG_ARRAY_LEN(vg_checks_r4_device);

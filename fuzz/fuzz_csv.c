@@ -15,8 +15,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#define FUZZ_ALL_FLAGS (VG_CSV_LAX_QUOTES | VG_CSV_KEEP_NUL | VG_CSV_CUT)
+
 static void
-read_all(const char *buf, size_t size, const struct vg_csv_limits *lim)
+read_all(const char *buf, size_t size, const struct vg_csv_limits *lim,
+	 unsigned flags)
 {
 	struct vg_csv c;
 	struct vg_err err;
@@ -26,17 +29,25 @@ read_all(const char *buf, size_t size, const struct vg_csv_limits *lim)
 	bool got;
 
 	vg_csv_init(&c, buf, size, 0, lim);
+	vg_csv_set_flags(&c, flags);
 	for (;;) {
 		rc = vg_csv_next(&c, &got, &err);
 		if (rc == VG_OK && !got)
 			break;
 		if (rc == VG_ERR_NOMEM)
 			break;
+		/* With every flag, only an open quote or the record limit
+		 * may refuse (csv.h). */
+		if (rc == VG_ERR_PARSE && flags == FUZZ_ALL_FLAGS &&
+		    c.p < c.end)
+			abort();
 		if (rc != VG_OK)
 			continue;
 		for (i = 0; i < vg_csv_nfields(&c); i++) {
 			f = vg_csv_field(&c, i, &n);
-			if (strlen(f) != n || (lim != NULL && n > lim->field))
+			if (f[n] != '\0' ||
+			    (!(flags & VG_CSV_KEEP_NUL) && strlen(f) != n) ||
+			    (lim != NULL && n > lim->field))
 				abort();
 		}
 		if (lim != NULL && vg_csv_nfields(&c) > lim->fields)
@@ -61,8 +72,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vg_err err;
 	size_t notes = 0, i;
 
-	read_all((const char *)data, size, NULL);
-	read_all((const char *)data, size, &tiny);
+	read_all((const char *)data, size, NULL, 0);
+	read_all((const char *)data, size, &tiny, 0);
+	read_all((const char *)data, size, &tiny, FUZZ_ALL_FLAGS);
+	read_all((const char *)data, size, NULL, VG_CSV_LAX_QUOTES);
 	vg_asset_set_init(&set);
 	if (vg_assets_parse_csv("fuzz.csv", (const char *)data, size, &set,
 				note, &notes, &err) == VG_OK)

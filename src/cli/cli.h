@@ -122,6 +122,14 @@ bool vg_show_report(const struct vg_options *o, const struct vg_facts *f,
 /* Print usage of cmd to fp (stdout for --help, stderr on error). */
 void vg_usage(FILE *fp, const char *usage, const char *help);
 
+/*
+ * One cell of a text table (output_text.c): s escaped (it may come from
+ * a file or the network), padded with spaces to width characters (UTF-8
+ * sequences count one), at least one space after it; with cut, s is cut
+ * to width - 1 characters first.
+ */
+void vg_put_cell(FILE *fp, const char *s, size_t width, bool cut);
+
 /* Output (output_text.c, output_json.c). host is the facts' host part. */
 void vg_output_text(FILE *fp, const struct vg_facts *f,
 		    const struct vg_report *r, bool colour, bool verbose);

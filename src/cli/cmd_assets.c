@@ -241,21 +241,6 @@ text_or_dash(const json_t *o, const char *key)
 	return v != NULL ? v : "-";
 }
 
-/* Print s (escaped: names come from a file someone else wrote) and
- * pad it to width characters (UTF-8 continuation bytes not counted). */
-static void
-put_cell(const char *s, size_t width)
-{
-	size_t i, chars = 0;
-
-	vg_fput_untrusted(stdout, s);
-	for (i = 0; s[i] != '\0'; i++)
-		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
-	do
-		fputc(' ', stdout);
-	while (++chars < width);
-}
-
 static void
 list_text(const json_t *arr)
 {
@@ -267,11 +252,11 @@ list_text(const json_t *arr)
 		printf(_("no declared asset\n"));
 		return;
 	}
-	put_cell(_("NAME"), 24);
-	put_cell(_("MAC"), 18);
-	put_cell(_("IP"), 16);
-	put_cell(_("CATEGORY"), 20);
-	put_cell(_("CRIT."), 6);
+	vg_put_cell(stdout, _("NAME"), 24, false);
+	vg_put_cell(stdout, _("MAC"), 18, false);
+	vg_put_cell(stdout, _("IP"), 16, false);
+	vg_put_cell(stdout, _("CATEGORY"), 20, false);
+	vg_put_cell(stdout, _("CRIT."), 6, false);
 	printf("%s\n", _("OWNER / SITE"));
 	json_array_foreach(arr, i, o)
 	{
@@ -281,11 +266,11 @@ list_text(const json_t *arr)
 				       (long long)json_integer_value(crit));
 		else
 			(void)snprintf(num, sizeof(num), "-");
-		put_cell(text_or_dash(o, "name"), 24);
-		put_cell(text_or_dash(o, "mac"), 18);
-		put_cell(text_or_dash(o, "ip"), 16);
-		put_cell(text_or_dash(o, "category"), 20);
-		put_cell(num, 6);
+		vg_put_cell(stdout, text_or_dash(o, "name"), 24, false);
+		vg_put_cell(stdout, text_or_dash(o, "mac"), 18, false);
+		vg_put_cell(stdout, text_or_dash(o, "ip"), 16, false);
+		vg_put_cell(stdout, text_or_dash(o, "category"), 20, false);
+		vg_put_cell(stdout, num, 6, false);
 		vg_fput_untrusted(stdout, text_or_dash(o, "owner"));
 		fputs(" / ", stdout);
 		vg_fput_untrusted(stdout, text_or_dash(o, "site"));

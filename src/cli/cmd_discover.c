@@ -157,8 +157,11 @@ print_text(FILE *fp, json_t *doc)
 	size_t i;
 	json_t *v;
 
-	fprintf(fp, "%-17s  %-15s  %-24s  %-26s  %s\n", _("MAC"), _("ADDRESS"),
-		_("VENDOR"), _("CATEGORY"), _("NAMES, SERVICES"));
+	vg_put_cell(fp, _("MAC"), 19, false);
+	vg_put_cell(fp, _("ADDRESS"), 17, false);
+	vg_put_cell(fp, _("VENDOR"), 26, false);
+	vg_put_cell(fp, _("CATEGORY"), 28, false);
+	fprintf(fp, "%s\n", _("NAMES, SERVICES"));
 	json_array_foreach(devs, i, d)
 	{
 		const char *mac = json_string_value(json_object_get(d, "mac"));
@@ -178,10 +181,15 @@ print_text(FILE *fp, json_t *doc)
 			json_string_value(json_object_get(d, "category")),
 			(int)json_integer_value(
 				json_object_get(d, "confidence")));
-		fprintf(fp, "%-17s  %-15s  %-24.24s  %-26s  %s%s%s\n",
-			mac ? mac : "-", ips[0] ? ips : "-",
-			vendor ? vendor : "-", cat, names,
-			names[0] && svcs[0] ? "; " : "", svcs);
+		/* Values come from the network: escaped, cut by character. */
+		vg_put_cell(fp, mac ? mac : "-", 19, false);
+		vg_put_cell(fp, ips[0] ? ips : "-", 17, false);
+		vg_put_cell(fp, vendor ? vendor : "-", 26, true);
+		vg_put_cell(fp, cat, 28, false);
+		vg_fput_untrusted(fp, names);
+		fputs(names[0] && svcs[0] ? "; " : "", fp);
+		vg_fput_untrusted(fp, svcs);
+		fputc('\n', fp);
 	}
 	st = json_object_get(doc, "stats");
 	fprintf(fp, _("\n%zu devices from %lld packets"), json_array_size(devs),

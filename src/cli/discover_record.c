@@ -38,7 +38,8 @@ member(const json_t *o, const char *key)
 static bool
 read_hosts(struct vg_discover_record *r, struct vg_err *err)
 {
-	struct vg_asset_filter flt = {NULL, NULL, NULL, -1, -1, 0, RECORD_PAGE};
+	struct vg_asset_filter flt = {NULL, NULL, NULL, -1, -1, 0, RECORD_PAGE,
+				       NULL, 0};
 	size_t i, n;
 	json_t *page, *a;
 

@@ -163,3 +163,26 @@ vg_output_text(FILE *fp, const struct vg_facts *f, const struct vg_report *r,
 		  "reflexes) are judged by the\nestablishment's console, "
 		  "not on a single host.\n"));
 }
+
+void
+vg_put_cell(FILE *fp, const char *s, size_t width, bool cut)
+{
+	char part[1024];
+	size_t i, chars = 0, end;
+
+	for (end = 0; s[end] != '\0'; end++) {
+		bool starts = ((unsigned char)s[end] & 0xc0) != 0x80;
+
+		if (starts && cut && chars + 1 >= width)
+			break;
+		chars += starts;
+	}
+	if (end < strlen(s) && end < sizeof(part)) {
+		memcpy(part, s, end);
+		part[end] = '\0';
+		s = part;
+	}
+	vg_fput_untrusted(fp, s);
+	for (i = chars; i == chars || i < width; i++)
+		fputc(' ', fp);
+}

@@ -147,7 +147,8 @@ progress(struct loop *l, bool final)
 		    PROGRESS_EVERY_NS)
 		return;
 	l->last = now;
-	fprintf(stderr, _("\rvigie: %llu packets, %zu devices"),
+	fputc('\r', stderr);
+	fprintf(stderr, _("vigie: %llu packets, %zu devices"),
 		(unsigned long long)l->p->capture.packets,
 		vg_devices_count(l->p->devices));
 	if (final)

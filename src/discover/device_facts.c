@@ -135,6 +135,9 @@ fill(struct vg_facts *f, const struct vg_device *dev, const char *vendor,
 		l->protocol = vg_facts_str(f, e->f[0]);
 		l->user = vg_facts_str(f, e->f[1]);
 	}
+	/* The asset's category, so the store's lists filter devices by it
+	 * like any asset. */
+	f->asset.category = di->category;
 	f->os.hostname = di->key;
 	vg_facts_collected(f, VG_SRC_DEVICE);
 	vg_buf_release(&ips);

@@ -1,8 +1,8 @@
 /*
  * MAC vendor table from the IEEE registry CSV files of Debian's ieee-data
- * (see oui.h). One RFC 4180 state machine reads the records, since quoted
- * address fields span lines; the table is a flat array of {prefix, bits,
- * name offset} over one string pool, sorted once and binary searched.
+ * (see oui.h). The records are read with util/csv (quoted address fields
+ * span lines); the table is a flat array of {prefix, bits, name offset}
+ * over one string pool, sorted once and binary searched.
  */
 #include "util/common.h"
 
@@ -14,13 +14,15 @@
 
 #include "discover/oui.h"
 #include "util/buf.h"
+#include "util/csv.h"
 #include "util/root.h"
 #include "util/utf8.h"
 #include "util/banned.h"
 
 /* Longest organisation name kept, in bytes (IEEE's longest is ~110). */
 #define OUI_MAX_NAME 256
-/* Raw bytes kept of one field before cleaning: more than any name. */
+/* Raw bytes kept of one field (blanks included) before cleaning: more
+ * than any name. */
 #define OUI_FIELD_KEEP 1024
 /* Bytes of a bad assignment quoted back in a warning. */
 #define OUI_WARN_SHOW 40
@@ -51,9 +53,9 @@ struct vg_oui {
 	unsigned warnings; /* handed to the callback so far */
 };
 
-/* One field as read: leading blanks dropped, at most OUI_FIELD_KEEP. */
+/* One field of the record being read: a view into the CSV reader. */
 struct oui_field {
-	char b[OUI_FIELD_KEEP];
+	const char *b;
 	size_t n;
 };
 
@@ -62,19 +64,6 @@ struct oui_record {
 	struct oui_field f[OUI_FIELDS];
 	size_t nfields;
 	int line;
-};
-
-/* The CSV cursor: position in the text and current line number. */
-struct oui_csv {
-	const char *text;
-	size_t len, pos;
-	int line;
-};
-
-enum oui_read {
-	OUI_REC,
-	OUI_EOF,
-	OUI_UNTERMINATED
 };
 
 struct vg_oui *
@@ -115,108 +104,12 @@ oui_warn(struct vg_oui *o, vg_oui_warn_fn warn, void *ctx, const char *fmt, ...)
 	warn(ctx, msg);
 }
 
-/*
- * Store the n bytes at s in field f (NULL: a field we do not keep).
- * Leading blanks are dropped here, so a field of a megabyte of spaces
- * then a name still yields the name; past OUI_FIELD_KEEP bytes are lost.
- */
-static inline void
-field_put(struct oui_field *f, const char *s, size_t n)
-{
-	size_t room;
-
-	if (f == NULL)
-		return;
-	while (f->n == 0 && n > 0 && (*s == ' ' || *s == '\t'))
-		s++, n--;
-	room = sizeof(f->b) - f->n;
-	if (n > room)
-		n = room;
-	memcpy(f->b + f->n, s, n);
-	f->n += n;
-}
-
-/* Count a line break at text[i] (LF, CR LF counted once, or a lone CR). */
-static inline void
-csv_count_line(struct oui_csv *c, size_t i)
-{
-	if (c->text[i] == '\n' ||
-	    (c->text[i] == '\r' && (i + 1 >= c->len || c->text[i + 1] != '\n')))
-		c->line++;
-}
-
-/*
- * Read the next record into r. Fields past OUI_FIELDS are scanned (their
- * quotes matter) but not kept. A quote opens a quoted field only at the
- * start of a field; elsewhere it is an ordinary byte, as are bytes after a
- * closing quote, so sloppy files still load.
- */
-static enum oui_read
-csv_read_record(struct oui_csv *c, struct oui_record *r)
-{
-	const char *t = c->text, *q;
-	size_t i = c->pos, fi = 0, j, k;
-
-	for (fi = 0; fi < OUI_FIELDS; fi++)
-		r->f[fi].n = 0;
-	fi = 0;
-	r->nfields = 1;
-	r->line = c->line;
-	if (i >= c->len)
-		return OUI_EOF;
-	for (;;) {
-		struct oui_field *f = fi < OUI_FIELDS ? &r->f[fi] : NULL;
-
-		if (i < c->len && t[i] == '"') {
-			for (i++;; i = j + 2) {
-				/* Up to the next quote, counting lines. */
-				q = memchr(t + i, '"', c->len - i);
-				if (q == NULL) {
-					c->pos = c->len;
-					return OUI_UNTERMINATED;
-				}
-				j = (size_t)(q - t);
-				for (k = i; k < j; k++)
-					if (t[k] == '\n' || t[k] == '\r')
-						csv_count_line(c, k);
-				field_put(f, t + i, j - i);
-				/* "" is one quote; a lone one closes. */
-				if (j + 1 < c->len && t[j + 1] == '"') {
-					field_put(f, "\"", 1);
-					continue;
-				}
-				i = j + 1;
-				break;
-			}
-		}
-		for (j = i;
-		     j < c->len && t[j] != ',' && t[j] != '\n' && t[j] != '\r';
-		     j++)
-			;
-		field_put(f, t + i, j - i);
-		i = j;
-		if (i >= c->len)
-			break;
-		if (t[i] == ',') {
-			i++;
-			fi++;
-			r->nfields++;
-			continue;
-		}
-		if (t[i] == '\r' && i + 1 < c->len && t[i + 1] == '\n')
-			i++;
-		csv_count_line(c, i);
-		i++;
-		break;
-	}
-	c->pos = i;
-	return OUI_REC;
-}
-
-/* Drop trailing blanks from a field. */
+/* Drop leading and trailing blanks from a field. */
 static void
-field_rtrim(struct oui_field *f)
+field_trim(struct oui_field *f)
 {
+	while (f->n > 0 && (f->b[0] == ' ' || f->b[0] == '\t'))
+		f->b++, f->n--;
 	while (f->n > 0 && (f->b[f->n - 1] == ' ' || f->b[f->n - 1] == '\t'))
 		f->n--;
 }
@@ -424,7 +317,7 @@ add_record(struct vg_oui *o, struct oui_record *r, const char *name,
 	enum vg_rc rc;
 
 	for (i = 0; i < OUI_FIELDS; i++)
-		field_rtrim(&r->f[i]);
+		field_trim(&r->f[i]);
 	/* An empty line (or one of blanks) is no record. */
 	if (r->nfields == 1 && r->f[0].n == 0)
 		return VG_OK;
@@ -464,35 +357,70 @@ add_record(struct vg_oui *o, struct oui_record *r, const char *name,
 	return VG_OK;
 }
 
+/*
+ * The reader's settings for registry files: ',' (never detected), and
+ * sloppy records still read as before util/csv (text after a closing
+ * quote kept, NUL bytes kept for the name cleaning to turn into spaces,
+ * long fields and extra fields cut rather than refused), so that only a
+ * quote open at the end of the file refuses a record.
+ */
+static const struct vg_csv_limits oui_csv_limits = {
+	OUI_FIELD_KEEP, OUI_FIELDS,
+	VG_OUI_MAX_FILE, /* records: one byte each at least */
+};
+#define OUI_CSV_FLAGS (VG_CSV_LAX_QUOTES | VG_CSV_KEEP_NUL | VG_CSV_CUT)
+
 enum vg_rc
 vg_oui_add_csv(struct vg_oui *o, const char *text, size_t len, const char *name,
 	       vg_oui_warn_fn warn, void *ctx, struct vg_err *err)
 {
-	struct oui_csv c = {.text = text, .len = len, .pos = 0, .line = 1};
-	struct oui_record *r = NULL;
-	enum oui_read got;
+	struct vg_csv c;
+	struct oui_record r;
+	struct vg_err cerr;
 	enum vg_rc rc = VG_OK;
+	size_t i;
+	bool got;
 
 	if (o == NULL || (text == NULL && len > 0))
 		return vg_err_set(err, VG_ERR_USAGE, _("no vendor table"));
 	if (name == NULL)
 		name = "registry";
-	/* Three fields of 1 KiB: too big for a comfortable stack frame. */
-	if ((r = malloc(sizeof(*r))) == NULL) {
-		rc = vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
-		goto done;
-	}
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		c.pos = 3; /* UTF-8 byte order mark */
-	while ((got = csv_read_record(&c, r)) == OUI_REC) {
-		if ((rc = add_record(o, r, name, warn, ctx, err)) != VG_OK)
+	vg_csv_init(&c, text, len, ',', &oui_csv_limits);
+	vg_csv_set_flags(&c, OUI_CSV_FLAGS);
+	for (;;) {
+		vg_err_clear(&cerr);
+		rc = vg_csv_next(&c, &got, &cerr);
+		if (rc == VG_ERR_NOMEM) {
+			vg_err_set(err, rc, "%s: %s", name, cerr.msg);
+			goto done;
+		}
+		if (rc == VG_ERR_PARSE) {
+			/* Under OUI_CSV_FLAGS, only an open quote at the end.
+			 */
+			oui_warn(o, warn, ctx,
+				 _("%s:%d: unterminated quoted field"), name,
+				 vg_csv_line(&c));
+			rc = VG_OK;
+			continue;
+		}
+		if (rc != VG_OK) {
+			/* The record limit: the reader has stopped. */
+			oui_warn(o, warn, ctx, "%s:%d: %s", name,
+				 vg_csv_line(&c), cerr.msg);
+			rc = VG_OK;
+			continue;
+		}
+		if (!got)
+			break;
+		r.nfields = vg_csv_nfields(&c);
+		r.line = vg_csv_line(&c);
+		for (i = 0; i < OUI_FIELDS; i++)
+			r.f[i].b = vg_csv_field(&c, i, &r.f[i].n);
+		if ((rc = add_record(o, &r, name, warn, ctx, err)) != VG_OK)
 			goto done;
 	}
-	if (got == OUI_UNTERMINATED)
-		oui_warn(o, warn, ctx, _("%s:%d: unterminated quoted field"),
-			 name, r->line);
 done:
-	free(r);
+	vg_csv_release(&c);
 	/* Sort now, even after an error, so count and lookup agree. */
 	oui_finish(o);
 	return rc;

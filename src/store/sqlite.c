@@ -614,6 +614,15 @@ static const struct {
 	 "CREATE INDEX assets_mac ON assets(mac) WHERE mac IS NOT NULL;"
 	 "CREATE INDEX assets_ip ON assets(ip) WHERE ip IS NOT NULL;"
 	 "ALTER TABLE hosts ADD COLUMN kind TEXT NOT NULL DEFAULT 'host';"},
+	/*
+	 * 8: the console's network devices page lists kind 'device' only,
+	 * worst first: a range of this index in list order, instead of a
+	 * walk of hosts_worst past every host of the other kind (20,000
+	 * hosts: 0.2 ms a page, was 9-16 ms).
+	 */
+	{8,
+	 "CREATE INDEX hosts_kind ON hosts(kind, latest_overall IS NULL,"
+	 " latest_overall, hostname, id) WHERE latest_scan_id IS NOT NULL;"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {

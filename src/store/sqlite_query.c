@@ -55,13 +55,14 @@
 
 /* Statement slots in q->qst: one range per query kind. */
 enum {
-	QS_ASSETS_LIST = 0,   /* + asset filter mask (32) */
-	QS_ASSETS_COUNT = 32, /* + asset filter mask (32) */
-	QS_FIND_LIST = 64,    /* + variant * 32 + finding mask (128) */
-	QS_FIND_COUNT = 192,  /* + variant * 32 + finding mask (128) */
-	QS_FIND_SUM = 320,    /* + finding mask (32) */
-	QS_FIXED = 352,       /* + enum qfixed */
+	QS_ASSETS_LIST = 0,    /* + asset filter mask (128) */
+	QS_ASSETS_COUNT = 128, /* + asset filter mask (128) */
+	QS_FIND_LIST = 256,    /* + variant * 32 + finding mask (128) */
+	QS_FIND_COUNT = 384,   /* + variant * 32 + finding mask (128) */
+	QS_FIND_SUM = 512,     /* + finding mask (32) */
+	QS_FIXED = 544,        /* + enum qfixed */
 };
+_Static_assert(QS_FIXED + 32 <= SQ_QUERY_SLOTS, "query slots");
 
 /* Asset filters, as bits of a mask. */
 enum {
@@ -70,7 +71,24 @@ enum {
 	AF_SEARCH = 4,
 	AF_MIN = 8,
 	AF_MAX = 16,
+	AF_KIND = 32,
+	AF_UNMANAGED = 64,
+	AF_ALL = 127,
 };
+
+/* R1's check of a device that no host or declared asset is. */
+#define SQ_UNMANAGED_CHECK "'inventory.unmanaged_device'"
+/*
+ * Host h's latest scan holds an open unmanaged-device finding (none
+ * under an acceptance in force at :now): one probe of findings_scan
+ * (scan_id, check_id, subject) per host tested.
+ */
+#define SQ_UNMANAGED_OPEN                                                      \
+	"EXISTS (SELECT 1 FROM findings u WHERE u.scan_id = h.latest_scan_id"  \
+	" AND u.check_id = " SQ_UNMANAGED_CHECK " AND NOT EXISTS (SELECT 1"    \
+	" FROM acceptances ua WHERE ua.host_id = h.id"                         \
+	" AND ua.check_id = u.check_id AND ua.subject = u.subject"             \
+	" AND ua.until > :now))"
 
 /* Finding filters, as bits of a mask. */
 enum {
@@ -99,7 +117,8 @@ enum fvariant {
 	" s.s7, s.s8, s.s9, s.s10, s.overall, s.n_critical, s.n_high,"         \
 	" s.n_medium, s.n_low, h.latest_scan_id,"                              \
 	" EXISTS (SELECT 1 FROM acceptances a WHERE a.host_id = h.id"          \
-	" AND a.until > :now), h.kind"
+	" AND a.until > :now), h.kind,"                                        \
+	" h.kind = 'device' AND " SQ_UNMANAGED_OPEN
 enum {
 	AC_ID,
 	AC_HOST,
@@ -114,8 +133,9 @@ enum {
 	AC_NSEV, /* n_critical, then high, medium, low */
 	AC_SCAN = AC_NSEV + VG_SEV_COUNT,
 	AC_HASACC,
-	AC_KIND,  /* "host", or "device" for a network device (discover) */
-	AC_TOTAL, /* a search's list only: the number of matches */
+	AC_KIND,      /* "host", or "device" for a network device (discover) */
+	AC_UNMANAGED, /* a device with an open unmanaged-device finding */
+	AC_TOTAL,     /* a search's list only: the number of matches */
 };
 #define ASSET_FROM                                                             \
 	" FROM hosts h JOIN scan_sums s ON s.scan_id = h.latest_scan_id"
@@ -315,7 +335,7 @@ add(struct vg_buf *b, const char *s)
 static void
 build_assets(struct vg_buf *b, unsigned arg, bool count)
 {
-	unsigned mask = arg & 31;
+	unsigned mask = arg & AF_ALL;
 
 	if (count)
 		add(b, "SELECT count(*)");
@@ -358,6 +378,12 @@ build_assets(struct vg_buf *b, unsigned arg, bool count)
 		add(b, " AND h.latest_overall >= :min");
 	if (mask & AF_MAX)
 		add(b, " AND h.latest_overall <= :max");
+	/* Few devices among many hosts (or the reverse): a range of
+	 * index hosts_kind (migration 8), in list order. */
+	if (mask & AF_KIND)
+		add(b, " AND h.kind = :kind");
+	if (mask & AF_UNMANAGED)
+		add(b, " AND " SQ_UNMANAGED_OPEN);
 	if (!count)
 		add(b,
 		    " ORDER BY h.latest_overall IS NULL,"
@@ -681,6 +707,8 @@ asset_json(struct sq *q, sqlite3_stmt *st, int64_t now, json_t **out,
 	    !put(o, "id", json_integer(sqlite3_column_int64(st, AC_ID))) ||
 	    !put(o, "hostname", col_text(st, AC_HOST)) ||
 	    !put(o, "kind", col_text(st, AC_KIND)) ||
+	    !put(o, "unmanaged",
+		 json_boolean(sqlite3_column_int(st, AC_UNMANAGED) != 0)) ||
 	    !put(o, "site", col_text(st, AC_SITE)) ||
 	    !put(o, "owner", col_text(st, AC_OWNER)) ||
 	    !put(o, "category", col_text(st, AC_CATEGORY)) ||
@@ -865,6 +893,7 @@ bind_assets(sqlite3_stmt *st, const struct vg_asset_filter *flt,
 	return bind_str(st, ":site", flt->site) &&
 		bind_str(st, ":category", flt->category) &&
 		bind_str(st, ":search", pattern) &&
+		bind_str(st, ":kind", flt->kind) &&
 		bind_i64(st, ":min", flt->min_score) &&
 		bind_i64(st, ":max", flt->max_score) &&
 		bind_i64(st, ":now", now) &&
@@ -893,6 +922,11 @@ assets_page(struct sq *q, const struct vg_asset_filter *flt, int64_t now,
 	if (!filter_ok(flt->site) || !filter_ok(flt->category) ||
 	    !filter_ok(flt->search))
 		return bad_filter(err, _("asset"));
+	if (flt->kind != NULL && strcmp(flt->kind, "host") != 0 &&
+	    strcmp(flt->kind, "device") != 0)
+		return bad_filter(err, _("asset kind"));
+	mask |= flt->kind != NULL ? AF_KIND : 0;
+	mask |= flt->unmanaged != 0 ? AF_UNMANAGED : 0;
 	mask |= flt->site != NULL ? AF_SITE : 0;
 	mask |= flt->category != NULL ? AF_CATEGORY : 0;
 	mask |= flt->search != NULL && flt->search[0] != '\0' ? AF_SEARCH : 0;

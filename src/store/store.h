@@ -81,6 +81,12 @@ struct vg_asset_filter {
 	int min_score;      /* overall, 0-100, or -1 */
 	int max_score;
 	size_t offset, limit; /* limit 1-500 */
+	/* "host" (an enrolled or scanned host), "device" (a network
+	 * device recorded by vigie discover) or NULL: any. */
+	const char *kind;
+	/* 1: only assets with an open (not accepted)
+	 * inventory.unmanaged_device finding in their latest scan; 0: any. */
+	int unmanaged;
 };
 
 struct vg_finding_filter {

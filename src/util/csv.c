@@ -44,7 +44,7 @@ vg_csv_init(struct vg_csv *c, const char *buf, size_t len, char delim,
 {
 	memset(c, 0, sizeof(*c));
 	c->p = buf;
-	c->end = buf + len;
+	c->end = len > 0 ? buf + len : buf; /* no offset on a NULL buf */
 	/* A spreadsheet's "CSV UTF-8" starts with a byte order mark. */
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		c->p += 3;
@@ -53,6 +53,12 @@ vg_csv_init(struct vg_csv *c, const char *buf, size_t len, char delim,
 	c->line = 1;
 	c->rec_line = 1;
 	c->lim = lim != NULL ? *lim : csv_default_limits;
+}
+
+void
+vg_csv_set_flags(struct vg_csv *c, unsigned flags)
+{
+	c->flags = flags;
 }
 
 void
@@ -134,11 +140,13 @@ csv_eol(struct vg_csv *c)
 
 /*
  * The state of the record being read: rc is its first error (VG_OK while
- * none); once set, bytes are no longer kept, only scanned.
+ * none); once set, bytes are no longer kept, only scanned. skip: the
+ * fields past lim.fields under VG_CSV_CUT, scanned and dropped too.
  */
 struct csv_rec {
 	enum vg_rc rc;
 	const char *why;
+	bool skip;
 };
 
 static void
@@ -150,24 +158,35 @@ csv_refuse(struct csv_rec *r, enum vg_rc rc, const char *why)
 	}
 }
 
-/* Keep byte ch in the current field, within the field's limit. */
+/*
+ * Keep the n bytes at s in the current field, within the field's limit
+ * (cut there under VG_CSV_CUT). The caller sends a NUL byte alone, and
+ * only it is refused here unless VG_CSV_KEEP_NUL.
+ */
 static enum vg_rc
-csv_keep(struct vg_csv *c, struct csv_rec *r, char ch)
+csv_keep(struct vg_csv *c, struct csv_rec *r, const char *s, size_t n)
 {
-	if (r->rc != VG_OK)
+	size_t room;
+
+	if (r->rc != VG_OK || r->skip || n == 0)
 		return VG_OK;
-	if (ch == '\0') {
+	if (*s == '\0' && !(c->flags & VG_CSV_KEEP_NUL)) {
 		csv_refuse(r, VG_ERR_PARSE, _("NUL byte in a field"));
 		return VG_OK;
 	}
-	if (c->len[c->n_fields - 1] >= c->lim.field) {
-		csv_refuse(r, VG_ERR_LIMIT, _("field too long"));
-		return VG_OK;
+	room = c->lim.field - c->len[c->n_fields - 1];
+	if (n > room) {
+		if (!(c->flags & VG_CSV_CUT)) {
+			csv_refuse(r, VG_ERR_LIMIT, _("field too long"));
+			return VG_OK;
+		}
+		n = room;
 	}
-	if (csv_reserve(c, 1) != VG_OK)
+	if (csv_reserve(c, n) != VG_OK)
 		return VG_ERR_NOMEM;
-	c->buf[c->buf_len++] = ch;
-	c->len[c->n_fields - 1]++;
+	memcpy(c->buf + c->buf_len, s, n);
+	c->buf_len += n;
+	c->len[c->n_fields - 1] += n;
 	return VG_OK;
 }
 
@@ -175,15 +194,41 @@ csv_keep(struct vg_csv *c, struct csv_rec *r, char ch)
 static enum vg_rc
 csv_next_field(struct vg_csv *c, struct csv_rec *r)
 {
-	if (r->rc != VG_OK)
+	if (r->rc != VG_OK || r->skip)
 		return VG_OK;
 	if (csv_field_end(c) != VG_OK)
 		return VG_ERR_NOMEM;
 	if (c->n_fields >= c->lim.fields) {
-		csv_refuse(r, VG_ERR_LIMIT, _("too many fields"));
+		if (c->flags & VG_CSV_CUT)
+			r->skip = true;
+		else
+			csv_refuse(r, VG_ERR_LIMIT, _("too many fields"));
 		return VG_OK;
 	}
 	return csv_field_start(c);
+}
+
+/*
+ * The end of the run of ordinary bytes at p: up to a quote, a line end,
+ * a NUL (unless kept) or, outside quotes, the delimiter. Runs are kept
+ * with one copy rather than byte by byte: registry files are megabytes.
+ */
+static const char *
+csv_run(const struct vg_csv *c, const char *p, bool quoted)
+{
+	bool nul = !(c->flags & VG_CSV_KEEP_NUL);
+
+	for (; p < c->end; p++) {
+		char ch = *p;
+
+		/* Most bytes (letters, digits) are past '"': one test. */
+		if ((unsigned char)ch > '"' && ch != c->delim)
+			continue;
+		if (ch == '"' || ch == '\n' || ch == '\r' ||
+		    (ch == '\0' && nul) || (!quoted && ch == c->delim))
+			break;
+	}
+	return p;
 }
 
 /*
@@ -194,6 +239,7 @@ static enum vg_rc
 csv_record(struct vg_csv *c, struct csv_rec *r, bool *blank)
 {
 	bool quoted = false, at_start = true, closed = false;
+	const char *start = c->p, *q;
 	char ch;
 
 	c->n_fields = 0;
@@ -207,9 +253,9 @@ csv_record(struct vg_csv *c, struct csv_rec *r, bool *blank)
 		if (quoted) {
 			if (ch == '"' && c->p + 1 < c->end && c->p[1] == '"') {
 				/* "" inside quotes: one quote. */
-				c->p += 2;
-				if (csv_keep(c, r, '"') != VG_OK)
+				if (csv_keep(c, r, c->p, 1) != VG_OK)
 					return VG_ERR_NOMEM;
+				c->p += 2;
 				continue;
 			}
 			if (ch == '"') {
@@ -220,21 +266,26 @@ csv_record(struct vg_csv *c, struct csv_rec *r, bool *blank)
 			}
 			if (ch == '\r' || ch == '\n') {
 				/* A line break kept in the field as written. */
-				if (csv_keep(c, r, ch) != VG_OK ||
-				    (ch == '\r' && c->p + 1 < c->end &&
-				     c->p[1] == '\n' &&
-				     csv_keep(c, r, '\n') != VG_OK))
+				q = c->p +
+					(ch == '\r' && c->p + 1 < c->end &&
+							 c->p[1] == '\n'
+						 ? 2
+						 : 1);
+				if (csv_keep(c, r, c->p, (size_t)(q - c->p)) !=
+				    VG_OK)
 					return VG_ERR_NOMEM;
 				csv_eol(c);
 				continue;
 			}
-			if (csv_keep(c, r, ch) != VG_OK)
+			q = ch == '\0' ? c->p + 1 : csv_run(c, c->p, true);
+			if (csv_keep(c, r, c->p, (size_t)(q - c->p)) != VG_OK)
 				return VG_ERR_NOMEM;
-			c->p++;
+			c->p = q;
 			continue;
 		}
 		if (ch == '\r' || ch == '\n') {
-			*blank = c->n_fields == 1 && at_start && !closed;
+			/* Nothing read before the line end: a blank line. */
+			*blank = c->p == start;
 			csv_eol(c);
 			goto end;
 		}
@@ -253,20 +304,24 @@ csv_record(struct vg_csv *c, struct csv_rec *r, bool *blank)
 			continue;
 		}
 		/* After a closing quote only a delimiter or a line end may
-		 * come; a quote inside an unquoted field is kept as is. */
-		if (closed)
+		 * come (unless lax); a quote inside an unquoted field is kept
+		 * as is. */
+		if (closed && !(c->flags & VG_CSV_LAX_QUOTES))
 			csv_refuse(r, VG_ERR_PARSE,
 				   _("text after a closing quote"));
 		at_start = false;
-		if (csv_keep(c, r, ch) != VG_OK)
+		q = ch == '\0' || ch == '"' ? c->p + 1
+					    : csv_run(c, c->p, false);
+		if (csv_keep(c, r, c->p, (size_t)(q - c->p)) != VG_OK)
 			return VG_ERR_NOMEM;
-		c->p++;
+		c->p = q;
 	}
 	if (quoted)
 		csv_refuse(r, VG_ERR_PARSE,
 			   _("quoted field not closed at the end of the file"));
 end:
-	if (r->rc == VG_OK && csv_field_end(c) != VG_OK)
+	/* Under skip, the last field kept was ended at its delimiter. */
+	if (r->rc == VG_OK && !r->skip && csv_field_end(c) != VG_OK)
 		return VG_ERR_NOMEM;
 	return VG_OK;
 }
@@ -285,6 +340,7 @@ vg_csv_next(struct vg_csv *c, bool *got, struct vg_err *err)
 		}
 		r.rc = VG_OK;
 		r.why = NULL;
+		r.skip = false;
 		if (csv_record(c, &r, &blank) != VG_OK) {
 			c->stopped = true;
 			c->n_fields = 0;

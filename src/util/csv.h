@@ -10,7 +10,9 @@
  * a field past its cap, text after a closing quote or a quote left open
  * at the end of the buffer is refused on its own, and the reader goes on
  * with the next record. Field bytes are copied (unquoted) into storage
- * owned by the reader, never more than the input's size.
+ * owned by the reader, never more than the input's size. Flags
+ * (vg_csv_set_flags) relax some refusals for files that are known to be
+ * sloppy but are read for a few fields only (the IEEE registry files).
  */
 #ifndef VG_UTIL_CSV_H
 #define VG_UTIL_CSV_H
@@ -30,11 +32,22 @@ struct vg_csv_limits {
 	size_t records; /* most records read (blank lines not counted) */
 };
 
+/* Flags of vg_csv_set_flags, or-ed; 0 (the default) is strict. */
+/* Text after a closing quote is kept as written ("a" b reads a b). */
+#define VG_CSV_LAX_QUOTES 0x1u
+/* NUL bytes are kept in fields: read a field with its length. */
+#define VG_CSV_KEEP_NUL 0x2u
+/* Past lim.field a field keeps its first lim.field bytes, past
+ * lim.fields a record its first lim.fields fields (the rest is scanned,
+ * quotes included, then dropped): neither refuses the record. */
+#define VG_CSV_CUT 0x4u
+
 /* The reader. Its members are private: use the functions below. */
 struct vg_csv {
 	const char *p, *end;
 	char delim;
-	int line; /* physical line of p, 1-based */
+	unsigned flags; /* VG_CSV_* */
+	int line;       /* physical line of p, 1-based */
 	int rec_line;
 	struct vg_csv_limits lim;
 	size_t n_records;
@@ -55,6 +68,12 @@ struct vg_csv {
  */
 void vg_csv_init(struct vg_csv *c, const char *buf, size_t len, char delim,
 		 const struct vg_csv_limits *lim);
+/*
+ * Set the reader's VG_CSV_* flags, before its first vg_csv_next. With
+ * all three, the only refusals left are a quote still open at the end
+ * (VG_ERR_PARSE) and the record limit (VG_ERR_LIMIT).
+ */
+void vg_csv_set_flags(struct vg_csv *c, unsigned flags);
 /* Free what the reader holds; it reads nothing more. */
 void vg_csv_release(struct vg_csv *c);
 
@@ -73,7 +92,8 @@ enum vg_rc vg_csv_next(struct vg_csv *c, bool *got, struct vg_err *err);
 /* Fields in the record last read (at least 1). */
 size_t vg_csv_nfields(const struct vg_csv *c);
 /* Field i (< vg_csv_nfields) as a NUL-terminated string of *len bytes
- * (len may be NULL); valid until the next vg_csv_next. */
+ * (len may be NULL; with VG_CSV_KEEP_NUL use it: a field may hold NUL
+ * bytes); valid until the next vg_csv_next. */
 const char *vg_csv_field(const struct vg_csv *c, size_t i, size_t *len);
 /* Line (1-based) where the record last read, or refused, starts. */
 int vg_csv_line(const struct vg_csv *c);

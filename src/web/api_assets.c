@@ -151,12 +151,13 @@ vg_api_asset_filter(const struct vg_http_request *req, const char *const *extra,
 		    struct vg_asset_filter *flt, struct vg_err *err)
 {
 	static const char *const keys[] = {
-		"site",      "category", "search", "min_score",
-		"max_score", "offset",   "limit",
+		"site",   "category", "search", "min_score", "max_score",
+		"offset", "limit",    "kind",   "unmanaged",
 	};
 	const char *allowed[VG_ARRAY_LEN(keys) + VG_HTTP_MAX_ARGS + 1];
 	size_t n = 0, i;
-	int64_t lo, hi;
+	int64_t lo, hi, unmanaged;
+	const char *kind;
 
 	memset(flt, 0, sizeof(*flt));
 	flt->min_score = flt->max_score = -1;
@@ -173,8 +174,18 @@ vg_api_asset_filter(const struct vg_http_request *req, const char *const *extra,
 	    vg_api_arg_text(req, "search", &flt->search, err) != VG_OK ||
 	    vg_api_arg_int(req, "min_score", 0, 100, -1, &lo, err) != VG_OK ||
 	    vg_api_arg_int(req, "max_score", 0, 100, -1, &hi, err) != VG_OK ||
+	    vg_api_arg_text(req, "kind", &kind, err) != VG_OK ||
+	    vg_api_arg_int(req, "unmanaged", 0, 1, 0, &unmanaged, err) !=
+		    VG_OK ||
 	    vg_api_arg_page(req, &flt->offset, &flt->limit, err) != VG_OK)
 		return VG_ERR_USAGE;
+	/* The store's two kinds: anything else would list nothing. */
+	if (kind != NULL && strcmp(kind, "host") != 0 &&
+	    strcmp(kind, "device") != 0)
+		return vg_err_set(err, VG_ERR_USAGE,
+				  "kind: expected host or device");
+	flt->kind = kind;
+	flt->unmanaged = (int)unmanaged;
 	if (lo >= 0 && hi >= 0 && lo > hi)
 		return vg_err_set(err, VG_ERR_USAGE,
 				  "min_score: greater than max_score");

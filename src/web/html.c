@@ -258,6 +258,8 @@ vg_html_page_begin(struct vg_html *h, const struct vg_principal *p,
 		if (vg_console_can_see_assets(p)) {
 			nav_link(h, "/assets", _("Assets"),
 				 active == VG_NAV_ASSETS);
+			nav_link(h, "/devices", _("Network devices"),
+				 active == VG_NAV_DEVICES);
 			nav_link(h, "/findings", _("Findings"),
 				 active == VG_NAV_FINDINGS);
 		}
@@ -612,4 +614,23 @@ vg_html_rule_of(const json_t *f)
 		 vg_parse_intz(s + 1, 1, VG_RULE_COUNT, &n) != VG_OK)
 		n = 0;
 	return n >= 1 && n <= VG_RULE_COUNT ? (int)n : 0;
+}
+
+void
+vg_html_filter_input(struct vg_html *h, const char *literal_key,
+		     const char *literal_type, const char *label,
+		     const char *value, size_t max)
+{
+	vg_html_raw(h, "<label>");
+	vg_html_text(h, label);
+	vg_html_raw(h, "<input name=\"");
+	vg_html_raw(h, literal_key);
+	vg_html_raw(h, "\" type=\"");
+	vg_html_raw(h, literal_type);
+	if (strcmp(literal_type, "number") == 0)
+		vg_html_raw(h, "\" min=\"0\" max=\"100");
+	vg_html_raw(h, "\" value=\"");
+	if (value != NULL && strlen(value) <= max)
+		vg_html_attr(h, value);
+	vg_html_raw(h, "\"></label>");
 }

@@ -66,14 +66,15 @@ enum vg_console_nav {
 	VG_NAV_NONE,
 	VG_NAV_DASHBOARD,
 	VG_NAV_ASSETS,
+	VG_NAV_DEVICES,
 	VG_NAV_FINDINGS,
 	VG_NAV_RULES,
 };
 
 /*
  * The skeleton of a page: doctype, head (title, the stylesheet), then for
- * a logged-in principal (kind != NONE) the header with nav#menu (assets
- * and findings only for technicien and above), span#whoami and
+ * a logged-in principal (kind != NONE) the header with nav#menu (assets,
+ * network devices and findings only for technicien and above), span#whoami and
  * form#logout with the csrf field; then <main>. vg_html_page_end closes
  * main, the footer and the document.
  */
@@ -163,6 +164,9 @@ void vg_page_dashboard(const struct vg_api_ctx *ctx,
 void vg_page_assets(const struct vg_api_ctx *ctx,
 		    const struct vg_http_request *req,
 		    struct vg_http_response *resp);
+void vg_page_devices(const struct vg_api_ctx *ctx,
+		     const struct vg_http_request *req,
+		     struct vg_http_response *resp);
 void vg_page_asset(const struct vg_api_ctx *ctx,
 		   const struct vg_http_request *req,
 		   struct vg_http_response *resp);
@@ -181,5 +185,15 @@ void vg_page_css(const struct vg_api_ctx *ctx,
 
 /* The stylesheet (page_static.c), for tests. */
 extern const char vg_console_css[];
+
+/*
+ * A labelled field of a filters form: literal_key and literal_type are
+ * string literals (written raw); value, from the query and possibly
+ * NULL, is shown escaped when at most max bytes. A "number" field holds
+ * a score: 0 to 100.
+ */
+void vg_html_filter_input(struct vg_html *h, const char *literal_key,
+			  const char *literal_type, const char *label,
+			  const char *value, size_t max);
 
 #endif

@@ -212,11 +212,103 @@ facts_block(struct vg_html *h, const json_t *facts)
 	vg_html_raw(h, "</dd></dl></details>");
 }
 
+/* A time member of obj as a dt/dd pair. */
+static void
+meta_time(struct vg_html *h, const char *label, const json_t *obj,
+	  const char *key)
+{
+	vg_html_raw(h, "<dt>");
+	vg_html_text(h, label);
+	vg_html_raw(h, "</dt><dd>");
+	vg_html_json_time(h, obj, key);
+	vg_html_raw(h, "</dd>");
+}
+
+/* The logins seen in clear: protocol and user name, never a password
+ * (discover keeps none). */
+static void
+device_logins(struct vg_html *h, const json_t *logins)
+{
+	const json_t *l;
+	size_t i;
+
+	vg_html_raw(h, "<dt>");
+	vg_html_text(h, _("Cleartext logins"));
+	vg_html_raw(h, "</dt><dd>");
+	if (json_array_size(logins) == 0) {
+		vg_html_text(h, _("none seen"));
+		vg_html_raw(h, "</dd>");
+		return;
+	}
+	vg_html_raw(h, "<ul class=\"logins\">");
+	json_array_foreach(logins, i, l)
+	{
+		vg_html_raw(h, "<li class=\"login\"><code>");
+		vg_html_json_text(h, l, "protocol");
+		vg_html_raw(h, "</code> ");
+		vg_html_json_text(h, l, "user");
+		vg_html_raw(h, "</li>");
+	}
+	vg_html_raw(h, "</ul></dd>");
+}
+
+/*
+ * A network device's section of its facts (vigie discover): what
+ * identifies it, what it was taken for and on what confidence, whether
+ * a host or a declared asset is it, and the logins seen in clear.
+ */
+static void
+device_block(struct vg_html *h, const json_t *dv)
+{
+	const json_t *conf = json_object_get(dv, "confidence");
+	const char *managed = vg_html_json_str(dv, "managed_by");
+
+	vg_html_raw(h, "<div class=\"card\" id=\"device\"><h2>");
+	vg_html_text(h, _("Network device"));
+	vg_html_raw(h, "</h2><dl><dt>");
+	vg_html_text(h, _("Key"));
+	vg_html_raw(h, "</dt><dd><code>");
+	vg_html_json_text(h, dv, "key");
+	vg_html_raw(h, "</code></dd>");
+	meta_item(h, _("Name"), dv, "name");
+	meta_item(h, _("MAC address"), dv, "mac");
+	meta_item(h, _("Addresses"), dv, "ips");
+	meta_item(h, _("Vendor"), dv, "vendor");
+	vg_html_raw(h, "<dt>");
+	vg_html_text(h, _("Category"));
+	vg_html_raw(h, "</dt><dd class=\"device-category\">");
+	vg_html_json_text(h, dv, "category");
+	if (json_is_integer(conf)) {
+		vg_html_raw(h, " <span class=\"muted\">(");
+		vg_html_text(h, _("confidence"));
+		vg_html_raw(h, " ");
+		vg_html_int(h, json_integer_value(conf));
+		vg_html_raw(h, " %)</span>");
+	}
+	vg_html_raw(h, "</dd><dt>");
+	vg_html_text(h, _("Managed by"));
+	vg_html_raw(h, "</dt><dd>");
+	if (managed != NULL && *managed != '\0')
+		vg_html_text(h, managed);
+	else {
+		/* Neither an enrolled host nor a declared asset (R1). */
+		vg_html_raw(h, "<span class=\"sev sev-high unmanaged\">");
+		vg_html_text(h, _("unmanaged"));
+		vg_html_raw(h, "</span>");
+	}
+	vg_html_raw(h, "</dd>");
+	meta_item(h, _("Seen by"), dv, "sensor");
+	meta_time(h, _("First seen"), dv, "first_seen");
+	meta_time(h, _("Last seen"), dv, "last_seen");
+	device_logins(h, json_object_get(dv, "cleartext_logins"));
+	vg_html_raw(h, "</dl></div>");
+}
+
 void
 vg_page_asset(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	      struct vg_http_response *resp)
 {
-	const json_t *asset;
+	const json_t *asset, *device;
 	struct vg_html h;
 	struct vg_err err;
 	json_t *doc = NULL;
@@ -242,9 +334,12 @@ vg_page_asset(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 		return;
 	}
 	asset = json_object_get(doc, "asset");
+	/* A network device's facts carry its section and no host source. */
+	device = json_object_get(json_object_get(doc, "facts"), "device");
 	vg_html_init(&h, VG_HTML_MAX);
-	vg_html_page_begin(&h, ctx->principal,
-			   vg_html_json_str(asset, "hostname"), VG_NAV_ASSETS);
+	vg_html_page_begin(
+		&h, ctx->principal, vg_html_json_str(asset, "hostname"),
+		json_is_object(device) ? VG_NAV_DEVICES : VG_NAV_ASSETS);
 	vg_html_raw(&h, "<h1 class=\"hostname\">");
 	vg_html_json_text(&h, asset, "hostname");
 	vg_html_raw(&h,
@@ -271,9 +366,12 @@ vg_page_asset(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	vg_html_raw(&h, "</dl></div>");
 	scores_block(&h, json_object_get(asset, "scores"));
 	vg_html_raw(&h, "</div>");
+	if (json_is_object(device))
+		device_block(&h, device);
 	history_block(&h, json_object_get(doc, "history"));
 	findings_by_rule(&h, json_object_get(doc, "findings"));
-	facts_block(&h, json_object_get(doc, "facts"));
+	if (!json_is_object(device))
+		facts_block(&h, json_object_get(doc, "facts"));
 	vg_html_page_end(&h);
 	vg_html_respond(&h, resp, 200);
 	json_decref(doc);

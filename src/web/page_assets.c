@@ -20,39 +20,22 @@ static const char *const filter_keys[] = {
 	"search", "site", "category", "min_score", "max_score", NULL,
 };
 
-/* One labelled input of form#filters, its value the request's. */
-static void
-filter_input(struct vg_html *h, const struct vg_http_request *req,
-	     const char *literal_key, const char *literal_type,
-	     const char *label)
-{
-	const char *v = vg_http_arg(req, literal_key);
-
-	vg_html_raw(h, "<label>");
-	vg_html_text(h, label);
-	vg_html_raw(h, "<input name=\"");
-	vg_html_raw(h, literal_key);
-	vg_html_raw(h, "\" type=\"");
-	vg_html_raw(h, literal_type);
-	if (strcmp(literal_type, "number") == 0)
-		vg_html_raw(h, "\" min=\"0\" max=\"100");
-	vg_html_raw(h, "\" value=\"");
-	if (v != NULL && strlen(v) <= ASSETS_FILTER_MAX)
-		vg_html_attr(h, v);
-	vg_html_raw(h, "\"></label>");
-}
-
 static void
 filters_form(struct vg_html *h, const struct vg_http_request *req)
 {
 	vg_html_raw(h,
 		    "<form id=\"filters\" method=\"get\" "
 		    "action=\"/assets\">");
-	filter_input(h, req, "search", "search", _("Search"));
-	filter_input(h, req, "site", "text", _("Site"));
-	filter_input(h, req, "category", "text", _("Category"));
-	filter_input(h, req, "min_score", "number", _("Minimum score"));
-	filter_input(h, req, "max_score", "number", _("Maximum score"));
+	vg_html_filter_input(h, "search", "search", _("Search"),
+			     vg_http_arg(req, "search"), ASSETS_FILTER_MAX);
+	vg_html_filter_input(h, "site", "text", _("Site"),
+			     vg_http_arg(req, "site"), ASSETS_FILTER_MAX);
+	vg_html_filter_input(h, "category", "text", _("Category"),
+			     vg_http_arg(req, "category"), ASSETS_FILTER_MAX);
+	vg_html_filter_input(h, "min_score", "number", _("Minimum score"),
+			     vg_http_arg(req, "min_score"), ASSETS_FILTER_MAX);
+	vg_html_filter_input(h, "max_score", "number", _("Maximum score"),
+			     vg_http_arg(req, "max_score"), ASSETS_FILTER_MAX);
 	vg_html_raw(h, "<button type=\"submit\">");
 	vg_html_text(h, _("Filter"));
 	vg_html_raw(h, "</button></form>");

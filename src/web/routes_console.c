@@ -30,6 +30,7 @@ CONSOLE_PAGE(vg_page_logout)
 CONSOLE_PAGE(vg_page_dashboard)
 CONSOLE_PAGE(vg_page_assets)
 CONSOLE_PAGE(vg_page_asset)
+CONSOLE_PAGE(vg_page_devices)
 CONSOLE_PAGE(vg_page_findings)
 CONSOLE_PAGE(vg_page_accept)
 CONSOLE_PAGE(vg_page_rule)
@@ -46,6 +47,9 @@ const struct vg_route vg_routes_console[] = {
 	{"GET", "/assets", vg_page_assets_i18n, CONSOLE_BODY_GET, NULL,
 	 VG_AUTH_USER, VG_ROLE_TECHNICIEN, true},
 	{"GET", "/assets/{}", vg_page_asset_i18n, CONSOLE_BODY_GET, NULL,
+	 VG_AUTH_USER, VG_ROLE_TECHNICIEN, true},
+	/* Network devices (vigie discover): assets too, same rights. */
+	{"GET", "/devices", vg_page_devices_i18n, CONSOLE_BODY_GET, NULL,
 	 VG_AUTH_USER, VG_ROLE_TECHNICIEN, true},
 	{"GET", "/findings", vg_page_findings_i18n, CONSOLE_BODY_GET, NULL,
 	 VG_AUTH_USER, VG_ROLE_TECHNICIEN, true},

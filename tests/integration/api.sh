@@ -273,6 +273,39 @@ grep -v '^#' "$tmp/body" |
 as direction GET /metrics
 want 403 "metrics as direction"
 
+# Network devices (issue 4): vigie discover records a capture's devices
+# into the served store as assets of kind device, unmanaged (none is
+# declared); kind and unmanaged select them, bad values are a 400.
+as auditeur GET '/api/v1/assets?kind=device&unmanaged=maybe'
+want 400 "unmanaged maybe"
+body_has '.error | startswith("unmanaged:")' "unmanaged not named"
+as auditeur GET '/api/v1/assets?kind=router'
+want 400 "kind router"
+body_has '.error | startswith("kind:")' "kind not named"
+if "$vigie" discover --help >/dev/null 2>&1 &&
+	"$vigie" discover -r "$fixtures/discover/dhcp.pcap" --db "$db" \
+		>"$tmp/discover.out" 2>"$tmp/discover.err"; then
+	as auditeur GET '/api/v1/assets?kind=device&limit=500'
+	want 200 "devices"
+	body_has '.total > 0 and .total == (.assets | length)' "devices: none"
+	body_has 'all(.assets[]; .kind == "device")' "devices: a host listed"
+	ndev=$(jq -r '.total' "$tmp/body")
+	as auditeur GET '/api/v1/assets?kind=device&unmanaged=1&limit=500'
+	want 200 "unmanaged devices"
+	body_has ".total == $ndev and all(.assets[]; .unmanaged == true)" \
+		"devices: not all unmanaged"
+	as auditeur GET '/api/v1/assets?kind=host'
+	want 200 "hosts"
+	body_has '.total == 2 and all(.assets[]; .kind == "host" and
+		.unmanaged == false)' "hosts: devices listed"
+	as auditeur GET '/api/v1/assets'
+	body_has ".total == 2 + $ndev" "assets: devices not counted"
+	as direction GET '/api/v1/assets?kind=device'
+	want 403 "devices as direction"
+else
+	echo "note: no discover in this build, device listing not checked"
+fi
+
 kill -TERM "$pid"
 set +e
 wait "$pid"

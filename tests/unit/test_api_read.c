@@ -334,6 +334,16 @@ test_bad_arguments(void **state)
 		{vg_api_assets_list, NULL, "site=a\x01z", NULL, "site:"},
 		{vg_api_assets_list, NULL, "category=a\x7fz", NULL,
 		 "category:"},
+		{vg_api_assets_list, NULL, "kind=router", NULL, "kind:"},
+		{vg_api_assets_list, NULL, "kind=DEVICE", NULL, "kind:"},
+		{vg_api_assets_list, NULL, "kind=hosts", NULL, "kind:"},
+		{vg_api_assets_list, NULL, "kind=device&kind=host", NULL,
+		 "kind:"},
+		{vg_api_assets_list, NULL, "kind=a\x01z", NULL, "kind:"},
+		{vg_api_assets_list, NULL, "unmanaged=2", NULL, "unmanaged:"},
+		{vg_api_assets_list, NULL, "unmanaged=-1", NULL, "unmanaged:"},
+		{vg_api_assets_list, NULL, "unmanaged=yes", NULL, "unmanaged:"},
+		{vg_api_assets_list, NULL, "unmanaged=", NULL, "unmanaged:"},
 		/* GET /api/v1/assets/{} */
 		{vg_api_asset_get, "abc", NULL, NULL, "asset:"},
 		{vg_api_asset_get, "0", NULL, NULL, "asset:"},
@@ -634,6 +644,98 @@ test_assets(void **state)
 	a = json_array_get(json_object_get(c.json, "assets"), 0);
 	assert_string_equal(json_string_value(json_object_get(a, "agent_id")),
 			    AGENT_ID);
+	call_release(&c);
+}
+
+/* A network device (vigie discover) seen unmanaged: R1's finding. */
+static void
+put_device(struct vg_store *s, const char *key, bool unmanaged, int overall)
+{
+	static const struct finding_spec um[] = {
+		{1, "inventory.unmanaged_device", VG_SEV_HIGH, "device"},
+	};
+	struct vg_facts f;
+	struct vg_report r;
+	struct vg_err err;
+	int64_t id;
+
+	vg_facts_init(&f);
+	f.collected_at = NOW - 600;
+	f.root = vg_facts_str(&f, "/");
+	f.os.hostname = vg_facts_str(&f, key);
+	f.device.key = vg_facts_str(&f, key);
+	f.device.category = vg_facts_str(&f, "biomedical");
+	f.asset.category = f.device.category;
+	vg_facts_collected(&f, VG_SRC_DEVICE);
+	host_report(&r, um, unmanaged ? 1 : 0, overall);
+	vg_err_clear(&err);
+	if (vg_store_put_scan(s, &f, &r, &id, &err) != VG_OK)
+		fail_msg("put_scan %s: %s", key, err.msg);
+	vg_report_release(&r);
+	vg_facts_release(&f);
+}
+
+/* kind and unmanaged (issue 4) next to the fixture's three hosts. */
+static void
+test_assets_kind(void **state)
+{
+	static const struct {
+		const char *query;
+		long long total;
+		const char *hosts;
+	} rows[] = {
+		{"kind=device", 2, "00:1b:21:00:00:01,10.1.2.3"},
+		{"kind=host", 3, "srv-a,srv-c,srv-b"},
+		{"kind=", 5, "00:1b:21:00:00:01,srv-a,10.1.2.3,srv-c,srv-b"},
+		{"kind=device&unmanaged=1", 1, "00:1b:21:00:00:01"},
+		{"unmanaged=1", 1, "00:1b:21:00:00:01"},
+		{"kind=device&unmanaged=0", 2, "00:1b:21:00:00:01,10.1.2.3"},
+		{"kind=host&unmanaged=1", 0, ""},
+		{"kind=device&category=biomedical", 2,
+		 "00:1b:21:00:00:01,10.1.2.3"},
+		{"kind=device&search=00:1b:21", 1, "00:1b:21:00:00:01"},
+		{"kind=device&limit=1&offset=1", 2, "10.1.2.3"},
+	};
+	struct fixture *fx = *state;
+	char hosts[256];
+	const json_t *a;
+	struct call c;
+	size_t i;
+
+	need_read_side(fx);
+	put_device(fx->s, "00:1b:21:00:00:01", true, 20);
+	put_device(fx->s, "10.1.2.3", false, 55);
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		assert_int_equal(call(fx, vg_api_assets_list, NULL,
+				      rows[i].query, NULL, &c),
+				 200);
+		assert_int_equal(
+			json_integer_value(json_object_get(c.json, "total")),
+			rows[i].total);
+		hostnames(c.json, hosts, sizeof(hosts));
+		if (strcmp(hosts, rows[i].hosts) != 0)
+			fail_msg("%s: '%s', expected '%s'", rows[i].query,
+				 hosts, rows[i].hosts);
+		call_release(&c);
+	}
+	/* Each asset says its kind and whether it is unmanaged. */
+	assert_int_equal(
+		call(fx, vg_api_assets_list, NULL, "kind=device", NULL, &c),
+		200);
+	a = json_array_get(json_object_get(c.json, "assets"), 0);
+	assert_string_equal(json_string_value(json_object_get(a, "kind")),
+			    "device");
+	assert_true(json_is_true(json_object_get(a, "unmanaged")));
+	a = json_array_get(json_object_get(c.json, "assets"), 1);
+	assert_true(json_is_false(json_object_get(a, "unmanaged")));
+	call_release(&c);
+	assert_int_equal(
+		call(fx, vg_api_assets_list, NULL, "search=srv-a", NULL, &c),
+		200);
+	a = json_array_get(json_object_get(c.json, "assets"), 0);
+	assert_string_equal(json_string_value(json_object_get(a, "kind")),
+			    "host");
+	assert_true(json_is_false(json_object_get(a, "unmanaged")));
 	call_release(&c);
 }
 
@@ -946,6 +1048,8 @@ main(void)
 		cmocka_unit_test(test_parse_rule),
 		cmocka_unit_test(test_accept_check),
 		cmocka_unit_test_setup_teardown(test_assets, setup_filled,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_assets_kind, setup_filled,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_asset_get, setup_filled,
 						teardown),

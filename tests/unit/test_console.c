@@ -80,7 +80,8 @@ scan(struct fx *x, const char *host, const char *site, int64_t at, int score)
 static int64_t
 asset_id(struct fx *x, const char *host)
 {
-	struct vg_asset_filter flt = {NULL, NULL, NULL, -1, -1, 0, 100};
+	struct vg_asset_filter flt = {NULL, NULL, NULL, -1, -1,
+				      0,    100,  NULL, 0};
 	json_t *doc = NULL, *a;
 	struct vg_err err;
 	int64_t id = 0;
@@ -754,6 +755,199 @@ test_css(void **state)
 	vg_http_response_release(&resp);
 }
 
+/* A network device's scan (vigie discover); a NULL managed_by makes R1
+ * find it unmanaged. */
+static int64_t
+device(struct fx *x, const char *key, const char *category,
+       const char *managed_by, int score)
+{
+	struct vg_device_login *l;
+	struct vg_facts f;
+	struct vg_report r;
+	struct vg_err err;
+	int64_t id;
+
+	vg_facts_init(&f);
+	f.collected_at = x->now - 600;
+	f.root = vg_facts_str(&f, "/");
+	f.os.hostname = vg_facts_str(&f, key);
+	f.device.key = vg_facts_str(&f, key);
+	f.device.mac = vg_facts_str(&f, key);
+	f.device.ips = vg_facts_str(&f, "10.77.0.2,10.77.0.3");
+	f.device.name = vg_facts_str(&f, "CT <i>scanner</i>");
+	f.device.vendor = vg_facts_str(&f, "GE \"Healthcare\" & co");
+	f.device.category = vg_facts_str(&f, category);
+	f.device.confidence = 96;
+	f.device.managed_by =
+		managed_by != NULL ? vg_facts_str(&f, managed_by) : NULL;
+	f.device.sensor = vg_facts_str(&f, "local");
+	f.device.first_seen = x->now - 86400;
+	f.device.last_seen = x->now - 600;
+	f.asset.category = f.device.category;
+	f.asset.site = vg_facts_str(&f, "bloc <op>");
+	l = vg_facts_add_device_login(&f);
+	assert_non_null(l);
+	l->protocol = vg_facts_str(&f, "telnet");
+	l->user = vg_facts_str(&f, HOSTILE_SUBJ);
+	vg_facts_collected(&f, VG_SRC_DEVICE);
+	vg_report_init(&r);
+	if (managed_by == NULL)
+		assert_int_equal(vg_report_add(&r, 1,
+					       "inventory.unmanaged_device",
+					       VG_SEV_HIGH, key, NULL,
+					       "Declare the device."),
+				 VG_OK);
+	r.scores[1] = score;
+	r.overall = score;
+	vg_err_clear(&err);
+	if (vg_store_put_scan(x->s, &f, &r, &id, &err) != VG_OK)
+		fail_msg("put_scan: %s", err.msg);
+	vg_report_release(&r);
+	vg_facts_release(&f);
+	return asset_id(x, key);
+}
+
+/* The network devices page and a device's page (issue 4). */
+static void
+test_devices(void **state)
+{
+	struct fx *x = *state;
+	struct vg_http_request req;
+	struct vg_http_response resp;
+	int64_t ct, printer;
+	char id[32], want[128];
+
+	ct = device(x, "00:1b:21:aa:bb:cc", "biomedical", NULL, 30);
+	printer = device(x, "10.9.8.7\"><script>", "printer", "asset PRN-<2>",
+			 90);
+
+	/* Both devices, no host; the unmanaged one flagged. */
+	request(&req, "GET", NULL, NULL);
+	run(x, vg_page_devices, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HAS(resp.body, "<nav id=\"menu\">");
+	HAS(resp.body, "<a href=\"/devices\" class=\"active\">");
+	HAS(resp.body,
+	    "<form id=\"filters\" method=\"get\" action=\"/devices\">");
+	HAS(resp.body, "<input name=\"unmanaged\" type=\"checkbox\"");
+	HAS(resp.body, "<table id=\"devices\">");
+	(void)snprintf(want, sizeof(want),
+		       "<a class=\"asset-link\" href=\"/assets/%lld\">",
+		       (long long)ct);
+	HAS(resp.body, want);
+	(void)snprintf(want, sizeof(want), "<tr data-asset=\"%lld\">",
+		       (long long)printer);
+	HAS(resp.body, want);
+	HAS(resp.body, "00:1b:21:aa:bb:cc");
+	HAS(resp.body, "10.9.8.7&quot;&gt;&lt;script&gt;");
+	HAS(resp.body, "bloc &lt;op&gt;");
+	assert_int_equal(count(resp.body, "class=\"sev sev-high unmanaged\""),
+			 1);
+	HASNT(resp.body, "srv-plain");
+	HASNT(resp.body, HOSTILE_ESC);
+	assert_clean(resp.body);
+	vg_http_response_release(&resp);
+
+	/* unmanaged=1: the printer (managed) goes; the box stays ticked. */
+	request(&req, "GET", NULL, "unmanaged", "1", NULL);
+	run(x, vg_page_devices, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HAS(resp.body, "value=\"1\" checked>");
+	HAS(resp.body, "00:1b:21:aa:bb:cc");
+	HASNT(resp.body, "10.9.8.7");
+	vg_http_response_release(&resp);
+
+	/* category and site filters. */
+	request(&req, "GET", NULL, "category", "printer", NULL);
+	run(x, vg_page_devices, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HAS(resp.body, "10.9.8.7");
+	HASNT(resp.body, "00:1b:21:aa:bb:cc");
+	vg_http_response_release(&resp);
+	request(&req, "GET", NULL, "site", "nord", NULL);
+	run(x, vg_page_devices, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HASNT(resp.body, "00:1b:21:aa:bb:cc");
+	HASNT(resp.body, "srv-plain"); /* a host of that site */
+	HAS(resp.body, "class=\"muted\">");
+	vg_http_response_release(&resp);
+	/* The vendor by its MAC prefix. */
+	request(&req, "GET", NULL, "search", "00:1b:21", NULL);
+	run(x, vg_page_devices, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HAS(resp.body, "00:1b:21:aa:bb:cc");
+	HASNT(resp.body, "10.9.8.7");
+	vg_http_response_release(&resp);
+
+	/* Paging keeps the filters. */
+	request(&req, "GET", NULL, "offset", "50", "unmanaged", "1", NULL);
+	run(x, vg_page_devices, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HAS(resp.body,
+	    "<a rel=\"prev\" href=\"/devices?unmanaged=1&amp;"
+	    "offset=0\">");
+	vg_http_response_release(&resp);
+
+	request(&req, "GET", NULL, "unmanaged", "2", NULL);
+	run(x, vg_page_devices, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 400);
+	HAS(resp.body, "unmanaged");
+	HAS(resp.body, "class=\"error\"");
+	vg_http_response_release(&resp);
+
+	/* The assets list links the devices menu too. */
+	request(&req, "GET", NULL, NULL);
+	run(x, vg_page_assets, VG_ROLE_TECHNICIEN, &req, &resp);
+	HAS(resp.body, "href=\"/devices\"");
+	vg_http_response_release(&resp);
+	/* direction sees no devices link. */
+	run(x, vg_page_dashboard, VG_ROLE_DIRECTION, &req, &resp);
+	HASNT(resp.body, "href=\"/devices");
+	vg_http_response_release(&resp);
+
+	/* The device's page: its device section, every value escaped. */
+	(void)snprintf(id, sizeof(id), "%lld", (long long)ct);
+	request(&req, "GET", id, NULL);
+	run(x, vg_page_asset, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HAS(resp.body, "<h1 class=\"hostname\">00:1b:21:aa:bb:cc</h1>");
+	HAS(resp.body, "<div class=\"card\" id=\"device\">");
+	HAS(resp.body, "<dd><code>00:1b:21:aa:bb:cc</code></dd>");
+	HAS(resp.body, "CT &lt;i&gt;scanner&lt;/i&gt;");
+	HAS(resp.body, "GE &quot;Healthcare&quot; &amp; co");
+	HAS(resp.body, "10.77.0.2,10.77.0.3");
+	HAS(resp.body, "<dd class=\"device-category\">biomedical");
+	HAS(resp.body, " 96 %)");
+	HAS(resp.body, "class=\"sev sev-high unmanaged\"");
+	HAS(resp.body,
+	    "<li class=\"login\"><code>telnet</code> "
+	    "&lt;img src=x onerror=alert(2)&gt;</li>");
+	HAS(resp.body, "local");
+	HAS(resp.body, "<section class=\"rule\" data-rule=\"R1\">");
+	HAS(resp.body, "<a href=\"/devices\" class=\"active\">");
+	HASNT(resp.body, "<details id=\"facts\">"); /* no host facts */
+	assert_clean(resp.body);
+	vg_http_response_release(&resp);
+
+	(void)snprintf(id, sizeof(id), "%lld", (long long)printer);
+	request(&req, "GET", id, NULL);
+	run(x, vg_page_asset, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HAS(resp.body, "asset PRN-&lt;2&gt;");
+	HASNT(resp.body, "unmanaged\"");
+	assert_clean(resp.body);
+	vg_http_response_release(&resp);
+
+	/* A host's page has no device section. */
+	(void)snprintf(id, sizeof(id), "%lld", (long long)x->plain_id);
+	request(&req, "GET", id, NULL);
+	run(x, vg_page_asset, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HASNT(resp.body, "id=\"device\"");
+	HAS(resp.body, "<details id=\"facts\">");
+	vg_http_response_release(&resp);
+}
+
 int
 main(void)
 {
@@ -769,6 +963,7 @@ main(void)
 		cmocka_unit_test(test_logout),
 		cmocka_unit_test(test_rules_page),
 		cmocka_unit_test(test_css),
+		cmocka_unit_test(test_devices),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

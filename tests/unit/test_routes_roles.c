@@ -50,6 +50,7 @@ static const struct doc_route doc[] = {
 	{"console", "GET", "/", USER_(DIRECTION)},
 	{"console", "GET", "/assets", USER_(TECHNICIEN)},
 	{"console", "GET", "/assets/{}", USER_(TECHNICIEN)},
+	{"console", "GET", "/devices", USER_(TECHNICIEN)},
 	{"console", "GET", "/findings", USER_(TECHNICIEN)},
 	{"console", "POST", "/findings/{}/accept", USER_(RSSI)},
 	{"console", "GET", "/rules/{}", USER_(DIRECTION)},
@@ -249,6 +250,15 @@ test_role_decisions(void **state)
 		{"POST", "/api/v1/findings/7/accept", VG_ROLE_RSSI, 0},
 		{"POST", "/api/v1/findings/7/accept", VG_ROLE_ADMIN, 0},
 		{"GET", "/metrics", VG_ROLE_ADMIN, 0},
+		/* The network devices page (issue 4): assets, so
+		 * technicien and above, like /assets. */
+		{"GET", "/devices", VG_ROLE_DIRECTION, 403},
+		{"GET", "/devices", VG_ROLE_AUDITEUR, 403},
+		{"GET", "/devices", VG_ROLE_TECHNICIEN, 0},
+		{"GET", "/devices", VG_ROLE_RSSI, 0},
+		{"GET", "/devices", VG_ROLE_ADMIN, 0},
+		{"GET", "/assets", VG_ROLE_AUDITEUR, 403},
+		{"GET", "/assets", VG_ROLE_TECHNICIEN, 0},
 		/* Agents' routes: no user needed (their own credentials). */
 		{"GET", "/api/v1/health", VG_ROLE_DIRECTION, 0},
 		{"POST", "/api/v1/reports", VG_ROLE_DIRECTION, 0},

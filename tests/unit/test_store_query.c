@@ -472,6 +472,175 @@ test_asset_filters(void **state)
 	}
 }
 
+/* A network device's scan (vigie discover): device facts keyed by key. */
+static void
+put_device(struct fx *x, const char *key, const char *category, int score,
+	   bool unmanaged)
+{
+	struct vg_facts f;
+	struct vg_report r;
+	struct vg_err err;
+	int64_t id;
+
+	vg_facts_init(&f);
+	f.collected_at = x->b + DAY + 500;
+	f.root = vg_facts_str(&f, "/");
+	f.os.hostname = vg_facts_str(&f, key);
+	f.device.key = vg_facts_str(&f, key);
+	f.device.category = vg_facts_str(&f, category);
+	f.asset.category = f.device.category;
+	f.asset.site = vg_facts_str(&f, "chu-nord");
+	vg_facts_collected(&f, VG_SRC_DEVICE);
+	assert_true(vg_facts_is_device(&f));
+	vg_report_init(&r);
+	if (unmanaged)
+		assert_int_equal(vg_report_add(&r, 1,
+					       "inventory.unmanaged_device",
+					       VG_SEV_HIGH, key, NULL, "fix"),
+				 VG_OK);
+	r.scores[1] = score;
+	r.overall = score;
+	if (vg_store_put_scan(x->s, &f, &r, &id, &err) != VG_OK)
+		fail_msg("put_scan: %s", err.msg);
+	vg_report_release(&r);
+	vg_facts_release(&f);
+}
+
+/* True when the plan of sql (a list of kind = 'device') reads index. */
+static bool
+plan_uses(const char *path, const char *sql, const char *index)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	bool found = false;
+	const char *d;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if ((d = (const char *)sqlite3_column_text(st, 3)) != NULL &&
+		    strstr(d, index) != NULL)
+			found = true;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return found;
+}
+
+/*
+ * kind and unmanaged (issue 4): three devices next to the fixture's
+ * three hosts; 01 unmanaged, 02 unmanaged but accepted, the printer
+ * known by IP managed.
+ */
+static void
+test_asset_kind_filters(void **state)
+{
+	struct fx *x = *state;
+	static const struct {
+		const char *kind, *category, *search;
+		int unmanaged;
+		int total;
+		const char *first;
+	} rows[] = {
+		{NULL, NULL, NULL, 0, 6, "00:1b:21:aa:bb:01"},
+		{"device", NULL, NULL, 0, 3, "00:1b:21:aa:bb:01"},
+		{"host", NULL, NULL, 0, 3, "beta"},
+		{"device", NULL, NULL, 1, 1, "00:1b:21:aa:bb:01"},
+		{NULL, NULL, NULL, 1, 1, "00:1b:21:aa:bb:01"},
+		{"host", NULL, NULL, 1, 0, NULL},
+		{"device", "printer", NULL, 0, 1, "10.0.0.9"},
+		{"device", "printer", NULL, 1, 0, NULL},
+		/* A vendor by its MAC prefix (OUI). */
+		{"device", NULL, "00:1b:21", 0, 2, "00:1b:21:aa:bb:01"},
+		{"device", NULL, "00:1b:21", 1, 1, "00:1b:21:aa:bb:01"},
+		{"device", NULL, "alpha", 0, 0, NULL},
+	};
+	static const char *const bad_kinds[] = {"", "Device", "hosts",
+						"device'--", "router"};
+	struct vg_asset_filter flt;
+	struct vg_err err;
+	json_t *doc = NULL, *arr, *a;
+	int64_t now = (int64_t)time(NULL);
+	size_t i, j;
+
+	put_device(x, "00:1b:21:aa:bb:01", "biomedical", 40, true);
+	put_device(x, "00:1b:21:aa:bb:02", "biomedical", 50, true);
+	put_device(x, "10.0.0.9", "printer", 100, false);
+	assert_int_equal(
+		vg_store_accept_finding(
+			x->s,
+			finding_id(x, "00:1b:21:aa:bb:02", "00:1b:21:aa:bb:02"),
+			"known, declared soon", now + 30 * DAY, "rssi", now,
+			&err),
+		VG_OK);
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		memset(&flt, 0, sizeof(flt));
+		flt.min_score = flt.max_score = -1;
+		flt.kind = rows[i].kind;
+		flt.category = rows[i].category;
+		flt.search = rows[i].search;
+		flt.unmanaged = rows[i].unmanaged;
+		flt.limit = 10;
+		vg_err_clear(&err);
+		if (vg_store_list_assets(x->s, &flt, &doc, &err) != VG_OK)
+			fail_msg("row %zu: %s", i, err.msg);
+		arr = json_object_get(doc, "assets");
+		if (num(doc, "total") != rows[i].total ||
+		    json_array_size(arr) != (size_t)rows[i].total)
+			fail_msg("row %zu: total %lld rows %zu", i,
+				 (long long)num(doc, "total"),
+				 json_array_size(arr));
+		if (rows[i].first != NULL)
+			assert_string_equal(
+				str(json_array_get(arr, 0), "hostname"),
+				rows[i].first);
+		/* Every row is of the kind asked, unmanaged when asked. */
+		json_array_foreach(arr, j, a)
+		{
+			if (flt.kind != NULL)
+				assert_string_equal(str(a, "kind"), flt.kind);
+			if (flt.unmanaged)
+				assert_true(json_is_true(
+					json_object_get(a, "unmanaged")));
+		}
+		json_decref(doc);
+	}
+	/* The flag of each device: 02's finding is accepted. */
+	memset(&flt, 0, sizeof(flt));
+	flt.min_score = flt.max_score = -1;
+	flt.kind = "device";
+	flt.limit = 10;
+	assert_int_equal(vg_store_list_assets(x->s, &flt, &doc, &err), VG_OK);
+	arr = json_object_get(doc, "assets");
+	assert_true(json_is_true(
+		json_object_get(json_array_get(arr, 0), "unmanaged")));
+	assert_true(json_is_false(
+		json_object_get(json_array_get(arr, 1), "unmanaged")));
+	assert_true(json_is_false(
+		json_object_get(json_array_get(arr, 2), "unmanaged")));
+	assert_string_equal(str(json_array_get(arr, 2), "category"), "printer");
+	json_decref(doc);
+	for (i = 0; i < VG_ARRAY_LEN(bad_kinds); i++) {
+		flt.kind = bad_kinds[i];
+		doc = NULL;
+		if (vg_store_list_assets(x->s, &flt, &doc, &err) !=
+		    VG_ERR_USAGE)
+			fail_msg("kind '%s' accepted", bad_kinds[i]);
+		assert_null(doc);
+	}
+	/* A kind's page is a range of hosts_kind (migration 8). */
+	assert_int_equal(raw_int(x->path,
+				 "SELECT count(*) FROM sqlite_master"
+				 " WHERE name = 'hosts_kind'"),
+			 1);
+	assert_true(plan_uses(
+		x->path,
+		"EXPLAIN QUERY PLAN SELECT h.id FROM hosts h"
+		" WHERE h.latest_scan_id IS NOT NULL AND h.kind = 'device'"
+		" ORDER BY h.latest_overall IS NULL, h.latest_overall,"
+		" h.hostname, h.id LIMIT 50",
+		"hosts_kind"));
+}
+
 static void
 test_get_asset(void **state)
 {
@@ -1490,7 +1659,7 @@ test_migrate_v2(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 7);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 8);
 	check_sums(path); /* migration 5 filled them */
 	/* Migration 6 copied hostnames, sites and declarations. */
 	assert_int_equal(raw_int(path,
@@ -1910,6 +2079,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_list_assets, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_asset_filters, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_asset_kind_filters, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_get_asset, setup,
 						teardown),

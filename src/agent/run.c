@@ -56,7 +56,6 @@ struct agent {
 	const struct vg_agent_config *cfg;
 	struct vg_agent_state st;
 	struct vg_spool sp;
-	char *auth;      /* "<agent_id>:<secret>", wiped on exit */
 	size_t rejected; /* reports the server refused, this run */
 	char last_error[VG_ERR_MSG_MAX];
 };
@@ -222,118 +221,157 @@ judge_status(long status)
 
 /* Move a report that can never be delivered aside, saying why. */
 static void
-refuse(struct agent *a, const char *name, const char *why)
+refuse(const struct vg_spool *sp, const char *name, const char *why,
+       struct vg_agent_delivery *out)
 {
 	struct vg_err err;
 	size_t dropped = 0;
 
 	vg_err_clear(&err);
 	log_warnx(_("report %s refused (%s): moved to '%s'"), name, why,
-		  a->sp.rejected);
-	if (vg_spool_reject(&a->sp, name, VG_AGENT_REJECTED_MAX, &dropped,
-			    &err) != VG_OK)
+		  sp->rejected);
+	if (vg_spool_reject(sp, name, VG_AGENT_REJECTED_MAX, &dropped, &err) !=
+	    VG_OK)
 		log_warnx("%s", err.msg);
 	if (dropped > 0)
 		log_info(_("dropped %zu old refused reports"), dropped);
-	a->rejected++;
+	out->refused++;
 }
 
-/*
- * Upload every spooled report, oldest first. Returns true when the
- * server could not take them (no answer, 5xx, 401...): the caller backs
- * off; the reason is in a->last_error.
- */
-static bool
-deliver(struct agent *a)
+/* "Bearer" credentials "<agent_id>:<secret>"; wipe before freeing. */
+static char *
+make_auth(const struct vg_agent_state *st)
 {
+	size_t n = strlen(st->agent_id) + strlen(st->secret) + 2;
+	char *auth;
+
+	if ((auth = malloc(n)) != NULL)
+		(void)snprintf(auth, n, "%s:%s", st->agent_id, st->secret);
+	return auth;
+}
+
+enum vg_rc
+vg_agent_deliver(const struct vg_agent_state *st, const struct vg_spool *sp,
+		 const char *path, const volatile sig_atomic_t *stop,
+		 struct vg_agent_delivery *out, struct vg_err *err)
+{
+	struct vg_agent_delivery mine = {0, 0};
+	struct vg_err local;
 	struct vg_upload *u = NULL;
 	struct vg_spool_list l = {NULL, 0};
 	struct vg_buf body, answer;
-	struct vg_err err;
 	char why[256], reason[320];
+	char *auth = NULL;
 	long status;
 	size_t i;
-	bool failed = false;
-	enum vg_rc rc;
+	enum vg_rc rc = VG_OK, r;
 
-	vg_err_clear(&err);
+	if (out == NULL)
+		out = &mine;
+	if (err == NULL)
+		err = &local;
+	memset(out, 0, sizeof(*out));
+	vg_err_clear(err);
 	vg_buf_init(&body, AGENT_MAX_REPORT);
 	vg_buf_init(&answer, VG_UPLOAD_MAX_ANSWER);
-	if (vg_spool_list(a->sp.dir, &l, &err) != VG_OK ||
-	    (l.n > 0 &&
-	     vg_upload_new(&u, a->st.server, a->st.pin, &stop_flag, &err) !=
-		     VG_OK)) {
-		failed = true;
+	if ((rc = vg_spool_list(sp->dir, &l, err)) != VG_OK || l.n == 0)
+		goto done;
+	if ((auth = make_auth(st)) == NULL) {
+		rc = vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
 		goto done;
 	}
-	for (i = 0; i < l.n && !stop_flag; i++) {
-		rc = vg_spool_read(&a->sp, l.names[i], AGENT_MAX_REPORT, &body,
-				   &err);
-		if (rc == VG_ERR_NOTFOUND)
+	if ((rc = vg_upload_new(&u, st->server, st->pin, stop, err)) != VG_OK)
+		goto done;
+	for (i = 0; i < l.n && (stop == NULL || !*stop); i++) {
+		r = vg_spool_read(sp, l.names[i], AGENT_MAX_REPORT, &body, err);
+		if (r == VG_ERR_NOTFOUND)
 			continue; /* removed meanwhile: nothing to send */
-		if (rc == VG_ERR_LIMIT) {
-			refuse(a, l.names[i],
-			       _("larger than the server takes"));
+		if (r == VG_ERR_LIMIT) {
+			refuse(sp, l.names[i],
+			       _("larger than the server takes"), out);
 			continue;
 		}
-		if (rc != VG_OK) {
-			failed = true;
+		if (r != VG_OK) {
+			rc = r;
 			break;
 		}
-		if (vg_upload_post(u, "/api/v1/reports", a->auth, body.data,
-				   body.len, &status, &answer, &err) != VG_OK) {
-			failed = true; /* no answer: the next one fares alike */
+		/* No answer: the next one would fare alike. */
+		if ((rc = vg_upload_post(u, path, auth, body.data, body.len,
+					 &status, &answer, err)) != VG_OK)
 			break;
-		}
 		switch (judge_status(status)) {
 		case DELIVERED:
 			log_info(_("report %s delivered"), l.names[i]);
-			if (vg_spool_remove(&a->sp, l.names[i], &err) != VG_OK)
-				log_warnx("%s", err.msg);
+			out->delivered++;
+			if (vg_spool_remove(sp, l.names[i], err) != VG_OK)
+				log_warnx("%s", err->msg);
 			break;
 		case REFUSED:
 			vg_upload_error_text(&answer, why, sizeof(why));
 			(void)snprintf(reason, sizeof(reason),
 				       _("the server answered HTTP %ld: %s"),
 				       status, why[0] != '\0' ? why : "-");
-			refuse(a, l.names[i], reason);
+			refuse(sp, l.names[i], reason, out);
 			break;
 		case RETRY:
 			vg_upload_error_text(&answer, why, sizeof(why));
 			if (status == 401)
-				vg_err_set(&err, VG_ERR_IO,
-					   _("the server refused this agent's "
-					     "credentials (401); enrol it "
-					     "again if it was removed"));
+				rc = vg_err_set(err, VG_ERR_IO,
+						_("the server refused this "
+						  "agent's credentials (401); "
+						  "enrol it again if it was "
+						  "removed"));
 			else
-				vg_err_set(
-					&err, VG_ERR_IO,
+				rc = vg_err_set(
+					err, VG_ERR_IO,
 					_("the server answered HTTP %ld%s%s"),
 					status, why[0] != '\0' ? ": " : "",
 					why);
-			failed = true;
 			break;
 		}
-		if (failed)
+		if (rc != VG_OK)
 			break;
 	}
+	/* Whatever went wrong, the reports left wait for the next try. */
+	if (rc != VG_OK && rc != VG_ERR_NOMEM)
+		rc = VG_ERR_IO;
 done:
-	if (failed) {
-		(void)snprintf(a->last_error, sizeof(a->last_error), "%s",
-			       err.msg);
-		log_warnx("%s", err.msg);
-	}
 	vg_upload_free(u);
+	if (auth != NULL) {
+		explicit_bzero(auth, strlen(auth));
+		free(auth);
+	}
 	vg_spool_list_release(&l);
 	vg_buf_release(&body);
 	vg_buf_release(&answer);
-	return failed;
+	return rc;
 }
 
-/* One agent per state directory: two would send each report twice and
- * race on the spool. Returns the lock's fd, or -1 after setting err. */
-static int
-lock_state(const char *dir, struct vg_err *err)
+/*
+ * The agent's delivery: returns true when the server could not take
+ * the reports (the caller backs off); the reason is in a->last_error.
+ */
+static bool
+deliver(struct agent *a)
+{
+	struct vg_agent_delivery d;
+	struct vg_err err;
+
+	vg_err_clear(&err);
+	if (vg_agent_deliver(&a->st, &a->sp, "/api/v1/reports", &stop_flag, &d,
+			     &err) != VG_OK) {
+		(void)snprintf(a->last_error, sizeof(a->last_error), "%s",
+			       err.msg);
+		log_warnx("%s", err.msg);
+		a->rejected += d.refused;
+		return true;
+	}
+	a->rejected += d.refused;
+	return false;
+}
+
+int
+vg_agent_lock(const char *dir, struct vg_err *err)
 {
 	char path[4096];
 	int fd;
@@ -359,17 +397,6 @@ lock_state(const char *dir, struct vg_err *err)
 		return -1;
 	}
 	return fd;
-}
-
-static enum vg_rc
-make_auth(struct agent *a, struct vg_err *err)
-{
-	size_t n = strlen(a->st.agent_id) + strlen(a->st.secret) + 2;
-
-	if ((a->auth = malloc(n)) == NULL)
-		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
-	(void)snprintf(a->auth, n, "%s:%s", a->st.agent_id, a->st.secret);
-	return VG_OK;
 }
 
 /* The --once ending: success only when nothing is left behind. */
@@ -569,12 +596,11 @@ vg_agent_run(const struct vg_agent_config *cfg, struct vg_err *err)
 	}
 	if (rc != VG_OK)
 		goto done;
-	if ((lock_fd = lock_state(cfg->state_dir, err)) == -1) {
+	if ((lock_fd = vg_agent_lock(cfg->state_dir, err)) == -1) {
 		rc = err != NULL ? err->rc : VG_ERR_IO;
 		goto done;
 	}
-	if ((rc = vg_spool_open(&a.sp, cfg->state_dir, err)) != VG_OK ||
-	    (rc = make_auth(&a, err)) != VG_OK)
+	if ((rc = vg_spool_open(&a.sp, cfg->state_dir, err)) != VG_OK)
 		goto done;
 	/* --once uploads from this process; the service from a child per
 	 * cycle (cycle_in_child), which sets libcurl up itself. */
@@ -602,10 +628,6 @@ done:
 	}
 	if (curl_up)
 		vg_upload_global_cleanup();
-	if (a.auth != NULL) {
-		explicit_bzero(a.auth, strlen(a.auth));
-		free(a.auth);
-	}
 	vg_spool_release(&a.sp);
 	vg_agent_state_release(&a.st);
 	if (lock_fd != -1)

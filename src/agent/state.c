@@ -247,20 +247,38 @@ fail:
 			  path, strerror(errno));
 }
 
+/* /var/lib/vigie/LEAF as root, else under the user's state directory. */
+static const char *
+default_dir(const char *leaf, char *path, size_t size)
+{
+	const char *xdg, *home;
+
+	if (geteuid() == 0) {
+		(void)snprintf(path, size, "/var/lib/vigie/%s", leaf);
+		return path;
+	}
+	if ((xdg = getenv("XDG_STATE_HOME")) != NULL && xdg[0] == '/')
+		(void)snprintf(path, size, "%s/vigie/%s", xdg, leaf);
+	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
+		(void)snprintf(path, size, "%s/.local/state/vigie/%s", home,
+			       leaf);
+	else
+		return NULL;
+	return path;
+}
+
 const char *
 vg_agent_default_state_dir(void)
 {
 	static char path[4096];
-	const char *xdg, *home;
 
-	if (geteuid() == 0)
-		return "/var/lib/vigie/agent";
-	if ((xdg = getenv("XDG_STATE_HOME")) != NULL && xdg[0] == '/')
-		(void)snprintf(path, sizeof(path), "%s/vigie/agent", xdg);
-	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
-		(void)snprintf(path, sizeof(path),
-			       "%s/.local/state/vigie/agent", home);
-	else
-		return NULL;
-	return path;
+	return default_dir("agent", path, sizeof(path));
+}
+
+const char *
+vg_sensor_default_state_dir(void)
+{
+	static char path[4096];
+
+	return default_dir("sensor", path, sizeof(path));
 }

@@ -3,7 +3,8 @@
  * interface or from a capture file. Builds the pipeline of
  * discover/capture.h, then prints the devices (vigie.devices/1 JSON, or
  * a table rendered from that same document) and the counters of what
- * was dropped.
+ * was dropped; records the devices in a store, or, as a sensor, sends
+ * them to a server (discover_record.c).
  */
 #include "util/common.h"
 
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/agent.h"
 #include "cli/cli.h"
 #include "cli/cmd_discover.h"
 #include "cli/discover_record.h"
@@ -28,7 +30,9 @@
 static const char discover_usage[] =
 	N_("vigie discover (-i IFACE | -r FILE) [--duration TIME]\n"
 	   "                      [--format text|json] [--user USER]\n"
-	   "                      [--local-net CIDR]...");
+	   "                      [--local-net CIDR]... [--db FILE | --no-store"
+	   " |\n"
+	   "                      --server URL [--state-dir DIR]]");
 static const char discover_help[] =
 	N_("Inventory the devices seen in network traffic, only by listening:\n"
 	   "vigie never sends a packet. Decodes ARP, DHCP, DICOM, HL7 (MLLP),\n"
@@ -50,8 +54,25 @@ static const char discover_help[] =
 	   "devices\n"
 	   "                         (private, link-local and unique-local "
 	   "ones\n"
-	   "                         always are; others are the internet)\n\n"
-	   "Exit status: 0 done, 1 failure, 2 usage error.\n");
+	   "                         always are; others are the internet)\n"
+	   "  --db FILE              record the devices in this store "
+	   "(default:\n"
+	   "                         as for `vigie scan`)\n"
+	   "  --no-store             only print the devices\n"
+	   "  --server URL           as a sensor, send the devices to the "
+	   "vigie\n"
+	   "                         server this sensor is enrolled with, "
+	   "instead\n"
+	   "                         of a local store\n"
+	   "  --state-dir DIR        the sensor's credentials and spool "
+	   "(default:\n"
+	   "                         /var/lib/vigie/sensor as root, else\n"
+	   "                         $XDG_STATE_HOME/vigie/sensor); enrol "
+	   "it once\n"
+	   "                         with `vigie agent enroll --state-dir "
+	   "DIR`\n\n"
+	   "Exit status: 0 done, 1 failure (with --server: the devices wait "
+	   "in\nthe spool), 2 usage error.\n");
 
 static int
 usage_error(const char *fmt, const char *arg)
@@ -224,6 +245,7 @@ struct discover_args {
 	size_t n_nets;
 	const char *db;
 	bool no_store;
+	const char *server, *state_dir;
 };
 
 static int
@@ -239,6 +261,8 @@ parse_args(int argc, char **argv, struct discover_args *a)
 		{"local-net", required_argument, NULL, 'n'},
 		{"db", required_argument, NULL, 'D'},
 		{"no-store", no_argument, NULL, 'N'},
+		{"server", required_argument, NULL, 'S'},
+		{"state-dir", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -289,6 +313,12 @@ parse_args(int argc, char **argv, struct discover_args *a)
 		case 'N':
 			a->no_store = true;
 			break;
+		case 'S':
+			a->server = optarg;
+			break;
+		case 's':
+			a->state_dir = optarg;
+			break;
 		case 'h':
 			vg_usage(stdout, _(discover_usage), _(discover_help));
 			return VG_EXIT_OK;
@@ -309,6 +339,14 @@ parse_args(int argc, char **argv, struct discover_args *a)
 		return usage_error("%s",
 				   _("discover: --db and --no-store "
 				     "exclude each other"));
+	if (a->server != NULL && (a->db != NULL || a->no_store))
+		return usage_error("%s",
+				   _("discover: --server excludes --db and "
+				     "--no-store"));
+	if (a->state_dir != NULL && a->server == NULL)
+		return usage_error("%s",
+				   _("discover: --state-dir applies to a "
+				     "sensor (--server)"));
 	if (a->cap.duration_s > 0 && a->cap.iface == NULL)
 		return usage_error("%s",
 				   _("discover: --duration applies to a "
@@ -334,8 +372,7 @@ vg_cmd_discover(int argc, char **argv)
 		return status;
 	vg_err_clear(&err);
 	memset(&p, 0, sizeof(p));
-	memset(&rec, 0, sizeof(rec));
-	rec.fd = -1;
+	vg_discover_record_init(&rec);
 	status = VG_EXIT_FAILURE;
 	/* Vendors are loaded before privileges are dropped; without the
 	 * registries, devices simply have no vendor. */
@@ -359,12 +396,23 @@ vg_cmd_discover(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	(void)sigaction(SIGINT, &sa, NULL);
 	(void)sigaction(SIGTERM, &sa, NULL);
-	/* Recording: this process keeps the store and its privileges; a
-	 * child captures, decodes and sends the devices' facts back. */
+	/* Recording or sending: this process keeps the store (or the
+	 * sensor's credentials and spool) and its privileges; a child
+	 * captures, decodes and sends the devices' facts back. */
+	if (a.server != NULL) {
+		status = vg_discover_sensor_open(
+			&rec, a.server,
+			a.state_dir ? a.state_dir
+				    : vg_sensor_default_state_dir());
+		if (status != VG_EXIT_OK)
+			goto done;
+		status = VG_EXIT_FAILURE;
+	} else if (!a.no_store &&
+		   !vg_discover_record_open(&rec,
+					    a.db ? a.db : vg_default_db()))
+		goto done;
 	if (!a.no_store) {
-		if (!vg_discover_record_open(&rec,
-					     a.db ? a.db : vg_default_db()) ||
-		    !vg_discover_record_fork(&rec, &child))
+		if (!vg_discover_record_fork(&rec, &child))
 			goto done;
 		if (!child) {
 			status = vg_discover_record_finish(&rec);

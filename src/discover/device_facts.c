@@ -49,33 +49,65 @@ evidence_value(const struct vg_device *dev, enum vg_attr attr, size_t nth)
 	return NULL;
 }
 
-/* Does known entry k describe dev (MAC, an address, or a name)? */
-static bool
-matches(const struct vg_device *dev, const char *mac, const char *ips,
-	const struct vg_known_asset *k)
+/* managed_by "kind name" of k. */
+static void
+set_managed(struct vg_facts *f, const struct vg_known_asset *k)
 {
-	const char *name;
-	size_t i;
+	char by[VG_DEV_MAX_TEXT + 16];
 
-	if (k->mac != NULL && mac != NULL && strcasecmp(k->mac, mac) == 0)
-		return true;
-	if (k->ip != NULL && ips != NULL) {
-		size_t n = strlen(k->ip);
-		const char *p = ips;
+	(void)snprintf(by, sizeof(by), "%s %s", k->kind,
+		       k->name != NULL ? k->name : "?");
+	f->device.managed_by = vg_facts_str(f, by);
+}
 
-		while ((p = strstr(p, k->ip)) != NULL) {
-			if ((p == ips || p[-1] == ',') &&
-			    (p[n] == '\0' || p[n] == ','))
-				return true;
-			p += n;
-		}
-	}
-	if (k->name == NULL)
-		return false;
-	for (i = 0; (name = evidence_value(dev, VG_ATTR_HOSTNAME, i)); i++)
-		if (same_host(name, k->name))
+/* Is address ip one of the comma-separated ips? */
+static bool
+has_ip(const char *ips, const char *ip)
+{
+	size_t n = strlen(ip);
+	const char *p = ips;
+
+	while ((p = strstr(p, ip)) != NULL) {
+		if ((p == ips || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
 			return true;
+		p += n;
+	}
 	return false;
+}
+
+const struct vg_known_asset *
+vg_device_known(const char *mac, const char *ips, const char *const *names,
+		size_t n_names, const struct vg_known_asset *known,
+		size_t n_known)
+{
+	const struct vg_known_asset *k;
+	size_t i, j;
+
+	for (i = 0; i < n_known; i++) {
+		k = &known[i];
+		if (k->mac != NULL && mac != NULL &&
+		    strcasecmp(k->mac, mac) == 0)
+			return k;
+		if (k->ip != NULL && ips != NULL && has_ip(ips, k->ip))
+			return k;
+		for (j = 0; k->name != NULL && j < n_names; j++)
+			if (names[j] != NULL && same_host(names[j], k->name))
+				return k;
+	}
+	return NULL;
+}
+
+void
+vg_device_facts_manage(struct vg_facts *f, const struct vg_known_asset *known,
+		       size_t n_known)
+{
+	const char *name = f->device.name;
+	const struct vg_known_asset *k = vg_device_known(
+		f->device.mac, f->device.ips, &name, 1, known, n_known);
+
+	f->device.managed_by = NULL;
+	if (k != NULL)
+		set_managed(f, k);
 }
 
 /* The best display name: a host name, else an AE title, else NULL. */
@@ -91,8 +123,11 @@ static void
 fill(struct vg_facts *f, const struct vg_device *dev, const char *vendor,
      const char *sensor, const struct vg_known_asset *known, size_t n_known)
 {
-	char key[VG_ADDR_TEXT], by[VG_DEV_MAX_TEXT + 16];
+	const char *names[VG_DEV_MAX_PER_ATTR];
+	const struct vg_known_asset *k;
 	struct vg_device_info *di = &f->device;
+	char key[VG_ADDR_TEXT];
+	size_t n_names;
 	struct vg_class c;
 	struct vg_buf ips;
 	size_t i;
@@ -117,14 +152,15 @@ fill(struct vg_facts *f, const struct vg_device *dev, const char *vendor,
 	di->sensor = vg_facts_str(f, sensor);
 	di->first_seen = dev->first_us / 1000000;
 	di->last_seen = dev->last_us / 1000000;
+	for (n_names = 0; n_names < VG_ARRAY_LEN(names) &&
+	     (names[n_names] =
+		      evidence_value(dev, VG_ATTR_HOSTNAME, n_names)) != NULL;
+	     n_names++)
+		;
 	di->managed_by = NULL;
-	for (i = 0; i < n_known; i++)
-		if (matches(dev, di->mac, di->ips, &known[i])) {
-			(void)snprintf(by, sizeof(by), "%s %s", known[i].kind,
-				       known[i].name);
-			di->managed_by = vg_facts_str(f, by);
-			break;
-		}
+	if ((k = vg_device_known(di->mac, di->ips, names, n_names, known,
+				 n_known)) != NULL)
+		set_managed(f, k);
 	for (i = 0; i < dev->n_ev; i++) {
 		const struct vg_evidence *e = &dev->ev[i];
 		struct vg_device_login *l;

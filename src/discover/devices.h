@@ -71,7 +71,24 @@ struct vg_known_asset {
 	const char *ip;   /* an address in text form or NULL */
 };
 
+/*
+ * The entry of known[0..n_known) that is the device with this MAC, one
+ * of these comma-separated addresses or one of these host names (first
+ * label, any case); NULL when none is.
+ */
+const struct vg_known_asset *vg_device_known(const char *mac, const char *ips,
+					     const char *const *names,
+					     size_t n_names,
+					     const struct vg_known_asset *known,
+					     size_t n_known);
+
 struct vg_facts;
+/* Set f->device.managed_by ("kind name", or NULL) from known, by the
+ * device facts' MAC, addresses and name (a server judging a sensor's
+ * report knows what the sensor did not). */
+void vg_device_facts_manage(struct vg_facts *f,
+			    const struct vg_known_asset *known, size_t n_known);
+
 /* Called with each device's facts; what it returns other than VG_OK
  * stops the walk and is returned. */
 typedef enum vg_rc (*vg_device_facts_fn)(void *ctx, struct vg_facts *f);

@@ -178,6 +178,12 @@ enum vg_rc sq_put_report(struct vg_store *s, const char *agent_id,
 			 const char *uuid, int64_t received_at,
 			 const struct vg_facts *f, const struct vg_report *r,
 			 bool *duplicate, struct vg_err *err);
+enum vg_rc sq_put_devices(struct vg_store *s, const char *agent_id,
+			  const char *uuid, int64_t received_at, size_t n,
+			  vg_store_device_fn next, void *ctx, bool *duplicate,
+			  struct vg_err *err);
+enum vg_rc sq_known_assets(struct vg_store *s, json_t **out,
+			   struct vg_err *err);
 enum vg_rc sq_audit_add(struct vg_store *s, int64_t at, const char *actor,
 			const char *action, const char *detail,
 			struct vg_err *err);

@@ -1,6 +1,7 @@
 /*
  * The SQLite store's server records: users, enrolment tokens, agents,
- * API keys, agents' reports, the audit log and console sessions.
+ * API keys, agents' and sensors' reports, the audit log and console
+ * sessions, and the known inventory a sensor's devices are matched to.
  * Statements are prepared once in sqlite.c (sq_sql); a duplicate key is
  * seen as an INSERT ... ON CONFLICT DO NOTHING that changed no row.
  *
@@ -479,6 +480,232 @@ done:
 		*duplicate = false;
 	}
 	sq_scan_release(&sc);
+	return rc;
+}
+
+/*
+ * A sensor's report. Its few statements are prepared per report, as
+ * sqlite_assets.c does: one report records up to thousands of scans,
+ * beside which preparing them costs nothing.
+ */
+static const char device_host_sql[] = "SELECT id, kind FROM hosts"
+				      " WHERE hostname = ?1"
+				      " AND agent_id IS NULL";
+/* A sensor has no host of its own: only its last report is noted. */
+static const char sensor_seen_sql[] = "UPDATE agents SET last_seen = ?2"
+				      " WHERE id = ?1";
+
+/*
+ * The device's host (added when new), in the caller's transaction. A
+ * key naming a host of another kind is refused: a sensor must not
+ * write into the history of a scanned host.
+ */
+static enum vg_rc
+device_host(struct sq *q, sqlite3_stmt *sel, const char *key, int64_t *host,
+	    struct vg_err *err)
+{
+	sqlite3_stmt *st = q->st[SQ_HOST_ADD];
+	const char *kind;
+	bool ok;
+
+	if (sq_bind_text(st, 1, key) != SQLITE_OK ||
+	    sq_bind_text(st, 2, "device") != SQLITE_OK || !sq_step_done(st)) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot record the device"));
+	}
+	if (sq_bind_text(sel, 1, key) != SQLITE_OK ||
+	    sqlite3_step(sel) != SQLITE_ROW) {
+		sq_reset(sel);
+		return sq_fail(q, err, _("cannot record the device"));
+	}
+	*host = sqlite3_column_int64(sel, 0);
+	kind = (const char *)sqlite3_column_text(sel, 1);
+	ok = kind != NULL && strcmp(kind, "device") == 0;
+	sq_reset(sel);
+	if (!ok)
+		return vg_err_set(err, VG_ERR_USAGE,
+				  _("store: device key '%s' names a host"),
+				  key);
+	return VG_OK;
+}
+
+/* Device i of the report: asked for, checked, recorded, released. */
+static enum vg_rc
+device_put(struct sq *q, sqlite3_stmt *sel, size_t i, vg_store_device_fn next,
+	   void *ctx, struct vg_err *err)
+{
+	struct vg_report r;
+	struct vg_facts f;
+	struct sq_scan sc;
+	int64_t host = 0, scan = 0;
+	enum vg_rc rc;
+
+	memset(&sc, 0, sizeof(sc));
+	vg_facts_init(&f);
+	vg_report_init(&r);
+	if ((rc = next(ctx, i, &f, &r, err)) != VG_OK)
+		goto done;
+	if (!vg_facts_is_device(&f)) {
+		rc = vg_err_set(err, VG_ERR_USAGE,
+				_("store: device %zu: not a device's facts"),
+				i);
+		goto done;
+	}
+	if ((rc = sq_scan_prepare(q, &sc, &f, &r, true, err)) == VG_OK &&
+	    (rc = device_host(q, sel, f.device.key, &host, err)) == VG_OK)
+		rc = sq_scan_insert(q, &sc, host, &scan, err);
+done:
+	sq_scan_release(&sc);
+	vg_report_release(&r);
+	vg_facts_release(&f);
+	return rc;
+}
+
+/* The report's UUID (no scan of its own) and the sensor's last_seen. */
+static enum vg_rc
+sensor_link(struct sq *q, sqlite3_stmt *seen, const char *agent_id,
+	    const char *uuid, int64_t received_at, struct vg_err *err)
+{
+	sqlite3_stmt *st = q->st[SQ_REPORT_ADD];
+
+	if (sq_bind_text(st, 1, uuid) != SQLITE_OK ||
+	    sq_bind_text(st, 2, agent_id) != SQLITE_OK ||
+	    sqlite3_bind_null(st, 3) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, received_at) != SQLITE_OK ||
+	    !sq_step_done(st)) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot record the report"));
+	}
+	if (sq_bind_text(seen, 1, agent_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(seen, 2, received_at) != SQLITE_OK ||
+	    !sq_step_done(seen)) {
+		sq_reset(seen);
+		return sq_fail(q, err, _("cannot update the agent"));
+	}
+	return VG_OK;
+}
+
+/*
+ * One write transaction, taken at BEGIN IMMEDIATE as for an agent's
+ * report: two resends of one UUID cannot both see it new. The devices
+ * are asked for one at a time inside it, so memory stays that of one
+ * device whatever the report's size.
+ */
+enum vg_rc
+sq_put_devices(struct vg_store *s, const char *agent_id, const char *uuid,
+	       int64_t received_at, size_t n, vg_store_device_fn next,
+	       void *ctx, bool *duplicate, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *sel = NULL, *seen_st = NULL;
+	struct vg_agent_rec agent;
+	bool in_tx = false, seen;
+	enum vg_rc rc;
+	size_t i;
+
+	*duplicate = false;
+	if (!key_ok(agent_id, VG_STORE_ID_MAX))
+		return bad_arg(err, _("agent id"));
+	if (!key_ok(uuid, VG_STORE_ID_MAX))
+		return bad_arg(err, _("report uuid"));
+	if (n > 0 && next == NULL)
+		return bad_arg(err, _("devices"));
+	if (sqlite3_prepare_v2(q->db, device_host_sql, -1, &sel, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_prepare_v2(q->db, sensor_seen_sql, -1, &seen_st, NULL) !=
+		    SQLITE_OK) {
+		rc = sq_fail(q, err, _("cannot record the report"));
+		goto done;
+	}
+	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
+		goto done;
+	in_tx = true;
+	if ((rc = report_seen(q, uuid, &seen, err)) != VG_OK)
+		goto done;
+	if (seen) {
+		*duplicate = true;
+		goto commit;
+	}
+	/* An unknown agent is NOTFOUND, before any device is asked for. */
+	if ((rc = agent_read(q, agent_id, &agent, err)) != VG_OK)
+		goto done;
+	for (i = 0; i < n; i++)
+		if ((rc = device_put(q, sel, i, next, ctx, err)) != VG_OK)
+			goto done;
+	if ((rc = sensor_link(q, seen_st, agent_id, uuid, received_at, err)) !=
+	    VG_OK)
+		goto done;
+commit:
+	if ((rc = sq_exec(q, "COMMIT", err)) != VG_OK)
+		goto done;
+	in_tx = false;
+done:
+	if (in_tx) {
+		(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		*duplicate = false;
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(seen_st);
+	return rc;
+}
+
+/* Declared assets first: vg_device_known takes the first that matches,
+ * and a declaration says more than a host name. */
+static const char known_assets_sql[] =
+	"SELECT kind, name, mac, ip FROM ("
+	" SELECT 0 AS o, 'asset' AS kind, name, mac, ip FROM assets"
+	" UNION ALL SELECT 1, 'host', hostname, NULL, NULL FROM hosts"
+	" WHERE kind = 'host') ORDER BY o, name";
+
+/* Column i as a JSON string, or null. */
+static json_t *
+col_json(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	return v != NULL ? json_string(v) : json_null();
+}
+
+enum vg_rc
+sq_known_assets(struct vg_store *s, json_t **out, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+	json_t *a, *o;
+	enum vg_rc rc = VG_OK;
+	int step;
+
+	*out = NULL;
+	if ((a = json_array()) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	if (sqlite3_prepare_v2(q->db, known_assets_sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		rc = sq_fail(q, err, _("cannot read the inventory"));
+		goto done;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		/* A name that is not text (a damaged row) is no one's. */
+		if (sqlite3_column_type(st, 1) != SQLITE_TEXT)
+			continue;
+		if ((o = json_object()) == NULL ||
+		    json_object_set_new(o, "kind", col_json(st, 0)) != 0 ||
+		    json_object_set_new(o, "name", col_json(st, 1)) != 0 ||
+		    json_object_set_new(o, "mac", col_json(st, 2)) != 0 ||
+		    json_object_set_new(o, "ip", col_json(st, 3)) != 0 ||
+		    json_array_append_new(a, o) != 0) {
+			rc = vg_err_set(err, VG_ERR_NOMEM,
+					_("store: out of memory"));
+			goto done;
+		}
+	}
+	if (step != SQLITE_DONE)
+		rc = sq_fail(q, err, _("cannot read the inventory"));
+done:
+	sqlite3_finalize(st);
+	if (rc != VG_OK)
+		json_decref(a);
+	else
+		*out = a;
 	return rc;
 }
 

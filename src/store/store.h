@@ -99,6 +99,16 @@ struct vg_finding_filter {
 	size_t offset, limit; /* limit 1-500 */
 };
 
+/*
+ * One device of a sensor's report for put_devices: fill f and r
+ * (initialised by the store) with device i's facts and their
+ * judgement. VG_OK, or an error (err set) that abandons the report.
+ */
+typedef enum vg_rc (*vg_store_device_fn)(void *ctx, size_t i,
+					 struct vg_facts *f,
+					 struct vg_report *r,
+					 struct vg_err *err);
+
 struct vg_store_ops {
 	const char *name;
 	/* Record facts and their report; *scan_id gets the new scan's id. */
@@ -151,6 +161,35 @@ struct vg_store_ops {
 				 const struct vg_facts *f,
 				 const struct vg_report *r, bool *duplicate,
 				 struct vg_err *err);
+	/*
+	 * Record a sensor's report (POST /api/v1/devices): n network
+	 * devices, each as a scan of the host of kind "device" named by its
+	 * f->device.key, the report's UUID and the agent's last_seen, in one
+	 * transaction: all or nothing. Device i comes from next(ctx, i, f,
+	 * r, err), called once per device, in order, inside the
+	 * transaction, on facts and a report the store initialised and
+	 * releases once recorded: one device is in memory at a time, so a
+	 * large report costs no more than its body. A UUID already stored
+	 * is not stored again: *duplicate is set, VG_OK returned and next
+	 * never called. What next returns other than VG_OK (err set by it)
+	 * rolls back and is returned. VG_ERR_USAGE for facts that are not
+	 * a device's, or whose key names a host of another kind.
+	 */
+	enum vg_rc (*put_devices)(struct vg_store *s, const char *agent_id,
+				  const char *uuid, int64_t received_at,
+				  size_t n, vg_store_device_fn next, void *ctx,
+				  bool *duplicate, struct vg_err *err);
+	/*
+	 * What the establishment knows, for a device's managed_by
+	 * (discover/devices.h, struct vg_known_asset): a new JSON array
+	 * (caller decrefs) of {"kind", "name", "mac", "ip"}, kind "asset"
+	 * for every declared asset (its name, MAC and address, absent ones
+	 * null) then "host" for every host of kind host (its host name,
+	 * mac and ip null). Devices are not listed: a device recorded
+	 * earlier is an asset, not a management.
+	 */
+	enum vg_rc (*known_assets)(struct vg_store *s, json_t **out,
+				   struct vg_err *err);
 	/* The audit log: who did what (logins, tokens, acceptances). */
 	enum vg_rc (*audit_add)(struct vg_store *s, int64_t at,
 				const char *actor, const char *action,
@@ -436,6 +475,23 @@ vg_store_assets_list(struct vg_store *s, json_t **out, struct vg_err *err)
 {
 	*out = NULL;
 	return VG_STORE_CALL(s, assets_list, err, out);
+}
+
+static inline enum vg_rc
+vg_store_put_devices(struct vg_store *s, const char *agent_id, const char *uuid,
+		     int64_t received_at, size_t n, vg_store_device_fn next,
+		     void *ctx, bool *duplicate, struct vg_err *err)
+{
+	*duplicate = false;
+	return VG_STORE_CALL(s, put_devices, err, agent_id, uuid, received_at,
+			     n, next, ctx, duplicate);
+}
+
+static inline enum vg_rc
+vg_store_known_assets(struct vg_store *s, json_t **out, struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, known_assets, err, out);
 }
 
 /* Close and free (NULL-safe). */

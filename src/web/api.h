@@ -112,4 +112,16 @@ void vg_api_asset_glpi(const struct vg_api_ctx *ctx,
 		       const struct vg_http_request *req,
 		       struct vg_http_response *resp);
 
+/*
+ * POST /api/v1/devices (docs/internals/agent-protocol.md): a sensor's
+ * devices, each a device's facts, judged and recorded with the report's
+ * UUID in one transaction (201, or 200 for a UUID stored before); 400
+ * naming the document and field, 401, 413 past VG_SERVER_MAX_DEVICES
+ * documents. Its credentials are an agent's: the route's precheck is
+ * vg_api_reports_auth.
+ */
+void vg_api_devices(const struct vg_api_ctx *ctx,
+		    const struct vg_http_request *req,
+		    struct vg_http_response *resp);
+
 #endif

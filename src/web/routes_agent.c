@@ -1,6 +1,8 @@
-/* Routes of the agents: liveness, enrolment, reports. */
+/* Routes of the agents: liveness, enrolment, reports, and the devices
+ * of sensors (enrolled as agents). */
 #include "util/common.h"
 
+#include "web/api.h"
 #include "web/routes.h"
 #include "web/server.h"
 #include "util/banned.h"
@@ -14,6 +16,9 @@ const struct vg_route vg_routes_agent[] = {
 	{"POST", "/api/v1/enroll", vg_api_enroll, VG_SERVER_MAX_SMALL_BODY,
 	 NULL, VG_AUTH_NONE, VG_ROLE_DIRECTION, false},
 	{"POST", "/api/v1/reports", vg_api_reports, VG_SERVER_MAX_BODY,
+	 vg_api_reports_auth, VG_AUTH_AGENT, VG_ROLE_DIRECTION, false},
+	/* A sensor's credentials are an agent's: the same precheck. */
+	{"POST", "/api/v1/devices", vg_api_devices, VG_SERVER_MAX_BODY,
 	 vg_api_reports_auth, VG_AUTH_AGENT, VG_ROLE_DIRECTION, false},
 };
 const size_t vg_routes_agent_count = VG_ARRAY_LEN(vg_routes_agent);

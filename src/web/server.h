@@ -16,6 +16,9 @@ struct vg_policy;
 
 #define VG_SERVER_MAX_BODY (16u << 20)       /* one facts report */
 #define VG_SERVER_MAX_SMALL_BODY (64u << 10) /* enrolment, forms */
+/* Devices' facts documents in one sensor's report (POST /api/v1/devices):
+ * as many as one capture keeps (discover/devices.h, VG_DEV_MAX_DEVICES). */
+#define VG_SERVER_MAX_DEVICES 65536u
 
 struct vg_server_config {
 	const char *listen;    /* "127.0.0.1:8443", "[::1]:8443", ":8443" */

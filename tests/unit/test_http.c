@@ -454,7 +454,9 @@ test_reports(void **state)
 
 	enroll(a, id, secret);
 	(void)snprintf(auth, sizeof(auth), "Bearer %s:%s", id, secret);
-	(void)snprintf(bad, sizeof(bad), "Bearer %s:%.63s0", id, secret);
+	/* The secret with its last digit changed (never the same). */
+	(void)snprintf(bad, sizeof(bad), "Bearer %s:%.63s%c", id, secret,
+		       secret[63] == '0' ? '1' : '0');
 	(void)snprintf(unknown, sizeof(unknown),
 		       "Bearer 00000000-0000-4000-8000-000000000000:%s",
 		       secret);

@@ -37,6 +37,7 @@ static const struct doc_route doc[] = {
 	{"agent", "HEAD", "/api/v1/health", NONE_},
 	{"agent", "POST", "/api/v1/enroll", NONE_},
 	{"agent", "POST", "/api/v1/reports", AGENT_},
+	{"agent", "POST", "/api/v1/devices", AGENT_},
 	{"api", "GET", "/api/v1/assets", USER_(AUDITEUR)},
 	{"api", "GET", "/api/v1/assets/{}", USER_(AUDITEUR)},
 	{"api", "GET", "/api/v1/findings", USER_(AUDITEUR)},
@@ -262,6 +263,7 @@ test_role_decisions(void **state)
 		/* Agents' routes: no user needed (their own credentials). */
 		{"GET", "/api/v1/health", VG_ROLE_DIRECTION, 0},
 		{"POST", "/api/v1/reports", VG_ROLE_DIRECTION, 0},
+		{"POST", "/api/v1/devices", VG_ROLE_DIRECTION, 0},
 	};
 	const struct vg_route *r;
 	struct vg_principal p;
@@ -302,13 +304,15 @@ check_shape(const struct vg_route *r, void *arg)
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0 &&
 	    strcmp(r->method, "POST") != 0)
 		fail_msg("%s %s: unexpected method", r->method, r->path);
-	/* A POST takes a body; only an agent's report may be large, and
+	/* A POST takes a body; only an agent's or a sensor's report may
+	 * be large, and
 	 * nothing read before the caller is known is. */
 	if (strcmp(r->method, "POST") == 0 && r->max_body == 0 &&
 	    strcmp(r->path, "/logout") != 0)
 		fail_msg("POST %s: no body ceiling", r->path);
 	if (r->max_body > VG_SERVER_MAX_SMALL_BODY &&
-	    strcmp(r->path, "/api/v1/reports") != 0)
+	    strcmp(r->path, "/api/v1/reports") != 0 &&
+	    strcmp(r->path, "/api/v1/devices") != 0)
 		fail_msg("%s %s: a large body", r->method, r->path);
 	if (r->auth != VG_AUTH_USER && r->max_body > VG_SERVER_MAX_SMALL_BODY &&
 	    r->precheck == NULL)

@@ -31,7 +31,7 @@ install: all
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
 bench: deps all
-	./scripts/install-deps --bench && ./bench/scan.sh && ./bench/discover.sh
+	./scripts/install-deps --bench && ./bench/scan.sh && ./bench/discover.sh && ./bench/vuln.sh
 
 # Fuzz every target for FUZZ_SECONDS (60) each, with libFuzzer and clang;
 # new inputs are kept in fuzz/corpus/<target>/.

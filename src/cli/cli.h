@@ -119,6 +119,20 @@ bool vg_record_scan(const char *db, const struct vg_facts *f,
 bool vg_show_report(const struct vg_options *o, const struct vg_facts *f,
 		    const struct vg_report *r);
 
+/* A subcommand of a command with verbs (`vigie vuln update`). */
+struct vg_verb {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the verb */
+};
+
+/*
+ * Run the verb argv[1] of command cmd from verbs[0..n): --help prints
+ * usage and help (both N_() strings), a missing or unknown verb is a
+ * usage error. Returns the exit status.
+ */
+int vg_run_verb(const char *cmd, const struct vg_verb *verbs, size_t n,
+		const char *usage, const char *help, int argc, char **argv);
+
 /* Print usage of cmd to fp (stdout for --help, stderr on error). */
 void vg_usage(FILE *fp, const char *usage, const char *help);
 

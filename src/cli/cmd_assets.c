@@ -323,37 +323,19 @@ done:
 }
 
 /* The verbs, by name. */
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-} verbs[] = {
+static const struct vg_verb verbs[] = {
 	{"import", assets_import},
 	{"list", assets_list},
 };
 
+static const char assets_help[] =
+	N_("Declare the devices the establishment knows of "
+	   "(`vigie assets import\n--help` describes the "
+	   "file), and list them.\n");
+
 int
 vg_cmd_assets(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc >= 2 &&
-	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		vg_usage(stdout, _(assets_usage),
-			 _("Declare the devices the establishment knows of "
-			   "(`vigie assets import\n--help` describes the "
-			   "file), and list them.\n"));
-		return VG_EXIT_OK;
-	}
-	if (argc < 2) {
-		log_errx(_("%s: missing operand"), "assets");
-		vg_usage(stderr, _(assets_usage), NULL);
-		return VG_EXIT_USAGE;
-	}
-	for (i = 0; i < VG_ARRAY_LEN(verbs); i++)
-		if (strcmp(argv[1], verbs[i].name) == 0)
-			return verbs[i].run(argc - 1, argv + 1);
-	log_errx(_("%s: unknown command '%s' (import, list)"), "assets",
-		 argv[1]);
-	vg_usage(stderr, _(assets_usage), NULL);
-	return VG_EXIT_USAGE;
+	return vg_run_verb("assets", verbs, VG_ARRAY_LEN(verbs), assets_usage,
+			   assets_help, argc, argv);
 }

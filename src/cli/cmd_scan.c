@@ -5,9 +5,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_vuln.h"
 #include "collect/collect.h"
+#include "store/store.h"
 #include "util/log.h"
 #include "util/root.h"
+#include "vuln/match.h"
 #include "util/banned.h"
 
 static const struct vg_command_help scan_help = {
@@ -69,6 +72,37 @@ vg_collect_root(const struct vg_options *o, struct vg_policy *p,
 	return status;
 }
 
+/*
+ * Match the packages against the vulnerability data of the store at db
+ * when it has some (a store that does not exist is not created). Without
+ * data the vulnerabilities source stays not collected, with the way to
+ * get some. False only when the store fails.
+ */
+static bool
+scan_match_vulns(const char *db, struct vg_facts *f)
+{
+	struct vg_store *s;
+	struct vg_err err;
+
+	vg_facts_not_collected(f, VG_SRC_VULNS,
+			       _("no vulnerability data: run `vigie vuln "
+				 "update`"));
+	if (vg_vuln_store_open(db, &s, &err) != VG_OK) {
+		log_errx(_("cannot read the vulnerability data in '%s': %s"),
+			 db, err.msg);
+		return false;
+	}
+	if (s == NULL)
+		return true;
+	/* A failed match leaves the source not collected with its
+	 * reason: the check is then not evaluated, the scan goes on. */
+	if (vg_vuln_match(f, vg_store_vuln_lookup_cb, s, &err) != VG_OK)
+		log_warnx(_("cannot match the vulnerability data: %s"),
+			  err.msg);
+	vg_store_free(s);
+	return true;
+}
+
 int
 vg_cmd_scan(int argc, char **argv)
 {
@@ -84,6 +118,10 @@ vg_cmd_scan(int argc, char **argv)
 	if ((status = vg_collect_root(&o, &p, &f)) >= 0)
 		return status;
 	vg_print_warnings(&f);
+	if (!scan_match_vulns(o.db, &f)) {
+		status = VG_EXIT_FAILURE;
+		goto done;
+	}
 	if (!vg_judge(&f, &p, &r)) {
 		status = VG_EXIT_FAILURE;
 		goto done;

@@ -461,27 +461,35 @@ vg_discover_record_finish(struct vg_discover_record *r)
 	struct vg_buf in;
 	char chunk[65536];
 	const char *p, *nl;
-	int status, ws;
+	int status, ws = 0;
 	ssize_t got;
+	pid_t w;
 	bool ok = true;
 
 	vg_buf_init(&in, RECORD_MAX_STREAM);
 	while ((got = read(r->fd, chunk, sizeof(chunk))) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0 || vg_buf_add(&in, chunk, (size_t)got) != VG_OK) {
-			log_errx("%s",
-				 _("cannot read the devices from the "
-				   "capture process"));
-			ok = false;
+		if (got < 0)
 			break;
-		}
+		/* Past the cap, keep draining the pipe: a child blocked on a
+		 * full pipe would never exit. */
+		if (ok && vg_buf_add(&in, chunk, (size_t)got) != VG_OK)
+			ok = false;
+	}
+	if (!ok || got < 0) {
+		log_errx("%s",
+			 _("cannot read the devices from the capture "
+			   "process"));
+		ok = false;
 	}
 	close(r->fd);
 	r->fd = -1;
-	while (waitpid(r->pid, &ws, 0) == -1 && errno == EINTR)
+	status = VG_EXIT_FAILURE;
+	while ((w = waitpid(r->pid, &ws, 0)) == -1 && errno == EINTR)
 		;
-	status = WIFEXITED(ws) ? WEXITSTATUS(ws) : VG_EXIT_FAILURE;
+	if (w == r->pid && WIFEXITED(ws))
+		status = WEXITSTATUS(ws);
 	for (p = vg_buf_str(&in); ok && *p != '\0'; p = nl + 1) {
 		if ((nl = strchr(p, '\n')) == NULL)
 			break; /* a cut last line: the child failed */

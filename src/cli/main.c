@@ -9,6 +9,7 @@
 #include "cli/cmd_discover.h"
 #include "cli/cmd_export.h"
 #include "cli/cmd_server.h"
+#include "cli/cmd_vuln.h"
 #include "util/log.h"
 #include "util/banned.h"
 
@@ -33,6 +34,8 @@ static const struct vg_command commands[] = {
 	 vg_cmd_discover},
 	{"assets", N_("declare the establishment's assets (assets import)"),
 	 vg_cmd_assets},
+	{"vuln", N_("known vulnerabilities: import feeds, match packages"),
+	 vg_cmd_vuln},
 };
 
 static void

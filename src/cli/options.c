@@ -347,3 +347,27 @@ vg_parse_options(const struct vg_command_help *h, int argc, char **argv,
 	*first = optind;
 	return -1;
 }
+
+int
+vg_run_verb(const char *cmd, const struct vg_verb *verbs, size_t n,
+	    const char *usage, const char *help, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		vg_usage(stdout, _(usage), _(help));
+		return VG_EXIT_OK;
+	}
+	if (argc < 2) {
+		log_errx(_("%s: missing operand"), cmd);
+		vg_usage(stderr, _(usage), NULL);
+		return VG_EXIT_USAGE;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].run(argc - 1, argv + 1);
+	log_errx(_("%s: unknown command '%s'"), cmd, argv[1]);
+	vg_usage(stderr, _(usage), NULL);
+	return VG_EXIT_USAGE;
+}

@@ -114,7 +114,12 @@ vg_output_text(FILE *fp, const struct vg_facts *f, const struct vg_report *r,
 
 	vg_format_time(f->collected_at, when);
 	fprintf(fp, "%svigie%s  ", c->bold, c->reset);
-	vg_fput_untrusted(fp, f->os.hostname != NULL ? f->os.hostname : "?");
+	/* A network device's facts name it by its device section. */
+	vg_fput_untrusted(fp,
+			  f->os.hostname != NULL           ? f->os.hostname
+				  : f->device.name != NULL ? f->device.name
+				  : f->device.key != NULL  ? f->device.key
+							   : "?");
 	if (f->os.pretty_name != NULL) {
 		fputs(" (", fp);
 		vg_fput_untrusted(fp, f->os.pretty_name);

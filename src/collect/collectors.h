@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #include "collect/collect.h"
+/* vg_dpkg_version_cmp, in core/ since vulnerability matching shares it */
+#include "core/dpkg_version.h"
 #include "util/buf.h"
 
 /* os.c: /etc/os-release (or /usr/lib/os-release), /etc/hostname */
@@ -21,9 +23,6 @@ void vg_os_release_parse(struct vg_facts *f, const char *name, const char *buf,
 enum vg_rc vg_collect_dpkg(struct vg_collect *c);
 enum vg_rc vg_dpkg_status_parse(struct vg_facts *f, const char *name,
 				const char *buf, size_t len);
-
-/* dpkg_version.c: dpkg's version order, <0, 0, >0 like strcmp */
-int vg_dpkg_version_cmp(const char *a, const char *b);
 
 /* apt.c: /var/lib/apt/lists (plain, .gz, .xz, .lz4, .zst) */
 enum vg_rc vg_collect_apt(struct vg_collect *c);

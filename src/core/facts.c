@@ -28,6 +28,19 @@ static const char *const source_names[VG_SRC_COUNT] = {
 	[VG_SRC_BACKUPS] = "backups",
 	[VG_SRC_ASSET] = "asset",
 	[VG_SRC_DEVICE] = "device",
+	[VG_SRC_VULNS] = "vulnerabilities",
+};
+
+static const char *const vpkg_status_names[VG_VPKG_STATUS_COUNT] = {
+	[VG_VPKG_FIX_AVAILABLE] = "fixed-available",
+	[VG_VPKG_NO_FIX_YET] = "no-fix-yet",
+	[VG_VPKG_END_OF_LIFE] = "end-of-life",
+	[VG_VPKG_UNDETERMINED] = "undetermined",
+};
+
+/* Indexed by enum vg_urgency (core/vulns.h). */
+static const char *const urgency_names[] = {
+	"unknown", "unimportant", "low", "medium", "high",
 };
 
 const char *
@@ -45,6 +58,42 @@ vg_source_from_name(const char *name)
 		if (strcmp(source_names[i], name) == 0)
 			return (enum vg_source)i;
 	return VG_SRC_COUNT;
+}
+
+const char *
+vg_vuln_pkg_status_name(enum vg_vuln_pkg_status s)
+{
+	return (unsigned)s < VG_VPKG_STATUS_COUNT ? vpkg_status_names[s] : NULL;
+}
+
+enum vg_vuln_pkg_status
+vg_vuln_pkg_status_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < VG_VPKG_STATUS_COUNT; i++)
+		if (strcmp(vpkg_status_names[i], name) == 0)
+			return (enum vg_vuln_pkg_status)i;
+	return VG_VPKG_STATUS_COUNT;
+}
+
+const char *
+vg_urgency_name(int urgency)
+{
+	return urgency >= 0 && (size_t)urgency < VG_ARRAY_LEN(urgency_names)
+		? urgency_names[urgency]
+		: NULL;
+}
+
+int
+vg_urgency_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < VG_ARRAY_LEN(urgency_names); i++)
+		if (strcmp(urgency_names[i], name) == 0)
+			return (int)i;
+	return -1;
 }
 
 void
@@ -76,6 +125,7 @@ vg_facts_release(struct vg_facts *f)
 	free(f->services);
 	free(f->backups);
 	free(f->device_logins);
+	free(f->vuln_pkgs);
 	free(f->warnings);
 	vg_arena_release(&f->arena);
 	vg_facts_init(f);
@@ -241,6 +291,18 @@ vg_facts_add_device_login(struct vg_facts *f)
 	if (f->n_device_logins >= VG_MAX_DEVICE_LOGINS)
 		return NULL;
 	return FACTS_PUSH(f, device_logins);
+}
+
+struct vg_vuln_pkg *
+vg_facts_add_vuln_pkg(struct vg_facts *f)
+{
+	struct vg_vuln_pkg *v = FACTS_PUSH(f, vuln_pkgs);
+
+	if (v != NULL) {
+		v->cvss = -1;
+		v->epss = -1;
+	}
+	return v;
 }
 
 bool

@@ -44,6 +44,8 @@ enum vg_source {
 	VG_SRC_BACKUPS,      /* backup jobs declared in vigie.conf */
 	VG_SRC_ASSET,        /* [asset] declared in vigie.conf */
 	VG_SRC_DEVICE,       /* a network device seen by vigie discover */
+	VG_SRC_VULNS,        /* derived: packages matched against the
+			      * vulnerability data (vuln/match.h) */
 	VG_SRC_COUNT
 };
 
@@ -243,6 +245,57 @@ struct vg_device_info {
 	int64_t first_seen, last_seen; /* or UNKNOWN */
 };
 
+/*
+ * What a vulnerable package's affecting entries allow, the first that
+ * applies in this order (the most actionable first): one has a fixed
+ * version, one is open, one is past its security support, all are
+ * undetermined.
+ */
+enum vg_vuln_pkg_status {
+	VG_VPKG_FIX_AVAILABLE = 0, /* "fixed-available" */
+	VG_VPKG_NO_FIX_YET,        /* "no-fix-yet" */
+	VG_VPKG_END_OF_LIFE,       /* "end-of-life" */
+	VG_VPKG_UNDETERMINED,      /* "undetermined" */
+	VG_VPKG_STATUS_COUNT
+};
+
+/*
+ * An installed source package affected by known vulnerabilities
+ * (derived by vuln/match.h from the vulnerability data; source
+ * VG_SRC_VULNS). Lists are comma-joined and capped; their counts are
+ * exact.
+ */
+struct vg_vuln_pkg {
+	const char *package;  /* source package */
+	const char *version;  /* installed source version */
+	const char *binaries; /* installed binary packages of it */
+	const char *ids;      /* affecting CVE/TEMP ids */
+	size_t n_ids;
+	/* The highest fixed version among the affecting entries that have
+	 * a fix (installing it fixes them all), or NULL when none has. */
+	const char *fixed_version;
+	enum vg_vuln_pkg_status status;
+	/* enum vg_urgency (core/vulns.h), the highest; VG_URG_UNIMPORTANT
+	 * only when every affecting entry is unimportant. */
+	int urgency;
+	double cvss;         /* highest base score, or -1 */
+	const char *kev_ids; /* affecting ids in CISA KEV, or NULL */
+	size_t n_kev;
+	bool ransomware; /* a KEV id is known in ransomware campaigns */
+	double epss;     /* highest EPSS probability, or -1 */
+};
+
+/* The JSON name of a status ("fixed-available", ...); NULL if out of
+ * range. */
+const char *vg_vuln_pkg_status_name(enum vg_vuln_pkg_status s);
+/* The status called name, or VG_VPKG_STATUS_COUNT when none is. */
+enum vg_vuln_pkg_status vg_vuln_pkg_status_from_name(const char *name);
+/* An urgency's name ("unknown", "unimportant", "low", "medium",
+ * "high"); NULL if out of range. */
+const char *vg_urgency_name(int urgency);
+/* The urgency called name, or -1 when none is. */
+int vg_urgency_from_name(const char *name);
+
 /* A login seen in clear on the network (the password is never kept). */
 struct vg_device_login {
 	const char *protocol; /* "telnet", "ftp", "http-basic" */
@@ -286,6 +339,9 @@ struct vg_facts {
 	 * VG_MAX_DEVICE_LOGINS. */
 	struct vg_device_login *device_logins;
 	size_t n_device_logins, cap_device_logins;
+	/* Derived by vulnerability matching (VG_SRC_VULNS). */
+	struct vg_vuln_pkg *vuln_pkgs;
+	size_t n_vuln_pkgs, cap_vuln_pkgs;
 
 	/* Warnings met while collecting ("file:line: message"). */
 	const char **warnings;
@@ -330,6 +386,8 @@ struct vg_service *vg_facts_add_service(struct vg_facts *f);
 struct vg_backup *vg_facts_add_backup(struct vg_facts *f);
 /* NULL past VG_MAX_DEVICE_LOGINS too. */
 struct vg_device_login *vg_facts_add_device_login(struct vg_facts *f);
+/* cvss and epss set to -1 (unknown). */
+struct vg_vuln_pkg *vg_facts_add_vuln_pkg(struct vg_facts *f);
 
 /*
  * True when f describes a network device rather than a host: the device

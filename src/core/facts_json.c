@@ -232,6 +232,28 @@ out_null(struct out *o, const char *key)
 	}
 }
 
+/* A score (CVSS, EPSS): null when negative (unknown). */
+static void
+out_score(struct out *o, const char *key, double v)
+{
+	char num[40];
+	int n;
+
+	if (!(v >= 0)) {
+		out_null(o, key);
+	} else if (o->buf != NULL) {
+		out_sep(o, key);
+		/* 17 digits read back to the same double. */
+		n = snprintf(num, sizeof(num), "%.17g", v);
+		/* "7" would read back as an integer: keep it a real. */
+		if (strpbrk(num, ".e") == NULL)
+			n = snprintf(num, sizeof(num), "%.1f", v);
+		out_text(o, num, (size_t)n);
+	} else {
+		out_add(o, key, json_real(v));
+	}
+}
+
 /* A time: null when unknown, "never" for NEVER when never is true. */
 static void
 out_time(struct out *o, const char *key, int64_t t, bool never)
@@ -357,6 +379,42 @@ enc_device(struct out *o, const struct vg_facts *f)
 		out_end(o);
 	}
 	out_end(o);
+	out_end(o);
+}
+
+/*
+ * The vulnerable packages, derived by matching: written only when
+ * matching ran (the source collected), so `vigie facts` on a host and
+ * older documents have none.
+ */
+static void
+enc_vuln_pkgs(struct out *o, const struct vg_facts *f)
+{
+	size_t i;
+
+	if (!f->sources[VG_SRC_VULNS].collected)
+		return;
+	out_begin(o, "vulnerable_packages", true);
+	for (i = 0; i < f->n_vuln_pkgs && o->rc == VG_OK; i++) {
+		const struct vg_vuln_pkg *v = &f->vuln_pkgs[i];
+		const char *urg = vg_urgency_name(v->urgency);
+
+		out_begin(o, NULL, false);
+		out_str(o, "package", v->package);
+		out_str(o, "version", v->version);
+		out_str(o, "binaries", v->binaries);
+		out_str(o, "ids", v->ids);
+		out_int(o, "n_ids", (int64_t)v->n_ids);
+		out_str(o, "fixed_version", v->fixed_version);
+		out_str(o, "status", vg_vuln_pkg_status_name(v->status));
+		out_str(o, "urgency", urg != NULL ? urg : "unknown");
+		out_score(o, "cvss", v->cvss);
+		out_str(o, "kev_ids", v->kev_ids);
+		out_int(o, "n_kev", (int64_t)v->n_kev);
+		out_bool(o, "ransomware", v->ransomware);
+		out_score(o, "epss", v->epss);
+		out_end(o);
+	}
 	out_end(o);
 }
 
@@ -542,6 +600,7 @@ enc_facts(struct out *o, const struct vg_facts *f)
 	enc_singles(o, f);
 	enc_device(o, f);
 	enc_packages(o, f);
+	enc_vuln_pkgs(o, f);
 	enc_accounts(o, f);
 	enc_groups(o, f);
 	enc_sudo(o, f);
@@ -1002,6 +1061,102 @@ dec_packages(struct dec *d, const json_t *doc)
 	return VG_OK;
 }
 
+/* A score in [0, max], or null (unknown: *out stays -1). */
+static enum vg_rc
+dec_score(struct dec *d, const json_t *obj, const char *path, const char *key,
+	  double max, double *out)
+{
+	enum vg_rc rc;
+	double v;
+	json_t *j;
+
+	TRY(dec_member(d, obj, path, key, false, false, &j));
+	if (j == NULL)
+		return VG_OK;
+	if (!json_is_number(j))
+		return dec_fail(d, VG_ERR_PARSE, path, key,
+				_("expected a number or null"));
+	v = json_number_value(j);
+	if (!(v >= 0 && v <= max))
+		return vg_err_set(d->err, VG_ERR_PARSE,
+				  _("%s.%s: out of range (0 to %g)"), path, key,
+				  max);
+	*out = v;
+	return VG_OK;
+}
+
+/* A vulnerable package's status and urgency, by name. */
+static enum vg_rc
+dec_vuln_names(struct dec *d, const json_t *o, const char *path,
+	       struct vg_vuln_pkg *v)
+{
+	const char *s = NULL;
+	enum vg_rc rc;
+	int u;
+
+	TRY(dec_str(d, o, path, "status", true, &s));
+	v->status = vg_vuln_pkg_status_from_name(s);
+	if (v->status == VG_VPKG_STATUS_COUNT)
+		return dec_fail(d, VG_ERR_PARSE, path, "status",
+				_("expected \"fixed-available\", "
+				  "\"no-fix-yet\", \"end-of-life\" or "
+				  "\"undetermined\""));
+	s = NULL;
+	TRY(dec_str(d, o, path, "urgency", false, &s));
+	if (s == NULL)
+		return VG_OK;
+	if ((u = vg_urgency_from_name(s)) < 0)
+		return dec_fail(d, VG_ERR_PARSE, path, "urgency",
+				_("expected \"unknown\", \"unimportant\", "
+				  "\"low\", \"medium\" or \"high\""));
+	v->urgency = u;
+	return VG_OK;
+}
+
+/* The vulnerable packages (absent when matching did not run). */
+static enum vg_rc
+dec_vuln_pkgs(struct dec *d, const json_t *doc)
+{
+	char p[FACTS_MAX_PATH];
+	json_t *a, *o;
+	enum vg_rc rc;
+	int64_t n;
+	size_t i;
+
+	TRY(dec_array(d, doc, "facts", "vulnerable_packages", VG_MAX_ITEMS,
+		      &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_vuln_pkg *v;
+
+		TRY(dec_item(d, a, "vulnerable_packages", i, p, &o));
+		if ((v = vg_facts_add_vuln_pkg(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_str(d, o, p, "package", true, &v->package));
+		TRY(dec_str(d, o, p, "version", true, &v->version));
+		TRY(dec_str(d, o, p, "binaries", false, &v->binaries));
+		TRY(dec_str(d, o, p, "ids", false, &v->ids));
+		n = 0;
+		TRY(dec_int(d, o, p, "n_ids", false, 0, INT32_MAX, &n));
+		v->n_ids = (size_t)n;
+		TRY(dec_str(d, o, p, "fixed_version", false,
+			    &v->fixed_version));
+		TRY(dec_vuln_names(d, o, p, v));
+		TRY(dec_score(d, o, p, "cvss", 10.0, &v->cvss));
+		TRY(dec_str(d, o, p, "kev_ids", false, &v->kev_ids));
+		n = 0;
+		TRY(dec_int(d, o, p, "n_kev", false, 0, INT32_MAX, &n));
+		v->n_kev = (size_t)n;
+		/* A count of known-exploited ids beyond the ids is a lie
+		 * that would raise a finding to critical. */
+		if (v->n_kev > v->n_ids)
+			return dec_fail(d, VG_ERR_PARSE, p, "n_kev",
+					_("more than n_ids"));
+		TRY(dec_bool(d, o, p, "ransomware", &v->ransomware));
+		TRY(dec_score(d, o, p, "epss", 1.0, &v->epss));
+	}
+	return VG_OK;
+}
+
 /* "empty", "locked", "hash" or "unknown". */
 static enum vg_rc
 dec_password(struct dec *d, const json_t *o, const char *path,
@@ -1295,6 +1450,7 @@ dec_doc(struct dec *d, const json_t *doc)
 	TRY(dec_singles(d, doc));
 	TRY(dec_device(d, doc));
 	TRY(dec_packages(d, doc));
+	TRY(dec_vuln_pkgs(d, doc));
 	TRY(dec_accounts(d, doc));
 	TRY(dec_groups(d, doc));
 	TRY(dec_sudo(d, doc));

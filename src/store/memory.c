@@ -781,8 +781,8 @@ static const struct vg_store_ops memory_ops = {
 	.put_report = mem_put_report,
 	.audit_add = mem_audit_add,
 	/* The read side (list_assets...), sensors' reports (put_devices)
-	 * and the known inventory are SQLite's only: VG_STORE_CALL answers
-	 * VG_ERR_USAGE for them. */
+	 * the known inventory and the vulnerability tables are SQLite's
+	 * only: VG_STORE_CALL answers VG_ERR_USAGE for them. */
 	.session_add = mem_session_add,
 	.session_get = mem_session_get,
 	.session_delete = mem_session_delete,

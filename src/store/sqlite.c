@@ -623,6 +623,29 @@ static const struct {
 	{8,
 	 "CREATE INDEX hosts_kind ON hosts(kind, latest_overall IS NULL,"
 	 " latest_overall, hostname, id) WHERE latest_scan_id IS NOT NULL;"},
+	/*
+	 * 9: known vulnerabilities (`vigie vuln update`, sqlite_vulns.c):
+	 * what each feed says of a source package in a release (release
+	 * NULL: any), found by (package, release) once per installed
+	 * package; the KEV and EPSS signals by CVE; each feed's state
+	 * (conditional requests, counts).
+	 */
+	{9,
+	 "CREATE TABLE vulns(id INTEGER PRIMARY KEY,"
+	 " source TEXT NOT NULL, package TEXT NOT NULL, release TEXT,"
+	 " vuln_id TEXT NOT NULL, status INTEGER NOT NULL,"
+	 " fixed_version TEXT, introduced TEXT, last_affected TEXT,"
+	 " urgency INTEGER NOT NULL, remote INTEGER NOT NULL, cvss REAL,"
+	 " description TEXT, fixed_on_branches TEXT);"
+	 "CREATE INDEX vulns_package ON vulns(package, release);"
+	 "CREATE TABLE vuln_feeds(source TEXT PRIMARY KEY, location TEXT,"
+	 " etag TEXT, last_modified TEXT, imported_at INTEGER NOT NULL,"
+	 " records INTEGER NOT NULL, warnings INTEGER NOT NULL);"
+	 "CREATE TABLE kev(cve TEXT PRIMARY KEY, vendor TEXT, product TEXT,"
+	 " name TEXT, date_added INTEGER, due_date INTEGER,"
+	 " ransomware INTEGER NOT NULL);"
+	 "CREATE TABLE epss(cve TEXT PRIMARY KEY, epss REAL NOT NULL,"
+	 " percentile REAL NOT NULL, model TEXT);"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -807,6 +830,7 @@ sq_int(struct sq *q, const char *sql, int64_t *out, struct vg_err *err)
 	sqlite3_stmt *st = NULL;
 	enum vg_rc rc = VG_OK;
 
+	*out = 0; /* out-parameters reset on failure (STYLE.md) */
 	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW)
 		rc = sq_fail(q, err, sql);
@@ -962,6 +986,7 @@ sq_close(struct vg_store *s)
 		for (i = 0; i < SQ_COUNT; i++)
 			sqlite3_finalize(q->st[i]);
 		sq_query_close(q);
+		sq_vulns_close(q);
 		(void)sqlite3_close(q->db);
 		ZSTD_freeCCtx(q->zc);
 		ZSTD_freeDCtx(q->zd);
@@ -2192,6 +2217,13 @@ static const struct vg_store_ops sqlite_ops = {
 	.rejudge = sq_rejudge,
 	.assets_import = sq_assets_import,
 	.assets_list = sq_assets_list,
+	.vuln_import_begin = sq_vuln_import_begin,
+	.vuln_import_rec = sq_vuln_import_rec,
+	.vuln_import_kev = sq_vuln_import_kev,
+	.vuln_import_epss = sq_vuln_import_epss,
+	.vuln_import_end = sq_vuln_import_end,
+	.vuln_lookup = sq_vuln_lookup,
+	.vuln_feeds = sq_vuln_feeds,
 	.close = sq_close,
 };
 

@@ -84,6 +84,8 @@ enum sq_state {
 /* Statements of the read side, built from fixed fragments for each
  * combination of filters and prepared on first use (sqlite_query.c). */
 #define SQ_QUERY_SLOTS 1024
+/* Statements of the vulnerability tables (sqlite_vulns.c). */
+#define SQ_VULN_SLOTS 8
 
 struct sq {
 	sqlite3 *db;
@@ -92,6 +94,11 @@ struct sq {
 	sqlite3_stmt **qst; /* SQ_QUERY_SLOTS, allocated on first use */
 	ZSTD_CCtx *zc;      /* facts compression, made on first use */
 	ZSTD_DCtx *zd;
+	/* Vulnerability statements (sqlite_vulns.c), prepared on first
+	 * use, and the source of the feed import in progress (NULL when
+	 * none: its transaction is open from begin to end). */
+	sqlite3_stmt *vst[SQ_VULN_SLOTS];
+	char *vuln_source;
 };
 
 /* scans.facts_codec: how the facts of a scan are stored. */
@@ -217,5 +224,24 @@ enum vg_rc sq_assets_import(struct vg_store *s,
 			    int64_t now, size_t *added, size_t *updated,
 			    struct vg_err *err);
 enum vg_rc sq_assets_list(struct vg_store *s, json_t **out, struct vg_err *err);
+
+/* Known vulnerabilities (sqlite_vulns.c), see store.h. */
+enum vg_rc sq_vuln_import_begin(struct vg_store *s, const char *source,
+				struct vg_err *err);
+enum vg_rc sq_vuln_import_rec(struct vg_store *s, const struct vg_vuln_rec *r,
+			      struct vg_err *err);
+enum vg_rc sq_vuln_import_kev(struct vg_store *s, const struct vg_kev_rec *r,
+			      struct vg_err *err);
+enum vg_rc sq_vuln_import_epss(struct vg_store *s, const struct vg_epss_rec *r,
+			       struct vg_err *err);
+enum vg_rc sq_vuln_import_end(struct vg_store *s, bool commit,
+			      const struct vg_vuln_feed_meta *meta,
+			      struct vg_err *err);
+enum vg_rc sq_vuln_lookup(struct vg_store *s, const char *release,
+			  const char *package, vg_vuln_entry_fn fn, void *ctx,
+			  struct vg_err *err);
+enum vg_rc sq_vuln_feeds(struct vg_store *s, json_t **out, struct vg_err *err);
+/* Finalize them, rolling back an import left open. */
+void sq_vulns_close(struct sq *q);
 
 #endif

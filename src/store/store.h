@@ -14,10 +14,22 @@
 #include "core/assets.h"
 #include "core/facts.h"
 #include "core/report.h"
+#include "core/vulns.h"
 #include "util/err.h"
 
 struct vg_store;
 struct vg_policy;
+
+/*
+ * A feed import's state, recorded with its data (vuln_import_end):
+ * source as given to vuln_import_begin; location the file or URL read;
+ * etag and last_modified the HTTP validators of a download (NULL for a
+ * file), sent back on the next download of the same URL.
+ */
+struct vg_vuln_feed_meta {
+	const char *source, *location, *etag, *last_modified;
+	size_t records, warnings;
+};
 
 /* A scan as listed by vg_store_list_scans. */
 struct vg_scan_summary {
@@ -268,6 +280,52 @@ struct vg_store_ops {
 	enum vg_rc (*assets_list)(struct vg_store *s, json_t **out,
 				  struct vg_err *err);
 
+	/*
+	 * Known vulnerabilities (issue "Known vulnerabilities"). A feed is
+	 * imported as a whole, atomically: vuln_import_begin opens a write
+	 * transaction and deletes the previous rows of source ("kev" and
+	 * "epss": the whole kev or epss table; "debian-json", "osv",
+	 * "debsecan-<release>" or "debsecan-generic": the vulns rows of
+	 * that source), then one call per record (rec for the vulns
+	 * sources, kev and epss for theirs: another is VG_ERR_USAGE), then
+	 * vuln_import_end commits with meta recorded as the feed's state,
+	 * or (commit false, or a failure) rolls back: the previous data
+	 * stays in use, as after a crash. One import at a time per store;
+	 * a store closed mid-import rolls it back. VG_ERR_USAGE for an
+	 * unknown source, a record without id or package, a call out of
+	 * order.
+	 */
+	enum vg_rc (*vuln_import_begin)(struct vg_store *s, const char *source,
+					struct vg_err *err);
+	enum vg_rc (*vuln_import_rec)(struct vg_store *s,
+				      const struct vg_vuln_rec *r,
+				      struct vg_err *err);
+	enum vg_rc (*vuln_import_kev)(struct vg_store *s,
+				      const struct vg_kev_rec *r,
+				      struct vg_err *err);
+	enum vg_rc (*vuln_import_epss)(struct vg_store *s,
+				       const struct vg_epss_rec *r,
+				       struct vg_err *err);
+	enum vg_rc (*vuln_import_end)(struct vg_store *s, bool commit,
+				      const struct vg_vuln_feed_meta *meta,
+				      struct vg_err *err);
+	/*
+	 * fn for every entry of package in release, then for every
+	 * release-independent one (release NULL in its feed; only those
+	 * when release is NULL), each with its CVE's KEV and EPSS signals.
+	 * Strings live for the call. What fn returns other than VG_OK stops
+	 * the walk and is returned. One indexed query: it runs once per
+	 * installed source package.
+	 */
+	enum vg_rc (*vuln_lookup)(struct vg_store *s, const char *release,
+				  const char *package, vg_vuln_entry_fn fn,
+				  void *ctx, struct vg_err *err);
+	/* The feeds' state: a new JSON array (caller decrefs), by source,
+	 * of {"source", "location", "etag", "last_modified",
+	 * "imported_at", "records", "warnings"}, absent values null. */
+	enum vg_rc (*vuln_feeds)(struct vg_store *s, json_t **out,
+				 struct vg_err *err);
+
 	void (*close)(struct vg_store *s);
 };
 
@@ -492,6 +550,67 @@ vg_store_known_assets(struct vg_store *s, json_t **out, struct vg_err *err)
 {
 	*out = NULL;
 	return VG_STORE_CALL(s, known_assets, err, out);
+}
+
+static inline enum vg_rc
+vg_store_vuln_import_begin(struct vg_store *s, const char *source,
+			   struct vg_err *err)
+{
+	return VG_STORE_CALL(s, vuln_import_begin, err, source);
+}
+
+static inline enum vg_rc
+vg_store_vuln_import_rec(struct vg_store *s, const struct vg_vuln_rec *r,
+			 struct vg_err *err)
+{
+	return VG_STORE_CALL(s, vuln_import_rec, err, r);
+}
+
+static inline enum vg_rc
+vg_store_vuln_import_kev(struct vg_store *s, const struct vg_kev_rec *r,
+			 struct vg_err *err)
+{
+	return VG_STORE_CALL(s, vuln_import_kev, err, r);
+}
+
+static inline enum vg_rc
+vg_store_vuln_import_epss(struct vg_store *s, const struct vg_epss_rec *r,
+			  struct vg_err *err)
+{
+	return VG_STORE_CALL(s, vuln_import_epss, err, r);
+}
+
+static inline enum vg_rc
+vg_store_vuln_import_end(struct vg_store *s, bool commit,
+			 const struct vg_vuln_feed_meta *meta,
+			 struct vg_err *err)
+{
+	return VG_STORE_CALL(s, vuln_import_end, err, commit, meta);
+}
+
+static inline enum vg_rc
+vg_store_vuln_lookup(struct vg_store *s, const char *release,
+		     const char *package, vg_vuln_entry_fn fn, void *ctx,
+		     struct vg_err *err)
+{
+	return VG_STORE_CALL(s, vuln_lookup, err, release, package, fn, ctx);
+}
+
+/* vg_store_vuln_lookup as a vg_vuln_lookup_fn (core/vulns.h), the
+ * store being ctx: what vg_vuln_match takes. */
+static inline enum vg_rc
+vg_store_vuln_lookup_cb(void *store, const char *release, const char *package,
+			vg_vuln_entry_fn fn, void *ctx, struct vg_err *err)
+{
+	return vg_store_vuln_lookup((struct vg_store *)store, release, package,
+				    fn, ctx, err);
+}
+
+static inline enum vg_rc
+vg_store_vuln_feeds(struct vg_store *s, json_t **out, struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, vuln_feeds, err, out);
 }
 
 /* Close and free (NULL-safe). */

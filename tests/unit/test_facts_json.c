@@ -513,6 +513,117 @@ test_device_round_trip(void **state)
 	vg_facts_release(&f);
 }
 
+/* The vulnerable packages round-trip exactly, through tree and text
+ * alike; absent when matching did not run. */
+static void
+test_vuln_round_trip(void **state)
+{
+	struct vg_facts f, g;
+	struct vg_vuln_pkg *v;
+	struct vg_err err;
+	struct vg_buf b;
+	json_t *j1, *j2, *a, *text;
+	char *s;
+
+	(void)state;
+	vg_facts_init(&f);
+	vg_facts_init(&g);
+	/* Not collected: no section, and a document without one reads. */
+	assert_non_null(j1 = vg_facts_to_json(&f));
+	assert_null(json_object_get(j1, "vulnerable_packages"));
+	assert_int_equal(vg_facts_from_json(&g, j1, &err), VG_OK);
+	assert_int_equal(g.n_vuln_pkgs, 0);
+	json_decref(j1);
+	vg_facts_release(&g);
+
+	vg_facts_collected(&f, VG_SRC_VULNS);
+	assert_non_null(v = vg_facts_add_vuln_pkg(&f));
+	v->package = vg_facts_str(&f, "openssl");
+	v->version = vg_facts_str(&f, "3.0.11-1~deb12u1");
+	v->binaries = vg_facts_str(&f, "libssl3,openssl");
+	v->ids = vg_facts_str(&f, "CVE-2024-0001,CVE-2024-0002");
+	v->n_ids = 2;
+	v->fixed_version = vg_facts_str(&f, "3.0.13-1~deb12u1");
+	v->status = VG_VPKG_FIX_AVAILABLE;
+	v->urgency = 3; /* VG_URG_MEDIUM */
+	v->cvss = 7.5;
+	v->kev_ids = vg_facts_str(&f, "CVE-2024-0001");
+	v->n_kev = 1;
+	v->ransomware = true;
+	v->epss = 0.03351;
+	assert_non_null(v = vg_facts_add_vuln_pkg(&f));
+	v->package = vg_facts_str(&f, "zlib");
+	v->version = vg_facts_str(&f, "1:1.2.13.dfsg-1");
+	v->ids = vg_facts_str(&f, "TEMP-0000000-1A2B3C");
+	v->n_ids = 1;
+	v->status = VG_VPKG_UNDETERMINED;
+	v->cvss = 10.0; /* a whole number stays a real in text */
+
+	assert_non_null(j1 = vg_facts_to_json(&f));
+	a = json_object_get(j1, "vulnerable_packages");
+	assert_int_equal(json_array_size(a), 2);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(a, 0), "status")),
+			    "fixed-available");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(a, 0), "urgency")),
+			    "medium");
+	assert_true(
+		json_is_real(json_object_get(json_array_get(a, 1), "cvss")));
+	assert_true(
+		json_is_null(json_object_get(json_array_get(a, 1), "epss")));
+	assert_null(json_object_get(json_array_get(a, 1), "fixed_version"));
+
+	s = dump(j1);
+	assert_int_equal(vg_facts_parse(&g, s, strlen(s), &err), VG_OK);
+	assert_non_null(j2 = vg_facts_to_json(&g));
+	assert_true(json_equal(j1, j2));
+	assert_true(g.sources[VG_SRC_VULNS].collected);
+	assert_int_equal(g.n_vuln_pkgs, 2);
+	v = &g.vuln_pkgs[0];
+	assert_string_equal(v->package, "openssl");
+	assert_string_equal(v->version, "3.0.11-1~deb12u1");
+	assert_string_equal(v->binaries, "libssl3,openssl");
+	assert_string_equal(v->ids, "CVE-2024-0001,CVE-2024-0002");
+	assert_int_equal(v->n_ids, 2);
+	assert_string_equal(v->fixed_version, "3.0.13-1~deb12u1");
+	assert_int_equal(v->status, VG_VPKG_FIX_AVAILABLE);
+	assert_int_equal(v->urgency, 3);
+	assert_true(v->cvss == 7.5);
+	assert_string_equal(v->kev_ids, "CVE-2024-0001");
+	assert_int_equal(v->n_kev, 1);
+	assert_true(v->ransomware);
+	assert_true(v->epss == 0.03351);
+	v = &g.vuln_pkgs[1];
+	assert_int_equal(v->status, VG_VPKG_UNDETERMINED);
+	assert_int_equal(v->urgency, 0);
+	assert_true(v->cvss == 10.0);
+	assert_true(v->epss < 0);
+	assert_null(v->fixed_version);
+	assert_null(v->kev_ids);
+	assert_false(v->ransomware);
+
+	/* The streaming writer gives the same document, and its text
+	 * reads back to the same scores. */
+	vg_buf_init(&b, VG_MAX_JSON_DOC);
+	assert_int_equal(vg_facts_write(&f, &b), VG_OK);
+	text = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(text);
+	assert_true(json_equal(j1, text));
+	json_decref(text);
+	vg_facts_release(&g);
+	vg_facts_init(&g);
+	assert_int_equal(vg_facts_parse(&g, b.data, b.len, &err), VG_OK);
+	assert_true(g.vuln_pkgs[0].epss == 0.03351);
+	assert_true(g.vuln_pkgs[0].cvss == 7.5);
+	vg_buf_release(&b);
+	free(s);
+	json_decref(j1);
+	json_decref(j2);
+	vg_facts_release(&g);
+	vg_facts_release(&f);
+}
+
 /* Host facts have no device section, even with every source collected
  * (no key: nothing describes a device); older documents decode. */
 static void
@@ -651,6 +762,8 @@ struct bad_row {
 #define S "{\"schema\":\"vigie.facts/1\","
 #define ACC(x) S "\"accounts\":[{\"name\":\"a\",\"uid\":1,\"gid\":1}," x "]}"
 #define DEV(x) S "\"device\":{" x "}}"
+#define VULN_DOC(x) S "\"vulnerable_packages\":" x "}"
+#define VULN(x) VULN_DOC("[{\"package\":\"a\",\"version\":\"1\"," x "}]")
 
 static const struct bad_row bad_rows[] = {
 	{"empty", "", VG_ERR_PARSE, "facts: line"},
@@ -836,6 +949,42 @@ static const struct bad_row bad_rows[] = {
 	     "\"ftp\",\"user\":0}]"),
 	 VG_ERR_PARSE,
 	 "facts.device.cleartext_logins[0].user: expected a string"},
+	{"vulnerable packages not an array", VULN_DOC("{}"), VG_ERR_PARSE,
+	 "facts.vulnerable_packages: expected an array"},
+	{"vulnerable package not an object", VULN_DOC("[\"openssl\"]"),
+	 VG_ERR_PARSE, "facts.vulnerable_packages[0]: expected an object"},
+	{"vulnerable package no name",
+	 VULN_DOC("[{\"version\":\"1\",\"status\":\"no-fix-yet\"}]"),
+	 VG_ERR_PARSE, "facts.vulnerable_packages[0].package: missing"},
+	{"vulnerable package no status",
+	 VULN_DOC("[{\"package\":\"a\",\"version\":\"1\"}]"), VG_ERR_PARSE,
+	 "facts.vulnerable_packages[0].status: missing"},
+	{"vulnerable package bad status", VULN("\"status\":\"fixed\""),
+	 VG_ERR_PARSE, "facts.vulnerable_packages[0].status: expected"},
+	{"vulnerable package bad urgency",
+	 VULN("\"status\":\"no-fix-yet\",\"urgency\":\"low**\""), VG_ERR_PARSE,
+	 "facts.vulnerable_packages[0].urgency: expected"},
+	{"vulnerable package cvss too high",
+	 VULN("\"status\":\"no-fix-yet\",\"cvss\":10.1"), VG_ERR_PARSE,
+	 "facts.vulnerable_packages[0].cvss: out of range"},
+	{"vulnerable package negative cvss",
+	 VULN("\"status\":\"no-fix-yet\",\"cvss\":-1"), VG_ERR_PARSE,
+	 "facts.vulnerable_packages[0].cvss: out of range"},
+	{"vulnerable package epss as string",
+	 VULN("\"status\":\"no-fix-yet\",\"epss\":\"0.5\""), VG_ERR_PARSE,
+	 "facts.vulnerable_packages[0].epss: expected a number"},
+	{"vulnerable package epss above 1",
+	 VULN("\"status\":\"no-fix-yet\",\"epss\":1.5"), VG_ERR_PARSE,
+	 "facts.vulnerable_packages[0].epss: out of range"},
+	{"vulnerable package negative count",
+	 VULN("\"status\":\"no-fix-yet\",\"n_ids\":-1"), VG_ERR_PARSE,
+	 "facts.vulnerable_packages[0].n_ids: out of range"},
+	{"vulnerable package more kev than ids",
+	 VULN("\"status\":\"no-fix-yet\",\"n_ids\":1,\"n_kev\":2"),
+	 VG_ERR_PARSE, "facts.vulnerable_packages[0].n_kev: more than n_ids"},
+	{"vulnerable package ransomware string",
+	 VULN("\"status\":\"no-fix-yet\",\"ransomware\":\"yes\""), VG_ERR_PARSE,
+	 "facts.vulnerable_packages[0].ransomware: expected"},
 };
 
 /* Decode every row into facts that already hold data: on error they
@@ -1105,6 +1254,7 @@ main(void)
 		cmocka_unit_test(test_device_absent),
 		cmocka_unit_test(test_device_limits),
 		cmocka_unit_test(test_hostile_table),
+		cmocka_unit_test(test_vuln_round_trip),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_nul_in_json_value),

@@ -6,6 +6,7 @@
 
 #include "support.h"
 #include "rules_fixture.h"
+#include "core/vulns.h"
 #include "util/banned.h"
 
 #define NOW "2026-11-30"
@@ -17,6 +18,7 @@
 #define AUTO "updates.no_auto_updates"
 #define LISTS "updates.stale_lists"
 #define REBOOT "updates.reboot_required"
+#define VULN "updates.vulnerable_package"
 
 #define RUN(x, id) fx_run((x), vg_checks_r7, vg_checks_r7_count, (id))
 
@@ -32,6 +34,29 @@ add_upgrade(struct fx *x, const char *name, bool security)
 	u->suite = vg_facts_str(
 		&x->f, security ? "bookworm-security" : "bookworm-updates");
 	u->security = security;
+}
+
+/* A vulnerable package with n_kev of its n_ids in KEV (n_kev <= 2). */
+static struct vg_vuln_pkg *
+add_vuln(struct fx *x, const char *package, const char *version, size_t n_kev,
+	 double cvss, int urgency)
+{
+	struct vg_vuln_pkg *v = vg_facts_add_vuln_pkg(&x->f);
+
+	assert_non_null(v);
+	v->package = vg_facts_str(&x->f, package);
+	v->version = vg_facts_str(&x->f, version);
+	v->binaries = vg_facts_str(&x->f, "libfoo1,foo");
+	v->ids = vg_facts_str(&x->f, "CVE-2024-0001,CVE-2024-0002");
+	v->n_ids = 2;
+	v->fixed_version = vg_facts_str(&x->f, "9.9-1");
+	v->status = VG_VPKG_FIX_AVAILABLE;
+	v->urgency = urgency;
+	v->cvss = cvss;
+	v->n_kev = n_kev;
+	if (n_kev > 0)
+		v->kev_ids = vg_facts_str(&x->f, "CVE-2024-0002");
+	return v;
 }
 
 /* The eol rows of data/eol.csv the tests rely on. */
@@ -54,9 +79,10 @@ test_catalogue(void **state)
 		const char *id;
 		enum vg_severity sev;
 	} want[] = {
-		{SEC, VG_SEV_HIGH},  {PENDING, VG_SEV_LOW},
-		{EOL, VG_SEV_HIGH},  {AUTO, VG_SEV_LOW},
-		{LISTS, VG_SEV_LOW}, {REBOOT, VG_SEV_MEDIUM},
+		{SEC, VG_SEV_HIGH},      {PENDING, VG_SEV_LOW},
+		{VULN, VG_SEV_HIGH},     {EOL, VG_SEV_HIGH},
+		{AUTO, VG_SEV_LOW},      {LISTS, VG_SEV_LOW},
+		{REBOOT, VG_SEV_MEDIUM},
 	};
 	size_t i;
 
@@ -78,9 +104,10 @@ test_not_evaluated(void **state)
 		const char *id;
 		const char *reason;
 	} rows[] = {
-		{SEC, "no apt lists"},   {PENDING, "no apt lists"},
-		{LISTS, "no apt lists"}, {EOL, "no os-release"},
-		{AUTO, "not a debian"},  {REBOOT, "no kernel"},
+		{SEC, "no apt lists"},           {PENDING, "no apt lists"},
+		{LISTS, "no apt lists"},         {EOL, "no os-release"},
+		{AUTO, "not a debian"},          {REBOOT, "no kernel"},
+		{VULN, "no vulnerability data"},
 	};
 	struct fx x;
 	size_t i;
@@ -92,7 +119,11 @@ test_not_evaluated(void **state)
 	vg_facts_not_collected(&x.f, VG_SRC_OS, "no os-release");
 	vg_facts_not_collected(&x.f, VG_SRC_AUTO_UPDATES, "not a debian");
 	vg_facts_not_collected(&x.f, VG_SRC_KERNEL, "no kernel");
+	vg_facts_not_collected(
+		&x.f, VG_SRC_VULNS,
+		"no vulnerability data: run `vigie vuln update`");
 	/* Facts that would fire are ignored. */
+	add_vuln(&x, "openssl", "3.0.11-1", 1, -1, VG_URG_HIGH);
 	add_upgrade(&x, "openssl", true);
 	add_upgrade(&x, "vim", false);
 	x.f.kernel.reboot_flag = true;
@@ -554,6 +585,107 @@ test_not_utf8(void **state)
 	fx_release(&x);
 }
 
+/* updates.vulnerable_package: one finding per package, its severity
+ * from KEV, urgency, CVSS and EPSS. */
+static void
+test_vulnerable_package(void **state)
+{
+	static const struct {
+		const char *package;
+		size_t n_kev;
+		double cvss, epss;
+		int urgency;
+		enum vg_severity want;
+	} rows[] = {
+		{"kev", 1, -1, -1, VG_URG_LOW, VG_SEV_CRITICAL},
+		{"kev-unimportant", 1, -1, -1, VG_URG_UNIMPORTANT,
+		 VG_SEV_CRITICAL},
+		{"urgency-high", 0, -1, -1, VG_URG_HIGH, VG_SEV_HIGH},
+		{"cvss-7", 0, 7.0, -1, VG_URG_UNKNOWN, VG_SEV_HIGH},
+		{"cvss-6.9", 0, 6.9, -1, VG_URG_UNKNOWN, VG_SEV_MEDIUM},
+		{"epss-0.1", 0, -1, 0.1, VG_URG_LOW, VG_SEV_HIGH},
+		{"epss-0.09", 0, -1, 0.09, VG_URG_LOW, VG_SEV_LOW},
+		{"urgency-medium", 0, 2.0, -1, VG_URG_MEDIUM, VG_SEV_MEDIUM},
+		{"cvss-4", 0, 4.0, -1, VG_URG_LOW, VG_SEV_MEDIUM},
+		{"cvss-3.9", 0, 3.9, -1, VG_URG_LOW, VG_SEV_LOW},
+		{"unknown", 0, -1, -1, VG_URG_UNKNOWN, VG_SEV_LOW},
+	};
+	const struct vg_finding *fd;
+	struct vg_vuln_pkg *v;
+	char subject[64];
+	json_t *ids;
+	struct fx x;
+	size_t i;
+
+	(void)state;
+	fx_init(&x, NOW);
+	vg_facts_collected(&x.f, VG_SRC_VULNS);
+	RUN(&x, VULN);
+	assert_int_equal(x.r.n_findings, 0); /* pass: nothing vulnerable */
+	assert_int_equal(x.r.n_not_evaluated, 0);
+
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		v = add_vuln(&x, rows[i].package, "1.0-1", rows[i].n_kev,
+			     rows[i].cvss, rows[i].urgency);
+		v->epss = rows[i].epss;
+	}
+	/* unimportant only (and not in KEV): no finding */
+	(void)add_vuln(&x, "unimportant", "1.0-1", 0, 9.8, VG_URG_UNIMPORTANT);
+	/* nothing affecting (a hostile document): no finding */
+	v = add_vuln(&x, "empty", "1.0-1", 0, 9.8, VG_URG_HIGH);
+	v->n_ids = 0;
+	RUN(&x, VULN);
+	assert_int_equal(vg_fixture_count(&x.r, VULN), VG_ARRAY_LEN(rows));
+	assert_null(vg_fixture_finding(&x.r, VULN, "unimportant 1.0-1"));
+	assert_null(vg_fixture_finding(&x.r, VULN, "empty 1.0-1"));
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		(void)snprintf(subject, sizeof(subject), "%s 1.0-1",
+			       rows[i].package);
+		fd = vg_fixture_finding(&x.r, VULN, subject);
+		if (fd == NULL)
+			fail_msg("no finding for %s", subject);
+		if (fd->severity != rows[i].want)
+			fail_msg("%s: severity %d, expected %d", subject,
+				 (int)fd->severity, (int)rows[i].want);
+	}
+
+	/* the evidence */
+	fd = vg_fixture_finding(&x.r, VULN, "kev 1.0-1");
+	assert_non_null(fd);
+	ids = json_object_get(fd->evidence, "ids");
+	assert_true(json_is_array(ids));
+	assert_int_equal(json_array_size(ids), 2);
+	assert_true(vg_fixture_json_has(ids, "CVE-2024-0001"));
+	assert_true(vg_fixture_json_has(ids, "CVE-2024-0002"));
+	assert_int_equal(vg_fixture_ev_int(fd, "n_ids"), 2);
+	ids = json_object_get(fd->evidence, "kev_ids");
+	assert_int_equal(json_array_size(ids), 1);
+	assert_true(vg_fixture_json_has(ids, "CVE-2024-0002"));
+	assert_int_equal(vg_fixture_ev_int(fd, "n_kev"), 1);
+	assert_string_equal(vg_fixture_ev_str(fd, "status"), "fixed-available");
+	assert_string_equal(vg_fixture_ev_str(fd, "fixed_version"), "9.9-1");
+	assert_string_equal(vg_fixture_ev_str(fd, "urgency"), "low");
+	assert_string_equal(vg_fixture_ev_str(fd, "binaries"), "libfoo1,foo");
+	assert_true(json_is_null(json_object_get(fd->evidence, "cvss")));
+	assert_true(json_is_null(json_object_get(fd->evidence, "epss")));
+	assert_true(json_is_false(json_object_get(fd->evidence, "ransomware")));
+	fd = vg_fixture_finding(&x.r, VULN, "cvss-7 1.0-1");
+	assert_non_null(fd);
+	assert_true(json_real_value(json_object_get(fd->evidence, "cvss")) ==
+		    7.0);
+	assert_int_equal(
+		json_array_size(json_object_get(fd->evidence, "kev_ids")), 0);
+
+	/* a [severity] override wins over the computed severity */
+	fx_reset_report(&x);
+	vg_fixture_override(&x.p, VULN, VG_SEV_LOW);
+	RUN(&x, VULN);
+	fd = vg_fixture_finding(&x.r, VULN, "kev 1.0-1");
+	assert_non_null(fd);
+	assert_int_equal(fd->severity, VG_SEV_LOW);
+	fx_release(&x);
+}
+
 int
 main(void)
 {
@@ -567,6 +699,7 @@ main(void)
 		cmocka_unit_test(test_no_auto_updates),
 		cmocka_unit_test(test_stale_lists),
 		cmocka_unit_test(test_reboot_required),
+		cmocka_unit_test(test_vulnerable_package),
 		cmocka_unit_test(test_not_utf8),
 	};
 

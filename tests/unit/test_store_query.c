@@ -1659,7 +1659,7 @@ test_migrate_v2(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 8);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
 	check_sums(path); /* migration 5 filled them */
 	/* Migration 6 copied hostnames, sites and declarations. */
 	assert_int_equal(raw_int(path,

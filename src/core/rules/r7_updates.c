@@ -1,17 +1,19 @@
 /*
  * R7 — Updates. Pending upgrades from the apt lists, the OS release's end
  * of support (data/eol.csv, loaded into the policy), automatic updates,
- * list freshness and pending reboots. updates.vulnerable_package needs the
- * vulnerability feeds and lives elsewhere.
+ * list freshness and pending reboots, and the packages affected by known
+ * vulnerabilities (derived by vuln/match.h from the local feeds).
  */
 #include "util/common.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/rules.h"
 #include "core/rules/common.h"
+#include "core/vulns.h"
 #include "util/text.h"
 #include "util/banned.h"
 
@@ -89,6 +91,114 @@ check_pending(const struct vg_check *c, const struct vg_facts *f,
 		return VG_ERR_NOMEM;
 	vg_rule_names_subject(names, count, 5, subject, sizeof(subject));
 	return vg_check_report(c, p, r, subject, ev);
+}
+
+/*
+ * The severity of a vulnerable package (RULES.md R7): critical when an
+ * id is in CISA's known-exploited list, then by Debian urgency, CVSS
+ * base score and EPSS probability, the highest signal deciding.
+ */
+static enum vg_severity
+vuln_severity(const struct vg_vuln_pkg *v)
+{
+	if (v->n_kev > 0)
+		return VG_SEV_CRITICAL;
+	if (v->urgency == VG_URG_HIGH || v->cvss >= 7.0 || v->epss >= 0.1)
+		return VG_SEV_HIGH;
+	if (v->urgency == VG_URG_MEDIUM || v->cvss >= 4.0)
+		return VG_SEV_MEDIUM;
+	return VG_SEV_LOW;
+}
+
+/* A score as evidence: null when unknown. */
+static json_t *
+score_json(double v)
+{
+	return v >= 0 ? json_real(v) : json_null();
+}
+
+/* A comma-joined list as a JSON array of strings (NULL: empty). */
+static json_t *
+list_json(const char *s)
+{
+	json_t *a = json_array();
+	char *item;
+	size_t n;
+	int bad;
+
+	while (a != NULL && s != NULL && *s != '\0') {
+		n = strcspn(s, ",");
+		if (n > 0) {
+			if ((item = strndup(s, n)) == NULL) {
+				json_decref(a);
+				return NULL;
+			}
+			bad = json_array_append_new(a, vg_json_str(item));
+			free(item);
+			if (bad) {
+				json_decref(a);
+				return NULL;
+			}
+		}
+		s += n + (s[n] == ',');
+	}
+	return a;
+}
+
+/*
+ * updates.vulnerable_package: one finding per installed source package
+ * affected by known vulnerabilities, its ids and signals as evidence.
+ * A package whose entries are all of urgency "unimportant" (Debian's
+ * triage: no security impact in this release) raises none, unless an id
+ * is known to be exploited.
+ */
+static enum vg_rc
+check_vulnerable_package(const struct vg_check *c, const struct vg_facts *f,
+			 const struct vg_policy *p, struct vg_report *r)
+{
+	const struct vg_vuln_pkg *v;
+	char subject[R7_MAX_REASON];
+	const char *urg;
+	json_t *ev;
+	enum vg_rc rc;
+	size_t i;
+
+	if (!vg_check_needs(c, f, VG_SRC_VULNS, r))
+		return VG_OK;
+	for (i = 0; i < f->n_vuln_pkgs; i++) {
+		v = &f->vuln_pkgs[i];
+		if (v->n_ids == 0 ||
+		    (v->urgency == VG_URG_UNIMPORTANT && v->n_kev == 0))
+			continue;
+		urg = vg_urgency_name(v->urgency);
+		ev = json_pack("{s:o, s:I, s:s, s:o, s:o, s:I, s:b, s:o, s:o, "
+			       "s:s, s:o}",
+			       "ids", list_json(v->ids), "n_ids",
+			       (json_int_t)v->n_ids, "status",
+			       vg_vuln_pkg_status_name(v->status) != NULL
+				       ? vg_vuln_pkg_status_name(v->status)
+				       : "undetermined",
+			       "fixed_version",
+			       vg_rule_str_json(v->fixed_version), "kev_ids",
+			       list_json(v->kev_ids), "n_kev",
+			       (json_int_t)v->n_kev, "ransomware",
+			       v->ransomware, "epss", score_json(v->epss),
+			       "cvss", score_json(v->cvss), "urgency",
+			       urg != NULL ? urg : "unknown", "binaries",
+			       vg_rule_str_json(v->binaries));
+		if (ev == NULL)
+			return VG_ERR_NOMEM;
+		(void)snprintf(subject, sizeof(subject), "%s %s",
+			       vg_rule_str(v->package),
+			       vg_rule_str(v->version));
+		rc = vg_report_add(
+			r, c->rule, c->id,
+			vg_policy_severity(p, c->id, vuln_severity(v)), subject,
+			ev, c->remediation);
+		if (rc != VG_OK)
+			return rc;
+	}
+	return VG_OK;
 }
 
 /* The leading digits-and-letters before the first '.' of a version. */
@@ -308,6 +418,12 @@ const struct vg_check vg_checks_r7[] = {
 	 N_("Install the pending updates during the next maintenance "
 	    "window."),
 	 check_pending},
+	{"updates.vulnerable_package", 7, VG_SEV_HIGH,
+	 N_("Upgrade the package to the fixed version (apt-get install "
+	    "--only-upgrade followed by its binary packages), a package with "
+	    "a CVE in the known-exploited list first; without a fix, "
+	    "restrict its exposure until one is published."),
+	 check_vulnerable_package},
 	{"updates.eol_os", 7, VG_SEV_HIGH,
 	 N_("Upgrade to a release of the distribution that still receives "
 	    "security updates, or isolate the host until it is replaced."),

@@ -1,0 +1,148 @@
+#!/bin/sh
+# Benchmark vulnerability matching: one dpkg status file of >= 2,000
+# packages generated from the real 2021 bullseye debsecan feed's package
+# rows (../shared/data/vuln; versions chosen deterministically at, before,
+# between and after the fixes), matched by Debian's debsecan and by
+# `vigie vuln check` against the same feed. Prints both times and the
+# ratio (target >= 50x), the feed's import time and store size, and the
+# re-match of 10,000 stored hosts (target < 30 s).
+#   bench/vuln.sh            (after `make`; debsecan and hyperfine)
+# Environment: PACKAGES (2500 source packages), RUNS (10 vigie runs;
+# debsecan runs 3 times), HOSTS (10000), HOST_SAMPLE (200 hosts actually
+# run, the rest extrapolated), VIGIE_VULN_DATA (the feed's directory).
+set -eu
+cd "$(dirname "$0")/.."
+vigie=${VIGIE:-$PWD/build/vigie}
+packages=${PACKAGES:-2500}
+runs=${RUNS:-10}
+hosts=${HOSTS:-10000}
+sample=${HOST_SAMPLE:-200}
+data=${VIGIE_VULN_DATA:-../shared/data/vuln}
+dir=$PWD/build/bench-vuln
+
+for tool in hyperfine /usr/bin/debsecan /usr/bin/python3; do
+	command -v "$tool" >/dev/null 2>&1 || {
+		echo "bench: $tool missing (hyperfine: scripts/install-deps" \
+			"--bench; debsecan: apt-get install debsecan)" >&2
+		exit 1
+	}
+done
+[ -x "$vigie" ] || { echo "bench: build first (make)" >&2; exit 1; }
+[ -r "$data/debsecan-bullseye-2021.z" ] || {
+	echo "bench: no feed at $data/debsecan-bullseye-2021.z" >&2
+	exit 1
+}
+rm -rf "$dir"
+mkdir -p "$dir/feed" "$dir/root/etc" "$dir/root/var/lib/dpkg"
+# debsecan fetches SOURCE + suite: the feed as feed/bullseye.
+cp "$data/debsecan-bullseye-2021.z" "$dir/feed/bullseye"
+printf 'ID=debian\nVERSION_ID="11"\nVERSION_CODENAME=bullseye\n' \
+	>"$dir/root/etc/os-release"
+
+# The status file: the first PACKAGES source packages of the feed (by
+# name); per package, by its rank i, a version taken from its first row
+# with a sid fix: i%4 = 0 at the fix, 1 just before it (fix~0), 2 the
+# first version the feed lists as fixed on a branch (else fix+1), 3 after
+# it (fix+b1). Every third source also has a binary of another name
+# (Source: field); every seventh a binNMU ("Source: name (version)").
+/usr/bin/python3 - "$dir/feed/bullseye" "$packages" \
+	>"$dir/root/var/lib/dpkg/status" <<'PY'
+import sys, zlib
+text = zlib.decompress(open(sys.argv[1], "rb").read()).decode()
+rows = {}
+for line in text.split("\n\n")[1].split("\n"):
+    pkg, _, _, unstable, other = line.split(",", 4)
+    r = rows.setdefault(pkg, [None, []])
+    if r[0] is None and unstable and unstable[0].isdigit():
+        r[0], r[1] = unstable, other.split()
+out = sys.stdout
+for i, pkg in enumerate(sorted(rows)[:int(sys.argv[2])]):
+    fix, other = rows[pkg]
+    if fix is None:
+        v = "1.0-1"
+    else:
+        v = [fix, fix + "~0", other[0] if other else fix + "+1",
+             fix + "+b1"][i % 4]
+    def stanza(name, version, source=None):
+        out.write("Package: %s\nStatus: install ok installed\n"
+                  "Architecture: amd64\n" % name)
+        if source:
+            out.write("Source: %s\n" % source)
+        out.write("Version: %s\nDescription: %s\n\n" % (version, name))
+    if i % 7 == 0:
+        stanza(pkg, v + "+b1", "%s (%s)" % (pkg, v))
+    else:
+        stanza(pkg, v)
+    if i % 3 == 0:
+        stanza("lib%s-bin" % pkg, v, pkg)
+PY
+status=$dir/root/var/lib/dpkg/status
+n_pkgs=$(grep -c '^Package:' "$status")
+echo "status file: $n_pkgs packages of $packages source packages"
+
+# Import: into a fresh store each run; then the size of the store.
+db=$dir/vigie.db
+hyperfine --runs 5 --prepare "rm -f $db $db-wal $db-shm" \
+	--export-json "$dir/import.json" \
+	"$vigie vuln update --db $db --debsecan $dir/feed/bullseye \
+--release bullseye >/dev/null" >/dev/null 2>&1
+"$vigie" vuln update --db "$db" --debsecan "$dir/feed/bullseye" \
+	--release bullseye >"$dir/import.out"
+store_kb=$(du -k "$db" | cut -f1)
+
+# Matching: vigie exits 3 when it finds vulnerable packages.
+vigie_cmd="$vigie vuln check --db $db --root $dir/root --format json"
+debsecan_cmd="/usr/bin/debsecan --config /dev/null --whitelist \
+$dir/no-whitelist --source file://$dir/feed/ --suite bullseye \
+--status $status --format simple"
+rc=0
+$vigie_cmd >"$dir/vigie.json" || rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
+	echo "bench: vigie vuln check failed ($rc)" >&2
+	exit 1
+fi
+$debsecan_cmd >"$dir/debsecan.txt"
+# -N: no shell in between; -i: exit status 3 is not a failure.
+hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$dir/vigie.json.h" \
+	"$vigie_cmd" >/dev/null 2>&1
+hyperfine -N --warmup 1 --runs 3 --export-json "$dir/debsecan.json.h" \
+	"$debsecan_cmd" >/dev/null 2>&1
+
+# Re-matching stored hosts after a feed update: `vigie serve` has no
+# re-match on feed change yet, so this measures what exists: HOST_SAMPLE
+# `vigie vuln check` runs (one process each: store open, dpkg status
+# parse, match), one per core, extrapolated to HOSTS.
+start=$(date +%s.%N)
+seq 1 "$sample" | xargs -P "$(nproc)" -I{} sh -c \
+	"$vigie_cmd >/dev/null || test \$? -eq 3"
+end=$(date +%s.%N)
+
+median() {
+	/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"
+}
+/usr/bin/python3 - "$dir/vigie.json" "$dir/debsecan.txt" <<'PY' >"$dir/found"
+import json, sys
+v = json.load(open(sys.argv[1]))
+print(sum(p["n_ids"] for p in v), len(v),
+      sum(1 for _ in open(sys.argv[2])))
+PY
+read -r v_ids v_pkgs d_pairs <"$dir/found"
+awk -v v="$(median "$dir/vigie.json.h")" \
+	-v d="$(median "$dir/debsecan.json.h")" \
+	-v imp="$(median "$dir/import.json")" -v kb="$store_kb" \
+	-v n="$n_pkgs" -v s="$sample" -v h="$hosts" -v t0="$start" \
+	-v t1="$end" -v cores="$(nproc)" -v vi="$v_ids" -v vp="$v_pkgs" \
+	-v dp="$d_pairs" 'BEGIN {
+	printf "\n%-34s %12s %12s %8s\n", "", "vigie", "debsecan", "ratio"
+	printf "%-34s %12.4f %12.3f %7.1fx\n",
+		"match " n " packages, median (s)", v, d, d / v
+	printf "%-34s %12s %12s\n", "found (ids / pairs)", vi, dp
+	printf "\n%-34s %12.1fx  (target >= 50x)\n", "ratio", d / v
+	printf "%-34s %12.3f s\n", "feed import (34,796 rows), median", imp
+	printf "%-34s %12.1f MB\n", "store size after import", kb / 1024
+	per = (t1 - t0) / s
+	printf "%-34s %12.1f s  (%d CLI runs on %d cores, %.1f ms each;\n",
+		h " hosts re-matched", per * h, s, cores, per * 1000 * cores
+	printf "%-34s %12s    extrapolated; serve has no re-match yet;\n", "", ""
+	printf "%-34s %12s    target < 30 s)\n", "", ""
+}'

@@ -1,0 +1,259 @@
+/*
+ * dpkg's version order, an exact port of lib/dpkg/version.c (order,
+ * verrevcmp, dpkg_version_compare) on top of the splitting done by
+ * lib/dpkg/parsehelp.c (parseversion). Works on byte ranges so that no
+ * copy, allocation or integer conversion is needed: any byte string is
+ * ordered, without overflow, whatever its length.
+ */
+#include "util/common.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "core/dpkg_version.h"
+
+#include "util/banned.h"
+
+/* A byte range of a version string. */
+struct part {
+	const char *s;
+	size_t n;
+};
+
+/* A version split as parseversion does. */
+struct version {
+	struct part epoch; /* digits only, sign removed; "" means 0 */
+	struct part up;
+	struct part rev;
+	bool epoch_neg; /* "-N:": dpkg refuses unless N is 0 */
+	bool has_colon; /* a well-formed epoch separator was seen */
+	bool has_hyphen;
+	struct part whole; /* after trimming */
+};
+
+/* dpkg's c_isdigit / c_isalpha / c_isblank / c_isspace: ASCII only. */
+static bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool
+is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/*
+ * The weight of a byte in a non-digit run: '~' first, then the end of the
+ * part (and digits, which end the run), then letters, then everything
+ * else (non-ASCII bytes included).
+ */
+static int
+order(unsigned char c)
+{
+	if (c == '\0' || is_digit(c))
+		return 0;
+	if (is_alpha(c))
+		return c;
+	if (c == '~')
+		return -1;
+	return c + 256;
+}
+
+static int
+verrevcmp(struct part a, struct part b)
+{
+	size_t i = 0, j = 0, da, db;
+	int first, d;
+
+	while (i < a.n || j < b.n) {
+		/* Non-digit run: compare weights byte by byte; the end of a
+		 * part weighs like a digit, 0. */
+		while ((i < a.n && !is_digit((unsigned char)a.s[i])) ||
+		       (j < b.n && !is_digit((unsigned char)b.s[j]))) {
+			d = order(i < a.n ? (unsigned char)a.s[i] : 0) -
+				order(j < b.n ? (unsigned char)b.s[j] : 0);
+			if (d != 0)
+				return d;
+			if (i < a.n)
+				i++;
+			if (j < b.n)
+				j++;
+		}
+		/* Digit run, numerically without converting: leading zeros
+		 * dropped, the longer run wins, else the first difference. */
+		while (i < a.n && a.s[i] == '0')
+			i++;
+		while (j < b.n && b.s[j] == '0')
+			j++;
+		for (da = 0;
+		     i + da < a.n && is_digit((unsigned char)a.s[i + da]); da++)
+			;
+		for (db = 0;
+		     j + db < b.n && is_digit((unsigned char)b.s[j + db]); db++)
+			;
+		if (da != db)
+			return da > db ? 1 : -1;
+		first = da > 0 ? memcmp(a.s + i, b.s + j, da) : 0;
+		if (first != 0)
+			return first;
+		i += da;
+		j += db;
+	}
+	return 0;
+}
+
+/*
+ * Split v as parseversion does. Leading blanks are skipped and the
+ * version ends at the first white space (dpkg refuses text after it).
+ * The epoch is the text before the first ':' when strtol would read all
+ * of it ([+-]digits); otherwise dpkg refuses the version and we keep the
+ * whole string as upstream, so hostile input still gets a stable order.
+ * The revision is the text after the last '-' of the rest.
+ */
+static void
+split(const char *v, struct version *out)
+{
+	const char *colon, *dash, *e;
+	size_t n, k = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (is_blank((unsigned char)*v))
+		v++;
+	for (n = 0; v[n] != '\0' && !is_space((unsigned char)v[n]); n++)
+		;
+	out->whole.s = v;
+	out->whole.n = n;
+	out->epoch.s = "";
+	if ((colon = memchr(v, ':', n)) != NULL) {
+		if (v[0] == '+' || v[0] == '-')
+			k = 1;
+		e = v + k;
+		while (e < colon && is_digit((unsigned char)*e))
+			e++;
+		if (e == colon && colon > v + k) {
+			out->epoch.s = v + k;
+			out->epoch.n = (size_t)(colon - v) - k;
+			out->epoch_neg = v[0] == '-';
+			out->has_colon = true;
+			n -= (size_t)(colon - v) + 1;
+			v = colon + 1;
+		}
+	}
+	out->up.s = v;
+	out->up.n = n;
+	out->rev.s = "";
+	if ((dash = memrchr(v, '-', n)) != NULL) {
+		out->has_hyphen = true;
+		out->up.n = (size_t)(dash - v);
+		out->rev.s = dash + 1;
+		out->rev.n = n - out->up.n - 1;
+	}
+}
+
+static int
+sign(int d)
+{
+	return d > 0 ? 1 : d < 0 ? -1 : 0;
+}
+
+int
+vg_dpkg_version_cmp(const char *a, const char *b)
+{
+	struct version va, vb;
+	int d;
+
+	split(a != NULL ? a : "", &va);
+	split(b != NULL ? b : "", &vb);
+	/* Epochs are digits only here (a "-0" epoch is 0, a negative one
+	 * is refused by dpkg and just ordered by its digits): verrevcmp
+	 * orders digit strings numerically, whatever their length. */
+	if ((d = verrevcmp(va.epoch, vb.epoch)) != 0)
+		return sign(d);
+	if ((d = verrevcmp(va.up, vb.up)) != 0)
+		return sign(d);
+	return sign(verrevcmp(va.rev, vb.rev));
+}
+
+/* Every byte of p is a letter, a digit or one of extra. */
+static bool
+chars_ok(struct part p, const char *extra)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < p.n; i++) {
+		c = (unsigned char)p.s[i];
+		if (!is_digit(c) && !is_alpha(c) && strchr(extra, c) == NULL)
+			return false;
+	}
+	return true;
+}
+
+/* The digits of p (leading zeros allowed) fit in an int. */
+static bool
+epoch_fits(struct part p)
+{
+	size_t i = 0;
+	long long v = 0;
+
+	while (i < p.n && p.s[i] == '0')
+		i++;
+	for (; i < p.n; i++) {
+		v = v * 10 + (p.s[i] - '0');
+		if (v > INT_MAX)
+			return false;
+	}
+	return true;
+}
+
+bool
+vg_dpkg_version_valid(const char *v)
+{
+	struct version pv;
+	const char *rest;
+	size_t i;
+
+	if (v == NULL)
+		return false;
+	split(v, &pv);
+	if (pv.whole.n == 0)
+		return false;
+	/* Only white space may follow the version (no embedded blanks). */
+	for (rest = pv.whole.s + pv.whole.n; *rest != '\0'; rest++)
+		if (!is_space((unsigned char)*rest))
+			return false;
+	/* A ':' that did not make an epoch: empty or not a number. */
+	if (!pv.has_colon && memchr(pv.whole.s, ':', pv.whole.n) != NULL)
+		return false;
+	if (pv.has_colon) {
+		if (!epoch_fits(pv.epoch))
+			return false;
+		for (i = 0; pv.epoch_neg && i < pv.epoch.n; i++)
+			if (pv.epoch.s[i] != '0')
+				return false;
+		if (pv.up.n == 0 && !pv.has_hyphen)
+			return false; /* nothing after the colon */
+	}
+	if (pv.has_hyphen && pv.rev.n == 0)
+		return false;
+	if (pv.up.n == 0 || !is_digit((unsigned char)pv.up.s[0]))
+		return false;
+	/* ':' in upstream only with an epoch, '-' only with a revision:
+	 * both follow from the split, which takes the first ':' and the
+	 * last '-'. */
+	return chars_ok(pv.up, ".+~:-") && chars_ok(pv.rev, ".+~");
+}

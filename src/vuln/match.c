@@ -1,0 +1,505 @@
+/*
+ * Matching installed packages against the known vulnerabilities
+ * (vuln/match.h): each distinct (source, source version) is looked up
+ * for the host's release, every entry judged with dpkg's ordering, and
+ * the affecting entries folded into one struct vg_vuln_pkg per package.
+ *
+ * Entries are never matched by exact-string membership of a version
+ * list (debsecan's quirk): only ordered comparisons against the fix,
+ * the introducing version and the last affected version.
+ *
+ * Folding, per package:
+ * - an id affects when any of its entries does (an OSV record with two
+ *   ranges comes as two entries of one id); ids are counted once;
+ * - NOT_AFFECTED entries never affect (the release was never vulnerable);
+ * - the status is the most actionable among the affecting entries: a fix
+ *   available, else open, else end-of-life, else undetermined. So an
+ *   undetermined entry is counted but never makes a package "fixed";
+ * - the fixed version is the highest among affecting FIXED entries;
+ * - entries of urgency "unimportant" are kept and listed, and the
+ *   package's urgency is "unimportant" only when all of them are: rule
+ *   R7 raises no finding for such a package (Debian's triage says the
+ *   issue does not matter in this release; debsecan hides them too).
+ */
+#include "util/common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dpkg_version.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "vuln/match.h"
+#include "util/banned.h"
+
+/* Ids listed in a package's ids and kev_ids: the counts stay exact. */
+#define MATCH_MAX_IDS_LISTED 50
+/* Binary packages listed for one source package (libreoffice has 200). */
+#define MATCH_MAX_BINARIES_LISTED 32
+/* Affecting entries kept for one package: the Linux kernel source has
+ * about 10,000 CVEs; more is a broken or hostile store. */
+#define MATCH_MAX_HITS 200000
+/* Longest joined list: ids and names are cut to VG_FEED_MAX_NAME. */
+#define MATCH_MAX_LIST                                                         \
+	((MATCH_MAX_BINARIES_LISTED + 2) * (VG_FEED_MAX_NAME + 1))
+
+/* An "introduced" of "0" (or empty) is OSV's "from the first version". */
+static bool
+from_start(const char *introduced)
+{
+	return introduced == NULL || *introduced == '\0' ||
+		strcmp(introduced, "0") == 0;
+}
+
+/* Length of v's "epoch:upstream" (all before the last '-'), the epoch
+ * "0:" left out, and where it starts. */
+static size_t
+upstream_of(const char *v, size_t n, const char **start)
+{
+	const char *dash;
+
+	if (n >= 2 && v[0] == '0' && v[1] == ':') {
+		v += 2;
+		n -= 2;
+	}
+	*start = v;
+	dash = memrchr(v, '-', n);
+	return dash != NULL ? (size_t)(dash - v) : n;
+}
+
+/*
+ * debsecan's known-fixed versions (other_versions) are fixes on some
+ * branch: a stable release's security update, a backport. v carries the
+ * fix when one of them has the same epoch and upstream version as v and
+ * v is at least that version — the ordered comparison debsecan's
+ * exact-string membership misses (vulnerability-data.md §1.4). The
+ * version of that branch's fix goes to *fix when v is older than it.
+ */
+static bool
+fixed_on_branch(const char *list, const char *v, const char **fix,
+		size_t *fix_len)
+{
+	char x[VG_FEED_MAX_VERSION];
+	const char *p = list, *vu, *xu;
+	size_t n, vn = upstream_of(v, strlen(v), &vu), xn;
+
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ')
+			p++;
+		for (n = 0; p[n] != '\0' && p[n] != ' '; n++)
+			;
+		if (n > 0 && n < sizeof(x)) {
+			memcpy(x, p, n);
+			x[n] = '\0';
+			xn = upstream_of(x, n, &xu);
+			if (xn == vn && memcmp(xu, vu, vn) == 0) {
+				if (vg_dpkg_version_cmp(v, x) >= 0)
+					return true;
+				if (fix != NULL) {
+					*fix = p;
+					*fix_len = n;
+				}
+			}
+		}
+		p += n;
+	}
+	return false;
+}
+
+bool
+vg_vuln_affects(const struct vg_vuln_entry *e, const char *v)
+{
+	if (e == NULL || v == NULL)
+		return false;
+	if (e->fixed_on_branches != NULL &&
+	    fixed_on_branch(e->fixed_on_branches, v, NULL, NULL))
+		return false;
+	switch (e->status) {
+	case VG_VULN_FIXED:
+		/* Fixed in "0" (or no version at all): nothing installed
+		 * is older than the fix. */
+		if (e->fixed_version == NULL || *e->fixed_version == '\0' ||
+		    strcmp(e->fixed_version, "0") == 0)
+			return false;
+		if (!from_start(e->introduced) &&
+		    vg_dpkg_version_cmp(v, e->introduced) < 0)
+			return false;
+		return vg_dpkg_version_cmp(v, e->fixed_version) < 0;
+	case VG_VULN_OPEN:
+	case VG_VULN_END_OF_LIFE:
+		if (!from_start(e->introduced) &&
+		    vg_dpkg_version_cmp(v, e->introduced) < 0)
+			return false;
+		return e->last_affected == NULL ||
+			vg_dpkg_version_cmp(v, e->last_affected) <= 0;
+	case VG_VULN_UNDETERMINED:
+		/* Nobody knows yet: reported, with its own status. */
+		return true;
+	case VG_VULN_NOT_AFFECTED:
+		break;
+	}
+	return false;
+}
+
+/* One affecting entry, its strings copied (they live for the call). */
+struct hit {
+	const char *id;
+	const char *fixed; /* VG_VULN_FIXED only */
+	enum vg_vuln_status status;
+	enum vg_urgency urgency;
+	double cvss, epss;
+	bool kev, ransomware;
+};
+
+/* The affecting entries of one package being looked up. */
+struct acc {
+	const char *version; /* installed source version */
+	struct hit *hits;
+	size_t n, cap;
+	struct vg_arena strs; /* the hits' strings, emptied per package */
+};
+
+/* Copy at most max bytes of s (NULL stays NULL). */
+static const char *
+acc_str(struct acc *a, const char *s, size_t max, bool *nomem)
+{
+	const char *c;
+
+	if (s == NULL)
+		return NULL;
+	c = vg_arena_strndup(&a->strs, s, strnlen(s, max));
+	if (c == NULL)
+		*nomem = true;
+	return c;
+}
+
+static enum vg_rc
+on_entry(void *ctx, const struct vg_vuln_entry *e)
+{
+	struct acc *a = ctx;
+	const char *bfix = NULL;
+	size_t ncap, bfix_len = 0;
+	bool nomem = false;
+	struct hit *h;
+
+	if (e == NULL || e->id == NULL || *e->id == '\0' ||
+	    !vg_vuln_affects(e, a->version))
+		return VG_OK;
+	if (a->n >= MATCH_MAX_HITS)
+		return VG_ERR_LIMIT;
+	if (a->n == a->cap) {
+		ncap = a->cap ? a->cap * 2 : 32;
+		if ((h = reallocarray(a->hits, ncap, sizeof(*h))) == NULL)
+			return VG_ERR_NOMEM;
+		a->hits = h;
+		a->cap = ncap;
+	}
+	h = &a->hits[a->n];
+	memset(h, 0, sizeof(*h));
+	h->id = acc_str(a, e->id, VG_FEED_MAX_ID, &nomem);
+	/* The fix to install is the one of the installed version's branch
+	 * when the feed names it, else the feed's fixed version. */
+	if (e->fixed_on_branches != NULL)
+		(void)fixed_on_branch(e->fixed_on_branches, a->version, &bfix,
+				      &bfix_len);
+	if (bfix != NULL) {
+		char tmp[VG_FEED_MAX_VERSION];
+
+		memcpy(tmp, bfix, bfix_len);
+		tmp[bfix_len] = '\0';
+		h->fixed = acc_str(a, tmp, VG_FEED_MAX_VERSION, &nomem);
+	} else if (e->status == VG_VULN_FIXED)
+		h->fixed = acc_str(a, e->fixed_version, VG_FEED_MAX_VERSION,
+				   &nomem);
+	if (nomem)
+		return VG_ERR_NOMEM;
+	h->status = e->status;
+	h->urgency = e->urgency;
+	h->cvss = e->cvss;
+	h->epss = e->epss;
+	h->kev = e->kev;
+	h->ransomware = e->kev && e->kev_ransomware;
+	a->n++;
+	return VG_OK;
+}
+
+static int
+hit_cmp(const void *x, const void *y)
+{
+	const struct hit *a = x, *b = y;
+
+	return strcmp(a->id, b->id);
+}
+
+/*
+ * The urgency's weight when taking the highest: "unimportant" below
+ * "unknown", so the highest is "unimportant" only when all are.
+ */
+static int
+urgency_rank(enum vg_urgency u)
+{
+	switch (u) {
+	case VG_URG_UNIMPORTANT:
+		return 0;
+	case VG_URG_UNKNOWN:
+		return 1;
+	case VG_URG_LOW:
+		return 2;
+	case VG_URG_MEDIUM:
+		return 3;
+	case VG_URG_HIGH:
+		return 4;
+	}
+	return 1;
+}
+
+/* Append item to a comma-joined list. */
+static enum vg_rc
+list_add(struct vg_buf *b, const char *item)
+{
+	enum vg_rc rc;
+
+	if (b->len > 0 && (rc = vg_buf_addc(b, ',')) != VG_OK)
+		return rc;
+	return vg_buf_adds(b, item);
+}
+
+/* The list as a facts string, NULL when empty. */
+static enum vg_rc
+list_str(struct vg_facts *f, const struct vg_buf *b, const char **out)
+{
+	*out = NULL;
+	if (b->len == 0)
+		return VG_OK;
+	if ((*out = vg_facts_strn(f, b->data, b->len)) == NULL)
+		return VG_ERR_NOMEM;
+	return VG_OK;
+}
+
+/* The scalar signals of the package, over every affecting entry. */
+static void
+fold_signals(const struct acc *a, struct vg_vuln_pkg *v)
+{
+	bool fixed = false, open = false, eol = false;
+	int rank = -1;
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		const struct hit *h = &a->hits[i];
+
+		if (h->status == VG_VULN_FIXED) {
+			fixed = true;
+			if (v->fixed_version == NULL ||
+			    vg_dpkg_version_cmp(h->fixed, v->fixed_version) > 0)
+				v->fixed_version = h->fixed;
+		} else if (h->status == VG_VULN_OPEN) {
+			open = true;
+		} else if (h->status == VG_VULN_END_OF_LIFE) {
+			eol = true;
+		}
+		if (urgency_rank(h->urgency) > rank) {
+			rank = urgency_rank(h->urgency);
+			v->urgency = (int)h->urgency;
+		}
+		if (h->cvss > v->cvss && h->cvss <= 10.0)
+			v->cvss = h->cvss;
+		if (h->epss > v->epss && h->epss <= 1.0)
+			v->epss = h->epss;
+		v->ransomware = v->ransomware || h->ransomware;
+	}
+	v->status = fixed ? VG_VPKG_FIX_AVAILABLE
+		: open    ? VG_VPKG_NO_FIX_YET
+		: eol     ? VG_VPKG_END_OF_LIFE
+			  : VG_VPKG_UNDETERMINED;
+}
+
+/*
+ * The ids (sorted, each once) and those in KEV, listed up to
+ * MATCH_MAX_IDS_LISTED and counted exactly.
+ */
+static enum vg_rc
+fold_ids(struct vg_facts *f, const struct acc *a, struct vg_vuln_pkg *v)
+{
+	struct vg_buf ids, kev;
+	enum vg_rc rc = VG_OK;
+	size_t i, j;
+	bool in_kev;
+
+	vg_buf_init(&ids, MATCH_MAX_LIST);
+	vg_buf_init(&kev, MATCH_MAX_LIST);
+	for (i = 0; i < a->n && rc == VG_OK; i = j) {
+		in_kev = false;
+		for (j = i;
+		     j < a->n && strcmp(a->hits[j].id, a->hits[i].id) == 0; j++)
+			in_kev = in_kev || a->hits[j].kev;
+		if (v->n_ids++ < MATCH_MAX_IDS_LISTED)
+			rc = list_add(&ids, a->hits[i].id);
+		if (in_kev && rc == VG_OK && v->n_kev++ < MATCH_MAX_IDS_LISTED)
+			rc = list_add(&kev, a->hits[i].id);
+	}
+	if (rc == VG_OK)
+		rc = list_str(f, &ids, &v->ids);
+	if (rc == VG_OK)
+		rc = list_str(f, &kev, &v->kev_ids);
+	vg_buf_release(&ids);
+	vg_buf_release(&kev);
+	return rc;
+}
+
+/* The source name and version a package is matched by. */
+static const char *
+src_name(const struct vg_package *p)
+{
+	return p->source != NULL && *p->source != '\0' ? p->source : p->name;
+}
+
+static const char *
+src_version(const struct vg_package *p)
+{
+	return p->source_version != NULL && *p->source_version != '\0'
+		? p->source_version
+		: p->version;
+}
+
+/* By source, source version, then binary name: groups are runs. */
+static int
+pkg_cmp(const void *x, const void *y)
+{
+	const struct vg_package *a = *(const struct vg_package *const *)x;
+	const struct vg_package *b = *(const struct vg_package *const *)y;
+	int c;
+
+	if ((c = strcmp(src_name(a), src_name(b))) != 0)
+		return c;
+	if ((c = strcmp(src_version(a), src_version(b))) != 0)
+		return c;
+	return strcmp(a->name, b->name);
+}
+
+static bool
+same_source(const struct vg_package *a, const struct vg_package *b)
+{
+	return strcmp(src_name(a), src_name(b)) == 0 &&
+		strcmp(src_version(a), src_version(b)) == 0;
+}
+
+/* The binary names of the run pk[0..n), comma-joined and capped. */
+static enum vg_rc
+binaries_of(struct vg_facts *f, struct vg_package *const *pk, size_t n,
+	    const char **out)
+{
+	struct vg_buf b;
+	enum vg_rc rc = VG_OK;
+	size_t i;
+
+	vg_buf_init(&b, MATCH_MAX_LIST);
+	for (i = 0; i < n && i < MATCH_MAX_BINARIES_LISTED && rc == VG_OK; i++)
+		rc = list_add(&b, pk[i]->name);
+	if (rc == VG_OK && n > MATCH_MAX_BINARIES_LISTED)
+		rc = vg_buf_printf(&b, ",+%zu", n - MATCH_MAX_BINARIES_LISTED);
+	if (rc == VG_OK)
+		rc = list_str(f, &b, out);
+	vg_buf_release(&b);
+	return rc;
+}
+
+/* Look up one source package (the run pk[0..n)) and record it when an
+ * entry affects it. */
+static enum vg_rc
+match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
+	  size_t n, vg_vuln_lookup_fn lookup, void *ctx, struct vg_err *err)
+{
+	struct vg_vuln_pkg *v;
+	enum vg_rc rc;
+
+	a->n = 0;
+	vg_arena_release(&a->strs);
+	vg_arena_init(&a->strs);
+	a->version = src_version(pk[0]);
+	rc = lookup(ctx, f->os.codename, src_name(pk[0]), on_entry, a, err);
+	if (rc != VG_OK) {
+		/* Our own callback's failures leave err empty. */
+		if (err != NULL && err->msg[0] == '\0')
+			(void)vg_err_set(err, rc,
+					 _("vulnerability lookup of '%s' "
+					   "failed"),
+					 src_name(pk[0]));
+		return rc;
+	}
+	if (a->n == 0)
+		return VG_OK;
+	qsort(a->hits, a->n, sizeof(*a->hits), hit_cmp);
+	if ((v = vg_facts_add_vuln_pkg(f)) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+	v->package = pk[0]->source != NULL && *pk[0]->source != '\0'
+		? pk[0]->source
+		: pk[0]->name;
+	v->version = a->version;
+	fold_signals(a, v);
+	/* The fixed version points into the lookup's strings: copy it. */
+	if (v->fixed_version != NULL &&
+	    (v->fixed_version = vg_facts_str(f, v->fixed_version)) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+	if ((rc = fold_ids(f, a, v)) != VG_OK ||
+	    (rc = binaries_of(f, pk, n, &v->binaries)) != VG_OK)
+		return vg_err_set(err, rc, _("out of memory"));
+	return VG_OK;
+}
+
+enum vg_rc
+vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
+	      struct vg_err *err)
+{
+	struct vg_package **pk;
+	struct acc a;
+	enum vg_rc rc = VG_OK;
+	size_t i, j, n = 0;
+
+	f->n_vuln_pkgs = 0;
+	if (!f->sources[VG_SRC_PACKAGES].collected) {
+		vg_facts_not_collected(f, VG_SRC_VULNS,
+				       _("installed packages not collected"));
+		return VG_OK;
+	}
+	if (f->os.codename == NULL || *f->os.codename == '\0') {
+		vg_facts_not_collected(f, VG_SRC_VULNS,
+				       _("no release codename in os-release "
+					 "(VERSION_CODENAME)"));
+		return VG_OK;
+	}
+	if (f->n_packages > 0 &&
+	    (pk = calloc(f->n_packages, sizeof(*pk))) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+	if (f->n_packages == 0)
+		pk = NULL;
+	for (i = 0; i < f->n_packages; i++)
+		if (f->packages[i].name != NULL &&
+		    *f->packages[i].name != '\0' &&
+		    f->packages[i].version != NULL &&
+		    *f->packages[i].version != '\0')
+			pk[n++] = &f->packages[i];
+	if (n > 0)
+		qsort(pk, n, sizeof(*pk), pkg_cmp);
+	memset(&a, 0, sizeof(a));
+	vg_arena_init(&a.strs);
+	vg_err_clear(err);
+	for (i = 0; i < n && rc == VG_OK; i = j) {
+		for (j = i + 1; j < n && same_source(pk[i], pk[j]); j++)
+			;
+		rc = match_one(f, &a, pk + i, j - i, lookup, ctx, err);
+	}
+	free(a.hits);
+	vg_arena_release(&a.strs);
+	free(pk);
+	if (rc != VG_OK) {
+		f->n_vuln_pkgs = 0;
+		vg_facts_not_collected(f, VG_SRC_VULNS, "%s",
+				       err != NULL && err->msg[0] != '\0'
+					       ? err->msg
+					       : _("vulnerability lookup "
+						   "failed"));
+		return rc;
+	}
+	vg_facts_collected(f, VG_SRC_VULNS);
+	return VG_OK;
+}

@@ -1,0 +1,673 @@
+/*
+ * The store's vulnerability tables (store.h vuln_*, sqlite_vulns.c):
+ * an import replaces the previous rows of its source only, an aborted
+ * one (rolled back, or the store closed mid-way) keeps them, the lookup
+ * joins the KEV and EPSS signals and adds the release-independent rows,
+ * the feeds' state, and every call out of contract refused.
+ */
+#include "util/common.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "support.h"
+#include "util/banned.h"
+
+struct fx {
+	char *dir;
+	char path[4096];
+	struct vg_store *s;
+};
+
+static int
+fx_setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	struct vg_err err;
+
+	assert_non_null(fx);
+	fx->dir = vg_test_tmpdir();
+	(void)snprintf(fx->path, sizeof(fx->path), "%s/v.db", fx->dir);
+	vg_err_clear(&err);
+	if (vg_store_open_sqlite(&fx->s, fx->path, &err) != VG_OK)
+		fail_msg("open: %s", err.msg);
+	*state = fx;
+	return 0;
+}
+
+static int
+fx_teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	vg_store_free(fx->s);
+	vg_test_rmtree(fx->dir);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static int64_t
+raw_int(const char *path, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	int64_t v;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* How many rows of a query plan mention what. */
+static int
+raw_plan_uses(const char *path, const char *sql, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	const char *d;
+	int n = 0;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if ((d = (const char *)sqlite3_column_text(st, 3)) != NULL &&
+		    strstr(d, what) != NULL)
+			n++;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* A record of the vulns table, the rest defaulted. */
+static struct vg_vuln_rec
+rec(const char *id, const char *pkg, const char *release,
+    enum vg_vuln_status status, const char *fixed)
+{
+	struct vg_vuln_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	r.package = pkg;
+	r.release = release;
+	r.status = status;
+	r.fixed_version = fixed;
+	r.urgency = VG_URG_UNKNOWN;
+	r.cvss = -1;
+	return r;
+}
+
+/* Import n records as source; commit or abort. */
+static void
+import_recs(struct vg_store *s, const char *source, const struct vg_vuln_rec *r,
+	    size_t n, bool commit)
+{
+	struct vg_vuln_feed_meta meta = {
+		.source = source, .location = "/feeds/x", .records = n};
+	struct vg_err err;
+	size_t i;
+
+	vg_err_clear(&err);
+	assert_int_equal(vg_store_vuln_import_begin(s, source, &err), VG_OK);
+	for (i = 0; i < n; i++)
+		if (vg_store_vuln_import_rec(s, &r[i], &err) != VG_OK)
+			fail_msg("rec %zu: %s", i, err.msg);
+	assert_int_equal(vg_store_vuln_import_end(s, commit, &meta, &err),
+			 VG_OK);
+}
+
+/* What a lookup handed back, copied (its strings live for the call). */
+struct got {
+	size_t n;
+	struct {
+		char id[64], fixed[64], introduced[64], last[64];
+		struct vg_vuln_entry e;
+	} v[16];
+	size_t stop_after; /* 0: never stop */
+};
+
+static void
+copy_str(char *out, size_t size, const char *s)
+{
+	(void)snprintf(out, size, "%s", s != NULL ? s : "(null)");
+}
+
+static enum vg_rc
+collect(void *ctx, const struct vg_vuln_entry *e)
+{
+	struct got *g = ctx;
+
+	assert_true(g->n < VG_ARRAY_LEN(g->v));
+	copy_str(g->v[g->n].id, sizeof(g->v[0].id), e->id);
+	copy_str(g->v[g->n].fixed, sizeof(g->v[0].fixed), e->fixed_version);
+	copy_str(g->v[g->n].introduced, sizeof(g->v[0].introduced),
+		 e->introduced);
+	copy_str(g->v[g->n].last, sizeof(g->v[0].last), e->last_affected);
+	g->v[g->n].e = *e;
+	g->n++;
+	if (g->stop_after > 0 && g->n == g->stop_after)
+		return VG_ERR_LIMIT;
+	return VG_OK;
+}
+
+static void
+lookup(struct vg_store *s, const char *release, const char *pkg, struct got *g)
+{
+	struct vg_err err;
+
+	memset(g, 0, sizeof(*g));
+	vg_err_clear(&err);
+	if (vg_store_vuln_lookup(s, release, pkg, collect, g, &err) != VG_OK)
+		fail_msg("lookup: %s", err.msg);
+}
+
+/* The entry of id in g, or fail. */
+static const struct vg_vuln_entry *
+entry(const struct got *g, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (strcmp(g->v[i].id, id) == 0)
+			return &g->v[i].e;
+	fail_msg("no entry %s", id);
+	return NULL;
+}
+
+/* The feeds of the tests below: bullseye rows, a generic one, KEV, EPSS. */
+static void
+load_all(struct vg_store *s)
+{
+	struct vg_vuln_rec bull[3], gen[1];
+	struct vg_kev_rec k;
+	struct vg_epss_rec e;
+	struct vg_vuln_feed_meta meta;
+	struct vg_err err;
+
+	bull[0] = rec("CVE-2021-3711", "openssl", "bullseye", VG_VULN_FIXED,
+		      "1.1.1k-1+deb11u1");
+	bull[0].urgency = VG_URG_HIGH;
+	bull[0].remote = true;
+	bull[0].cvss = 9.8;
+	bull[0].description = "SM2 decryption buffer overflow";
+	bull[1] =
+		rec("CVE-2021-4160", "openssl", "bullseye", VG_VULN_OPEN, NULL);
+	bull[1].urgency = VG_URG_LOW;
+	bull[2] = rec("CVE-2021-22946", "curl", "bullseye", VG_VULN_FIXED,
+		      "7.74.0-1.3+deb11u2");
+	import_recs(s, "debsecan-bullseye", bull, 3, true);
+	gen[0] = rec("TEMP-0000000-ABCDEF", "openssl", NULL,
+		     VG_VULN_UNDETERMINED, NULL);
+	gen[0].introduced = "1.0.0";
+	gen[0].last_affected = "1.1.1z";
+	import_recs(s, "debsecan-generic", gen, 1, true);
+
+	vg_err_clear(&err);
+	memset(&k, 0, sizeof(k));
+	k.cve = "CVE-2021-3711";
+	k.vendor = "OpenSSL";
+	k.date_added = 1700000000;
+	k.due_date = -1;
+	k.ransomware = true;
+	assert_int_equal(vg_store_vuln_import_begin(s, "kev", &err), VG_OK);
+	assert_int_equal(vg_store_vuln_import_kev(s, &k, &err), VG_OK);
+	memset(&meta, 0, sizeof(meta));
+	meta.source = "kev";
+	meta.records = 1;
+	assert_int_equal(vg_store_vuln_import_end(s, true, &meta, &err), VG_OK);
+
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(vg_store_vuln_import_begin(s, "epss", &err), VG_OK);
+	e.cve = "CVE-2021-3711";
+	e.epss = 0.97;
+	e.percentile = 0.999;
+	e.model = "v2023.03.01";
+	assert_int_equal(vg_store_vuln_import_epss(s, &e, &err), VG_OK);
+	e.cve = "TEMP-0000000-ABCDEF"; /* not a CVE: joins all the same */
+	e.epss = 0;
+	e.percentile = 0;
+	e.model = NULL;
+	assert_int_equal(vg_store_vuln_import_epss(s, &e, &err), VG_OK);
+	meta.source = "epss";
+	meta.records = 2;
+	assert_int_equal(vg_store_vuln_import_end(s, true, &meta, &err), VG_OK);
+}
+
+static void
+test_lookup_joins(void **state)
+{
+	struct fx *fx = *state;
+	const struct vg_vuln_entry *e;
+	struct got g;
+	size_t i;
+
+	load_all(fx->s);
+	lookup(fx->s, "bullseye", "openssl", &g);
+	assert_int_equal(g.n, 3);
+	/* The release's rows first, then the release-independent one. */
+	assert_string_equal(g.v[2].id, "TEMP-0000000-ABCDEF");
+	e = entry(&g, "CVE-2021-3711");
+	assert_int_equal(e->status, VG_VULN_FIXED);
+	assert_int_equal(e->urgency, VG_URG_HIGH);
+	assert_true(e->cvss > 9.79 && e->cvss < 9.81);
+	assert_true(e->kev);
+	assert_true(e->kev_ransomware);
+	assert_true(e->epss > 0.969 && e->epss < 0.971);
+	assert_true(e->epss_percentile > 0.998);
+	for (i = 0; i < g.n; i++)
+		if (strcmp(g.v[i].id, "CVE-2021-3711") == 0)
+			assert_string_equal(g.v[i].fixed, "1.1.1k-1+deb11u1");
+	e = entry(&g, "CVE-2021-4160");
+	assert_int_equal(e->status, VG_VULN_OPEN);
+	assert_int_equal(e->urgency, VG_URG_LOW);
+	assert_false(e->kev);
+	assert_false(e->kev_ransomware);
+	assert_true(e->cvss < 0);
+	assert_true(e->epss < 0);
+	assert_true(e->epss_percentile < 0);
+	assert_string_equal(g.v[1].fixed, "(null)");
+	e = entry(&g, "TEMP-0000000-ABCDEF");
+	assert_int_equal(e->status, VG_VULN_UNDETERMINED);
+	assert_true(e->epss == 0 && e->epss_percentile == 0);
+	assert_string_equal(g.v[2].introduced, "1.0.0");
+	assert_string_equal(g.v[2].last, "1.1.1z");
+
+	/* Another release: the release-independent row only; so with no
+	 * release; no row for an unknown package or a package's prefix. */
+	lookup(fx->s, "bookworm", "openssl", &g);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.v[0].id, "TEMP-0000000-ABCDEF");
+	lookup(fx->s, NULL, "openssl", &g);
+	assert_int_equal(g.n, 1);
+	lookup(fx->s, "bullseye", "openss", &g);
+	assert_int_equal(g.n, 0);
+	lookup(fx->s, "bullseye", "curl", &g);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.v[0].fixed, "7.74.0-1.3+deb11u2");
+	assert_false(g.v[0].e.kev);
+}
+
+/* A callback's error stops the walk, and the statement is usable after. */
+static void
+test_lookup_stop(void **state)
+{
+	struct fx *fx = *state;
+	struct vg_err err;
+	struct got g;
+
+	load_all(fx->s);
+	memset(&g, 0, sizeof(g));
+	g.stop_after = 1;
+	vg_err_clear(&err);
+	assert_int_equal(vg_store_vuln_lookup(fx->s, "bullseye", "openssl",
+					      collect, &g, &err),
+			 VG_ERR_LIMIT);
+	assert_int_equal(g.n, 1);
+	lookup(fx->s, "bullseye", "openssl", &g);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(vg_store_vuln_lookup(fx->s, "bullseye", NULL, collect,
+					      &g, &err),
+			 VG_ERR_USAGE);
+}
+
+/* A re-import replaces its source's rows, and only those. */
+static void
+test_reimport_replaces(void **state)
+{
+	struct fx *fx = *state;
+	struct vg_vuln_rec r[2];
+	struct vg_kev_rec k;
+	struct vg_vuln_feed_meta meta = {.source = "kev"};
+	struct vg_err err;
+	struct got g;
+
+	load_all(fx->s);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM vulns"), 4);
+	r[0] = rec("CVE-2022-0778", "openssl", "bullseye", VG_VULN_FIXED,
+		   "1.1.1n-0+deb11u1");
+	r[1] = rec("CVE-2022-0778", "openssl", "bookworm", VG_VULN_FIXED,
+		   "1.1.1n-1");
+	import_recs(fx->s, "debsecan-bullseye", r, 2, true);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM vulns"), 3);
+	assert_int_equal(raw_int(fx->path,
+				 "SELECT count(*) FROM vulns"
+				 " WHERE source = 'debsecan-generic'"),
+			 1);
+	lookup(fx->s, "bullseye", "openssl", &g);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.v[0].id, "CVE-2022-0778");
+	assert_string_equal(g.v[0].fixed, "1.1.1n-0+deb11u1");
+	/* curl's row went with the old feed. */
+	lookup(fx->s, "bullseye", "curl", &g);
+	assert_int_equal(g.n, 0);
+
+	/* KEV is replaced as a whole: CVE-2021-3711 is no longer in it. */
+	vg_err_clear(&err);
+	memset(&k, 0, sizeof(k));
+	k.cve = "CVE-2022-0778";
+	k.date_added = k.due_date = -1;
+	assert_int_equal(vg_store_vuln_import_begin(fx->s, "kev", &err), VG_OK);
+	assert_int_equal(vg_store_vuln_import_kev(fx->s, &k, &err), VG_OK);
+	/* Listed twice: one row, the later. */
+	k.ransomware = true;
+	assert_int_equal(vg_store_vuln_import_kev(fx->s, &k, &err), VG_OK);
+	meta.records = 2;
+	assert_int_equal(vg_store_vuln_import_end(fx->s, true, &meta, &err),
+			 VG_OK);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM kev"), 1);
+	assert_int_equal(raw_int(fx->path,
+				 "SELECT date_added IS NULL AND"
+				 " ransomware = 1 FROM kev"),
+			 1);
+	lookup(fx->s, "bullseye", "openssl", &g);
+	assert_true(entry(&g, "CVE-2022-0778")->kev);
+	assert_true(entry(&g, "CVE-2022-0778")->kev_ransomware);
+	/* EPSS untouched by the KEV import. */
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM epss"), 2);
+}
+
+/* An aborted import keeps the previous rows: rolled back on request,
+ * or when the store is closed mid-way (a crash does the same). */
+static void
+test_abort_keeps_previous(void **state)
+{
+	struct fx *fx = *state;
+	struct vg_vuln_rec r =
+		rec("CVE-2023-0001", "openssl", "bullseye", VG_VULN_OPEN, NULL);
+	struct vg_epss_rec e = {
+		.cve = "CVE-2023-0001", .epss = 0.5, .percentile = 0.5};
+	struct vg_err err;
+	struct got g;
+
+	load_all(fx->s);
+	import_recs(fx->s, "debsecan-bullseye", &r, 1, false);
+	lookup(fx->s, "bullseye", "openssl", &g);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM vulns"), 4);
+
+	vg_err_clear(&err);
+	assert_int_equal(vg_store_vuln_import_begin(fx->s, "epss", &err),
+			 VG_OK);
+	assert_int_equal(vg_store_vuln_import_epss(fx->s, &e, &err), VG_OK);
+	vg_store_free(fx->s);
+	fx->s = NULL;
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM epss"), 2);
+	assert_int_equal(raw_int(fx->path,
+				 "SELECT count(*) FROM epss"
+				 " WHERE cve = 'CVE-2023-0001'"),
+			 0);
+	if (vg_store_open_sqlite(&fx->s, fx->path, &err) != VG_OK)
+		fail_msg("reopen: %s", err.msg);
+	lookup(fx->s, "bullseye", "openssl", &g);
+	assert_true(entry(&g, "CVE-2021-3711")->epss > 0.9);
+	/* The store is usable for a new import after both. */
+	import_recs(fx->s, "debsecan-bullseye", &r, 1, true);
+	lookup(fx->s, "bullseye", "openssl", &g);
+	assert_int_equal(g.n, 2);
+}
+
+static void
+test_feeds_state(void **state)
+{
+	struct fx *fx = *state;
+	struct vg_vuln_rec r =
+		rec("CVE-2023-0001", "zlib", "bullseye", VG_VULN_OPEN, NULL);
+	struct vg_vuln_feed_meta meta = {
+		.source = "debsecan-bullseye",
+		.location = "https://security-tracker.debian.org/x",
+		.etag = "\"abc\"",
+		.last_modified = "Mon, 01 Jan 2024 00:00:00 GMT",
+		.records = 1,
+		.warnings = 7,
+	};
+	struct vg_err err;
+	json_t *arr = NULL, *o;
+
+	vg_err_clear(&err);
+	assert_int_equal(vg_store_vuln_feeds(fx->s, &arr, &err), VG_OK);
+	assert_int_equal(json_array_size(arr), 0);
+	json_decref(arr);
+	load_all(fx->s);
+	assert_int_equal(
+		vg_store_vuln_import_begin(fx->s, "debsecan-bullseye", &err),
+		VG_OK);
+	assert_int_equal(vg_store_vuln_import_rec(fx->s, &r, &err), VG_OK);
+	assert_int_equal(vg_store_vuln_import_end(fx->s, true, &meta, &err),
+			 VG_OK);
+	assert_int_equal(vg_store_vuln_feeds(fx->s, &arr, &err), VG_OK);
+	/* By source: debsecan-bullseye, debsecan-generic, epss, kev. */
+	assert_int_equal(json_array_size(arr), 4);
+	o = json_array_get(arr, 0);
+	assert_string_equal(json_string_value(json_object_get(o, "source")),
+			    "debsecan-bullseye");
+	assert_string_equal(json_string_value(json_object_get(o, "etag")),
+			    "\"abc\"");
+	assert_string_equal(
+		json_string_value(json_object_get(o, "last_modified")),
+		"Mon, 01 Jan 2024 00:00:00 GMT");
+	assert_string_equal(json_string_value(json_object_get(o, "location")),
+			    meta.location);
+	assert_int_equal(json_integer_value(json_object_get(o, "records")), 1);
+	assert_int_equal(json_integer_value(json_object_get(o, "warnings")), 7);
+	assert_true(json_integer_value(json_object_get(o, "imported_at")) >
+		    1600000000);
+	o = json_array_get(arr, 3);
+	assert_string_equal(json_string_value(json_object_get(o, "source")),
+			    "kev");
+	assert_true(json_is_null(json_object_get(o, "etag")));
+	assert_true(json_is_null(json_object_get(o, "location")));
+	json_decref(arr);
+}
+
+/* Calls out of contract: refused, nothing written. */
+static void
+test_refusals(void **state)
+{
+	static const char *const bad_sources[] = {
+		"",
+		"debsecan-",
+		"debsecan-Bullseye",
+		"debsecan-a b",
+		"nvd",
+		"kev ",
+		"debsecan-x'--",
+		"DEBIAN-JSON",
+		"osv\n",
+		"debsecan-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaaaaaaa",
+	};
+	struct fx *fx = *state;
+	struct vg_vuln_rec r =
+		rec("CVE-2023-0001", "zlib", NULL, VG_VULN_OPEN, NULL);
+	struct vg_kev_rec k = {.cve = "CVE-2023-0001"};
+	struct vg_epss_rec e = {.cve = "CVE-2023-0001", .epss = 1.5};
+	struct vg_vuln_feed_meta meta = {.source = "osv"};
+	struct vg_err err;
+	size_t i;
+
+	vg_err_clear(&err);
+	load_all(fx->s);
+	for (i = 0; i < VG_ARRAY_LEN(bad_sources); i++)
+		assert_int_equal(
+			vg_store_vuln_import_begin(fx->s, bad_sources[i], &err),
+			VG_ERR_USAGE);
+	assert_int_equal(vg_store_vuln_import_begin(fx->s, NULL, &err),
+			 VG_ERR_USAGE);
+	/* Outside an import. */
+	assert_int_equal(vg_store_vuln_import_rec(fx->s, &r, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(vg_store_vuln_import_kev(fx->s, &k, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(vg_store_vuln_import_end(fx->s, true, &meta, &err),
+			 VG_ERR_USAGE);
+	/* Inside one: records of another kind, a second begin, EPSS out
+	 * of range, a record without id; a meta of another source rolls
+	 * the import back. */
+	assert_int_equal(vg_store_vuln_import_begin(fx->s, "debian-json", &err),
+			 VG_OK);
+	assert_int_equal(vg_store_vuln_import_rec(fx->s, &r, &err), VG_OK);
+	assert_int_equal(vg_store_vuln_import_kev(fx->s, &k, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(vg_store_vuln_import_epss(fx->s, &e, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(vg_store_vuln_import_begin(fx->s, "osv", &err),
+			 VG_ERR_USAGE);
+	r.id = NULL;
+	assert_int_equal(vg_store_vuln_import_rec(fx->s, &r, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(vg_store_vuln_import_end(fx->s, true, &meta, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(raw_int(fx->path,
+				 "SELECT count(*) FROM vulns"
+				 " WHERE source = 'debian-json'"),
+			 0);
+	assert_int_equal(vg_store_vuln_import_begin(fx->s, "epss", &err),
+			 VG_OK);
+	assert_int_equal(vg_store_vuln_import_rec(fx->s, &r, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(vg_store_vuln_import_kev(fx->s, &k, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(vg_store_vuln_import_epss(fx->s, &e, &err),
+			 VG_ERR_USAGE);
+	e.epss = -0.1;
+	assert_int_equal(vg_store_vuln_import_epss(fx->s, &e, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(vg_store_vuln_import_end(fx->s, true, NULL, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM epss"), 2);
+}
+
+/* Hostile values are stored as given and come back intact: quotes, a
+ * long description, non-UTF-8 bytes (the feeds' state answers null). */
+static void
+test_hostile_values(void **state)
+{
+	struct fx *fx = *state;
+	char desc[VG_FEED_MAX_TEXT];
+	struct vg_vuln_rec r = rec("CVE-2023-0001", "a'b\"c;--", "bullseye",
+				   VG_VULN_FIXED, "1:2.3~rc1+dfsg-4");
+	struct vg_vuln_feed_meta meta = {.source = "osv",
+					 .location = "/x/\xff\xfe.zip"};
+	struct vg_err err;
+	json_t *arr = NULL;
+	struct got g;
+
+	memset(desc, 'd', sizeof(desc) - 1);
+	desc[sizeof(desc) - 1] = '\0';
+	r.description = desc;
+	r.urgency = (enum vg_urgency)99; /* stored, read back unknown */
+	vg_err_clear(&err);
+	assert_int_equal(vg_store_vuln_import_begin(fx->s, "osv", &err), VG_OK);
+	assert_int_equal(vg_store_vuln_import_rec(fx->s, &r, &err), VG_OK);
+	assert_int_equal(vg_store_vuln_import_end(fx->s, true, &meta, &err),
+			 VG_OK);
+	lookup(fx->s, "bullseye", "a'b\"c;--", &g);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.v[0].fixed, "1:2.3~rc1+dfsg-4");
+	assert_int_equal(g.v[0].e.urgency, VG_URG_UNKNOWN);
+	assert_int_equal(
+		raw_int(fx->path, "SELECT length(description) FROM vulns"),
+		VG_FEED_MAX_TEXT - 1);
+	assert_int_equal(vg_store_vuln_feeds(fx->s, &arr, &err), VG_OK);
+	assert_true(json_is_null(
+		json_object_get(json_array_get(arr, 0), "location")));
+	json_decref(arr);
+}
+
+/* Many rows: the lookup stays on the index (one package's rows). */
+static void
+test_many_rows(void **state)
+{
+	struct fx *fx = *state;
+	struct vg_vuln_feed_meta meta = {.source = "debian-json"};
+	char id[32], pkg[32];
+	struct vg_vuln_rec r;
+	struct vg_err err;
+	struct got g;
+	int i;
+
+	vg_err_clear(&err);
+	assert_int_equal(vg_store_vuln_import_begin(fx->s, "debian-json", &err),
+			 VG_OK);
+	for (i = 0; i < 20000; i++) {
+		(void)snprintf(id, sizeof(id), "CVE-2020-%05d", i);
+		(void)snprintf(pkg, sizeof(pkg), "pkg%d", i % 2000);
+		r = rec(id, pkg, i % 2 == 0 ? "bullseye" : "bookworm",
+			VG_VULN_FIXED, "1.0-1");
+		assert_int_equal(vg_store_vuln_import_rec(fx->s, &r, &err),
+				 VG_OK);
+	}
+	meta.records = 20000;
+	assert_int_equal(vg_store_vuln_import_end(fx->s, true, &meta, &err),
+			 VG_OK);
+	lookup(fx->s, "bullseye", "pkg42", &g);
+	assert_int_equal(g.n, 10);
+	assert_int_equal(raw_int(fx->path,
+				 "SELECT count(*) FROM vulns WHERE"
+				 " source = 'debian-json'"),
+			 20000);
+	/* Both halves of the lookup search the index (a full scan of the
+	 * table would say "SCAN v"). */
+	assert_int_equal(
+		raw_plan_uses(fx->path,
+			      "EXPLAIN QUERY PLAN SELECT 1 FROM vulns v WHERE"
+			      " v.package = 'pkg42' AND v.release = 'bullseye'"
+			      " UNION ALL SELECT 1 FROM vulns v WHERE"
+			      " v.package = 'pkg42' AND v.release IS NULL",
+			      "INDEX vulns_package (package=? AND release=?)"),
+		2);
+}
+
+static void
+test_memory_store(void **state)
+{
+	struct vg_store *s = NULL;
+	struct vg_err err;
+	json_t *arr = NULL;
+	struct got g;
+
+	(void)state;
+	vg_err_clear(&err);
+	assert_int_equal(vg_store_open_memory(&s, &err), VG_OK);
+	assert_int_equal(vg_store_vuln_import_begin(s, "kev", &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(
+		vg_store_vuln_lookup(s, "bullseye", "x", collect, &g, &err),
+		VG_ERR_USAGE);
+	assert_int_equal(vg_store_vuln_feeds(s, &arr, &err), VG_ERR_USAGE);
+	assert_null(arr);
+	vg_store_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_lookup_joins, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_stop, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reimport_replaces,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_abort_keeps_previous,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_feeds_state, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_values, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_many_rows, fx_setup,
+						fx_teardown),
+		cmocka_unit_test(test_memory_store),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -480,8 +480,9 @@ test_refusals(void **state)
 		"debsecan-x'--",
 		"DEBIAN-JSON",
 		"osv\n",
-		"debsecan-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaaaaaaaaaaaa",
+		/* one literal in two pieces: a release name too long */
+		("debsecan-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		 "aaaaaaaaaaaaa"),
 	};
 	struct fx *fx = *state;
 	struct vg_vuln_rec r =

@@ -56,7 +56,7 @@ static bool
 read_hosts(struct vg_discover_record *r, struct vg_err *err)
 {
 	struct vg_asset_filter flt = {NULL, NULL,        NULL, -1, -1,
-				      0,    RECORD_PAGE, NULL, 0};
+				      0,    RECORD_PAGE, NULL, 0,  NULL};
 	size_t i, n;
 	json_t *page, *a;
 
@@ -269,7 +269,42 @@ vg_discover_record_send(struct vg_discover_record *r, struct vg_devices *d,
 	return rc == VG_OK;
 }
 
-/* Parent: judge and record one device; counts what it found. */
+/*
+ * Parent: merge what the store holds of the device into this run's
+ * facts (issue 4: observations merged over time), then decide again
+ * whether it is managed, since the merge may have added an address or
+ * a name the inventory knows. A device never recorded is as it is.
+ */
+static bool
+merge_stored(struct vg_discover_record *r, struct vg_facts *f)
+{
+	struct vg_facts before;
+	struct vg_err err;
+	enum vg_rc rc;
+
+	vg_err_clear(&err);
+	vg_facts_init(&before);
+	rc = vg_store_device_facts(r->store, f->device.key, &before, &err);
+	if (rc == VG_OK) {
+		vg_device_facts_merge(f, &before);
+		vg_device_facts_manage(f, r->known, r->n_known);
+	} else if (rc == VG_ERR_PARSE) {
+		/* A damaged earlier record must not stop this one. */
+		log_warnx(_("the device %s's earlier facts in '%s' are not "
+			    "merged: %s"),
+			  f->device.key, r->db, err.msg);
+		rc = VG_OK;
+	} else if (rc == VG_ERR_NOTFOUND) {
+		rc = VG_OK;
+	} else {
+		log_errx(_("cannot read the device %s in '%s': %s"),
+			 f->device.key, r->db, err.msg);
+	}
+	vg_facts_release(&before);
+	return rc == VG_OK;
+}
+
+/* Parent: merge, judge and record one device; counts what it found. */
 static bool
 record_facts(struct vg_discover_record *r, struct vg_facts *f)
 {
@@ -278,6 +313,8 @@ record_facts(struct vg_discover_record *r, struct vg_facts *f)
 	int64_t id;
 
 	vg_err_clear(&err);
+	if (!merge_stored(r, f))
+		return false;
 	if (!vg_judge(f, &r->policy, &rep))
 		return false;
 	if (vg_store_put_scan(r->store, f, &rep, &id, &err) != VG_OK) {

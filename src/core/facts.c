@@ -125,6 +125,7 @@ vg_facts_release(struct vg_facts *f)
 	free(f->services);
 	free(f->backups);
 	free(f->device_logins);
+	free(f->device_evidence);
 	free(f->vuln_pkgs);
 	free(f->warnings);
 	vg_arena_release(&f->arena);
@@ -291,6 +292,22 @@ vg_facts_add_device_login(struct vg_facts *f)
 	if (f->n_device_logins >= VG_MAX_DEVICE_LOGINS)
 		return NULL;
 	return FACTS_PUSH(f, device_logins);
+}
+
+struct vg_device_evidence *
+vg_facts_add_device_evidence(struct vg_facts *f)
+{
+	struct vg_device_evidence *e;
+
+	/* Bounded like the logins: the union of many runs stays small, a
+	 * document claiming more is hostile. */
+	if (f->n_device_evidence >= VG_MAX_DEVICE_EVIDENCE)
+		return NULL;
+	if ((e = FACTS_PUSH(f, device_evidence)) != NULL) {
+		e->first_seen = VG_TIME_UNKNOWN;
+		e->last_seen = VG_TIME_UNKNOWN;
+	}
+	return e;
 }
 
 struct vg_vuln_pkg *

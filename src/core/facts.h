@@ -302,6 +302,21 @@ struct vg_device_login {
 	const char *user;     /* may be NULL when the name was not seen */
 };
 
+/*
+ * One distinct observation of a device (discover's evidence list), kept
+ * in its facts so the console shows why the device is what it is, and
+ * merged from run to run (vg_device_facts_merge).
+ */
+struct vg_device_evidence {
+	const char *source;    /* the protocol: "dhcp", "lldp", "dicom" */
+	const char *attribute; /* "hostname", "vendor_class", "model" */
+	const char *value;     /* may be NULL */
+	const char *detail;    /* the other fields joined with " | ", or NULL */
+	int weight;            /* 0-100, what it weighs in the category */
+	int64_t count;         /* times seen */
+	int64_t first_seen, last_seen; /* or UNKNOWN */
+};
+
 struct vg_facts {
 	struct vg_arena arena;
 	int64_t collected_at; /* "now" for every rule judging these facts */
@@ -339,6 +354,9 @@ struct vg_facts {
 	 * VG_MAX_DEVICE_LOGINS. */
 	struct vg_device_login *device_logins;
 	size_t n_device_logins, cap_device_logins;
+	/* What was seen of the device, at most VG_MAX_DEVICE_EVIDENCE. */
+	struct vg_device_evidence *device_evidence;
+	size_t n_device_evidence, cap_device_evidence;
 	/* Derived by vulnerability matching (VG_SRC_VULNS). */
 	struct vg_vuln_pkg *vuln_pkgs;
 	size_t n_vuln_pkgs, cap_vuln_pkgs;
@@ -351,6 +369,10 @@ struct vg_facts {
 
 /* Cleartext logins kept for one device (vg_facts_add_device_login). */
 #define VG_MAX_DEVICE_LOGINS 4096
+/* Evidence items kept for one device (vg_facts_add_device_evidence):
+ * four times what one run keeps (VG_DEV_MAX_EVIDENCE), room for the
+ * union of several runs. */
+#define VG_MAX_DEVICE_EVIDENCE 1024
 
 /* Empty facts: every source not collected, every time unknown. */
 void vg_facts_init(struct vg_facts *f);
@@ -386,6 +408,8 @@ struct vg_service *vg_facts_add_service(struct vg_facts *f);
 struct vg_backup *vg_facts_add_backup(struct vg_facts *f);
 /* NULL past VG_MAX_DEVICE_LOGINS too. */
 struct vg_device_login *vg_facts_add_device_login(struct vg_facts *f);
+/* Times UNKNOWN; NULL past VG_MAX_DEVICE_EVIDENCE too. */
+struct vg_device_evidence *vg_facts_add_device_evidence(struct vg_facts *f);
 /* cvss and epss set to -1 (unknown). */
 struct vg_vuln_pkg *vg_facts_add_vuln_pkg(struct vg_facts *f);
 

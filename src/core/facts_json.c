@@ -379,6 +379,22 @@ enc_device(struct out *o, const struct vg_facts *f)
 		out_end(o);
 	}
 	out_end(o);
+	out_begin(o, "evidence", true);
+	for (i = 0; i < f->n_device_evidence && o->rc == VG_OK; i++) {
+		const struct vg_device_evidence *e = &f->device_evidence[i];
+
+		out_begin(o, NULL, false);
+		out_str(o, "source", e->source);
+		out_str(o, "attribute", e->attribute);
+		out_str(o, "value", e->value);
+		out_str(o, "detail", e->detail);
+		out_int(o, "weight", e->weight);
+		out_int(o, "count", e->count);
+		out_time(o, "first_seen", e->first_seen, false);
+		out_time(o, "last_seen", e->last_seen, false);
+		out_end(o);
+	}
+	out_end(o);
 	out_end(o);
 }
 
@@ -980,6 +996,36 @@ dec_singles(struct dec *d, const json_t *doc)
 	return VG_OK;
 }
 
+/* The device's evidence (absent from older documents). */
+static enum vg_rc
+dec_device_evidence(struct dec *d, const json_t *o)
+{
+	static const char path[] = "facts.device";
+	char p[FACTS_MAX_PATH];
+	json_t *a, *it;
+	enum vg_rc rc;
+	size_t i;
+
+	TRY(dec_array(d, o, path, "evidence", VG_MAX_DEVICE_EVIDENCE, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_device_evidence *e;
+
+		TRY(dec_item(d, a, "device.evidence", i, p, &it));
+		if ((e = vg_facts_add_device_evidence(d->f)) == NULL)
+			return dec_nomem(d);
+		/* What was seen, by which protocol: both name the item. */
+		TRY(dec_str(d, it, p, "source", true, &e->source));
+		TRY(dec_str(d, it, p, "attribute", true, &e->attribute));
+		TRY(dec_str(d, it, p, "value", false, &e->value));
+		TRY(dec_str(d, it, p, "detail", false, &e->detail));
+		TRY(dec_int32(d, it, p, "weight", 0, 100, &e->weight));
+		TRY(dec_int(d, it, p, "count", false, 0, INT64_MAX, &e->count));
+		TRY(dec_time(d, it, p, "first_seen", false, &e->first_seen));
+		TRY(dec_time(d, it, p, "last_seen", false, &e->last_seen));
+	}
+	return VG_OK;
+}
+
 /* The device section (absent from host facts and older documents). */
 static enum vg_rc
 dec_device(struct dec *d, const json_t *doc)
@@ -1020,7 +1066,7 @@ dec_device(struct dec *d, const json_t *doc)
 		TRY(dec_str(d, it, p, "protocol", true, &l->protocol));
 		TRY(dec_str(d, it, p, "user", false, &l->user));
 	}
-	return VG_OK;
+	return dec_device_evidence(d, o);
 }
 
 static enum vg_rc

@@ -89,6 +89,20 @@ struct vg_facts;
 void vg_device_facts_manage(struct vg_facts *f,
 			    const struct vg_known_asset *known, size_t n_known);
 
+/*
+ * Merge before, the facts recorded earlier for the same device (same
+ * key; otherwise nothing is done), into now, this run's: first seen the
+ * earlier, last seen the later, the addresses' union (now's first, at
+ * most VG_DEV_MAX_IPS), now's name unless it has none but the key, now's
+ * MAC and vendor unless absent, the evidence's union (one item per
+ * source, attribute, value and detail, counts summed, times widened,
+ * the larger weight; at most VG_MAX_DEVICE_EVIDENCE) and the cleartext
+ * logins' union; collected_at the later. What is taken from before is copied
+ * into now's arena. Category, managed_by and sensor stay now's: the caller
+ * judges after.
+ */
+void vg_device_facts_merge(struct vg_facts *now, const struct vg_facts *before);
+
 /* Called with each device's facts; what it returns other than VG_OK
  * stops the walk and is returned. */
 typedef enum vg_rc (*vg_device_facts_fn)(void *ctx, struct vg_facts *f);

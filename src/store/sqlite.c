@@ -646,6 +646,18 @@ static const struct {
 	 " ransomware INTEGER NOT NULL);"
 	 "CREATE TABLE epss(cve TEXT PRIMARY KEY, epss REAL NOT NULL,"
 	 " percentile REAL NOT NULL, model TEXT);"},
+	/*
+	 * 10: a network device's display name and vendor (its latest
+	 * facts' device.name and device.vendor), copied into hosts by
+	 * SQ_HOST_SET when a device scan becomes the latest, so the lists
+	 * show and filter them without reading facts. NULL for hosts. The
+	 * existing devices are filled by sq_m10_fill (their facts are zstd
+	 * frames SQL cannot read). No index: a vendor filter is a
+	 * substring, read along hosts_kind's range of devices.
+	 */
+	{10,
+	 "ALTER TABLE hosts ADD COLUMN display_name TEXT;"
+	 "ALTER TABLE hosts ADD COLUMN vendor TEXT;"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -741,8 +753,20 @@ static const char *const sq_sql[SQ_COUNT] = {
 			  " LEFT JOIN scans l ON l.id = h.latest_scan_id"
 			  " LEFT JOIN scans p ON p.id = h.prev_scan_id"
 			  " WHERE h.id = ?1",
+	/* ?4: the facts text of a scan becoming the latest (else NULL);
+	 * a device takes its name and vendor (migration 10). CASE reads
+	 * the text only for a device, never a host's larger facts. */
 	[SQ_HOST_SET] = "UPDATE hosts SET latest_scan_id = ?2,"
-			" prev_scan_id = ?3 WHERE id = ?1",
+			" prev_scan_id = ?3,"
+			" display_name = CASE WHEN ?4 IS NULL"
+			" OR kind <> 'device' OR NOT json_valid(?4)"
+			" THEN display_name"
+			" ELSE json_extract(?4, '$.device.name') END,"
+			" vendor = CASE WHEN ?4 IS NULL"
+			" OR kind <> 'device' OR NOT json_valid(?4)"
+			" THEN vendor"
+			" ELSE json_extract(?4, '$.device.vendor') END"
+			" WHERE id = ?1",
 	[SQ_STATE_CLEAR] = "UPDATE findings SET state = 0"
 			   " WHERE scan_id = ?1 AND state <> 0",
 	/* The previous scan's findings: fixed unless in the latest. */
@@ -889,6 +913,65 @@ sq_fk_check(struct sq *q, struct vg_err *err)
 	return rc;
 }
 
+/* A device field of facts doc (its "device" object), or NULL. */
+static const char *
+device_field(const json_t *doc, const char *key)
+{
+	return json_string_value(
+		json_object_get(json_object_get(doc, "device"), key));
+}
+
+/*
+ * Migration 10's fill: each device's name and vendor from its latest
+ * facts, decompressed here (one small frame per device; hosts are not
+ * read). A damaged document leaves the device's columns NULL: the
+ * lists show its key, and its next scan sets them.
+ */
+static enum vg_rc
+sq_m10_fill(struct sq *q, struct vg_err *err)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	enum vg_rc rc = VG_OK;
+	json_t *doc;
+	int step;
+
+	if (sqlite3_prepare_v2(q->db,
+			       "SELECT h.id, s.facts, s.facts_codec,"
+			       " s.facts_zstd FROM hosts h JOIN scans s"
+			       " ON s.id = h.latest_scan_id"
+			       " WHERE h.kind = 'device'",
+			       -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(q->db,
+			       "UPDATE hosts SET display_name = ?2,"
+			       " vendor = ?3 WHERE id = ?1",
+			       -1, &upd, NULL) != SQLITE_OK) {
+		rc = sq_fail(q, err, _("migration 10"));
+		goto done;
+	}
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		if ((doc = sq_col_facts(q, sel, 1)) == NULL)
+			continue;
+		if (sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0)) !=
+			    SQLITE_OK ||
+		    sq_bind_text(upd, 2, device_field(doc, "name")) !=
+			    SQLITE_OK ||
+		    sq_bind_text(upd, 3, device_field(doc, "vendor")) !=
+			    SQLITE_OK ||
+		    !sq_step_done(upd)) {
+			json_decref(doc);
+			rc = sq_fail(q, err, _("migration 10"));
+			goto done;
+		}
+		json_decref(doc);
+	}
+	if (step != SQLITE_DONE)
+		rc = sq_fail(q, err, _("migration 10"));
+done:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
 /*
  * Bring the schema up to date. The version is read again inside the
  * write transaction: two processes opening a new store at once must not
@@ -937,6 +1020,9 @@ sq_migrate(struct sq *q, struct vg_err *err)
 			       "PRAGMA user_version = %d",
 			       migrations[i].version);
 		if ((rc = sq_exec(q, pragma, err)) != VG_OK)
+			goto done;
+		if (migrations[i].version == 10 &&
+		    (rc = sq_m10_fill(q, err)) != VG_OK)
 			goto done;
 	}
 	if ((rc = sq_fk_check(q, err)) != VG_OK)
@@ -1401,17 +1487,18 @@ sq_run2(struct sq *q, enum sq_stmt which, int64_t a, int64_t b, bool two)
 
 /*
  * Move the host's latest/previous pointers and the findings' states
- * for new scan id (its findings are in already). Usually id is the
- * latest: the old previous scan's findings become history, the old
- * latest's become fixed unless seen again. A late scan (an agent's
+ * for new scan id of sc (its findings are in already). Usually id is
+ * the latest: the old previous scan's findings become history, the old
+ * latest's become fixed unless seen again, and a device takes the new
+ * facts' name and vendor (SQ_HOST_SET). A late scan (an agent's
  * spooled report) may become the previous one, or plain history.
  */
 static bool
 sq_host_advance(struct sq *q, int64_t host, const struct sq_hstate *h,
-		int64_t id, int64_t at)
+		int64_t id, const struct sq_scan *sc)
 {
 	sqlite3_stmt *st = q->st[SQ_HOST_SET];
-	int64_t latest = h->latest, prev = h->prev;
+	int64_t latest = h->latest, prev = h->prev, at = sc->collected_at;
 	bool ok;
 
 	if (newer(at, id, h->latest_at, h->latest)) {
@@ -1436,6 +1523,10 @@ sq_host_advance(struct sq *q, int64_t host, const struct sq_hstate *h,
 		sqlite3_bind_int64(st, 2, latest) == SQLITE_OK &&
 		(prev != 0 ? sqlite3_bind_int64(st, 3, prev)
 			   : sqlite3_bind_null(st, 3)) == SQLITE_OK &&
+		(latest == id && sc->facts.len > 0
+			 ? sqlite3_bind_text(st, 4, vg_buf_str(&sc->facts),
+					     (int)sc->facts.len, SQLITE_STATIC)
+			 : sqlite3_bind_null(st, 4)) == SQLITE_OK &&
 		sq_step_done(st);
 	if (!ok)
 		sq_reset(st);
@@ -1595,7 +1686,7 @@ sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
 	if (!sq_put_findings(q, id, sc, host, sc->collected_at,
 			     latest ? SQ_ST_CURRENT : SQ_ST_HISTORY, !latest))
 		return sq_fail(q, err, _("cannot record the findings"));
-	if (!sq_host_advance(q, host, &h, id, sc->collected_at))
+	if (!sq_host_advance(q, host, &h, id, sc))
 		return sq_fail(q, err, _("cannot update the host's scans"));
 	dayval_of(sc, id, &dv);
 	if (!sq_day_roll(q, host, &dv))
@@ -2224,6 +2315,7 @@ static const struct vg_store_ops sqlite_ops = {
 	.vuln_import_end = sq_vuln_import_end,
 	.vuln_lookup = sq_vuln_lookup,
 	.vuln_feeds = sq_vuln_feeds,
+	.device_facts = sq_device_facts, /* sqlite_devices.c */
 	.close = sq_close,
 };
 

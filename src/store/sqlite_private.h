@@ -244,4 +244,8 @@ enum vg_rc sq_vuln_feeds(struct vg_store *s, json_t **out, struct vg_err *err);
 /* Finalize them, rolling back an import left open. */
 void sq_vulns_close(struct sq *q);
 
+/* Devices merged over time (sqlite_devices.c, store.h device_facts). */
+enum vg_rc sq_device_facts(struct vg_store *s, const char *key,
+			   struct vg_facts *out, struct vg_err *err);
+
 #endif

@@ -55,12 +55,12 @@
 
 /* Statement slots in q->qst: one range per query kind. */
 enum {
-	QS_ASSETS_LIST = 0,    /* + asset filter mask (128) */
-	QS_ASSETS_COUNT = 128, /* + asset filter mask (128) */
-	QS_FIND_LIST = 256,    /* + variant * 32 + finding mask (128) */
-	QS_FIND_COUNT = 384,   /* + variant * 32 + finding mask (128) */
-	QS_FIND_SUM = 512,     /* + finding mask (32) */
-	QS_FIXED = 544,        /* + enum qfixed */
+	QS_ASSETS_LIST = 0,    /* + asset filter mask (256) */
+	QS_ASSETS_COUNT = 256, /* + asset filter mask (256) */
+	QS_FIND_LIST = 512,    /* + variant * 32 + finding mask (128) */
+	QS_FIND_COUNT = 640,   /* + variant * 32 + finding mask (128) */
+	QS_FIND_SUM = 768,     /* + finding mask (32) */
+	QS_FIXED = 800,        /* + enum qfixed */
 };
 _Static_assert(QS_FIXED + 32 <= SQ_QUERY_SLOTS, "query slots");
 
@@ -73,7 +73,8 @@ enum {
 	AF_MAX = 16,
 	AF_KIND = 32,
 	AF_UNMANAGED = 64,
-	AF_ALL = 127,
+	AF_VENDOR = 128,
+	AF_ALL = 255,
 };
 
 /* R1's check of a device that no host or declared asset is. */
@@ -118,7 +119,8 @@ enum fvariant {
 	" s.n_medium, s.n_low, h.latest_scan_id,"                              \
 	" EXISTS (SELECT 1 FROM acceptances a WHERE a.host_id = h.id"          \
 	" AND a.until > :now), h.kind,"                                        \
-	" h.kind = 'device' AND " SQ_UNMANAGED_OPEN
+	" h.kind = 'device' AND " SQ_UNMANAGED_OPEN ","                        \
+	" coalesce(h.display_name, h.hostname), h.vendor"
 enum {
 	AC_ID,
 	AC_HOST,
@@ -135,6 +137,8 @@ enum {
 	AC_HASACC,
 	AC_KIND,      /* "host", or "device" for a network device (discover) */
 	AC_UNMANAGED, /* a device with an open unmanaged-device finding */
+	AC_NAME,      /* a device's name (migration 10), else the hostname */
+	AC_VENDOR,    /* a device's vendor, NULL for a host */
 	AC_TOTAL,     /* a search's list only: the number of matches */
 };
 #define ASSET_FROM                                                             \
@@ -372,6 +376,7 @@ build_assets(struct vg_buf *b, unsigned arg, bool count)
 	if (mask & AF_SEARCH)
 		add(b,
 		    " AND (h.hostname LIKE :search ESCAPE '\\'"
+		    " OR h.display_name LIKE :search ESCAPE '\\'"
 		    " OR h.latest_site LIKE :search ESCAPE '\\'"
 		    " OR h.latest_owner LIKE :search ESCAPE '\\')");
 	if (mask & AF_MIN)
@@ -382,6 +387,13 @@ build_assets(struct vg_buf *b, unsigned arg, bool count)
 	 * index hosts_kind (migration 8), in list order. */
 	if (mask & AF_KIND)
 		add(b, " AND h.kind = :kind");
+	/* Only devices have a vendor: stated, so the range of
+	 * hosts_kind is read, each device's vendor tested (LIKE: a
+	 * substring, ASCII case-insensitive, as search). */
+	if (mask & AF_VENDOR)
+		add(b,
+		    " AND h.kind = 'device'"
+		    " AND h.vendor LIKE :vendor ESCAPE '\\'");
 	if (mask & AF_UNMANAGED)
 		add(b, " AND " SQ_UNMANAGED_OPEN);
 	if (!count)
@@ -706,6 +718,8 @@ asset_json(struct sq *q, sqlite3_stmt *st, int64_t now, json_t **out,
 	if ((o = json_object()) == NULL ||
 	    !put(o, "id", json_integer(sqlite3_column_int64(st, AC_ID))) ||
 	    !put(o, "hostname", col_text(st, AC_HOST)) ||
+	    !put(o, "name", col_text(st, AC_NAME)) ||
+	    !put(o, "vendor", col_text(st, AC_VENDOR)) ||
 	    !put(o, "kind", col_text(st, AC_KIND)) ||
 	    !put(o, "unmanaged",
 		 json_boolean(sqlite3_column_int(st, AC_UNMANAGED) != 0)) ||
@@ -888,11 +902,12 @@ like_pattern(const char *s)
 /* Bind the asset filters (those of the statement) and the paging. */
 static bool
 bind_assets(sqlite3_stmt *st, const struct vg_asset_filter *flt,
-	    const char *pattern, int64_t now, size_t limit)
+	    const char *pattern, const char *vendor, int64_t now, size_t limit)
 {
 	return bind_str(st, ":site", flt->site) &&
 		bind_str(st, ":category", flt->category) &&
 		bind_str(st, ":search", pattern) &&
+		bind_str(st, ":vendor", vendor) &&
 		bind_str(st, ":kind", flt->kind) &&
 		bind_i64(st, ":min", flt->min_score) &&
 		bind_i64(st, ":max", flt->max_score) &&
@@ -911,7 +926,7 @@ assets_page(struct sq *q, const struct vg_asset_filter *flt, int64_t now,
 {
 	sqlite3_stmt *list = NULL, *cnt = NULL;
 	json_t *doc = NULL, *arr, *o;
-	char *pattern = NULL;
+	char *pattern = NULL, *vendor = NULL;
 	unsigned mask = 0;
 	size_t limit = clamp_limit(flt->limit);
 	int64_t total = 0;
@@ -920,7 +935,7 @@ assets_page(struct sq *q, const struct vg_asset_filter *flt, int64_t now,
 
 	*out = NULL;
 	if (!filter_ok(flt->site) || !filter_ok(flt->category) ||
-	    !filter_ok(flt->search))
+	    !filter_ok(flt->search) || !filter_ok(flt->vendor))
 		return bad_filter(err, _("asset"));
 	if (flt->kind != NULL && strcmp(flt->kind, "host") != 0 &&
 	    strcmp(flt->kind, "device") != 0)
@@ -932,22 +947,29 @@ assets_page(struct sq *q, const struct vg_asset_filter *flt, int64_t now,
 	mask |= flt->search != NULL && flt->search[0] != '\0' ? AF_SEARCH : 0;
 	mask |= flt->min_score >= 0 ? AF_MIN : 0;
 	mask |= flt->max_score >= 0 ? AF_MAX : 0;
-	if ((mask & AF_SEARCH) && (pattern = like_pattern(flt->search)) == NULL)
+	mask |= flt->vendor != NULL && flt->vendor[0] != '\0' ? AF_VENDOR : 0;
+	if (((mask & AF_SEARCH) &&
+	     (pattern = like_pattern(flt->search)) == NULL) ||
+	    ((mask & AF_VENDOR) &&
+	     (vendor = like_pattern(flt->vendor)) == NULL)) {
+		free(pattern);
 		return nomem(err);
+	}
 	if ((rc = qstmt(q, QS_ASSETS_LIST + mask, build_assets_list, mask, NULL,
 			&list, err)) != VG_OK ||
 	    (rc = qstmt(q, QS_ASSETS_COUNT + mask, build_assets_count, mask,
 			NULL, &cnt, err)) != VG_OK ||
 	    (rc = read_begin(q, err)) != VG_OK) {
 		free(pattern);
+		free(vendor);
 		return rc;
 	}
 	/* A search's total comes with its rows (AC_TOTAL), counted
 	 * apart only when the page is empty. */
 	if ((!(mask & AF_SEARCH) &&
-	     (!bind_assets(cnt, flt, pattern, now, limit) ||
+	     (!bind_assets(cnt, flt, pattern, vendor, now, limit) ||
 	      !step_int(cnt, &total))) ||
-	    !bind_assets(list, flt, pattern, now, limit)) {
+	    !bind_assets(list, flt, pattern, vendor, now, limit)) {
 		rc = sq_fail(q, err, _("cannot list the assets"));
 		goto done;
 	}
@@ -974,7 +996,7 @@ assets_page(struct sq *q, const struct vg_asset_filter *flt, int64_t now,
 		goto done;
 	}
 	if ((mask & AF_SEARCH) && json_array_size(arr) == 0 &&
-	    (!bind_assets(cnt, flt, pattern, now, limit) ||
+	    (!bind_assets(cnt, flt, pattern, vendor, now, limit) ||
 	     !step_int(cnt, &total)))
 		rc = sq_fail(q, err, _("cannot list the assets"));
 	else if ((mask & AF_SEARCH) &&
@@ -985,6 +1007,7 @@ done:
 	sq_reset(cnt);
 	read_end(q);
 	free(pattern);
+	free(vendor);
 	if (rc != VG_OK) {
 		json_decref(doc);
 		return rc;

@@ -89,8 +89,9 @@ struct vg_session_rec {
 struct vg_asset_filter {
 	const char *site;
 	const char *category;
-	const char *search; /* substring of hostname, site or owner */
-	int min_score;      /* overall, 0-100, or -1 */
+	/* substring of hostname, device name, site or owner */
+	const char *search;
+	int min_score; /* overall, 0-100, or -1 */
 	int max_score;
 	size_t offset, limit; /* limit 1-500 */
 	/* "host" (an enrolled or scanned host), "device" (a network
@@ -99,6 +100,9 @@ struct vg_asset_filter {
 	/* 1: only assets with an open (not accepted)
 	 * inventory.unmanaged_device finding in their latest scan; 0: any. */
 	int unmanaged;
+	/* Substring of a network device's vendor (its latest facts'),
+	 * ASCII case-insensitive; only devices match. NULL or "": any. */
+	const char *vendor;
 };
 
 struct vg_finding_filter {
@@ -325,6 +329,17 @@ struct vg_store_ops {
 	 * "imported_at", "records", "warnings"}, absent values null. */
 	enum vg_rc (*vuln_feeds)(struct vg_store *s, json_t **out,
 				 struct vg_err *err);
+
+	/*
+	 * Devices merged over time (issue 4): the facts of the latest scan
+	 * of the device host (kind 'device') named key, decoded as the
+	 * untrusted document it is into out (initialised by the caller,
+	 * which releases it whatever the answer). VG_ERR_NOTFOUND when no
+	 * such device was recorded; VG_ERR_PARSE when its stored facts are
+	 * damaged.
+	 */
+	enum vg_rc (*device_facts)(struct vg_store *s, const char *key,
+				   struct vg_facts *out, struct vg_err *err);
 
 	void (*close)(struct vg_store *s);
 };
@@ -611,6 +626,14 @@ vg_store_vuln_feeds(struct vg_store *s, json_t **out, struct vg_err *err)
 {
 	*out = NULL;
 	return VG_STORE_CALL(s, vuln_feeds, err, out);
+}
+
+/* Devices merged over time: see device_facts in struct vg_store_ops. */
+static inline enum vg_rc
+vg_store_device_facts(struct vg_store *s, const char *key, struct vg_facts *out,
+		      struct vg_err *err)
+{
+	return VG_STORE_CALL(s, device_facts, err, key, out);
 }
 
 /* Close and free (NULL-safe). */

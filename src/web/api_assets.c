@@ -152,7 +152,7 @@ vg_api_asset_filter(const struct vg_http_request *req, const char *const *extra,
 {
 	static const char *const keys[] = {
 		"site",   "category", "search", "min_score", "max_score",
-		"offset", "limit",    "kind",   "unmanaged",
+		"offset", "limit",    "kind",   "unmanaged", "vendor",
 	};
 	const char *allowed[VG_ARRAY_LEN(keys) + VG_HTTP_MAX_ARGS + 1];
 	size_t n = 0, i;
@@ -172,6 +172,7 @@ vg_api_asset_filter(const struct vg_http_request *req, const char *const *extra,
 	    vg_api_arg_text(req, "site", &flt->site, err) != VG_OK ||
 	    vg_api_arg_text(req, "category", &flt->category, err) != VG_OK ||
 	    vg_api_arg_text(req, "search", &flt->search, err) != VG_OK ||
+	    vg_api_arg_text(req, "vendor", &flt->vendor, err) != VG_OK ||
 	    vg_api_arg_int(req, "min_score", 0, 100, -1, &lo, err) != VG_OK ||
 	    vg_api_arg_int(req, "max_score", 0, 100, -1, &hi, err) != VG_OK ||
 	    vg_api_arg_text(req, "kind", &kind, err) != VG_OK ||

@@ -41,7 +41,8 @@
 
 /* What the store's callback needs to produce device i. */
 struct devices_ctx {
-	const json_t *docs; /* the "devices" array */
+	struct vg_store *store; /* inside its transaction: merges only */
+	const json_t *docs;     /* the "devices" array */
 	const struct vg_agent_rec *agent;
 	const struct vg_policy *policy;
 	const struct vg_known_asset *known;
@@ -176,7 +177,36 @@ check_all(const json_t *docs, struct vg_http_response *resp)
 	return true;
 }
 
-/* The store's callback: device i decoded, made the server's, judged. */
+/*
+ * Merge what the store holds of the device into f (issue 4: devices
+ * merged over time, whichever sensor saw them). Read inside the
+ * report's transaction, so a device twice in one report merges with
+ * itself too. A damaged earlier record is logged and not merged.
+ */
+static enum vg_rc
+merge_stored(struct devices_ctx *dc, struct vg_facts *f, struct vg_err *err)
+{
+	struct vg_facts before;
+	struct vg_err rerr;
+	enum vg_rc rc;
+
+	vg_err_clear(&rerr);
+	vg_facts_init(&before);
+	rc = vg_store_device_facts(dc->store, f->device.key, &before, &rerr);
+	if (rc == VG_OK)
+		vg_device_facts_merge(f, &before);
+	else if (rc == VG_ERR_PARSE)
+		vg_api_log_error("devices", &rerr);
+	vg_facts_release(&before);
+	if (rc == VG_OK || rc == VG_ERR_NOTFOUND || rc == VG_ERR_PARSE)
+		return VG_OK;
+	/* Not VG_ERR_USAGE: the caller reads that as a key naming a
+	 * host. */
+	return vg_err_set(err, VG_ERR_IO, "%s", rerr.msg);
+}
+
+/* The store's callback: device i decoded, merged with what was seen
+ * before, made the server's, judged. */
 static enum vg_rc
 next_device(void *arg, size_t i, struct vg_facts *f, struct vg_report *r,
 	    struct vg_err *err)
@@ -192,6 +222,8 @@ next_device(void *arg, size_t i, struct vg_facts *f, struct vg_report *r,
 	f->asset.site = vg_facts_str(f, dc->agent->site);
 	/* The device's asset is named by its key (as recorded locally). */
 	f->os.hostname = f->device.key;
+	if ((rc = merge_stored(dc, f, err)) != VG_OK)
+		return rc;
 	vg_device_facts_manage(f, dc->known, dc->n_known);
 	if (f->device.sensor == NULL || f->asset.site == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, "out of memory");
@@ -264,6 +296,7 @@ record(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 		vg_http_error(resp, 500, "internal error");
 		goto done;
 	}
+	dc.store = ctx->store;
 	dc.docs = docs;
 	dc.agent = agent;
 	dc.policy = ctx->policy;

@@ -252,10 +252,83 @@ device_logins(struct vg_html *h, const json_t *logins)
 	vg_html_raw(h, "</ul></dd>");
 }
 
+/* An integer member as a table cell, "—" when absent. */
+static void
+evidence_int(struct vg_html *h, const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	vg_html_raw(h, "<td class=\"num\">");
+	if (json_is_integer(v))
+		vg_html_int(h, json_integer_value(v));
+	else
+		vg_html_raw(h, "—");
+	vg_html_raw(h, "</td>");
+}
+
+/*
+ * What was seen of the device, merged over every run and sensor (issue
+ * 4): why it is taken for what it is. Every value came off the network,
+ * so every one is escaped text.
+ */
+static void
+device_evidence(struct vg_html *h, const json_t *ev)
+{
+	static const char *const text_cols[] = {"source", "attribute", "value",
+						"detail"};
+	const json_t *e;
+	size_t i, j;
+
+	vg_html_raw(h, "<h3>");
+	vg_html_text(h, _("Evidence"));
+	vg_html_raw(h, "</h3>");
+	if (json_array_size(ev) == 0) {
+		vg_html_raw(h, "<p class=\"muted\">");
+		vg_html_text(h, _("no evidence recorded"));
+		vg_html_raw(h, "</p>");
+		return;
+	}
+	vg_html_raw(h, "<table id=\"evidence\"><thead><tr><th>");
+	vg_html_text(h, _("Source"));
+	vg_html_raw(h, "</th><th>");
+	vg_html_text(h, _("Attribute"));
+	vg_html_raw(h, "</th><th>");
+	vg_html_text(h, _("Value"));
+	vg_html_raw(h, "</th><th>");
+	vg_html_text(h, _("Detail"));
+	vg_html_raw(h, "</th><th class=\"num\">");
+	vg_html_text(h, _("Weight"));
+	vg_html_raw(h, "</th><th class=\"num\">");
+	vg_html_text(h, _("Count"));
+	vg_html_raw(h, "</th><th>");
+	vg_html_text(h, _("First seen"));
+	vg_html_raw(h, "</th><th>");
+	vg_html_text(h, _("Last seen"));
+	vg_html_raw(h, "</th></tr></thead><tbody>");
+	json_array_foreach(ev, i, e)
+	{
+		vg_html_raw(h, "<tr class=\"evidence\">");
+		for (j = 0; j < VG_ARRAY_LEN(text_cols); j++) {
+			vg_html_raw(h, "<td>");
+			vg_html_json_text(h, e, text_cols[j]);
+			vg_html_raw(h, "</td>");
+		}
+		evidence_int(h, e, "weight");
+		evidence_int(h, e, "count");
+		vg_html_raw(h, "<td>");
+		vg_html_json_time(h, e, "first_seen");
+		vg_html_raw(h, "</td><td>");
+		vg_html_json_time(h, e, "last_seen");
+		vg_html_raw(h, "</td></tr>");
+	}
+	vg_html_raw(h, "</tbody></table>");
+}
+
 /*
  * A network device's section of its facts (vigie discover): what
  * identifies it, what it was taken for and on what confidence, whether
- * a host or a declared asset is it, and the logins seen in clear.
+ * a host or a declared asset is it, the logins seen in clear and the
+ * evidence.
  */
 static void
 device_block(struct vg_html *h, const json_t *dv)
@@ -301,7 +374,9 @@ device_block(struct vg_html *h, const json_t *dv)
 	meta_time(h, _("First seen"), dv, "first_seen");
 	meta_time(h, _("Last seen"), dv, "last_seen");
 	device_logins(h, json_object_get(dv, "cleartext_logins"));
-	vg_html_raw(h, "</dl></div>");
+	vg_html_raw(h, "</dl>");
+	device_evidence(h, json_object_get(dv, "evidence"));
+	vg_html_raw(h, "</div>");
 }
 
 void

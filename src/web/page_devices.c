@@ -1,12 +1,12 @@
 /*
  * GET /devices (technicien and above): the network devices recorded by
  * vigie discover (assets of kind "device"), worst first, with the
- * filters of a GET form (search, site, category, unmanaged only) and
- * VG_CONSOLE_PAGE_SIZE rows a page. A row names the device by its key
- * (MAC or IP address, the asset's hostname): the list reads the store's
- * summaries only, never the facts, so the display name, vendor and
- * evidence are on the device's page (/assets/ID). A vendor is found by
- * searching the key's MAC prefix (its OUI).
+ * filters of a GET form (search, site, category, vendor, unmanaged
+ * only) and VG_CONSOLE_PAGE_SIZE rows a page. A row names the device by
+ * its display name, its key (MAC or IP address, the asset's hostname)
+ * below when they differ, and its vendor: the store keeps both from the
+ * latest facts (schema 10), so the list never reads the facts; the
+ * evidence is on the device's page (/assets/ID).
  */
 #include "util/common.h"
 
@@ -22,7 +22,7 @@
 #define DEVICES_FILTER_MAX 128 /* bytes of one filter's text */
 
 static const char *const filter_keys[] = {
-	"search", "site", "category", "unmanaged", NULL,
+	"search", "site", "category", "vendor", "unmanaged", NULL,
 };
 
 static void
@@ -33,12 +33,14 @@ filters_form(struct vg_html *h, const struct vg_http_request *req,
 		    "<form id=\"filters\" method=\"get\" "
 		    "action=\"/devices\">");
 	vg_html_filter_input(h, "search", "search",
-			     _("Search (address, MAC prefix, site)"),
+			     _("Search (name, address, MAC prefix, site)"),
 			     vg_http_arg(req, "search"), DEVICES_FILTER_MAX);
 	vg_html_filter_input(h, "site", "text", _("Site"),
 			     vg_http_arg(req, "site"), DEVICES_FILTER_MAX);
 	vg_html_filter_input(h, "category", "text", _("Category"),
 			     vg_http_arg(req, "category"), DEVICES_FILTER_MAX);
+	vg_html_filter_input(h, "vendor", "text", _("Vendor"),
+			     vg_http_arg(req, "vendor"), DEVICES_FILTER_MAX);
 	vg_html_raw(h,
 		    "<label><input name=\"unmanaged\" type=\"checkbox\" "
 		    "value=\"1\"");
@@ -51,6 +53,34 @@ filters_form(struct vg_html *h, const struct vg_http_request *req,
 	vg_html_raw(h, "</button></form>");
 }
 
+/*
+ * The device's name, linked; its key below unless the name is the key
+ * (a device without a better name: the store gives the hostname).
+ */
+static void
+device_name(struct vg_html *h, const json_t *a, json_int_t id)
+{
+	const char *name = json_string_value(json_object_get(a, "name"));
+	const char *key = json_string_value(json_object_get(a, "hostname"));
+	bool same = name == NULL || (key != NULL && strcmp(name, key) == 0);
+
+	vg_html_raw(h, "<td><a class=\"asset-link\" href=\"/assets/");
+	vg_html_int(h, id);
+	vg_html_raw(h, "\">");
+	if (same) {
+		vg_html_raw(h, "<code>");
+		vg_html_json_text(h, a, "hostname");
+		vg_html_raw(h, "</code></a>");
+	} else {
+		vg_html_raw(h, "<span class=\"device-name\">");
+		vg_html_text(h, name);
+		vg_html_raw(h, "</span></a><br><code class=\"device-key\">");
+		vg_html_json_text(h, a, "hostname");
+		vg_html_raw(h, "</code>");
+	}
+	vg_html_raw(h, "</td>");
+}
+
 static void
 device_row(struct vg_html *h, const json_t *a)
 {
@@ -58,11 +88,11 @@ device_row(struct vg_html *h, const json_t *a)
 
 	vg_html_raw(h, "<tr data-asset=\"");
 	vg_html_int(h, id);
-	vg_html_raw(h, "\"><td><a class=\"asset-link\" href=\"/assets/");
-	vg_html_int(h, id);
-	vg_html_raw(h, "\"><code>");
-	vg_html_json_text(h, a, "hostname");
-	vg_html_raw(h, "</code></a></td><td>");
+	vg_html_raw(h, "\">");
+	device_name(h, a, id);
+	vg_html_raw(h, "<td class=\"device-vendor\">");
+	vg_html_json_text(h, a, "vendor");
+	vg_html_raw(h, "</td><td>");
 	vg_html_json_text(h, a, "category");
 	vg_html_raw(h, "</td><td>");
 	vg_html_json_text(h, a, "site");
@@ -89,7 +119,8 @@ static void
 devices_table(struct vg_html *h, const json_t *list)
 {
 	static const char *const heads[] = {
-		N_("MAC or IP address"),
+		N_("Device (MAC or IP address)"),
+		N_("Vendor"),
 		N_("Category"),
 		N_("Site"),
 		N_("Score"),
@@ -103,14 +134,14 @@ devices_table(struct vg_html *h, const json_t *list)
 	vg_html_raw(h, "<table id=\"devices\"><thead><tr>");
 	for (i = 0; i < VG_ARRAY_LEN(heads); i++) {
 		vg_html_raw(h,
-			    i == 3 || i == 5 ? "<th class=\"num\">" : "<th>");
+			    i == 4 || i == 6 ? "<th class=\"num\">" : "<th>");
 		vg_html_text(h, _(heads[i]));
 		vg_html_raw(h, "</th>");
 	}
 	vg_html_raw(h, "</tr></thead><tbody>");
 	json_array_foreach(list, i, a) device_row(h, a);
 	if (json_array_size(list) == 0) {
-		vg_html_raw(h, "<tr><td colspan=\"7\" class=\"muted\">");
+		vg_html_raw(h, "<tr><td colspan=\"8\" class=\"muted\">");
 		vg_html_text(h, _("No network device matches."));
 		vg_html_raw(h, "</td></tr>");
 	}
@@ -138,6 +169,8 @@ vg_page_devices(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 		vg_console_arg_str(req, "site", DEVICES_FILTER_MAX, &too_long);
 	flt.category = vg_console_arg_str(req, "category", DEVICES_FILTER_MAX,
 					  &too_long);
+	flt.vendor = vg_console_arg_str(req, "vendor", DEVICES_FILTER_MAX,
+					&too_long);
 	if (too_long)
 		bad = _("a filter is too long");
 	else if (!vg_console_arg_int(req, "unmanaged", 0, 1, &unmanaged))

@@ -302,6 +302,29 @@ if "$vigie" discover --help >/dev/null 2>&1 &&
 	body_has ".total == 2 + $ndev" "assets: devices not counted"
 	as direction GET '/api/v1/assets?kind=device'
 	want 403 "devices as direction"
+	# A device's display name and vendor (schema 10); the vendor
+	# filter is a substring, any case, of devices only.
+	as auditeur GET '/api/v1/assets?vendor=welch'
+	want 200 "vendor welch"
+	body_has '.total == 1 and .assets[0].kind == "device" and
+		.assets[0].name == "CONNEX-VSM-12" and
+		.assets[0].vendor == "Welch Allyn, Inc." and
+		.assets[0].hostname == "00:1a:fa:00:00:12"' "vendor: not Welch"
+	as auditeur GET '/api/v1/assets?vendor=PHILIPS&kind=device'
+	want 200 "vendor philips"
+	body_has '.total == 1 and .assets[0].name == "MX800-ICU-07"' \
+		"vendor: not Philips"
+	as auditeur GET '/api/v1/assets?vendor=welch&kind=host'
+	want 200 "vendor of hosts"
+	body_has '.total == 0' "vendor: a host matched"
+	as auditeur GET '/api/v1/assets'
+	body_has 'all(.assets[]; (.name | type) == "string")' \
+		"assets: a name missing"
+	body_has 'all(.assets[]; .kind == "device" or .vendor == null)' \
+		"assets: a host with a vendor"
+	as auditeur GET '/api/v1/assets?vendor=a&vendor=b'
+	want 400 "vendor twice"
+	body_has '.error | startswith("vendor:")' "vendor not named"
 else
 	echo "note: no discover in this build, device listing not checked"
 fi

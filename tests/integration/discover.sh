@@ -129,6 +129,57 @@ expect_status 0 "$vigie" discover -r "$fx/synthetic.pcap" --db "$tmp/v.db"
 	fail "recording twice duplicated devices"
 expect_status 2 "$vigie" discover -r "$fx/dhcp.pcap" --db x --no-store
 
+# --- Merged over time (issue 4): the patient monitor heard in the
+# synthetic capture (twice above) then in the DHCP one is one device
+# whose stored facts hold both captures' evidence, first seen in the
+# earlier, last seen in the later.
+mon=00:09:fb:12:34:56
+# stored_facts KEY: the facts of KEY's latest scan, in $tmp/stored.json.
+stored_facts() {
+	q "SELECT writefile('$tmp/stored.zst', s.facts_zstd) FROM scans s
+		JOIN hosts h ON h.id = s.host_id WHERE h.hostname = '$1'
+		AND h.kind = 'device' ORDER BY s.collected_at DESC, s.id DESC
+		LIMIT 1" >/dev/null
+	zstd -q -d -f "$tmp/stored.zst" -o "$tmp/stored.json"
+}
+# merged JQ-FILTER WHAT: the filter must print true on the stored facts.
+merged() {
+	if [ "$(jq -r "$1" "$tmp/stored.json")" != true ]; then
+		fail "merged: $2: $(jq -c .device "$tmp/stored.json")"
+	fi
+}
+if command -v zstd >/dev/null; then
+	stored_facts $mon
+	merged '[.device.evidence[] | select(.attribute == "hostname")]
+		| .[0].count == 2 and length == 1' "twice the same capture"
+	merged '.device.first_seen == "2023-11-14T22:13:20Z"' \
+		"the synthetic capture's first sighting"
+	expect_status 0 "$vigie" discover -r "$fx/dhcp.pcap" --db "$tmp/v.db"
+	[ "$(q "SELECT count(*) FROM hosts WHERE kind = 'device'
+		AND hostname = '$mon'")" = 1 ] ||
+		fail "merged: the monitor is not one device"
+	stored_facts $mon
+	last=$(jq -r "$(dev $mon) | .last_seen" "$tmp/dhcp.json")
+	merged '.device.first_seen == "2023-11-14T22:13:20Z"' \
+		"first seen is the earlier capture's"
+	merged ".device.last_seen == \"$last\"" \
+		"last seen is the later capture's"
+	merged '.device.ips == "10.250.0.66"' "the DHCP capture's address"
+	merged '.device.name == "MX800-ICU-07"' "the name"
+	# Synthetic only, DHCP only, and both (its counts summed).
+	merged '[.device.evidence[] | select(.attribute == "client_id" and
+		.value == "010009fb123456")] | length == 1' "synthetic's only"
+	merged '[.device.evidence[] | select(.attribute ==
+		"dhcp_fingerprint" and .value == "53,12,55,60")] | length == 1' \
+		"the DHCP capture's only"
+	merged '[.device.evidence[] | select(.attribute == "hostname")]
+		| length == 1 and .[0].count == 4 and
+		.[0].first_seen == "2023-11-14T22:13:20Z"' "both, summed"
+	merged '.device.evidence | length == 6' "the union"
+else
+	echo "zstd not installed: stored facts not checked"
+fi
+
 # --- Nothing private in any output.
 for secret in ZZTEST PID-SECRET-4711 SECRET-PW-99 s3cret; do
 	if grep -l "$secret" "$tmp"/*.json "$tmp"/*.txt "$tmp"/*.err \

@@ -344,6 +344,10 @@ test_bad_arguments(void **state)
 		{vg_api_assets_list, NULL, "unmanaged=-1", NULL, "unmanaged:"},
 		{vg_api_assets_list, NULL, "unmanaged=yes", NULL, "unmanaged:"},
 		{vg_api_assets_list, NULL, "unmanaged=", NULL, "unmanaged:"},
+		{vg_api_assets_list, NULL, "vendor=a\x01z", NULL, "vendor:"},
+		{vg_api_assets_list, NULL, "vendor=\xff\xfe", NULL, "vendor:"},
+		{vg_api_assets_list, NULL, "vendor=a&vendor=b", NULL,
+		 "vendor:"},
 		/* GET /api/v1/assets/{} */
 		{vg_api_asset_get, "abc", NULL, NULL, "asset:"},
 		{vg_api_asset_get, "0", NULL, NULL, "asset:"},
@@ -647,7 +651,8 @@ test_assets(void **state)
 	call_release(&c);
 }
 
-/* A network device (vigie discover) seen unmanaged: R1's finding. */
+/* A network device (vigie discover) seen unmanaged: R1's finding. The
+ * MAC-keyed one has a display name and a vendor, the other neither. */
 static void
 put_device(struct vg_store *s, const char *key, bool unmanaged, int overall)
 {
@@ -665,6 +670,10 @@ put_device(struct vg_store *s, const char *key, bool unmanaged, int overall)
 	f.os.hostname = vg_facts_str(&f, key);
 	f.device.key = vg_facts_str(&f, key);
 	f.device.category = vg_facts_str(&f, "biomedical");
+	if (strchr(key, ':') != NULL) {
+		f.device.name = vg_facts_str(&f, "Pompe <PCA>");
+		f.device.vendor = vg_facts_str(&f, "Welch Allyn");
+	}
 	f.asset.category = f.device.category;
 	vg_facts_collected(&f, VG_SRC_DEVICE);
 	host_report(&r, um, unmanaged ? 1 : 0, overall);
@@ -695,6 +704,16 @@ test_assets_kind(void **state)
 		 "00:1b:21:00:00:01,10.1.2.3"},
 		{"kind=device&search=00:1b:21", 1, "00:1b:21:00:00:01"},
 		{"kind=device&limit=1&offset=1", 2, "10.1.2.3"},
+		/* vendor: a substring, any case, devices only. */
+		{"vendor=welch", 1, "00:1b:21:00:00:01"},
+		{"vendor=WELCH ALLYN&kind=device", 1, "00:1b:21:00:00:01"},
+		{"vendor=welch&kind=host", 0, ""},
+		{"vendor=welch&unmanaged=1", 1, "00:1b:21:00:00:01"},
+		{"vendor=siemens", 0, ""},
+		{"vendor=%", 0, ""}, /* LIKE's % literal */
+		{"vendor=", 5, "00:1b:21:00:00:01,srv-a,10.1.2.3,srv-c,srv-b"},
+		/* search finds the display name. */
+		{"search=pompe", 1, "00:1b:21:00:00:01"},
 	};
 	struct fixture *fx = *state;
 	char hosts[256];
@@ -726,8 +745,17 @@ test_assets_kind(void **state)
 	assert_string_equal(json_string_value(json_object_get(a, "kind")),
 			    "device");
 	assert_true(json_is_true(json_object_get(a, "unmanaged")));
+	/* Its display name and vendor, from its facts (schema 10). */
+	assert_string_equal(json_string_value(json_object_get(a, "name")),
+			    "Pompe <PCA>");
+	assert_string_equal(json_string_value(json_object_get(a, "vendor")),
+			    "Welch Allyn");
 	a = json_array_get(json_object_get(c.json, "assets"), 1);
 	assert_true(json_is_false(json_object_get(a, "unmanaged")));
+	/* No name: the key; no vendor: null. */
+	assert_string_equal(json_string_value(json_object_get(a, "name")),
+			    "10.1.2.3");
+	assert_true(json_is_null(json_object_get(a, "vendor")));
 	call_release(&c);
 	assert_int_equal(
 		call(fx, vg_api_assets_list, NULL, "search=srv-a", NULL, &c),
@@ -736,6 +764,9 @@ test_assets_kind(void **state)
 	assert_string_equal(json_string_value(json_object_get(a, "kind")),
 			    "host");
 	assert_true(json_is_false(json_object_get(a, "unmanaged")));
+	assert_string_equal(json_string_value(json_object_get(a, "name")),
+			    "srv-a");
+	assert_true(json_is_null(json_object_get(a, "vendor")));
 	call_release(&c);
 }
 

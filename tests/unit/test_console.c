@@ -81,7 +81,7 @@ static int64_t
 asset_id(struct fx *x, const char *host)
 {
 	struct vg_asset_filter flt = {NULL, NULL, NULL, -1, -1,
-				      0,    100,  NULL, 0};
+				      0,    100,  NULL, 0,  NULL};
 	json_t *doc = NULL, *a;
 	struct vg_err err;
 	int64_t id = 0;
@@ -758,9 +758,10 @@ test_css(void **state)
 /* A network device's scan (vigie discover); a NULL managed_by makes R1
  * find it unmanaged. */
 static int64_t
-device(struct fx *x, const char *key, const char *category,
+device(struct fx *x, const char *key, const char *category, const char *vendor,
        const char *managed_by, int score)
 {
+	struct vg_device_evidence *e;
 	struct vg_device_login *l;
 	struct vg_facts f;
 	struct vg_report r;
@@ -775,7 +776,7 @@ device(struct fx *x, const char *key, const char *category,
 	f.device.mac = vg_facts_str(&f, key);
 	f.device.ips = vg_facts_str(&f, "10.77.0.2,10.77.0.3");
 	f.device.name = vg_facts_str(&f, "CT <i>scanner</i>");
-	f.device.vendor = vg_facts_str(&f, "GE \"Healthcare\" & co");
+	f.device.vendor = vg_facts_str(&f, vendor);
 	f.device.category = vg_facts_str(&f, category);
 	f.device.confidence = 96;
 	f.device.managed_by =
@@ -789,6 +790,24 @@ device(struct fx *x, const char *key, const char *category,
 	assert_non_null(l);
 	l->protocol = vg_facts_str(&f, "telnet");
 	l->user = vg_facts_str(&f, HOSTILE_SUBJ);
+	/* Evidence off the network: hostile values, and an item with no
+	 * detail nor times. */
+	e = vg_facts_add_device_evidence(&f);
+	assert_non_null(e);
+	e->source = vg_facts_str(&f, "dhcp");
+	e->attribute = vg_facts_str(&f, "hostname");
+	e->value = vg_facts_str(&f, HOSTILE);
+	e->detail = vg_facts_str(&f, "opt12 | \"x\" & <y>");
+	e->weight = 40;
+	e->count = 12345;
+	e->first_seen = x->now - 86400;
+	e->last_seen = x->now - 600;
+	e = vg_facts_add_device_evidence(&f);
+	assert_non_null(e);
+	e->source = vg_facts_str(&f, "arp");
+	e->attribute = vg_facts_str(&f, "mac_ip");
+	e->value = vg_facts_str(&f, "10.77.0.2");
+	e->count = 1;
 	vg_facts_collected(&f, VG_SRC_DEVICE);
 	vg_report_init(&r);
 	if (managed_by == NULL)
@@ -817,9 +836,10 @@ test_devices(void **state)
 	int64_t ct, printer;
 	char id[32], want[128];
 
-	ct = device(x, "00:1b:21:aa:bb:cc", "biomedical", NULL, 30);
-	printer = device(x, "10.9.8.7\"><script>", "printer", "asset PRN-<2>",
-			 90);
+	ct = device(x, "00:1b:21:aa:bb:cc", "biomedical",
+		    "GE \"Healthcare\" & co", NULL, 30);
+	printer = device(x, "10.9.8.7\"><script>", "printer", "Xerox <Corp>",
+			 "asset PRN-<2>", 90);
 
 	/* Both devices, no host; the unmanaged one flagged. */
 	request(&req, "GET", NULL, NULL);
@@ -841,6 +861,18 @@ test_devices(void **state)
 	HAS(resp.body, "00:1b:21:aa:bb:cc");
 	HAS(resp.body, "10.9.8.7&quot;&gt;&lt;script&gt;");
 	HAS(resp.body, "bloc &lt;op&gt;");
+	/* Each row: the display name, the key below it, the vendor; all
+	 * escaped. The form has a vendor field. */
+	HAS(resp.body,
+	    "<span class=\"device-name\">CT &lt;i&gt;scanner"
+	    "&lt;/i&gt;</span></a><br><code class=\"device-key\">"
+	    "00:1b:21:aa:bb:cc</code>");
+	HAS(resp.body,
+	    "<td class=\"device-vendor\">GE &quot;Healthcare"
+	    "&quot; &amp; co</td>");
+	HAS(resp.body, "<td class=\"device-vendor\">Xerox &lt;Corp&gt;</td>");
+	HAS(resp.body, "<input name=\"vendor\" type=\"text\" value=\"\">");
+	HASNT(resp.body, "<i>scanner");
 	assert_int_equal(count(resp.body, "class=\"sev sev-high unmanaged\""),
 			 1);
 	HASNT(resp.body, "srv-plain");
@@ -870,6 +902,32 @@ test_devices(void **state)
 	HASNT(resp.body, "00:1b:21:aa:bb:cc");
 	HASNT(resp.body, "srv-plain"); /* a host of that site */
 	HAS(resp.body, "class=\"muted\">");
+	vg_http_response_release(&resp);
+	/* The vendor filter: a substring, any case; the value kept in
+	 * the form, escaped, and in the paging links. */
+	request(&req, "GET", NULL, "vendor", "healthcare", NULL);
+	run(x, vg_page_devices, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HAS(resp.body, "00:1b:21:aa:bb:cc");
+	HASNT(resp.body, "10.9.8.7");
+	HAS(resp.body,
+	    "<input name=\"vendor\" type=\"text\" "
+	    "value=\"healthcare\">");
+	vg_http_response_release(&resp);
+	request(&req, "GET", NULL, "vendor", "XEROX <", "offset", "50", NULL);
+	run(x, vg_page_devices, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HASNT(resp.body, "00:1b:21:aa:bb:cc");
+	HAS(resp.body, "value=\"XEROX &lt;\">");
+	HAS(resp.body, "href=\"/devices?vendor=XEROX%20%3C&amp;offset=0\"");
+	vg_http_response_release(&resp);
+	request(&req, "GET", NULL, "vendor", HOSTILE, NULL);
+	run(x, vg_page_devices, VG_ROLE_TECHNICIEN, &req, &resp);
+	assert_int_equal(resp.status, 200);
+	HAS(resp.body, HOSTILE_ESC);
+	HASNT(resp.body, "00:1b:21:aa:bb:cc");
+	HAS(resp.body, "No network device matches.");
+	assert_clean(resp.body);
 	vg_http_response_release(&resp);
 	/* The vendor by its MAC prefix. */
 	request(&req, "GET", NULL, "search", "00:1b:21", NULL);
@@ -922,6 +980,24 @@ test_devices(void **state)
 	HAS(resp.body,
 	    "<li class=\"login\"><code>telnet</code> "
 	    "&lt;img src=x onerror=alert(2)&gt;</li>");
+	/* The evidence table, every value escaped. */
+	HAS(resp.body,
+	    "<h3>Evidence</h3><table id=\"evidence\"><thead><tr>"
+	    "<th>Source</th><th>Attribute</th><th>Value</th>"
+	    "<th>Detail</th><th class=\"num\">Weight</th>"
+	    "<th class=\"num\">Count</th><th>First seen</th>"
+	    "<th>Last seen</th></tr></thead><tbody>");
+	HAS(resp.body,
+	    "<tr class=\"evidence\"><td>dhcp</td><td>hostname</td>"
+	    "<td>" HOSTILE_ESC "</td><td>opt12 | &quot;x&quot; "
+	    "&amp; &lt;y&gt;</td><td class=\"num\">40</td>"
+	    "<td class=\"num\">12345</td><td>");
+	HAS(resp.body,
+	    "<tr class=\"evidence\"><td>arp</td><td>mac_ip</td>"
+	    "<td>10.77.0.2</td><td>—</td><td class=\"num\">0</td>"
+	    "<td class=\"num\">1</td><td>—</td><td>—</td></tr>");
+	assert_int_equal(count(resp.body, "<tr class=\"evidence\">"), 2);
+	HASNT(resp.body, HOSTILE);
 	HAS(resp.body, "local");
 	HAS(resp.body, "<section class=\"rule\" data-rule=\"R1\">");
 	HAS(resp.body, "<a href=\"/devices\" class=\"active\">");

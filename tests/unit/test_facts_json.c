@@ -399,6 +399,7 @@ fill_device(struct vg_facts *f)
 		{"ftp", "service"},
 		{"http-basic", NULL},
 	};
+	struct vg_device_evidence *e;
 	struct vg_device_login *l;
 	size_t i;
 
@@ -419,6 +420,23 @@ fill_device(struct vg_facts *f)
 		l->protocol = vg_facts_str(f, logins[i][0]);
 		l->user = vg_facts_str(f, logins[i][1]);
 	}
+	/* Evidence: a full item, and one with neither value nor detail
+	 * nor times (what absent members decode to). */
+	assert_non_null(e = vg_facts_add_device_evidence(f));
+	e->source = vg_facts_str(f, "dicom");
+	e->attribute = vg_facts_str(f, "dicom_ae");
+	e->value = vg_facts_str(f, "CT_SCANNER_1");
+	e->detail = vg_facts_str(f,
+				 "SIEMENS | \xc3\xa9"
+				 "chographe");
+	e->weight = 90;
+	e->count = INT64_C(5000000000);
+	e->first_seen = T_SCAN - 7 * 86400;
+	e->last_seen = T_SCAN - 60;
+	assert_non_null(e = vg_facts_add_device_evidence(f));
+	e->source = vg_facts_str(f, "arp");
+	e->attribute = vg_facts_str(f, "mac_ip");
+	e->count = 1;
 }
 
 /* A device section round-trips exactly, through tree and text alike. */
@@ -477,6 +495,25 @@ test_device_round_trip(void **state)
 	assert_string_equal(g.device_logins[0].user, "admin");
 	assert_string_equal(g.device_logins[2].protocol, "http-basic");
 	assert_null(g.device_logins[2].user);
+	assert_int_equal(json_array_size(json_object_get(dv, "evidence")), 2);
+	assert_int_equal(g.n_device_evidence, 2);
+	assert_string_equal(g.device_evidence[0].source, "dicom");
+	assert_string_equal(g.device_evidence[0].attribute, "dicom_ae");
+	assert_string_equal(g.device_evidence[0].value, "CT_SCANNER_1");
+	assert_string_equal(g.device_evidence[0].detail,
+			    "SIEMENS | \xc3\xa9"
+			    "chographe");
+	assert_int_equal(g.device_evidence[0].weight, 90);
+	assert_true(g.device_evidence[0].count == INT64_C(5000000000));
+	assert_int_equal(g.device_evidence[0].first_seen, T_SCAN - 7 * 86400);
+	assert_int_equal(g.device_evidence[0].last_seen, T_SCAN - 60);
+	assert_string_equal(g.device_evidence[1].source, "arp");
+	assert_null(g.device_evidence[1].value);
+	assert_null(g.device_evidence[1].detail);
+	assert_int_equal(g.device_evidence[1].weight, 0);
+	assert_int_equal(g.device_evidence[1].count, 1);
+	assert_int_equal(g.device_evidence[1].first_seen, VG_TIME_UNKNOWN);
+	assert_int_equal(g.device_evidence[1].last_seen, VG_TIME_UNKNOWN);
 	assert_false(g.sources[VG_SRC_OS].collected);
 
 	/* The streaming writer gives the same document. */
@@ -499,9 +536,11 @@ test_device_round_trip(void **state)
 	f.device.first_seen = VG_TIME_UNKNOWN;
 	f.device.last_seen = VG_TIME_UNKNOWN;
 	f.n_device_logins = 0;
+	f.n_device_evidence = 0;
 	assert_non_null(j1 = vg_facts_to_json(&f));
 	dv = json_object_get(j1, "device");
 	assert_null(json_object_get(dv, "ips"));
+	assert_int_equal(json_array_size(json_object_get(dv, "evidence")), 0);
 	assert_true(json_is_null(json_object_get(dv, "first_seen")));
 	assert_int_equal(vg_facts_from_json(&g, j1, &err), VG_OK);
 	assert_string_equal(g.device.managed_by, "asset Scanner CT 1");
@@ -651,8 +690,77 @@ test_device_absent(void **state)
 	assert_null(g.device.key);
 	assert_int_equal(g.device.first_seen, VG_TIME_UNKNOWN);
 	assert_int_equal(g.n_device_logins, 0);
+	assert_int_equal(g.n_device_evidence, 0);
 	assert_false(vg_facts_is_device(&g));
 	vg_facts_release(&g);
+}
+
+/* A device document from before the evidence decodes with none. */
+static void
+test_device_evidence_absent(void **state)
+{
+	static const char old[] =
+		"{\"schema\":\"vigie.facts/1\",\"sources\":{\"device\":"
+		"{\"collected\":true}},\"device\":{\"key\":\"k\","
+		"\"cleartext_logins\":[{\"protocol\":\"ftp\"}]}}";
+	static const char empty[] =
+		"{\"schema\":\"vigie.facts/1\",\"device\":{\"key\":\"k\","
+		"\"evidence\":[]}}";
+	struct vg_facts f;
+	struct vg_err err;
+
+	(void)state;
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_parse(&f, old, strlen(old), &err), VG_OK);
+	assert_true(vg_facts_is_device(&f));
+	assert_int_equal(f.n_device_logins, 1);
+	assert_int_equal(f.n_device_evidence, 0);
+	vg_facts_release(&f);
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_parse(&f, empty, strlen(empty), &err), VG_OK);
+	assert_int_equal(f.n_device_evidence, 0);
+	vg_facts_release(&f);
+}
+
+/* Evidence past its limit is refused before any item is read. */
+static void
+test_device_evidence_limit(void **state)
+{
+	struct vg_facts f;
+	struct vg_err err;
+	json_t *doc, *ev;
+	size_t i;
+
+	(void)state;
+	assert_non_null(ev = json_array());
+	for (i = 0; i <= VG_MAX_DEVICE_EVIDENCE; i++)
+		assert_int_equal(
+			json_array_append_new(
+				ev,
+				json_pack("{s:s, s:s, s:I}", "source", "dhcp",
+					  "attribute", "hostname", "count",
+					  (json_int_t)i)),
+			0);
+	doc = json_pack("{s:s, s:{s:s, s:o}}", "schema", VG_FACTS_SCHEMA,
+			"device", "key", "k", "evidence", ev);
+	assert_non_null(doc);
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_from_json(&f, doc, &err), VG_ERR_LIMIT);
+	assert_non_null(strstr(err.msg,
+			       "facts.device.evidence: "
+			       "more than 1024 items"));
+	assert_int_equal(f.n_device_evidence, 0);
+	vg_facts_release(&f);
+	/* Exactly the limit decodes, and the facts take no more. */
+	assert_int_equal(json_array_remove(ev, 0), 0);
+	vg_facts_init(&f);
+	assert_int_equal(vg_facts_from_json(&f, doc, &err), VG_OK);
+	assert_int_equal(f.n_device_evidence, VG_MAX_DEVICE_EVIDENCE);
+	assert_int_equal(f.device_evidence[0].count, 1);
+	assert_null(vg_facts_add_device_evidence(&f));
+	assert_int_equal(f.n_device_evidence, VG_MAX_DEVICE_EVIDENCE);
+	vg_facts_release(&f);
+	json_decref(doc);
 }
 
 /* Device strings past the string limit and logins past theirs. */
@@ -949,6 +1057,65 @@ static const struct bad_row bad_rows[] = {
 	     "\"ftp\",\"user\":0}]"),
 	 VG_ERR_PARSE,
 	 "facts.device.cleartext_logins[0].user: expected a string"},
+	{"device evidence object", DEV("\"key\":\"k\",\"evidence\":{}"),
+	 VG_ERR_PARSE, "facts.device.evidence: expected an array"},
+	{"device evidence not object",
+	 DEV("\"key\":\"k\",\"evidence\":[\"dhcp\"]"), VG_ERR_PARSE,
+	 "facts.device.evidence[0]: expected an object"},
+	{"device evidence no source",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"attribute\":\"hostname\"}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].source: missing"},
+	{"device evidence no attribute",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"dhcp\"}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].attribute: missing"},
+	{"device evidence null source",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":null,"
+	     "\"attribute\":\"a\"}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].source: missing"},
+	{"device evidence value number",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"dhcp\","
+	     "\"attribute\":\"hostname\",\"value\":7}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].value: expected a string"},
+	{"device evidence value NUL",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"dhcp\","
+	     "\"attribute\":\"hostname\",\"value\":\"a\\u0000b\"}]"),
+	 VG_ERR_PARSE, "is not allowed without JSON_ALLOW_NUL"},
+	{"device evidence detail array",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"dhcp\","
+	     "\"attribute\":\"a\",\"detail\":[\"x\"]}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].detail: expected a string"},
+	{"device evidence weight above 100",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"s\","
+	     "\"attribute\":\"a\",\"weight\":101}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].weight: out of range"},
+	{"device evidence negative weight",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"s\","
+	     "\"attribute\":\"a\",\"weight\":-1}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].weight: out of range"},
+	{"device evidence negative count",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"s\","
+	     "\"attribute\":\"a\",\"count\":-5}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].count: out of range"},
+	{"device evidence count overflowing",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"s\","
+	     "\"attribute\":\"a\",\"count\":99999999999999999999}]"),
+	 VG_ERR_PARSE, "facts: line"},
+	{"device evidence count real",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"s\","
+	     "\"attribute\":\"a\",\"count\":1.5}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].count: expected an integer"},
+	{"device evidence first_seen number",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"s\","
+	     "\"attribute\":\"a\",\"first_seen\":1700000000}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].first_seen: expected a time"},
+	{"device evidence last_seen impossible date",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"s\","
+	     "\"attribute\":\"a\",\"last_seen\":\"2024-02-30T00:00:00Z\"}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[0].last_seen: expected a time"},
+	{"device evidence second item bad",
+	 DEV("\"key\":\"k\",\"evidence\":[{\"source\":\"s\","
+	     "\"attribute\":\"a\"},{\"source\":\"s\"}]"),
+	 VG_ERR_PARSE, "facts.device.evidence[1].attribute: missing"},
 	{"vulnerable packages not an array", VULN_DOC("{}"), VG_ERR_PARSE,
 	 "facts.vulnerable_packages: expected an array"},
 	{"vulnerable package not an object", VULN_DOC("[\"openssl\"]"),
@@ -1263,6 +1430,8 @@ main(void)
 		cmocka_unit_test(test_text_limit),
 		cmocka_unit_test(test_utf8_seq),
 		cmocka_unit_test(test_json_str),
+		cmocka_unit_test(test_device_evidence_absent),
+		cmocka_unit_test(test_device_evidence_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

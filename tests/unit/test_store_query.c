@@ -641,6 +641,210 @@ test_asset_kind_filters(void **state)
 		"hosts_kind"));
 }
 
+/* A device's scan at time at, with a display name and a vendor (either
+ * NULL: the facts have none). */
+static void
+put_named(struct fx *x, const char *key, const char *name, const char *vendor,
+	  int64_t at)
+{
+	struct vg_facts f;
+	struct vg_report r;
+	struct vg_err err;
+	int64_t id;
+
+	vg_facts_init(&f);
+	f.collected_at = at;
+	f.root = vg_facts_str(&f, "/");
+	f.os.hostname = vg_facts_str(&f, key);
+	f.device.key = vg_facts_str(&f, key);
+	f.device.name = name != NULL ? vg_facts_str(&f, name) : NULL;
+	f.device.vendor = vendor != NULL ? vg_facts_str(&f, vendor) : NULL;
+	f.device.category = vg_facts_str(&f, "biomedical");
+	vg_facts_collected(&f, VG_SRC_DEVICE);
+	vg_report_init(&r);
+	r.scores[1] = r.overall = 70;
+	if (vg_store_put_scan(x->s, &f, &r, &id, &err) != VG_OK)
+		fail_msg("put_scan: %s", err.msg);
+	vg_report_release(&r);
+	vg_facts_release(&f);
+}
+
+/* The asset named host in a list of every asset. */
+static json_t *
+asset_named(struct fx *x, const char *host)
+{
+	struct vg_asset_filter flt = {
+		.min_score = -1, .max_score = -1, .limit = 50};
+	struct vg_err err;
+	json_t *doc = NULL, *a, *found = NULL;
+	size_t i;
+
+	if (vg_store_list_assets(x->s, &flt, &doc, &err) != VG_OK)
+		fail_msg("list: %s", err.msg);
+	json_array_foreach(json_object_get(doc, "assets"), i, a)
+	{
+		if (strcmp(str(a, "hostname"), host) == 0)
+			found = json_incref(a);
+	}
+	json_decref(doc);
+	if (found == NULL)
+		fail_msg("no asset %s", host);
+	return found;
+}
+
+/* name and vendor of the asset named host (NULL when host is absent). */
+static void
+check_named(struct fx *x, const char *host, const char *name,
+	    const char *vendor)
+{
+	json_t *a = asset_named(x, host);
+
+	assert_string_equal(str(a, "name"), name);
+	assert_string_equal(str(a, "vendor"), vendor);
+	json_decref(a);
+}
+
+/*
+ * A device's display name and vendor (migration 10): the latest scan's,
+ * in the lists; the vendor filter a substring, case-insensitive, of
+ * devices only, LIKE's wildcards taken literally.
+ */
+static void
+test_asset_vendor(void **state)
+{
+	struct fx *x = *state;
+	static const struct {
+		const char *vendor, *kind, *search;
+		int total;
+		const char *first;
+	} rows[] = {
+		{"welch", NULL, NULL, 1, "00:1b:21:aa:bb:01"},
+		{"WELCH ALLYN", NULL, NULL, 1, "00:1b:21:aa:bb:01"},
+		{"allyn", "device", NULL, 1, "00:1b:21:aa:bb:01"},
+		{"welch", "host", NULL, 0, NULL},
+		{"e", NULL, NULL, 2, "00:1b:21:aa:bb:01"},
+		{"%", NULL, NULL, 1, "10.0.0.9"},
+		{"_co", NULL, NULL, 1, "10.0.0.9"},
+		{"\\", NULL, NULL, 0, NULL},
+		{"", NULL, NULL, 6, NULL},      /* "": any */
+		{"alpha", NULL, NULL, 0, NULL}, /* a hostname, no vendor */
+		{"dsi", NULL, NULL, 0, NULL},   /* an owner */
+		{"ge", NULL, "scanner", 0, NULL},
+		{"welch", NULL, "scanner", 1, "00:1b:21:aa:bb:01"},
+		/* search reads the display name too. */
+		{NULL, NULL, "ct scan", 1, "00:1b:21:aa:bb:01"},
+	};
+	struct vg_asset_filter flt;
+	struct vg_err err;
+	json_t *doc = NULL, *arr;
+	char *big;
+	size_t i;
+
+	put_named(x, "00:1b:21:aa:bb:01", "CT scanner", "Welch Allyn",
+		  x->b + DAY + 500);
+	put_named(x, "00:1b:21:aa:bb:02", NULL, "GE Healthcare",
+		  x->b + DAY + 500);
+	put_named(x, "10.0.0.9", "PRN <2>", "100% Print_Co", x->b + DAY + 500);
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		memset(&flt, 0, sizeof(flt));
+		flt.min_score = flt.max_score = -1;
+		flt.vendor = rows[i].vendor;
+		flt.kind = rows[i].kind;
+		flt.search = rows[i].search;
+		flt.limit = 10;
+		vg_err_clear(&err);
+		if (vg_store_list_assets(x->s, &flt, &doc, &err) != VG_OK)
+			fail_msg("row %zu: %s", i, err.msg);
+		arr = json_object_get(doc, "assets");
+		if (num(doc, "total") != rows[i].total ||
+		    json_array_size(arr) != (size_t)rows[i].total)
+			fail_msg("row %zu: total %lld rows %zu", i,
+				 (long long)num(doc, "total"),
+				 json_array_size(arr));
+		if (rows[i].first != NULL)
+			assert_string_equal(
+				str(json_array_get(arr, 0), "hostname"),
+				rows[i].first);
+		json_decref(doc);
+	}
+	/* Names: the device's, else its key; hosts have no vendor. */
+	check_named(x, "00:1b:21:aa:bb:01", "CT scanner", "Welch Allyn");
+	check_named(x, "00:1b:21:aa:bb:02", "00:1b:21:aa:bb:02",
+		    "GE Healthcare");
+	check_named(x, "10.0.0.9", "PRN <2>", "100% Print_Co");
+	check_named(x, "alpha", "alpha", "(null)");
+	/* A late scan (older than the latest) changes nothing... */
+	put_named(x, "00:1b:21:aa:bb:01", "old name", "Old vendor", x->b + 10);
+	check_named(x, "00:1b:21:aa:bb:01", "CT scanner", "Welch Allyn");
+	/* ... a newer one renames; one without a name or vendor clears. */
+	put_named(x, "00:1b:21:aa:bb:01", "IRM 3T", "Siemens",
+		  x->b + DAY + 900);
+	check_named(x, "00:1b:21:aa:bb:01", "IRM 3T", "Siemens");
+	put_named(x, "10.0.0.9", NULL, NULL, x->b + DAY + 900);
+	check_named(x, "10.0.0.9", "10.0.0.9", "(null)");
+	/* A vendor filter too long is refused. */
+	big = malloc(2000);
+	assert_non_null(big);
+	memset(big, 'a', 1999);
+	big[1999] = '\0';
+	memset(&flt, 0, sizeof(flt));
+	flt.min_score = flt.max_score = -1;
+	flt.vendor = big;
+	flt.limit = 10;
+	doc = NULL;
+	assert_int_equal(vg_store_list_assets(x->s, &flt, &doc, &err),
+			 VG_ERR_USAGE);
+	assert_null(doc);
+	free(big);
+	/* A vendor's page is still a range of hosts_kind. */
+	assert_true(plan_uses(
+		x->path,
+		"EXPLAIN QUERY PLAN SELECT h.id FROM hosts h"
+		" WHERE h.latest_scan_id IS NOT NULL AND h.kind = 'device'"
+		" AND h.vendor LIKE '%welch%' ESCAPE '\\'"
+		" ORDER BY h.latest_overall IS NULL, h.latest_overall,"
+		" h.hostname, h.id LIMIT 50",
+		"hosts_kind"));
+}
+
+/*
+ * A store of schema 9 opened: migration 10 adds the columns and fills
+ * each device's from its latest (compressed) facts.
+ */
+static void
+test_migrate_v10(void **state)
+{
+	struct fx *x = *state;
+	struct vg_err err;
+
+	put_named(x, "00:1b:21:aa:bb:01", "old name", "Old vendor", x->b + 10);
+	put_named(x, "00:1b:21:aa:bb:01", "CT <scanner>", "Welch Allyn",
+		  x->b + DAY + 500);
+	put_named(x, "10.0.0.9", NULL, NULL, x->b + DAY + 500);
+	put_named(x, "10.0.0.10", "broken", "facts", x->b + DAY + 500);
+	vg_store_free(x->s);
+	x->s = NULL;
+	/* Schema 9: without the columns; one device's facts damaged. */
+	raw_exec(x->path,
+		 "ALTER TABLE hosts DROP COLUMN display_name;"
+		 "ALTER TABLE hosts DROP COLUMN vendor;"
+		 "UPDATE scans SET facts_zstd = x'28b52ffd00'"
+		 " WHERE id = (SELECT latest_scan_id FROM hosts"
+		 " WHERE hostname = '10.0.0.10');"
+		 "PRAGMA user_version = 9;");
+	if (vg_store_open_sqlite(&x->s, x->path, &err) != VG_OK)
+		fail_msg("open: %s", err.msg);
+	assert_int_equal(raw_int(x->path, "PRAGMA user_version"), 10);
+	check_named(x, "00:1b:21:aa:bb:01", "CT <scanner>", "Welch Allyn");
+	check_named(x, "10.0.0.9", "10.0.0.9", "(null)");
+	check_named(x, "10.0.0.10", "10.0.0.10", "(null)");
+	check_named(x, "alpha", "alpha", "(null)");
+	assert_int_equal(raw_int(x->path,
+				 "SELECT count(*) FROM hosts"
+				 " WHERE display_name IS NOT NULL"),
+			 1);
+}
+
 static void
 test_get_asset(void **state)
 {
@@ -1659,7 +1863,7 @@ test_migrate_v2(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 10);
 	check_sums(path); /* migration 5 filled them */
 	/* Migration 6 copied hostnames, sites and declarations. */
 	assert_int_equal(raw_int(path,
@@ -2081,6 +2285,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_asset_filters, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_asset_kind_filters, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_asset_vendor, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v10, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_get_asset, setup,
 						teardown),

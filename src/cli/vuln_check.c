@@ -74,34 +74,10 @@ str_of(const json_t *o, const char *key)
 	return v != NULL ? v : "";
 }
 
-/*
- * True when feeds (the store's vuln_feeds) hold a package feed with
- * records: KEV and EPSS alone only prioritise. A debsecan feed is stored
- * per release ("debsecan-bullseye", "debsecan-generic").
- */
-static bool
-has_vuln_data(const json_t *feeds)
-{
-	const json_t *o;
-	const char *src;
-	size_t i;
-
-	json_array_foreach(feeds, i, o)
-	{
-		src = str_of(o, "source");
-		if ((strcmp(src, "debian-json") == 0 ||
-		     strncmp(src, "debsecan-", 9) == 0 ||
-		     strcmp(src, "osv") == 0) &&
-		    json_integer_value(json_object_get(o, "records")) > 0)
-			return true;
-	}
-	return false;
-}
-
 enum vg_rc
 vg_vuln_store_open(const char *db, struct vg_store **s, struct vg_err *err)
 {
-	json_t *feeds = NULL;
+	bool has_packages = false;
 	enum vg_rc rc;
 
 	*s = NULL;
@@ -110,16 +86,15 @@ vg_vuln_store_open(const char *db, struct vg_store **s, struct vg_err *err)
 	if (db == NULL || access(db, F_OK) != 0)
 		return VG_OK;
 	if ((rc = vg_store_open_sqlite(s, db, err)) != VG_OK ||
-	    (rc = vg_store_vuln_feeds(*s, &feeds, err)) != VG_OK) {
+	    (rc = vg_vuln_store_state(*s, &has_packages, NULL, err)) != VG_OK) {
 		vg_store_free(*s);
 		*s = NULL;
 		return rc;
 	}
-	if (!has_vuln_data(feeds)) {
+	if (!has_packages) {
 		vg_store_free(*s);
 		*s = NULL;
 	}
-	json_decref(feeds);
 	return VG_OK;
 }
 

@@ -2191,8 +2191,9 @@ rj_facts(struct sq *q, int64_t scan, struct vg_facts *f, bool *usable,
  * came.
  */
 static enum vg_rc
-rj_host(struct sq *q, const struct vg_policy *p, int64_t host, int64_t scan,
-	bool *done, struct vg_err *err)
+rj_host(struct sq *q, const struct vg_policy *p, vg_rejudge_hook hook,
+	void *hook_ctx, int64_t host, int64_t scan, bool *done,
+	struct vg_err *err)
 {
 	struct vg_facts f;
 	struct vg_report r;
@@ -2206,6 +2207,9 @@ rj_host(struct sq *q, const struct vg_policy *p, int64_t host, int64_t scan,
 	memset(&sc, 0, sizeof(sc));
 	vg_report_init(&r);
 	if ((rc = rj_facts(q, scan, &f, &usable, err)) != VG_OK || !usable)
+		goto out;
+	/* Before the write transaction: the hook may read the store. */
+	if (hook != NULL && (rc = hook(hook_ctx, &f, err)) != VG_OK)
 		goto out;
 	if ((rc = vg_rules_evaluate(&f, p, &r, err)) != VG_OK ||
 	    (rc = sq_scan_prepare(q, &sc, &f, &r, false, err)) != VG_OK ||
@@ -2245,7 +2249,8 @@ out:
 
 enum vg_rc
 sq_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
-	   size_t *n_hosts, struct vg_err *err)
+	   vg_rejudge_hook hook, void *hook_ctx, size_t *n_hosts,
+	   struct vg_err *err)
 {
 	struct sq *q = s->impl;
 	sqlite3_stmt *st = q->st[SQ_RJ_NEXT];
@@ -2272,7 +2277,8 @@ sq_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
 		host = sqlite3_column_int64(st, 0);
 		scan = sqlite3_column_int64(st, 1);
 		sq_reset(st);
-		if ((rc = rj_host(q, p, host, scan, &done, err)) != VG_OK)
+		if ((rc = rj_host(q, p, hook, hook_ctx, host, scan, &done,
+				  err)) != VG_OK)
 			return rc;
 		if (done)
 			(*n_hosts)++;

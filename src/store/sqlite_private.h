@@ -157,7 +157,8 @@ json_t *sq_col_facts(struct sq *q, sqlite3_stmt *st, int i);
 
 /* Re-judge every host's latest scan under p (sqlite.c, store.h). */
 enum vg_rc sq_rejudge(struct vg_store *s, const struct vg_policy *p,
-		      int64_t now, size_t *n_hosts, struct vg_err *err);
+		      int64_t now, vg_rejudge_hook hook, void *hook_ctx,
+		      size_t *n_hosts, struct vg_err *err);
 
 /* Finalize the read side's statements (sqlite_query.c). */
 void sq_query_close(struct sq *q);

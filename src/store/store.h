@@ -19,6 +19,11 @@
 
 struct vg_store;
 struct vg_policy;
+struct vg_facts;
+
+/* A step run on each host's decoded facts before rejudge judges them. */
+typedef enum vg_rc (*vg_rejudge_hook)(void *ctx, struct vg_facts *f,
+				      struct vg_err *err);
 
 /*
  * A feed import's state, recorded with its data (vuln_import_end):
@@ -262,9 +267,15 @@ struct vg_store_ops {
 	 * be read (damaged) is skipped, not an error. *n_hosts: hosts
 	 * re-judged. now is unused by the SQLite store (rules take "now"
 	 * from the facts) but kept for backends that stamp changes.
+	 * hook (may be NULL) is called with hook_ctx on each host's
+	 * decoded facts before they are judged (the server re-matches
+	 * them against the known vulnerabilities: vg_vuln_match); what it
+	 * returns other than VG_OK stops the re-judging and is returned.
+	 * The stored facts are left as they were.
 	 */
 	enum vg_rc (*rejudge)(struct vg_store *s, const struct vg_policy *p,
-			      int64_t now, size_t *n_hosts, struct vg_err *err);
+			      int64_t now, vg_rejudge_hook hook, void *hook_ctx,
+			      size_t *n_hosts, struct vg_err *err);
 
 	/*
 	 * Declared assets. import records the n declarations (each meeting
@@ -528,10 +539,11 @@ vg_store_session_delete(struct vg_store *s, const char *hash,
 
 static inline enum vg_rc
 vg_store_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
-		 size_t *n_hosts, struct vg_err *err)
+		 vg_rejudge_hook hook, void *hook_ctx, size_t *n_hosts,
+		 struct vg_err *err)
 {
 	*n_hosts = 0;
-	return VG_STORE_CALL(s, rejudge, err, p, now, n_hosts);
+	return VG_STORE_CALL(s, rejudge, err, p, now, hook, hook_ctx, n_hosts);
 }
 
 static inline enum vg_rc

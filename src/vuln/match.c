@@ -23,12 +23,14 @@
  */
 #include "util/common.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/dpkg_version.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "store/store.h"
 #include "vuln/match.h"
 #include "util/banned.h"
 
@@ -501,5 +503,50 @@ vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
 		return rc;
 	}
 	vg_facts_collected(f, VG_SRC_VULNS);
+	return VG_OK;
+}
+
+/* Member key of o as a string, or "" (absent, null). */
+static const char *
+feed_str(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v != NULL ? v : "";
+}
+
+enum vg_rc
+vg_vuln_store_state(struct vg_store *s, bool *has_packages,
+		    int64_t *imported_at, struct vg_err *err)
+{
+	const json_t *o;
+	const char *src;
+	json_t *feeds = NULL;
+	json_int_t at;
+	enum vg_rc rc;
+	size_t i;
+
+	*has_packages = false;
+	if (imported_at != NULL)
+		*imported_at = 0;
+	if ((rc = vg_store_vuln_feeds(s, &feeds, err)) != VG_OK)
+		return rc;
+	json_array_foreach(feeds, i, o)
+	{
+		/* Any feed counts for the change: KEV and EPSS signals
+		 * change what matching records too. */
+		at = json_integer_value(json_object_get(o, "imported_at"));
+		if (imported_at != NULL && at > *imported_at)
+			*imported_at = (int64_t)at;
+		/* A debsecan feed is stored per release
+		 * ("debsecan-bullseye", "debsecan-generic"). */
+		src = feed_str(o, "source");
+		if ((strcmp(src, "debian-json") == 0 ||
+		     strncmp(src, "debsecan-", 9) == 0 ||
+		     strcmp(src, "osv") == 0) &&
+		    json_integer_value(json_object_get(o, "records")) > 0)
+			*has_packages = true;
+	}
+	json_decref(feeds);
 	return VG_OK;
 }

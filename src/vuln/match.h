@@ -15,6 +15,7 @@
 #define VG_VULN_MATCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/facts.h"
 #include "util/err.h"
@@ -38,5 +39,19 @@ bool vg_vuln_affects(const struct vg_vuln_entry *e, const char *v);
  */
 enum vg_rc vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup,
 			 void *ctx, struct vg_err *err);
+
+struct vg_store;
+
+/*
+ * The state of the store's vulnerability data, from its feeds
+ * (vg_store_vuln_feeds): *has_packages true when a package feed
+ * ("debian-json", "debsecan-<release>", "osv") holds records (KEV and
+ * EPSS alone only prioritise: nothing to match against); *imported_at
+ * (may be NULL) the latest import of any feed, 0 when none, so a caller
+ * can tell the data changed. The one place that decides whether
+ * matching is worth running (`vigie scan`, `vigie vuln`, `vigie serve`).
+ */
+enum vg_rc vg_vuln_store_state(struct vg_store *s, bool *has_packages,
+			       int64_t *imported_at, struct vg_err *err);
 
 #endif

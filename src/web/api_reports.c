@@ -16,6 +16,7 @@
 #include "core/report.h"
 #include "core/rules.h"
 #include "store/store.h"
+#include "vuln/match.h"
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/routes.h"
@@ -63,10 +64,15 @@ authenticate(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	return ok;
 }
 
-/* Judge f under the server's policy and record it; answers. */
+/*
+ * Match f against the known vulnerabilities when the store holds package
+ * feeds, judge it under the server's policy and record it; answers. The
+ * vulnerable packages are recorded with the facts, as `vigie scan`
+ * records its own.
+ */
 static void
 judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
-		const char *uuid, const struct vg_facts *f,
+		const char *uuid, struct vg_facts *f,
 		struct vg_http_response *resp)
 {
 	struct vg_report r;
@@ -76,6 +82,18 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 
 	vg_err_clear(&err);
 	vg_report_init(&r);
+	if (ctx->match_vulns) {
+		/* The lookup reads the store: under its lock. */
+		vg_api_lock(ctx);
+		rc = vg_vuln_match(f, vg_store_vuln_lookup_cb, ctx->store,
+				   &err);
+		vg_api_unlock(ctx);
+		if (rc != VG_OK) {
+			vg_api_log_error("reports", &err);
+			vg_http_error(resp, 500, "internal error");
+			goto done;
+		}
+	}
 	if (vg_rules_evaluate(f, ctx->policy, &r, &err) != VG_OK) {
 		vg_api_log_error("reports", &err);
 		vg_http_error(resp, 500, "internal error");

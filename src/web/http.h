@@ -155,6 +155,9 @@ struct vg_api_ctx {
 	int64_t now;
 	const struct vg_principal *principal; /* never NULL */
 	struct vg_server_stats *stats;        /* for /metrics */
+	/* The store holds package feeds: reports are matched against the
+	 * known vulnerabilities on arrival (vuln/match.h). */
+	bool match_vulns;
 };
 
 /* Counters kept by the server (atomics), read by /metrics. */

@@ -32,6 +32,7 @@
 #include "web/http.h"
 #include "web/routes.h"
 #include "web/server.h"
+#include "vuln/match.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/root.h"
@@ -44,6 +45,8 @@
 #define SERVER_LISTEN_BACKLOG 128
 #define SERVER_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define SERVER_MAX_PEM (1u << 20)
+/* Seconds between two looks at the store's vulnerability feeds. */
+#define SERVER_VULN_REFRESH 60
 
 struct server {
 	const char *db;
@@ -57,6 +60,14 @@ struct server {
 	struct vg_policy *owned; /* a policy we loaded, freed at the end */
 	bool tls;
 	struct vg_server_stats stats;
+	/* The store holds package feeds (read by requests, atomically;
+	 * refreshed by the signal thread every SERVER_VULN_REFRESH s). */
+	bool match_vulns;
+	/* The feeds' latest import when last looked at: a change means
+	 * new data, so every host is matched and judged again. */
+	int64_t feeds_at;
+	/* The signal thread's own store (feeds, re-judging), or NULL. */
+	struct vg_store *sig_store;
 };
 
 /* Per request: its route, its body (capped by the route), who asks. */
@@ -301,6 +312,7 @@ run_handler(struct server *srv, struct MHD_Connection *c, struct conn *cx,
 	ctx.now = (int64_t)time(NULL);
 	ctx.principal = &cx->principal;
 	ctx.stats = &srv->stats;
+	ctx.match_vulns = __atomic_load_n(&srv->match_vulns, __ATOMIC_RELAXED);
 	req.method = cx->route->method;
 	req.path = cx->route->path;
 	req.url = url;
@@ -690,31 +702,85 @@ drop_privileges(const char *user, struct vg_err *err)
 	return VG_OK;
 }
 
+/* The rejudge hook: match the host's packages anew (ctx: the store). */
+static enum vg_rc
+rematch(void *ctx, struct vg_facts *f, struct vg_err *err)
+{
+	return vg_vuln_match(f, vg_store_vuln_lookup_cb, ctx, err);
+}
+
+/* The signal thread's store, opened at first need; NULL after logging. */
+static struct vg_store *
+signal_store(struct server *srv)
+{
+	struct vg_err err;
+
+	if (srv->sig_store != NULL)
+		return srv->sig_store;
+	vg_err_clear(&err);
+	if (vg_store_open_sqlite(&srv->sig_store, srv->db, &err) != VG_OK) {
+		log_warnx(_("cannot open the store: %s"), err.msg);
+		srv->sig_store = NULL;
+	}
+	return srv->sig_store;
+}
+
 /*
- * Judge every asset's latest facts again under p, so a policy change
- * re-scores everything without a new scan. It runs in the signal
- * thread on its own connection, host by host in short transactions:
- * requests go on being served meanwhile, new reports already judged
- * under p. p stays alive: only the next reload, in this same thread,
- * frees it.
+ * Judge every asset's latest facts again under p (matching them against
+ * the known vulnerabilities first when the store holds package feeds),
+ * so a policy or feed change re-scores everything without a new scan.
+ * It runs in the signal thread on its own connection, host by host in
+ * short transactions: requests go on being served meanwhile, new
+ * reports already judged under p. p stays alive: only the next reload,
+ * in this same thread, frees it. why: what changed, for the log.
  */
 static void
-rejudge(struct server *srv, const struct vg_policy *p)
+rejudge(struct server *srv, const struct vg_policy *p, const char *why)
 {
-	struct vg_store *s = NULL;
+	struct vg_store *s;
 	struct vg_err err;
+	bool match;
 	size_t n = 0;
 
 	vg_err_clear(&err);
-	if (vg_store_open_sqlite(&s, srv->db, &err) != VG_OK ||
-	    vg_store_rejudge(s, p, (int64_t)time(NULL), &n, &err) != VG_OK)
-		log_warnx(_("policy reloaded, but stored scans were not all "
-			    "judged again: %s"),
-			  err.msg);
+	if ((s = signal_store(srv)) == NULL)
+		return;
+	match = __atomic_load_n(&srv->match_vulns, __ATOMIC_RELAXED);
+	if (vg_store_rejudge(s, p, (int64_t)time(NULL), match ? rematch : NULL,
+			     s, &n, &err) != VG_OK)
+		log_warnx(_("%s, but stored scans were not all judged "
+			    "again: %s"),
+			  why, err.msg);
 	else
-		vg_log_msg(VG_LOG_WARN,
-			   _("policy reloaded: %zu assets judged again"), n);
-	vg_store_free(s);
+		vg_log_msg(VG_LOG_WARN, _("%s: %zu assets judged again"), why,
+			   n);
+}
+
+/*
+ * Look at the store's vulnerability feeds: whether reports are to be
+ * matched, and whether the data changed since the last look (true:
+ * every host wants matching again). A failure keeps the last state.
+ */
+static bool
+refresh_feeds(struct server *srv)
+{
+	struct vg_store *s;
+	struct vg_err err;
+	int64_t at = 0;
+	bool has = false, changed;
+
+	vg_err_clear(&err);
+	if ((s = signal_store(srv)) == NULL)
+		return false;
+	if (vg_vuln_store_state(s, &has, &at, &err) != VG_OK) {
+		log_warnx(_("cannot read the vulnerability feeds: %s"),
+			  err.msg);
+		return false;
+	}
+	__atomic_store_n(&srv->match_vulns, has, __ATOMIC_RELAXED);
+	changed = at != srv->feeds_at;
+	srv->feeds_at = at;
+	return changed && has;
 }
 
 /* SIGHUP: swap in a new policy; requests in flight finish on the old. */
@@ -742,7 +808,7 @@ reload(struct server *srv, const struct vg_server_config *cfg)
 		vg_policy_release(old);
 		free(old);
 	}
-	rejudge(srv, p);
+	rejudge(srv, p, _("policy reloaded"));
 }
 
 /* Read the PEM files the daemon serves; out buffers wiped by caller. */
@@ -809,15 +875,29 @@ static void
 wait_for_stop(struct server *srv, const struct vg_server_config *cfg,
 	      const sigset_t *set)
 {
+	struct timespec wait;
+	time_t next = time(NULL) + SERVER_VULN_REFRESH, now;
+	const struct vg_policy *p;
 	int sig;
 
 	for (;;) {
-		if (sigwait(set, &sig) != 0)
-			continue;
+		now = time(NULL);
+		wait.tv_sec = next > now ? next - now : 0;
+		wait.tv_nsec = 0;
+		sig = sigtimedwait(set, NULL, &wait);
 		if (sig == SIGHUP)
 			reload(srv, cfg);
-		else
+		else if (sig != -1)
 			return;
+		if (time(NULL) < next)
+			continue;
+		next = time(NULL) + SERVER_VULN_REFRESH;
+		/* New feed data: match and judge every host again. p is
+		 * only replaced (and freed) by reload, in this thread. */
+		if (refresh_feeds(srv)) {
+			p = srv->policy;
+			rejudge(srv, p, _("vulnerability data updated"));
+		}
 	}
 }
 
@@ -883,6 +963,9 @@ vg_server_run(const struct vg_server_config *cfg, struct vg_err *err)
 	if ((rc = vg_store_open_sqlite(&store, cfg->db, err)) != VG_OK)
 		goto done;
 	vg_store_free(store);
+	/* Whether reports are matched from the first one; hosts stored
+	 * before are matched again only when the feeds change. */
+	(void)refresh_feeds(&srv);
 	srv.policy = cfg->policy;
 	if (srv.policy == NULL) {
 		if ((defaults = calloc(1, sizeof(*defaults))) == NULL) {
@@ -924,6 +1007,7 @@ done:
 		sodium_memzero(key.data, key.len);
 	vg_buf_release(&key);
 	vg_buf_release(&crt);
+	vg_store_free(srv.sig_store);
 	(void)pthread_rwlock_destroy(&srv.policy_lock);
 	(void)pthread_key_delete(srv.store_key);
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);

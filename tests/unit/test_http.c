@@ -1,7 +1,8 @@
 /*
  * web/http and the API handlers: listen addresses, the route table,
  * body ceilings, bearer credentials, UUIDs, then enrolment and reports
- * end to end against the in-memory store (no socket).
+ * end to end against the in-memory store (no socket), and reports
+ * matched against the known vulnerabilities on arrival (SQLite store).
  */
 #include "util/common.h"
 
@@ -271,6 +272,7 @@ test_uuid(void **state)
 
 /* The handlers against the in-memory store. */
 struct api {
+	char *dir; /* the SQLite store's directory, or NULL */
 	struct vg_store *s;
 	struct vg_policy p;
 	struct vg_api_ctx ctx;
@@ -607,6 +609,159 @@ test_same_origin(void **state)
 	}
 }
 
+/*
+ * Reports matched on arrival (issue 5): with the store holding a package
+ * feed (a SQLite store: the in-memory one keeps no vulnerability data),
+ * a report listing a vulnerable version is recorded with its
+ * updates.vulnerable_package finding; without match_vulns it is not.
+ */
+static int
+api_setup_sqlite(void **state)
+{
+	struct vg_vuln_rec r;
+	struct vg_vuln_feed_meta meta = {.source = "debian-json", .records = 1};
+	struct api *a = calloc(1, sizeof(*a));
+	char path[4096];
+
+	if (a == NULL || vg_auth_init(NULL) != VG_OK ||
+	    vg_policy_init(&a->p, NULL) != VG_OK)
+		return -1;
+	a->dir = vg_test_tmpdir();
+	(void)snprintf(path, sizeof(path), "%s/s.db", a->dir);
+	if (vg_store_open_sqlite(&a->s, path, NULL) != VG_OK)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.id = "CVE-2024-0001";
+	r.package = "openssl";
+	r.release = "bookworm";
+	r.status = VG_VULN_FIXED;
+	r.fixed_version = "3.0.13-1~deb12u1";
+	r.urgency = VG_URG_HIGH;
+	r.cvss = -1;
+	if (vg_store_vuln_import_begin(a->s, "debian-json", NULL) != VG_OK ||
+	    vg_store_vuln_import_rec(a->s, &r, NULL) != VG_OK ||
+	    vg_store_vuln_import_end(a->s, true, &meta, NULL) != VG_OK)
+		return -1;
+	a->ctx.store = a->s;
+	a->ctx.policy = &a->p;
+	a->ctx.now = 1700000000;
+	*state = a;
+	return 0;
+}
+
+static int
+api_teardown_sqlite(void **state)
+{
+	struct api *a = *state;
+
+	vg_test_rmtree(a->dir);
+	free(a->dir);
+	return api_teardown(state);
+}
+
+/* A bookworm host named host with one openssl version installed. */
+static char *
+vuln_report_body(const char *uuid, const char *host, const char *version)
+{
+	struct vg_package *p;
+	struct vg_facts f;
+	json_t *doc, *facts;
+	char *text;
+
+	vg_facts_init(&f);
+	f.collected_at = 1700000000;
+	f.root = vg_facts_str(&f, "/");
+	f.os.hostname = vg_facts_str(&f, host);
+	f.os.id = vg_facts_str(&f, "debian");
+	f.os.codename = vg_facts_str(&f, "bookworm");
+	vg_facts_collected(&f, VG_SRC_OS);
+	vg_facts_collected(&f, VG_SRC_PACKAGES);
+	p = vg_facts_add_package(&f);
+	assert_non_null(p);
+	p->name = vg_facts_str(&f, "openssl");
+	p->version = vg_facts_str(&f, version);
+	p->source = p->name;
+	p->source_version = p->version;
+	facts = vg_facts_to_json(&f);
+	assert_non_null(facts);
+	doc = json_pack("{s:s, s:o}", "uuid", uuid, "facts", facts);
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	vg_facts_release(&f);
+	return text;
+}
+
+/* The subjects of the store's updates.vulnerable_package findings of
+ * host, comma-joined into out ("" when none). */
+static void
+vuln_subjects(struct api *a, const char *host, char *out, size_t size)
+{
+	struct vg_finding_filter flt;
+	json_t *doc = NULL, *o;
+	size_t i, len = 0;
+
+	memset(&flt, 0, sizeof(flt));
+	flt.check = "updates.vulnerable_package";
+	flt.limit = 100;
+	out[0] = '\0';
+	assert_int_equal(
+		vg_store_list_findings(a->s, &flt, a->ctx.now, &doc, NULL),
+		VG_OK);
+	json_array_foreach(json_object_get(doc, "findings"), i, o)
+	{
+		if (strcmp(json_string_value(json_object_get(o, "hostname")),
+			   host) != 0)
+			continue;
+		len += (size_t)snprintf(
+			out + len, size - len, "%s%s", len > 0 ? "," : "",
+			json_string_value(json_object_get(o, "subject")));
+		assert_true(len < size);
+	}
+	json_decref(doc);
+}
+
+static void
+test_reports_vulns(void **state)
+{
+	static const struct {
+		const char *uuid, *host, *version;
+		bool match;
+		const char *want;
+	} rows[] = {
+		/* Below the fix: vulnerable. */
+		{"6f1c8a0e-2b7d-4c3e-9f10-000000000001", "srv-old",
+		 "3.0.11-1~deb12u1", true, "openssl 3.0.11-1~deb12u1"},
+		/* The fixed version: nothing. */
+		{"6f1c8a0e-2b7d-4c3e-9f10-000000000002", "srv-new",
+		 "3.0.13-1~deb12u1", true, ""},
+		/* Matching off (no package feed known): nothing. */
+		{"6f1c8a0e-2b7d-4c3e-9f10-000000000003", "srv-off",
+		 "3.0.11-1~deb12u1", false, ""},
+	};
+	char id[VG_STORE_ID_MAX], secret[VG_SECRET_HEX], auth[256];
+	char got[512];
+	struct api *a = *state;
+	json_t *out;
+	char *body;
+	size_t i;
+
+	enroll(a, id, secret);
+	(void)snprintf(auth, sizeof(auth), "Bearer %s:%s", id, secret);
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		a->ctx.match_vulns = rows[i].match;
+		body = vuln_report_body(rows[i].uuid, rows[i].host,
+					rows[i].version);
+		assert_int_equal(call(a, vg_api_reports, auth, body, &out),
+				 201);
+		json_decref(out);
+		free(body);
+		vuln_subjects(a, rows[i].host, got, sizeof(got));
+		if (strcmp(got, rows[i].want) != 0)
+			fail_msg("row %zu: findings '%s', want '%s'", i, got,
+				 rows[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -626,6 +781,9 @@ main(void)
 						api_teardown),
 		cmocka_unit_test_setup_teardown(test_reports_malformed,
 						api_setup, api_teardown),
+		cmocka_unit_test_setup_teardown(test_reports_vulns,
+						api_setup_sqlite,
+						api_teardown_sqlite),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

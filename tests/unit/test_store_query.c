@@ -2195,7 +2195,8 @@ test_rejudge(void **state)
 	assert_int_equal(vg_policy_parse(&p2, "test.conf", conf, strlen(conf),
 					 NULL, NULL, &err),
 			 VG_OK);
-	assert_int_equal(vg_store_rejudge(s, &p2, now, &n, &err), VG_OK);
+	assert_int_equal(vg_store_rejudge(s, &p2, now, NULL, NULL, &n, &err),
+			 VG_OK);
 	assert_int_equal(n, 1);
 	check_sums(path);
 
@@ -2248,7 +2249,8 @@ test_rejudge(void **state)
 	json_decref(doc);
 
 	/* The first policy again: the first judgement. */
-	assert_int_equal(vg_store_rejudge(s, &p, now, &n, &err), VG_OK);
+	assert_int_equal(vg_store_rejudge(s, &p, now, NULL, NULL, &n, &err),
+			 VG_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(vg_store_list_findings(s, &ff, now, &doc, &err),
 			 VG_OK);
@@ -2265,7 +2267,8 @@ test_rejudge(void **state)
 
 	/* The memory store cannot. */
 	assert_int_equal(vg_store_open_memory(&m, &err), VG_OK);
-	assert_int_equal(vg_store_rejudge(m, &p, now, &n, &err), VG_ERR_USAGE);
+	assert_int_equal(vg_store_rejudge(m, &p, now, NULL, NULL, &n, &err),
+			 VG_ERR_USAGE);
 	assert_int_equal(n, 0);
 	vg_store_free(m);
 

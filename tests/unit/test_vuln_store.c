@@ -3,7 +3,8 @@
  * an import replaces the previous rows of its source only, an aborted
  * one (rolled back, or the store closed mid-way) keeps them, the lookup
  * joins the KEV and EPSS signals and adds the release-independent rows,
- * the feeds' state, and every call out of contract refused.
+ * the feeds' state, and every call out of contract refused; then
+ * vg_vuln_store_state and re-judging with a hook that matches anew.
  */
 #include "util/common.h"
 
@@ -12,8 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/policy.h"
+#include "core/report.h"
+#include "core/rules.h"
 #include "store/store.h"
 #include "support.h"
+#include "vuln/match.h"
 #include "util/banned.h"
 
 struct fx {
@@ -647,6 +652,160 @@ test_memory_store(void **state)
 	vg_store_free(s);
 }
 
+/* Whether and when the store holds package feeds, in one place. */
+static void
+test_store_state(void **state)
+{
+	struct fx *fx = *state;
+	struct vg_kev_rec k;
+	struct vg_vuln_rec r =
+		rec("CVE-2023-0001", "zlib", "bookworm", VG_VULN_OPEN, NULL);
+	struct vg_vuln_feed_meta meta = {.source = "kev", .records = 1};
+	struct vg_err err;
+	int64_t at = -1;
+	bool has = true;
+
+	vg_err_clear(&err);
+	assert_int_equal(vg_vuln_store_state(fx->s, &has, &at, &err), VG_OK);
+	assert_false(has);
+	assert_int_equal(at, 0);
+	/* KEV alone: nothing to match against, but a change all the same. */
+	memset(&k, 0, sizeof(k));
+	k.cve = "CVE-2023-0001";
+	k.date_added = k.due_date = -1;
+	assert_int_equal(vg_store_vuln_import_begin(fx->s, "kev", &err), VG_OK);
+	assert_int_equal(vg_store_vuln_import_kev(fx->s, &k, &err), VG_OK);
+	assert_int_equal(vg_store_vuln_import_end(fx->s, true, &meta, &err),
+			 VG_OK);
+	assert_int_equal(vg_vuln_store_state(fx->s, &has, &at, &err), VG_OK);
+	assert_false(has);
+	assert_true(at > 1600000000);
+	/* A package feed without records does not count either. */
+	import_recs(fx->s, "osv", &r, 0, true);
+	assert_int_equal(vg_vuln_store_state(fx->s, &has, NULL, &err), VG_OK);
+	assert_false(has);
+	import_recs(fx->s, "debsecan-bookworm", &r, 1, true);
+	assert_int_equal(vg_vuln_store_state(fx->s, &has, &at, &err), VG_OK);
+	assert_true(has);
+	assert_true(at > 1600000000);
+}
+
+/* A bookworm host with openssl 3.0.11-1~deb12u1 installed. */
+static void
+vuln_host(struct vg_facts *f)
+{
+	struct vg_package *p;
+
+	vg_facts_init(f);
+	f->collected_at = 1700000000;
+	f->root = vg_facts_str(f, "/");
+	f->os.hostname = vg_facts_str(f, "srv-vuln");
+	f->os.id = vg_facts_str(f, "debian");
+	f->os.codename = vg_facts_str(f, "bookworm");
+	vg_facts_collected(f, VG_SRC_OS);
+	vg_facts_collected(f, VG_SRC_PACKAGES);
+	p = vg_facts_add_package(f);
+	assert_non_null(p);
+	p->name = vg_facts_str(f, "openssl");
+	p->version = vg_facts_str(f, "3.0.11-1~deb12u1");
+	p->source = vg_facts_str(f, "openssl");
+	p->source_version = p->version;
+}
+
+/* How many updates.vulnerable_package findings the store lists (each
+ * the openssl package's). */
+static size_t
+vuln_findings(struct vg_store *s)
+{
+	struct vg_finding_filter flt;
+	struct vg_err err;
+	json_t *doc = NULL, *o;
+	size_t i, n = 0;
+
+	memset(&flt, 0, sizeof(flt));
+	flt.check = "updates.vulnerable_package";
+	flt.limit = 100;
+	vg_err_clear(&err);
+	assert_int_equal(
+		vg_store_list_findings(s, &flt, 1700000000, &doc, &err), VG_OK);
+	json_array_foreach(json_object_get(doc, "findings"), i, o)
+	{
+		assert_string_equal(
+			json_string_value(json_object_get(o, "subject")),
+			"openssl 3.0.11-1~deb12u1");
+		n++;
+	}
+	json_decref(doc);
+	return n;
+}
+
+static enum vg_rc
+rematch(void *ctx, struct vg_facts *f, struct vg_err *err)
+{
+	return vg_vuln_match(f, vg_store_vuln_lookup_cb, ctx, err);
+}
+
+/* A hook that fails: the re-judging stops with its answer. */
+static enum vg_rc
+refuse(void *ctx, struct vg_facts *f, struct vg_err *err)
+{
+	(void)ctx;
+	(void)f;
+	return vg_err_set(err, VG_ERR_IO, "hook refused");
+}
+
+/*
+ * A host scanned before the feed was imported has no vulnerable package;
+ * re-judging without a hook keeps it so, with the matching hook finds
+ * the package the feed now lists.
+ */
+static void
+test_rejudge_rematch(void **state)
+{
+	struct fx *fx = *state;
+	struct vg_vuln_rec r = rec("CVE-2024-0001", "openssl", "bookworm",
+				   VG_VULN_FIXED, "3.0.13-1~deb12u1");
+	struct vg_report rep;
+	struct vg_policy p;
+	struct vg_facts f;
+	struct vg_err err;
+	int64_t scan = 0;
+	size_t n = 0;
+
+	vg_err_clear(&err);
+	assert_int_equal(vg_policy_init(&p, &err), VG_OK);
+	vuln_host(&f);
+	vg_report_init(&rep);
+	assert_int_equal(vg_rules_evaluate(&f, &p, &rep, &err), VG_OK);
+	assert_int_equal(vg_store_put_scan(fx->s, &f, &rep, &scan, &err),
+			 VG_OK);
+	vg_report_release(&rep);
+	vg_facts_release(&f);
+	r.urgency = VG_URG_HIGH;
+	import_recs(fx->s, "debian-json", &r, 1, true);
+	assert_int_equal(vuln_findings(fx->s), 0);
+
+	/* No hook: today's behaviour, the stored facts judged as they are. */
+	assert_int_equal(
+		vg_store_rejudge(fx->s, &p, 1700000000, NULL, NULL, &n, &err),
+		VG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(vuln_findings(fx->s), 0);
+	/* A failing hook stops it with its error. */
+	assert_int_equal(
+		vg_store_rejudge(fx->s, &p, 1700000000, refuse, NULL, &n, &err),
+		VG_ERR_IO);
+	assert_int_equal(n, 0);
+	assert_int_equal(vuln_findings(fx->s), 0);
+	/* Matched anew: the finding appears. */
+	assert_int_equal(vg_store_rejudge(fx->s, &p, 1700000000, rematch, fx->s,
+					  &n, &err),
+			 VG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(vuln_findings(fx->s), 1);
+	vg_policy_release(&p);
+}
+
 int
 main(void)
 {
@@ -668,6 +827,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_many_rows, fx_setup,
 						fx_teardown),
 		cmocka_unit_test(test_memory_store),
+		cmocka_unit_test_setup_teardown(test_store_state, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rejudge_rematch, fx_setup,
+						fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

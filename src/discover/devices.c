@@ -445,10 +445,12 @@ same_fields(const struct vg_evidence *e, char *const f[VG_OBS_FIELDS])
 	return true;
 }
 
-/* Record o on dev: counted when seen before, else kept within caps. */
+/* Record o on dev, seen count times from first_us to last_us: counted
+ * with an equal one seen before, else kept within the caps. */
 static void
 add_evidence(struct vg_devices *d, struct vg_device *dev,
-	     const struct vg_obs *o, int64_t ts)
+	     const struct vg_obs *o, int64_t first_us, int64_t last_us,
+	     uint32_t count)
 {
 	char *f[VG_OBS_FIELDS];
 	struct vg_evidence *e;
@@ -464,11 +466,13 @@ add_evidence(struct vg_devices *d, struct vg_device *dev,
 			continue;
 		same_attr++;
 		if (same_fields(e, f)) {
-			e->count++;
-			if (ts < e->first_us)
-				e->first_us = ts;
-			if (ts > e->last_us)
-				e->last_us = ts;
+			e->count = e->count > UINT32_MAX - count
+				? UINT32_MAX
+				: e->count + count;
+			if (first_us < e->first_us)
+				e->first_us = first_us;
+			if (last_us > e->last_us)
+				e->last_us = last_us;
 			goto drop_quiet;
 		}
 	}
@@ -491,8 +495,9 @@ add_evidence(struct vg_devices *d, struct vg_device *dev,
 	e->proto = (uint8_t)o->proto;
 	e->attr = (uint8_t)o->attr;
 	e->weight = o->weight > 100 ? 100 : o->weight;
-	e->count = 1;
-	e->first_us = e->last_us = ts;
+	e->count = count;
+	e->first_us = first_us;
+	e->last_us = last_us;
 	memcpy(e->f, f, sizeof(f));
 	return;
 drop:
@@ -536,7 +541,7 @@ on_obs(void *ctx, const struct vg_packet *pkt, const struct vg_obs *o)
 		bind_ip(d, dev, &o->ip);
 		return;
 	}
-	add_evidence(d, dev, o, pkt->ts_us);
+	add_evidence(d, dev, o, pkt->ts_us, pkt->ts_us, 1);
 }
 
 struct vg_obs_sink
@@ -588,7 +593,7 @@ merge_into(struct vg_devices *d, struct vg_device *to, struct vg_device *from)
 		struct vg_obs o;
 		size_t j;
 
-		/* Re-added as one observation at its first sighting, so
+		/* Re-added with its sightings (count, first and last), so
 		 * the caps of to apply. */
 		memset(&o, 0, sizeof(o));
 		o.proto = e->proto;
@@ -597,7 +602,7 @@ merge_into(struct vg_devices *d, struct vg_device *to, struct vg_device *from)
 		for (j = 0; j < VG_OBS_FIELDS; j++)
 			o.v[j] = vg_text_of(e->f[j],
 					    e->f[j] ? strlen(e->f[j]) : 0);
-		add_evidence(d, to, &o, e->first_us);
+		add_evidence(d, to, &o, e->first_us, e->last_us, e->count);
 		evidence_release(e);
 	}
 	free(from->ev);

@@ -16,6 +16,7 @@
 #define VG_POLICY_MAX_NAMES 256   /* entries of one list setting */
 #define VG_POLICY_MAX_BACKUPS 256 /* [backup "..."] sections */
 #define VG_POLICY_MAX_OVERRIDES 256
+#define VG_POLICY_MAX_CONTACTS 64 /* [contact "..."] sections */
 
 struct vg_name_list {
 	char **items;
@@ -47,6 +48,44 @@ struct vg_eol_entry {
 	int64_t eol; /* Unix time of the end of security support */
 };
 
+/*
+ * The alert chain (rule R10): who is told when an incident opens or its
+ * status changes. [contact "Name"] with role = hierarchy | rssi |
+ * oncall | management, and email = and/or webhook = (an https:// or, on
+ * a loopback address, http:// URL).
+ */
+enum vg_contact_role {
+	VG_CONTACT_HIERARCHY = 0,
+	VG_CONTACT_RSSI,
+	VG_CONTACT_ONCALL,
+	VG_CONTACT_MANAGEMENT,
+	VG_CONTACT_ROLE_COUNT
+};
+
+struct vg_contact_decl {
+	char *name;
+	enum vg_contact_role role;
+	char *email;   /* or NULL */
+	char *webhook; /* or NULL */
+};
+
+/* [smtp]: url = smtp://host:587 (STARTTLS) or smtps://host:465; from =;
+ * user = and password_file = (read when sending, never stored here);
+ * starttls = required (default) | optional. */
+struct vg_smtp_decl {
+	char *url, *from, *user, *password_file;
+	bool starttls_optional;
+};
+
+/* [establishment]: what the incident report names (FINESS numbers of
+ * the legal entity and of the site, the declarant). */
+struct vg_establishment_decl {
+	char *name, *finess_ej, *finess_et, *category, *region;
+	char *declarant, *declarant_function, *declarant_email,
+		*declarant_phone;
+	char *dpo_email; /* the data protection officer, for the CNIL */
+};
+
 struct vg_policy {
 	/* [policy] thresholds */
 	int dormant_days;
@@ -59,6 +98,9 @@ struct vg_policy {
 	int stale_agent_days;
 	int awareness_days;
 	int exercise_days;
+	/* hours after detection past which a serious incident not yet
+	 * reported to the national portal is overdue ("sans délai") */
+	int incident_report_hours;
 	struct vg_name_list generic_names;
 	struct vg_name_list admin_groups;
 	struct vg_name_list org_domains;
@@ -69,6 +111,11 @@ struct vg_policy {
 	struct vg_asset_decl asset;
 	struct vg_backup_decl *backups;
 	size_t n_backups;
+	/* [contact "..."], [smtp], [establishment] (rule R10) */
+	struct vg_contact_decl *contacts;
+	size_t n_contacts;
+	struct vg_smtp_decl smtp;
+	struct vg_establishment_decl establishment;
 	/* end-of-life table, loaded by vg_policy_load_eol */
 	struct vg_eol_entry *eol;
 	size_t n_eol;
@@ -105,6 +152,11 @@ enum vg_rc vg_policy_parse_eol(struct vg_policy *p, const char *name,
 /* The severity of check under this policy (override or def). */
 enum vg_severity vg_policy_severity(const struct vg_policy *p,
 				    const char *check, enum vg_severity def);
+/* A contact role's stable name ("hierarchy", "rssi", "oncall",
+ * "management") and its parse (false when unknown). */
+const char *vg_contact_role_name(enum vg_contact_role r);
+bool vg_contact_role_parse(const char *s, enum vg_contact_role *out);
+
 /* True when name is in list (case-insensitive). */
 bool vg_name_list_has(const struct vg_name_list *l, const char *name);
 

@@ -658,6 +658,58 @@ static const struct {
 	{10,
 	 "ALTER TABLE hosts ADD COLUMN display_name TEXT;"
 	 "ALTER TABLE hosts ADD COLUMN vendor TEXT;"},
+	/*
+	 * 11: incidents (issue "Incident response", sqlite_incidents.c and
+	 * sqlite_tasks.c). The timeline is chained by hashes
+	 * (core/timeline.h) and append-only: triggers refuse UPDATE and
+	 * DELETE, so only someone who drops them can change an entry, and
+	 * then `vigie incident verify` names it. Tasks are what agents
+	 * fetch (isolate, release), found by agent and state.
+	 */
+	{11,
+	 "CREATE TABLE incidents(id INTEGER PRIMARY KEY,"
+	 " title TEXT NOT NULL, type TEXT NOT NULL,"
+	 " detected_at INTEGER NOT NULL, care TEXT NOT NULL,"
+	 " degraded_since INTEGER NOT NULL DEFAULT 0,"
+	 " health_data INTEGER NOT NULL, personal_data INTEGER NOT NULL,"
+	 " persons INTEGER NOT NULL DEFAULT -1,"
+	 " confidentiality INTEGER NOT NULL, integrity INTEGER NOT NULL,"
+	 " availability INTEGER NOT NULL, perimeter TEXT, causes TEXT,"
+	 " status TEXT NOT NULL, opened_at INTEGER NOT NULL,"
+	 " closed_at INTEGER NOT NULL DEFAULT 0,"
+	 " reported_ans_at INTEGER NOT NULL DEFAULT 0,"
+	 " reported_cnil_at INTEGER NOT NULL DEFAULT 0,"
+	 " ans_ref TEXT, cnil_ref TEXT);"
+	 "CREATE INDEX incidents_status ON incidents(status, id);"
+	 "CREATE TABLE incident_assets("
+	 " incident_id INTEGER NOT NULL REFERENCES incidents,"
+	 " host_id INTEGER NOT NULL REFERENCES hosts,"
+	 " PRIMARY KEY(incident_id, host_id)) WITHOUT ROWID;"
+	 "CREATE INDEX incident_assets_host ON incident_assets(host_id);"
+	 "CREATE TABLE timeline("
+	 " incident_id INTEGER NOT NULL REFERENCES incidents,"
+	 " seq INTEGER NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL,"
+	 " kind TEXT NOT NULL, detail TEXT NOT NULL, prev TEXT NOT NULL,"
+	 " hash TEXT NOT NULL, PRIMARY KEY(incident_id, seq)) WITHOUT ROWID;"
+	 "CREATE TRIGGER timeline_no_update BEFORE UPDATE ON timeline"
+	 " BEGIN SELECT RAISE(ABORT, 'the timeline is append-only'); END;"
+	 "CREATE TRIGGER timeline_no_delete BEFORE DELETE ON timeline"
+	 " BEGIN SELECT RAISE(ABORT, 'the timeline is append-only'); END;"
+	 "CREATE TABLE tasks(id INTEGER PRIMARY KEY,"
+	 " incident_id INTEGER NOT NULL REFERENCES incidents,"
+	 " host_id INTEGER NOT NULL REFERENCES hosts,"
+	 " agent_id TEXT NOT NULL REFERENCES agents,"
+	 " kind TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,"
+	 " detail TEXT, created_at INTEGER NOT NULL, delivered_at INTEGER,"
+	 " answered_at INTEGER);"
+	 "CREATE INDEX tasks_agent ON tasks(agent_id, state, id);"
+	 "CREATE INDEX tasks_incident ON tasks(incident_id, id);"
+	 "CREATE INDEX tasks_host ON tasks(host_id);"
+	 "CREATE TABLE evidence(id INTEGER PRIMARY KEY,"
+	 " task_id INTEGER NOT NULL REFERENCES tasks,"
+	 " received_at INTEGER NOT NULL, digest TEXT NOT NULL,"
+	 " bytes INTEGER NOT NULL, body BLOB NOT NULL);"
+	 "CREATE INDEX evidence_task ON evidence(task_id);"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -845,6 +897,38 @@ sq_fail(struct sq *q, struct vg_err *err, const char *what)
 	return vg_err_set(
 		err, VG_ERR_STORE, _("store '%s': %s: %s"), q->path, what,
 		q->db != NULL ? sqlite3_errmsg(q->db) : _("out of memory"));
+}
+
+sqlite3_stmt *
+sq_stmt_cached(struct sq *q, sqlite3_stmt **slot, const char *sql,
+	       struct vg_err *err)
+{
+	if (*slot == NULL) {
+		if (sqlite3_prepare_v3(q->db, sql, -1,
+				       SQLITE_PREPARE_PERSISTENT, slot,
+				       NULL) != SQLITE_OK) {
+			*slot = NULL;
+			(void)sq_fail(q, err, sql);
+			return NULL;
+		}
+	} else {
+		/* A statement left mid-walk by an error path: reuse it
+		 * clean. */
+		(void)sqlite3_reset(*slot);
+		(void)sqlite3_clear_bindings(*slot);
+	}
+	return *slot;
+}
+
+void
+sq_stmts_close(sqlite3_stmt **slots, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		sqlite3_finalize(slots[i]);
+		slots[i] = NULL;
+	}
 }
 
 /* One integer from a query that yields one row (a PRAGMA). */
@@ -1073,6 +1157,9 @@ sq_close(struct vg_store *s)
 			sqlite3_finalize(q->st[i]);
 		sq_query_close(q);
 		sq_vulns_close(q);
+		sq_stmts_close(q->ist, SQ_INCIDENT_SLOTS);
+		sq_stmts_close(q->tst, SQ_TASK_SLOTS);
+		sq_stmts_close(q->vqst, SQ_VULN_QUERY_SLOTS);
 		(void)sqlite3_close(q->db);
 		ZSTD_freeCCtx(q->zc);
 		ZSTD_freeDCtx(q->zd);
@@ -2322,6 +2409,25 @@ static const struct vg_store_ops sqlite_ops = {
 	.vuln_lookup = sq_vuln_lookup,
 	.vuln_feeds = sq_vuln_feeds,
 	.device_facts = sq_device_facts, /* sqlite_devices.c */
+	/* sqlite_incidents.c */
+	.incident_open = sq_incident_open,
+	.incident_update = sq_incident_update,
+	.timeline_append = sq_timeline_append,
+	.incident_get = sq_incident_get,
+	.incident_list = sq_incident_list,
+	.incidents_for_host = sq_incidents_for_host,
+	/* sqlite_tasks.c */
+	.task_add = sq_task_add,
+	.task_fetch = sq_task_fetch,
+	.task_result = sq_task_result,
+	.tasks_list = sq_tasks_list,
+	.tasks_last_id = sq_tasks_last_id,
+	.evidence_add = sq_evidence_add,
+	.evidence_get = sq_evidence_get,
+	/* sqlite_vuln_query.c */
+	.vuln_summary = sq_vuln_summary,
+	.vuln_list = sq_vuln_list,
+	.vuln_cve = sq_vuln_cve,
 	.close = sq_close,
 };
 

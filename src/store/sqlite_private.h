@@ -86,6 +86,12 @@ enum sq_state {
 #define SQ_QUERY_SLOTS 1024
 /* Statements of the vulnerability tables (sqlite_vulns.c). */
 #define SQ_VULN_SLOTS 8
+/* Statements of sqlite_incidents.c, sqlite_tasks.c and
+ * sqlite_vuln_query.c, each file's own, prepared on first use with
+ * sq_stmt_cached and finalised at close. */
+#define SQ_INCIDENT_SLOTS 24
+#define SQ_TASK_SLOTS 16
+#define SQ_VULN_QUERY_SLOTS 32
 
 struct sq {
 	sqlite3 *db;
@@ -99,6 +105,9 @@ struct sq {
 	 * none: its transaction is open from begin to end). */
 	sqlite3_stmt *vst[SQ_VULN_SLOTS];
 	char *vuln_source;
+	sqlite3_stmt *ist[SQ_INCIDENT_SLOTS];
+	sqlite3_stmt *tst[SQ_TASK_SLOTS];
+	sqlite3_stmt *vqst[SQ_VULN_QUERY_SLOTS];
 };
 
 /* scans.facts_codec: how the facts of a scan are stored. */
@@ -244,6 +253,70 @@ enum vg_rc sq_vuln_lookup(struct vg_store *s, const char *release,
 enum vg_rc sq_vuln_feeds(struct vg_store *s, json_t **out, struct vg_err *err);
 /* Finalize them, rolling back an import left open. */
 void sq_vulns_close(struct sq *q);
+
+/*
+ * The statement in slot (one of q->ist, tst, vqst), prepared from sql on
+ * first use and reset for reuse (bindings cleared); NULL with err set
+ * when SQLite cannot prepare it (sqlite.c).
+ */
+sqlite3_stmt *sq_stmt_cached(struct sq *q, sqlite3_stmt **slot, const char *sql,
+			     struct vg_err *err);
+/* Finalize n cached statements (NULL ones skipped). */
+void sq_stmts_close(sqlite3_stmt **slots, size_t n);
+
+/* Incidents and their timeline (sqlite_incidents.c, store.h). */
+enum vg_rc sq_incident_open(struct vg_store *s, const struct vg_incident *inc,
+			    const char *const *assets, size_t n,
+			    const char *actor, int64_t now, int64_t *id,
+			    struct vg_err *err);
+enum vg_rc sq_incident_update(struct vg_store *s, const struct vg_incident *inc,
+			      const char *kind, const char *actor, int64_t now,
+			      struct vg_err *err);
+enum vg_rc sq_timeline_append(struct vg_store *s, int64_t incident_id,
+			      int64_t at, const char *actor, const char *kind,
+			      const char *detail, int64_t *seq,
+			      struct vg_err *err);
+/* The same inside a write transaction the caller holds (task_add and
+ * task_result append in theirs). */
+enum vg_rc sq_timeline_append_tx(struct sq *q, int64_t incident_id, int64_t at,
+				 const char *actor, const char *kind,
+				 const char *detail, int64_t *seq,
+				 struct vg_err *err);
+enum vg_rc sq_incident_get(struct vg_store *s, int64_t id, json_t **out,
+			   struct vg_err *err);
+enum vg_rc sq_incident_list(struct vg_store *s, const char *status,
+			    json_t **out, struct vg_err *err);
+enum vg_rc sq_incidents_for_host(struct vg_store *s, const char *name,
+				 json_t **out, struct vg_err *err);
+
+/* Agent tasks (sqlite_tasks.c, store.h). */
+enum vg_rc sq_task_add(struct vg_store *s, int64_t incident_id,
+		       const char *host, const char *kind, const char *payload,
+		       const char *actor, int64_t now, int64_t *task_id,
+		       struct vg_err *err);
+enum vg_rc sq_task_fetch(struct vg_store *s, const char *agent_id, int64_t now,
+			 json_t **out, struct vg_err *err);
+enum vg_rc sq_task_result(struct vg_store *s, int64_t task_id,
+			  const char *agent_id, const char *state,
+			  const char *detail, int64_t now, struct vg_err *err);
+enum vg_rc sq_tasks_list(struct vg_store *s, int64_t incident_id, json_t **out,
+			 struct vg_err *err);
+enum vg_rc sq_evidence_add(struct vg_store *s, int64_t task_id,
+			   const char *agent_id, const void *body, size_t len,
+			   const json_t *summary, int64_t now,
+			   int64_t *evidence_id, struct vg_err *err);
+enum vg_rc sq_evidence_get(struct vg_store *s, int64_t id, void **body,
+			   size_t *len, int64_t *task_id, struct vg_err *err);
+enum vg_rc sq_tasks_last_id(struct vg_store *s, int64_t *id,
+			    struct vg_err *err);
+
+/* The vulnerability pages (sqlite_vuln_query.c, store.h). */
+enum vg_rc sq_vuln_summary(struct vg_store *s, json_t **out,
+			   struct vg_err *err);
+enum vg_rc sq_vuln_list(struct vg_store *s, const struct vg_vuln_filter *flt,
+			json_t **out, struct vg_err *err);
+enum vg_rc sq_vuln_cve(struct vg_store *s, const char *cve, json_t **out,
+		       struct vg_err *err);
 
 /* Devices merged over time (sqlite_devices.c, store.h device_facts). */
 enum vg_rc sq_device_facts(struct vg_store *s, const char *key,

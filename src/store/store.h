@@ -14,7 +14,9 @@
 #include "core/assets.h"
 #include "core/facts.h"
 #include "core/report.h"
+#include "core/timeline.h"
 #include "core/vulns.h"
+#include "respond/incident.h"
 #include "util/err.h"
 
 struct vg_store;
@@ -129,6 +131,17 @@ typedef enum vg_rc (*vg_store_device_fn)(void *ctx, size_t i,
 					 struct vg_facts *f,
 					 struct vg_report *r,
 					 struct vg_err *err);
+
+/* Filters of the vulnerability pages; NULL and 0 mean "any". */
+struct vg_vuln_filter {
+	const char *group; /* "cve", "package" or "host" */
+	const char *cve;   /* exact id */
+	const char *package;
+	int64_t asset_id;
+	bool kev_only;
+	const char *search;   /* substring of a CVE id or package name */
+	size_t offset, limit; /* limit 1-500 */
+};
 
 struct vg_store_ops {
 	const char *name;
@@ -351,6 +364,142 @@ struct vg_store_ops {
 	 */
 	enum vg_rc (*device_facts)(struct vg_store *s, const char *key,
 				   struct vg_facts *out, struct vg_err *err);
+
+	/*
+	 * Incidents (issue "Incident response", sqlite_incidents.c). Every
+	 * change appends to the incident's timeline in the same write
+	 * transaction, chained by core/timeline.h: the store computes seq,
+	 * prev and hash itself, reading the last entry inside that
+	 * transaction, so concurrent appenders cannot fork the chain.
+	 *
+	 * incident_open: inc checked by the caller (vg_incident_check);
+	 * assets are host names (hosts.hostname, as in the assets list),
+	 * n at most VG_INCIDENT_MAX_ASSETS, each one known
+	 * (VG_ERR_NOTFOUND naming the first unknown, nothing stored);
+	 * appends "opened" with the fields as detail. *id the new id.
+	 */
+	enum vg_rc (*incident_open)(struct vg_store *s,
+				    const struct vg_incident *inc,
+				    const char *const *assets, size_t n,
+				    const char *actor, int64_t now, int64_t *id,
+				    struct vg_err *err);
+	/*
+	 * Replace incident inc->id's fields by inc's (id, opened_at kept):
+	 * appends kind ("status", "reported" or "closed") with detail, a
+	 * JSON object of the fields that changed ({"field": [old, new]}),
+	 * computed by the store; no entry and VG_OK when nothing changed.
+	 * VG_ERR_NOTFOUND for an unknown id.
+	 */
+	enum vg_rc (*incident_update)(struct vg_store *s,
+				      const struct vg_incident *inc,
+				      const char *kind, const char *actor,
+				      int64_t now, struct vg_err *err);
+	/* Append one entry (kind and detail, a JSON object's text, as in
+	 * core/timeline.h); *seq its number. VG_ERR_NOTFOUND for an
+	 * unknown incident, VG_ERR_USAGE for a detail that is not a JSON
+	 * object or is over VG_TIMELINE_DETAIL_MAX. */
+	enum vg_rc (*timeline_append)(struct vg_store *s, int64_t incident_id,
+				      int64_t at, const char *actor,
+				      const char *kind, const char *detail,
+				      int64_t *seq, struct vg_err *err);
+	/*
+	 * One incident as a new JSON object (caller decrefs): its fields
+	 * (names of struct vg_incident; enums by their stable names; times
+	 * as Unix seconds, 0 unknown; strings null when absent), "assets"
+	 * [{"host_id", "name", "agent_id" (null: no agent)}], "timeline"
+	 * [{"seq", "at", "actor", "kind", "detail" (the JSON object),
+	 * "detail_text" (as stored, for verify), "prev", "hash"}] in seq
+	 * order, "tasks" (as tasks_list). VG_ERR_NOTFOUND for an unknown
+	 * id.
+	 */
+	enum vg_rc (*incident_get)(struct vg_store *s, int64_t id, json_t **out,
+				   struct vg_err *err);
+	/* Incidents newest first, a JSON array of their fields and
+	 * "assets" (names only), without timeline; status NULL: any, else
+	 * "open", "contained", "recovered", "closed" or "active" (any but
+	 * closed). */
+	enum vg_rc (*incident_list)(struct vg_store *s, const char *status,
+				    json_t **out, struct vg_err *err);
+	/* The not-closed incidents naming host name among their assets, a
+	 * JSON array of their fields (for R10's report_overdue). */
+	enum vg_rc (*incidents_for_host)(struct vg_store *s, const char *name,
+					 json_t **out, struct vg_err *err);
+
+	/*
+	 * Agent tasks (isolation, sqlite_tasks.c). A task is queued for the
+	 * agent of host name (VG_ERR_NOTFOUND when the host has none) on
+	 * behalf of an incident; kind "isolate" or "release"; payload a
+	 * JSON object's text. States: "pending" (queued), "delivered" (the
+	 * agent fetched it), "confirmed", "failed" (with the agent's
+	 * reason). task_add appends kind to the incident's timeline
+	 * ({"task", "host"}) in the same transaction.
+	 */
+	enum vg_rc (*task_add)(struct vg_store *s, int64_t incident_id,
+			       const char *host, const char *kind,
+			       const char *payload, const char *actor,
+			       int64_t now, int64_t *task_id,
+			       struct vg_err *err);
+	/* The agent's tasks not yet answered (pending or delivered), oldest
+	 * first, marked delivered: a JSON array of {"id", "kind",
+	 * "incident_id", "payload" (object), "created_at"}. An agent that
+	 * restarts before answering gets them again. */
+	enum vg_rc (*task_fetch)(struct vg_store *s, const char *agent_id,
+				 int64_t now, json_t **out, struct vg_err *err);
+	/* The agent's answer: state "confirmed" or "failed", detail a short
+	 * text (the failure's reason). Only the task's own agent may answer
+	 * (VG_ERR_NOTFOUND otherwise, as for an unknown id); appends "task"
+	 * ({"task", "kind", "host", "state", "detail"}) to the incident's
+	 * timeline. An answer to a task already answered is VG_ERR_USAGE. */
+	enum vg_rc (*task_result)(struct vg_store *s, int64_t task_id,
+				  const char *agent_id, const char *state,
+				  const char *detail, int64_t now,
+				  struct vg_err *err);
+	/* Tasks newest first: of an incident (incident_id > 0) or all
+	 * (0), a JSON array of {"id", "incident_id", "host", "agent_id",
+	 * "kind", "state", "detail", "created_at", "delivered_at",
+	 * "answered_at"}, absent values null. */
+	enum vg_rc (*tasks_list)(struct vg_store *s, int64_t incident_id,
+				 json_t **out, struct vg_err *err);
+	/*
+	 * A volatile evidence snapshot the agent sent for task_id before
+	 * applying it (processes, connections, users: a JSON document of
+	 * len bytes, kept as received, compressed or not as the backend
+	 * likes): only the task's own agent may send it (VG_ERR_NOTFOUND
+	 * otherwise). Appends "evidence" ({"task", "host", "evidence"
+	 * (its id), "bytes", "blake2b" (hex of the body), and summary's
+	 * members: counts the caller took from the document}) to the
+	 * incident's timeline, so the chain vouches for the body.
+	 */
+	enum vg_rc (*evidence_add)(struct vg_store *s, int64_t task_id,
+				   const char *agent_id, const void *body,
+				   size_t len, const json_t *summary,
+				   int64_t now, int64_t *evidence_id,
+				   struct vg_err *err);
+	/* The body of evidence id as received (caller frees *body), and
+	 * its task. VG_ERR_NOTFOUND for an unknown id. */
+	enum vg_rc (*evidence_get)(struct vg_store *s, int64_t id, void **body,
+				   size_t *len, int64_t *task_id,
+				   struct vg_err *err);
+	/* The highest task id (0 when none): the server's long-poll wakes
+	 * the agents waiting when it grows. */
+	enum vg_rc (*tasks_last_id)(struct vg_store *s, int64_t *id,
+				    struct vg_err *err);
+
+	/*
+	 * Known vulnerabilities as the console shows them (issue "Known
+	 * vulnerabilities", sqlite_vuln_query.c), read from the latest
+	 * scans' open updates.vulnerable_package findings. Shapes in
+	 * docs/internals/store-queries.md. vuln_summary: the dashboard's
+	 * counts. vuln_list: by "cve", "package" or "host" (group), with
+	 * filters (NULL: any) and paging; vuln_cve: one CVE's detail.
+	 */
+	enum vg_rc (*vuln_summary)(struct vg_store *s, json_t **out,
+				   struct vg_err *err);
+	enum vg_rc (*vuln_list)(struct vg_store *s,
+				const struct vg_vuln_filter *flt, json_t **out,
+				struct vg_err *err);
+	enum vg_rc (*vuln_cve)(struct vg_store *s, const char *cve,
+			       json_t **out, struct vg_err *err);
 
 	void (*close)(struct vg_store *s);
 };
@@ -646,6 +795,139 @@ vg_store_device_facts(struct vg_store *s, const char *key, struct vg_facts *out,
 		      struct vg_err *err)
 {
 	return VG_STORE_CALL(s, device_facts, err, key, out);
+}
+
+/* Incidents, tasks and the vulnerability pages: see struct vg_store_ops. */
+static inline enum vg_rc
+vg_store_incident_open(struct vg_store *s, const struct vg_incident *inc,
+		       const char *const *assets, size_t n, const char *actor,
+		       int64_t now, int64_t *id, struct vg_err *err)
+{
+	return VG_STORE_CALL(s, incident_open, err, inc, assets, n, actor, now,
+			     id);
+}
+
+static inline enum vg_rc
+vg_store_incident_update(struct vg_store *s, const struct vg_incident *inc,
+			 const char *kind, const char *actor, int64_t now,
+			 struct vg_err *err)
+{
+	return VG_STORE_CALL(s, incident_update, err, inc, kind, actor, now);
+}
+
+static inline enum vg_rc
+vg_store_timeline_append(struct vg_store *s, int64_t incident_id, int64_t at,
+			 const char *actor, const char *kind,
+			 const char *detail, int64_t *seq, struct vg_err *err)
+{
+	return VG_STORE_CALL(s, timeline_append, err, incident_id, at, actor,
+			     kind, detail, seq);
+}
+
+static inline enum vg_rc
+vg_store_incident_get(struct vg_store *s, int64_t id, json_t **out,
+		      struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, incident_get, err, id, out);
+}
+
+static inline enum vg_rc
+vg_store_incident_list(struct vg_store *s, const char *status, json_t **out,
+		       struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, incident_list, err, status, out);
+}
+
+static inline enum vg_rc
+vg_store_incidents_for_host(struct vg_store *s, const char *name, json_t **out,
+			    struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, incidents_for_host, err, name, out);
+}
+
+static inline enum vg_rc
+vg_store_task_add(struct vg_store *s, int64_t incident_id, const char *host,
+		  const char *kind, const char *payload, const char *actor,
+		  int64_t now, int64_t *task_id, struct vg_err *err)
+{
+	return VG_STORE_CALL(s, task_add, err, incident_id, host, kind, payload,
+			     actor, now, task_id);
+}
+
+static inline enum vg_rc
+vg_store_task_fetch(struct vg_store *s, const char *agent_id, int64_t now,
+		    json_t **out, struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, task_fetch, err, agent_id, now, out);
+}
+
+static inline enum vg_rc
+vg_store_task_result(struct vg_store *s, int64_t task_id, const char *agent_id,
+		     const char *state, const char *detail, int64_t now,
+		     struct vg_err *err)
+{
+	return VG_STORE_CALL(s, task_result, err, task_id, agent_id, state,
+			     detail, now);
+}
+
+static inline enum vg_rc
+vg_store_tasks_list(struct vg_store *s, int64_t incident_id, json_t **out,
+		    struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, tasks_list, err, incident_id, out);
+}
+
+static inline enum vg_rc
+vg_store_tasks_last_id(struct vg_store *s, int64_t *id, struct vg_err *err)
+{
+	*id = 0;
+	return VG_STORE_CALL(s, tasks_last_id, err, id);
+}
+
+static inline enum vg_rc
+vg_store_evidence_add(struct vg_store *s, int64_t task_id, const char *agent_id,
+		      const void *body, size_t len, const json_t *summary,
+		      int64_t now, int64_t *evidence_id, struct vg_err *err)
+{
+	return VG_STORE_CALL(s, evidence_add, err, task_id, agent_id, body, len,
+			     summary, now, evidence_id);
+}
+
+static inline enum vg_rc
+vg_store_evidence_get(struct vg_store *s, int64_t id, void **body, size_t *len,
+		      int64_t *task_id, struct vg_err *err)
+{
+	*body = NULL;
+	*len = 0;
+	return VG_STORE_CALL(s, evidence_get, err, id, body, len, task_id);
+}
+
+static inline enum vg_rc
+vg_store_vuln_summary(struct vg_store *s, json_t **out, struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, vuln_summary, err, out);
+}
+
+static inline enum vg_rc
+vg_store_vuln_list(struct vg_store *s, const struct vg_vuln_filter *flt,
+		   json_t **out, struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, vuln_list, err, flt, out);
+}
+
+static inline enum vg_rc
+vg_store_vuln_cve(struct vg_store *s, const char *cve, json_t **out,
+		  struct vg_err *err)
+{
+	*out = NULL;
+	return VG_STORE_CALL(s, vuln_cve, err, cve, out);
 }
 
 /* Close and free (NULL-safe). */

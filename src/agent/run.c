@@ -24,8 +24,10 @@
 #include <unistd.h>
 
 #include "agent/agent.h"
+#include "agent/isolation_state.h"
 #include "agent/spool.h"
 #include "agent/state.h"
+#include "agent/tasks.h"
 #include "agent/upload.h"
 #include "collect/collect.h"
 #include "core/facts_json.h"
@@ -57,6 +59,10 @@ struct agent {
 	struct vg_agent_state st;
 	struct vg_spool sp;
 	size_t rejected; /* reports the server refused, this run */
+	/* The task watcher (isolation), a child of the service; lock_fd
+	 * is closed in it, the lock belonging to the service alone. */
+	struct vg_tasks_watcher watcher;
+	int lock_fd;
 	char last_error[VG_ERR_MSG_MAX];
 };
 
@@ -126,9 +132,10 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
 }
 
-/* Sleep until the monotonic time wake, or until a stop signal. */
+/* Sleep until the monotonic time wake, or until a stop signal; the
+ * service looks after its task watcher every slice. */
 static void
-sleep_until(int64_t wake)
+sleep_until(struct agent *a, int64_t wake)
 {
 	struct timespec ts;
 	int64_t left;
@@ -139,6 +146,10 @@ sleep_until(int64_t wake)
 		ts.tv_sec = (time_t)(left / NS_PER_S);
 		ts.tv_nsec = (long)(left % NS_PER_S);
 		(void)nanosleep(&ts, NULL); /* EINTR: the loop checks */
+		if (!a->cfg->once)
+			vg_tasks_watcher_tend(&a->watcher, &a->st,
+					      a->cfg->state_dir, "/",
+					      a->lock_fd, &stop_flag);
 	}
 }
 
@@ -563,7 +574,8 @@ loop(struct agent *a, struct vg_err *err)
 		}
 		if (cfg->once || stop_flag)
 			break;
-		sleep_until(pending && next_retry < next_collect
+		sleep_until(a,
+			    pending && next_retry < next_collect
 				    ? next_retry
 				    : next_collect);
 		if (stop_flag)
@@ -572,6 +584,36 @@ loop(struct agent *a, struct vg_err *err)
 	if (cfg->once)
 		return once_result(a, rc, err);
 	return VG_OK;
+}
+
+/* Re-apply a recorded isolation; a failure is logged, the agent goes
+ * on (it must still report and take a release). */
+static void
+reapply_isolation(const char *dir)
+{
+	struct vg_err e;
+	bool isolated = false;
+
+	vg_err_clear(&e);
+	if (vg_isolation_reapply(dir, &isolated, &e) != VG_OK)
+		log_errx(_("cannot re-apply the isolation of this host: %s"),
+			 e.msg);
+	else if (isolated)
+		log_warnx(_("this host is isolated (recorded in '%s/%s'): "
+			    "ruleset applied again"),
+			  dir, VG_ISOLATION_STATE_FILE);
+}
+
+/* One task poll that does not wait, for --once. */
+static void
+once_tasks(struct agent *a)
+{
+	struct vg_err e;
+
+	vg_err_clear(&e);
+	if (vg_tasks_watch(&a->st, a->cfg->state_dir, "/", true, &stop_flag,
+			   &e) != VG_OK)
+		log_warnx(_("tasks not checked: %s"), e.msg);
 }
 
 enum vg_rc
@@ -585,7 +627,12 @@ vg_agent_run(const struct vg_agent_config *cfg, struct vg_err *err)
 
 	memset(&a, 0, sizeof(a));
 	a.cfg = cfg;
+	a.lock_fd = -1;
+	vg_tasks_watcher_init(&a.watcher);
 	vg_agent_state_init(&a.st);
+	/* An isolation recorded before a restart or a reboot is applied
+	 * again before anything else (issue 6). */
+	reapply_isolation(cfg->state_dir);
 	rc = vg_agent_state_load(&a.st, cfg->state_dir, err);
 	if (rc == VG_ERR_NOTFOUND) {
 		rc = vg_err_set(err, VG_ERR_USAGE,
@@ -618,9 +665,21 @@ vg_agent_run(const struct vg_agent_config *cfg, struct vg_err *err)
 	    sigaction(SIGINT, &sa, &old_int) == 0)
 		handlers = true;
 	log_info(_("agent %s reporting to %s"), a.st.agent_id, a.st.server);
+	a.lock_fd = lock_fd;
+	/* The service: the task watcher runs beside the cycles from the
+	 * start (an isolation must not wait for the next collection). Its
+	 * snapshot is of the running system ("/"), whatever --root the
+	 * facts come from: that is the host the isolation cuts off. */
+	if (!cfg->once)
+		vg_tasks_watcher_tend(&a.watcher, &a.st, cfg->state_dir, "/",
+				      lock_fd, &stop_flag);
 	rc = loop(&a, err);
+	/* --once (cron): the tasks waiting now, without waiting for more. */
+	if (cfg->once && !stop_flag)
+		once_tasks(&a);
 	if (stop_flag)
 		log_info(_("stopping"));
+	vg_tasks_watcher_stop(&a.watcher);
 done:
 	if (handlers) {
 		(void)sigaction(SIGTERM, &old_term, NULL);

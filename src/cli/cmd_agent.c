@@ -11,20 +11,39 @@
 #include <string.h>
 
 #include "agent/agent.h"
+#include "agent/isolation_state.h"
 #include "cli/cli.h"
 #include "cli/cmd_agent.h"
 #include "core/policy.h"
+#include "respond/isolate.h"
 #include "util/log.h"
 #include "util/root.h"
 #include "util/banned.h"
 
-static const char agent_usage[] = N_("vigie agent enroll|run [OPTIONS]");
+static const char agent_usage[] =
+	N_("vigie agent enroll|run|release [OPTIONS]");
 static const char agent_help[] = N_(
 	"Send this host's facts to a vigie server.\n\n"
 	"  enroll    exchange a one-time token for this agent's credentials\n"
-	"  run       collect and send reports on a schedule\n\n"
-	"`vigie agent enroll --help` and `vigie agent run --help` list their "
-	"options.\n");
+	"  run       collect and send reports on a schedule\n"
+	"  release   lift this host's network isolation (--local, at the "
+	"machine)\n\n"
+	"`vigie agent SUBCOMMAND --help` lists its options.\n");
+
+static const char release_usage[] =
+	N_("vigie agent release --local [--state-dir DIR]");
+static const char release_help[] =
+	N_("Break-glass: lift the network isolation of this host without the "
+	   "server.\nDeletes the nftables table inet vigie_isolation and the "
+	   "agent's isolation\nrecord, so that a restart does not apply it "
+	   "again. Needs root.\n\n"
+	   "  --local           required: says the release is done here, not "
+	   "through\n"
+	   "                    the server (`vigie incident release` there)\n"
+	   "  --state-dir DIR   the agent's state directory (see `enroll "
+	   "--help`)\n\n"
+	   "Exit status: 0 released (or was not isolated), 1 failure, 2 usage "
+	   "error.\n");
 
 static const char enroll_usage[] =
 	N_("vigie agent enroll --server URL --token TOKEN [--fingerprint PIN]"
@@ -253,6 +272,84 @@ cmd_run(int argc, char **argv)
 	return VG_EXIT_OK;
 }
 
+static int
+cmd_release(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"local", no_argument, NULL, 'l'},
+		{"state-dir", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct vg_isolation_state s;
+	const char *dir = NULL;
+	struct vg_err err;
+	bool local = false, present = false, recorded;
+	int ch, status = VG_EXIT_OK;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			local = true;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'h':
+			vg_usage(stdout, _(release_usage), _(release_help));
+			return VG_EXIT_OK;
+		default:
+			return usage_error(release_usage,
+					   _("agent release: unknown option or "
+					     "missing value: '%s'"),
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(release_usage,
+				   _("agent release: unexpected operand '%s'"),
+				   argv[optind]);
+	if (!local)
+		return usage_error(release_usage, "%s",
+				   _("agent release: --local is required (the "
+				     "server releases with `vigie incident "
+				     "release`)"));
+	if ((dir = state_dir_or_default(dir)) == NULL)
+		return usage_error(release_usage, "%s",
+				   _("agent release: no HOME: give "
+				     "--state-dir"));
+	vg_err_clear(&err);
+	/* The table first: the record alone would be re-applied by
+	 * nothing, but a table alone keeps the host cut off. */
+	if (vg_isolate_release(&present, &err) != VG_OK) {
+		log_errx("%s", err.msg);
+		return VG_EXIT_FAILURE;
+	}
+	printf(present ? _("deleted the nftables table inet %s\n")
+		       : _("no nftables table inet %s: not isolated\n"),
+	       VG_ISOLATE_TABLE);
+	/* A damaged record is removed all the same. */
+	recorded = vg_isolation_state_load(dir, &s, NULL) != VG_ERR_NOTFOUND;
+	if (vg_isolation_state_remove(dir, &err) != VG_OK) {
+		log_errx("%s", err.msg);
+		status = VG_EXIT_FAILURE;
+	} else if (recorded) {
+		printf(_("removed the isolation record %s/%s\n"), dir,
+		       VG_ISOLATION_STATE_FILE);
+	} else {
+		printf(_("no isolation record in %s\n"), dir);
+	}
+	if (status == VG_EXIT_OK && (present || recorded))
+		printf("%s\n",
+		       _("this host is no longer isolated; tell the "
+			 "incident's handlers (the server still shows "
+			 "the isolation until `vigie incident "
+			 "release`)"));
+	return status;
+}
+
 int
 vg_cmd_agent(int argc, char **argv)
 {
@@ -262,6 +359,7 @@ vg_cmd_agent(int argc, char **argv)
 	} subs[] = {
 		{"enroll", cmd_enroll},
 		{"run", cmd_run},
+		{"release", cmd_release},
 	};
 	size_t i;
 
@@ -277,6 +375,7 @@ vg_cmd_agent(int argc, char **argv)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].run(argc - 1, argv + 1);
 	return usage_error(agent_usage,
-			   _("agent: unknown subcommand '%s' (enroll or run)"),
+			   _("agent: unknown subcommand '%s' (enroll, run or "
+			     "release)"),
 			   argv[1]);
 }

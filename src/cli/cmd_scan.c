@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli/cli.h"
 #include "cli/cmd_vuln.h"
 #include "collect/collect.h"
+#include "respond/incident_facts.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/root.h"
@@ -73,34 +76,44 @@ vg_collect_root(const struct vg_options *o, struct vg_policy *p,
 }
 
 /*
- * Match the packages against the vulnerability data of the store at db
- * when it has some (a store that does not exist is not created). Without
- * data the vulnerabilities source stays not collected, with the way to
- * get some. False only when the store fails.
+ * Derive what the facts need from the store at db when it exists (a
+ * store that does not exist is not created): the packages matched
+ * against its vulnerability data (without data the vulnerabilities
+ * source stays not collected, with the way to get some) and the
+ * incidents naming this host. A store that cannot be read is a
+ * warning: those checks are then not evaluated.
  */
-static bool
-scan_match_vulns(const char *db, struct vg_facts *f)
+static void
+scan_derive(const char *db, struct vg_facts *f)
 {
-	struct vg_store *s;
+	struct vg_store *s = NULL;
 	struct vg_err err;
+	bool feeds = false;
 
 	vg_facts_not_collected(f, VG_SRC_VULNS,
 			       _("no vulnerability data: run `vigie vuln "
 				 "update`"));
-	if (vg_vuln_store_open(db, &s, &err) != VG_OK) {
-		log_errx(_("cannot read the vulnerability data in '%s': %s"),
-			 db, err.msg);
-		return false;
+	vg_facts_not_collected(f, VG_SRC_INCIDENTS, _("no store of incidents"));
+	vg_err_clear(&err);
+	if (db == NULL || access(db, F_OK) != 0)
+		return;
+	/* What cannot be read is not evaluated; the scan goes on (its
+	 * recording reports a store it cannot write). */
+	if (vg_store_open_sqlite(&s, db, &err) != VG_OK ||
+	    vg_vuln_store_state(s, &feeds, NULL, &err) != VG_OK) {
+		log_warnx(_("cannot read the store: %s"), err.msg);
+		vg_store_free(s);
+		return;
 	}
-	if (s == NULL)
-		return true;
 	/* A failed match leaves the source not collected with its
 	 * reason: the check is then not evaluated, the scan goes on. */
-	if (vg_vuln_match(f, vg_store_vuln_lookup_cb, s, &err) != VG_OK)
+	if (feeds &&
+	    vg_vuln_match(f, vg_store_vuln_lookup_cb, s, &err) != VG_OK)
 		log_warnx(_("cannot match the vulnerability data: %s"),
 			  err.msg);
+	if (vg_incident_facts_fill(s, f, &err) != VG_OK)
+		log_warnx(_("cannot read the incidents: %s"), err.msg);
 	vg_store_free(s);
-	return true;
 }
 
 int
@@ -118,10 +131,7 @@ vg_cmd_scan(int argc, char **argv)
 	if ((status = vg_collect_root(&o, &p, &f)) >= 0)
 		return status;
 	vg_print_warnings(&f);
-	if (!scan_match_vulns(o.db, &f)) {
-		status = VG_EXIT_FAILURE;
-		goto done;
-	}
+	scan_derive(o.db, &f);
 	if (!vg_judge(&f, &p, &r)) {
 		status = VG_EXIT_FAILURE;
 		goto done;

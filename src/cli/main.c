@@ -10,6 +10,7 @@
 #include "cli/cmd_export.h"
 #include "cli/cmd_server.h"
 #include "cli/cmd_vuln.h"
+#include "cli/incident_cli.h"
 #include "util/log.h"
 #include "util/banned.h"
 
@@ -36,6 +37,8 @@ static const struct vg_command commands[] = {
 	 vg_cmd_assets},
 	{"vuln", N_("known vulnerabilities: import feeds, match packages"),
 	 vg_cmd_vuln},
+	{"incident", N_("record and report a security incident"),
+	 vg_cmd_incident},
 };
 
 static void

@@ -164,9 +164,8 @@ vg_output_text(FILE *fp, const struct vg_facts *f, const struct vg_report *r,
 		}
 	}
 	fprintf(fp,
-		_("\nRules R8-R10 (phishing, continuity, incident "
-		  "reflexes) are judged by the\nestablishment's console, "
-		  "not on a single host.\n"));
+		_("\nRules R8 and R9 (phishing, continuity) are judged by "
+		  "the establishment's\nconsole, not on a single host.\n"));
 }
 
 void

@@ -14,7 +14,7 @@ static enum vg_rc (*const collectors[])(struct vg_collect *) = {
 	vg_collect_logins, vg_collect_sudoers,      vg_collect_sshd,
 	vg_collect_pam,    vg_collect_dpkg,         vg_collect_apt,
 	vg_collect_kernel, vg_collect_auto_updates, vg_collect_forwards,
-	vg_collect_cloud,  vg_collect_services,
+	vg_collect_cloud,  vg_collect_services,     vg_collect_isolation,
 };
 
 enum vg_rc

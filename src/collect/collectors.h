@@ -75,6 +75,9 @@ enum vg_rc vg_collect_services(struct vg_collect *c);
 /* kernel.c: reboot-required, running and installed kernels */
 enum vg_rc vg_collect_kernel(struct vg_collect *c);
 
+/* isolation.c: nft(8), what the agent isolates the host with */
+enum vg_rc vg_collect_isolation(struct vg_collect *c);
+
 /* auto_updates.c: unattended-upgrades, dnf-automatic */
 enum vg_rc vg_collect_auto_updates(struct vg_collect *c);
 

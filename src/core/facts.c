@@ -29,6 +29,8 @@ static const char *const source_names[VG_SRC_COUNT] = {
 	[VG_SRC_ASSET] = "asset",
 	[VG_SRC_DEVICE] = "device",
 	[VG_SRC_VULNS] = "vulnerabilities",
+	[VG_SRC_ISOLATION] = "isolation",
+	[VG_SRC_INCIDENTS] = "incidents",
 };
 
 static const char *const vpkg_status_names[VG_VPKG_STATUS_COUNT] = {
@@ -127,6 +129,7 @@ vg_facts_release(struct vg_facts *f)
 	free(f->device_logins);
 	free(f->device_evidence);
 	free(f->vuln_pkgs);
+	free(f->incidents);
 	free(f->warnings);
 	vg_arena_release(&f->arena);
 	vg_facts_init(f);
@@ -320,6 +323,15 @@ vg_facts_add_vuln_pkg(struct vg_facts *f)
 		v->epss = -1;
 	}
 	return v;
+}
+
+struct vg_incident_ref *
+vg_facts_add_incident_ref(struct vg_facts *f)
+{
+	/* Bounded: a document claiming more is hostile. */
+	if (f->n_incidents >= VG_MAX_INCIDENT_REFS)
+		return NULL;
+	return FACTS_PUSH(f, incidents);
 }
 
 bool

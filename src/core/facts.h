@@ -46,6 +46,9 @@ enum vg_source {
 	VG_SRC_DEVICE,       /* a network device seen by vigie discover */
 	VG_SRC_VULNS,        /* derived: packages matched against the
 			      * vulnerability data (vuln/match.h) */
+	VG_SRC_ISOLATION,    /* can the agent isolate this host (nft) */
+	VG_SRC_INCIDENTS,    /* derived: the open incidents naming this
+			      * host (respond/incident_facts.h) */
 	VG_SRC_COUNT
 };
 
@@ -296,6 +299,29 @@ const char *vg_urgency_name(int urgency);
 /* The urgency called name, or -1 when none is. */
 int vg_urgency_from_name(const char *name);
 
+/*
+ * Whether the agent could isolate this host (rule R10): the nftables
+ * command it runs, looked for where Debian and RHEL install it.
+ */
+struct vg_isolation {
+	bool nft;             /* nft found, executable */
+	const char *nft_path; /* where, or NULL */
+};
+
+/*
+ * An incident that names this host and is not closed (derived from the
+ * store's incidents, source VG_SRC_INCIDENTS): what R10's
+ * incident.report_overdue needs, the deadline being the policy's.
+ */
+struct vg_incident_ref {
+	int64_t id;
+	const char *title;
+	const char *status; /* "open", "contained", "recovered" */
+	bool serious;       /* vg_incident_is_serious (respond/incident.h) */
+	int64_t detected_at;
+	int64_t reported_ans_at; /* 0: not reported to the national portal */
+};
+
 /* A login seen in clear on the network (the password is never kept). */
 struct vg_device_login {
 	const char *protocol; /* "telnet", "ftp", "http-basic" */
@@ -331,6 +357,7 @@ struct vg_facts {
 	struct vg_kernel kernel;
 	struct vg_auto_updates auto_updates;
 	struct vg_device_info device;
+	struct vg_isolation isolation;
 
 	struct vg_package *packages;
 	size_t n_packages, cap_packages;
@@ -360,12 +387,18 @@ struct vg_facts {
 	/* Derived by vulnerability matching (VG_SRC_VULNS). */
 	struct vg_vuln_pkg *vuln_pkgs;
 	size_t n_vuln_pkgs, cap_vuln_pkgs;
+	/* Derived from the store's incidents (VG_SRC_INCIDENTS). */
+	struct vg_incident_ref *incidents;
+	size_t n_incidents, cap_incidents;
 
 	/* Warnings met while collecting ("file:line: message"). */
 	const char **warnings;
 	size_t n_warnings, cap_warnings;
 	size_t n_warnings_dropped; /* past VG_MAX_WARNINGS */
 };
+
+/* Open incidents kept for one host (vg_facts_add_incident_ref). */
+#define VG_MAX_INCIDENT_REFS 256
 
 /* Cleartext logins kept for one device (vg_facts_add_device_login). */
 #define VG_MAX_DEVICE_LOGINS 4096
@@ -412,6 +445,8 @@ struct vg_device_login *vg_facts_add_device_login(struct vg_facts *f);
 struct vg_device_evidence *vg_facts_add_device_evidence(struct vg_facts *f);
 /* cvss and epss set to -1 (unknown). */
 struct vg_vuln_pkg *vg_facts_add_vuln_pkg(struct vg_facts *f);
+/* NULL past VG_MAX_INCIDENT_REFS too. */
+struct vg_incident_ref *vg_facts_add_incident_ref(struct vg_facts *f);
 
 /*
  * True when f describes a network device rather than a host: the device

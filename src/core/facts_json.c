@@ -434,6 +434,37 @@ enc_vuln_pkgs(struct out *o, const struct vg_facts *f)
 	out_end(o);
 }
 
+/* Rule R10's facts: isolation when collected, the incidents (derived)
+ * when the store filled them. */
+static void
+enc_incident_facts(struct out *o, const struct vg_facts *f)
+{
+	size_t i;
+
+	if (f->sources[VG_SRC_ISOLATION].collected) {
+		out_begin(o, "isolation", false);
+		out_bool(o, "nft", f->isolation.nft);
+		out_str(o, "nft_path", f->isolation.nft_path);
+		out_end(o);
+	}
+	if (!f->sources[VG_SRC_INCIDENTS].collected)
+		return;
+	out_begin(o, "incidents", true);
+	for (i = 0; i < f->n_incidents && o->rc == VG_OK; i++) {
+		const struct vg_incident_ref *r = &f->incidents[i];
+
+		out_begin(o, NULL, false);
+		out_int(o, "id", r->id);
+		out_str(o, "title", r->title);
+		out_str(o, "status", r->status);
+		out_bool(o, "serious", r->serious);
+		out_time(o, "detected_at", r->detected_at, false);
+		out_time(o, "reported_ans_at", r->reported_ans_at, true);
+		out_end(o);
+	}
+	out_end(o);
+}
+
 static void
 enc_packages(struct out *o, const struct vg_facts *f)
 {
@@ -617,6 +648,7 @@ enc_facts(struct out *o, const struct vg_facts *f)
 	enc_device(o, f);
 	enc_packages(o, f);
 	enc_vuln_pkgs(o, f);
+	enc_incident_facts(o, f);
 	enc_accounts(o, f);
 	enc_groups(o, f);
 	enc_sudo(o, f);
@@ -1203,6 +1235,40 @@ dec_vuln_pkgs(struct dec *d, const json_t *doc)
 	return VG_OK;
 }
 
+/* Rule R10's facts (absent when not collected or not derived). */
+static enum vg_rc
+dec_incident_facts(struct dec *d, const json_t *doc)
+{
+	char p[FACTS_MAX_PATH];
+	json_t *a, *o;
+	enum vg_rc rc;
+	size_t i;
+
+	TRY(dec_object(d, doc, "facts", "isolation", &o));
+	if (o != NULL) {
+		TRY(dec_bool(d, o, "facts.isolation", "nft",
+			     &d->f->isolation.nft));
+		TRY(dec_str(d, o, "facts.isolation", "nft_path", false,
+			    &d->f->isolation.nft_path));
+	}
+	TRY(dec_array(d, doc, "facts", "incidents", VG_MAX_INCIDENT_REFS, &a));
+	for (i = 0; a != NULL && i < json_array_size(a); i++) {
+		struct vg_incident_ref *r;
+
+		TRY(dec_item(d, a, "incidents", i, p, &o));
+		if ((r = vg_facts_add_incident_ref(d->f)) == NULL)
+			return dec_nomem(d);
+		TRY(dec_int(d, o, p, "id", true, 1, INT64_MAX, &r->id));
+		TRY(dec_str(d, o, p, "title", false, &r->title));
+		TRY(dec_str(d, o, p, "status", false, &r->status));
+		TRY(dec_bool(d, o, p, "serious", &r->serious));
+		TRY(dec_time(d, o, p, "detected_at", false, &r->detected_at));
+		TRY(dec_time(d, o, p, "reported_ans_at", true,
+			     &r->reported_ans_at));
+	}
+	return VG_OK;
+}
+
 /* "empty", "locked", "hash" or "unknown". */
 static enum vg_rc
 dec_password(struct dec *d, const json_t *o, const char *path,
@@ -1497,6 +1563,7 @@ dec_doc(struct dec *d, const json_t *doc)
 	TRY(dec_device(d, doc));
 	TRY(dec_packages(d, doc));
 	TRY(dec_vuln_pkgs(d, doc));
+	TRY(dec_incident_facts(d, doc));
 	TRY(dec_accounts(d, doc));
 	TRY(dec_groups(d, doc));
 	TRY(dec_sudo(d, doc));

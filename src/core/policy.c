@@ -97,6 +97,7 @@ vg_policy_init(struct vg_policy *p, struct vg_err *err)
 	p->stale_agent_days = 3;
 	p->awareness_days = 365;
 	p->exercise_days = 365;
+	p->incident_report_hours = 24;
 	rc = name_list_set_defaults(&p->generic_names, default_generic_names,
 				    VG_ARRAY_LEN(default_generic_names));
 	if (rc == VG_OK)
@@ -117,6 +118,38 @@ backup_decl_release(struct vg_backup_decl *b)
 	free(b->path);
 }
 
+static void
+contact_decl_release(struct vg_contact_decl *c)
+{
+	free(c->name);
+	free(c->email);
+	free(c->webhook);
+}
+
+static void
+smtp_decl_release(struct vg_smtp_decl *m)
+{
+	free(m->url);
+	free(m->from);
+	free(m->user);
+	free(m->password_file);
+}
+
+static void
+establishment_decl_release(struct vg_establishment_decl *e)
+{
+	free(e->name);
+	free(e->finess_ej);
+	free(e->finess_et);
+	free(e->category);
+	free(e->region);
+	free(e->declarant);
+	free(e->declarant_function);
+	free(e->declarant_email);
+	free(e->declarant_phone);
+	free(e->dpo_email);
+}
+
 void
 vg_policy_release(struct vg_policy *p)
 {
@@ -135,6 +168,11 @@ vg_policy_release(struct vg_policy *p)
 	for (i = 0; i < p->n_backups; i++)
 		backup_decl_release(&p->backups[i]);
 	free(p->backups);
+	for (i = 0; i < p->n_contacts; i++)
+		contact_decl_release(&p->contacts[i]);
+	free(p->contacts);
+	smtp_decl_release(&p->smtp);
+	establishment_decl_release(&p->establishment);
 	for (i = 0; i < p->n_eol; i++) {
 		free(p->eol[i].os_id);
 		free(p->eol[i].version);
@@ -178,7 +216,40 @@ static const struct {
 	{"awareness_days", offsetof(struct vg_policy, awareness_days), 1,
 	 36500},
 	{"exercise_days", offsetof(struct vg_policy, exercise_days), 1, 36500},
+	/* a year at most: past that "sans délai" means nothing */
+	{"incident_report_hours",
+	 offsetof(struct vg_policy, incident_report_hours), 1, 8760},
 };
+
+/* Stable names of enum vg_contact_role, in its order. */
+static const char *const contact_role_names[VG_CONTACT_ROLE_COUNT] = {
+	"hierarchy",
+	"rssi",
+	"oncall",
+	"management",
+};
+
+const char *
+vg_contact_role_name(enum vg_contact_role r)
+{
+	if ((unsigned)r >= VG_CONTACT_ROLE_COUNT)
+		return "unknown";
+	return contact_role_names[r];
+}
+
+bool
+vg_contact_role_parse(const char *s, enum vg_contact_role *out)
+{
+	size_t i;
+
+	for (i = 0; i < VG_CONTACT_ROLE_COUNT; i++) {
+		if (strcmp(s, contact_role_names[i]) == 0) {
+			*out = (enum vg_contact_role)i;
+			return true;
+		}
+	}
+	return false;
+}
 
 /* Parser state shared by the inih callbacks. */
 struct policy_parse {
@@ -501,18 +572,19 @@ policy_key_backup(struct policy_parse *st, const char *job, const char *key,
 }
 
 /*
- * The name of a `backup "name"` section into out; false when section is
+ * The name of a `word "name"` section into out; false when section is
  * not of that form.
  */
 static bool
-backup_section_name(const char *section, char *out, size_t outlen)
+quoted_section_name(const char *section, const char *word, char *out,
+		    size_t outlen)
 {
 	const char *q, *e;
-	size_t n;
+	size_t n, wlen = strlen(word);
 
-	if (strncmp(section, "backup", 6) != 0)
+	if (strncmp(section, word, wlen) != 0)
 		return false;
-	q = section + 6;
+	q = section + wlen;
 	while (*q == ' ' || *q == '\t')
 		q++;
 	if (*q != '"' || (e = strchr(q + 1, '"')) == NULL || e[1] != '\0')
@@ -523,6 +595,298 @@ backup_section_name(const char *section, char *out, size_t outlen)
 	memcpy(out, q + 1, n);
 	out[n] = '\0';
 	return true;
+}
+
+/*
+ * The shape of an e-mail address: one '@' neither first nor last, and
+ * none of the bytes that would name a second recipient or break a mail
+ * header (space, control, <>,;"()). Delivery is the only real proof.
+ */
+static bool
+email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	const unsigned char *u;
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
+		return false;
+	for (u = (const unsigned char *)s; *u != '\0'; u++)
+		if (*u <= ' ' || *u == 0x7f || strchr("<>,;\"()\\", *u))
+			return false;
+	return true;
+}
+
+/* True when the n bytes at host name this machine: localhost, an
+ * address of 127.0.0.0/8 or [::1]. */
+static bool
+host_is_loopback(const char *host, size_t n)
+{
+	size_t i;
+
+	if (vg_strcaseeqn("localhost", host, n) || vg_streqn("[::1]", host, n))
+		return true;
+	if (n < 4 || !vg_streqn("127.", host, 4))
+		return false;
+	for (i = 4; i < n; i++)
+		if (!(host[i] == '.' || (host[i] >= '0' && host[i] <= '9')))
+			return false;
+	return true;
+}
+
+/*
+ * A webhook URL: https://, or http:// to a loopback host only (alerts
+ * name patients' care: never in clear text over a network). No space
+ * or control byte, a host present.
+ */
+static bool
+webhook_ok(const char *s)
+{
+	const unsigned char *u;
+	const char *host, *e;
+	bool tls;
+
+	for (u = (const unsigned char *)s; *u != '\0'; u++)
+		if (*u <= ' ' || *u == 0x7f)
+			return false;
+	if (strncasecmp(s, "https://", 8) == 0) {
+		tls = true;
+		host = s + 8;
+	} else if (strncasecmp(s, "http://", 7) == 0) {
+		tls = false;
+		host = s + 7;
+	} else {
+		return false;
+	}
+	/* The authority ends at the path, query or fragment; any
+	 * userinfo before an '@' is not the host. */
+	e = host + strcspn(host, "/?#");
+	for (const char *a = host; a < e; a++)
+		if (*a == '@')
+			host = a + 1;
+	if (host[0] == '[') {
+		const char *rb = memchr(host, ']', (size_t)(e - host));
+
+		if (rb == NULL)
+			return false;
+		e = rb + 1;
+	} else {
+		const char *colon = memchr(host, ':', (size_t)(e - host));
+
+		if (colon != NULL)
+			e = colon;
+	}
+	if (e == host)
+		return false;
+	return tls || host_is_loopback(host, (size_t)(e - host));
+}
+
+/* An SMTP server URL: smtp:// (STARTTLS) or smtps:// (TLS at once). */
+static bool
+smtp_url_ok(const char *s)
+{
+	const unsigned char *u;
+
+	for (u = (const unsigned char *)s; *u != '\0'; u++)
+		if (*u <= ' ' || *u == 0x7f)
+			return false;
+	return (strncasecmp(s, "smtp://", 7) == 0 && s[7] != '\0') ||
+		(strncasecmp(s, "smtps://", 8) == 0 && s[8] != '\0');
+}
+
+/*
+ * A FINESS number (french-health-context.md §4.3): 9 characters, digits
+ * but for the second, which may be a capital letter (2A, 2B for
+ * Corsica), as the ANS schema's [0-9][0-9A-Z][0-9]{7}.
+ */
+static bool
+finess_ok(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 9)
+		return false;
+	for (i = 0; i < 9; i++) {
+		bool digit = s[i] >= '0' && s[i] <= '9';
+
+		if (!digit && !(i == 1 && s[i] >= 'A' && s[i] <= 'Z'))
+			return false;
+	}
+	return true;
+}
+
+/* The [contact "name"] section called name, created on first use. */
+static struct vg_contact_decl *
+policy_contact(struct policy_parse *st, const char *name)
+{
+	struct vg_contact_decl *c;
+	size_t i;
+
+	for (i = 0; i < st->p->n_contacts; i++)
+		if (strcmp(st->p->contacts[i].name, name) == 0)
+			return &st->p->contacts[i];
+	if (st->p->n_contacts >= VG_POLICY_MAX_CONTACTS) {
+		policy_warn(st, _("too many contact sections (at most %d)"),
+			    VG_POLICY_MAX_CONTACTS);
+		return NULL;
+	}
+	c = reallocarray(st->p->contacts, st->p->n_contacts + 1, sizeof(*c));
+	if (c == NULL) {
+		st->rc = VG_ERR_NOMEM;
+		return NULL;
+	}
+	st->p->contacts = c;
+	c = &c[st->p->n_contacts];
+	memset(c, 0, sizeof(*c));
+	if ((c->name = strdup(name)) == NULL) {
+		st->rc = VG_ERR_NOMEM;
+		return NULL;
+	}
+	st->p->n_contacts++;
+	return c;
+}
+
+static int
+policy_key_contact(struct policy_parse *st, const char *name, const char *key,
+		   const char *value)
+{
+	struct vg_contact_decl *c;
+	enum vg_contact_role role;
+
+	if ((c = policy_contact(st, name)) == NULL)
+		return st->rc == VG_OK;
+	if (strcmp(key, "role") == 0) {
+		if (!vg_contact_role_parse(value, &role))
+			policy_warn(st,
+				    _("role: unknown role '%s' (hierarchy, "
+				      "rssi, oncall, management)"),
+				    value);
+		else
+			c->role = role;
+	} else if (strcmp(key, "email") == 0) {
+		if (!email_ok(value))
+			policy_warn(st,
+				    _("email: '%s' is not an e-mail "
+				      "address"),
+				    value);
+		else
+			policy_set_str(st, &c->email, value);
+	} else if (strcmp(key, "webhook") == 0) {
+		if (!webhook_ok(value))
+			policy_warn(st,
+				    _("webhook: '%s' is not an https:// URL "
+				      "(http:// only to a loopback host)"),
+				    value);
+		else
+			policy_set_str(st, &c->webhook, value);
+	} else
+		policy_warn(st, _("unknown setting '%s' in [contact \"%s\"]"),
+			    key, name);
+	return st->rc == VG_OK;
+}
+
+static int
+policy_key_smtp(struct policy_parse *st, const char *key, const char *value)
+{
+	struct vg_smtp_decl *m = &st->p->smtp;
+
+	if (strcmp(key, "url") == 0) {
+		if (!smtp_url_ok(value))
+			policy_warn(st,
+				    _("url: '%s' is not an smtp:// or "
+				      "smtps:// URL"),
+				    value);
+		else
+			policy_set_str(st, &m->url, value);
+	} else if (strcmp(key, "from") == 0) {
+		if (!email_ok(value))
+			policy_warn(st,
+				    _("from: '%s' is not an e-mail address"),
+				    value);
+		else
+			policy_set_str(st, &m->from, value);
+	} else if (strcmp(key, "user") == 0) {
+		policy_set_str(st, &m->user, value);
+	} else if (strcmp(key, "password_file") == 0) {
+		if (value[0] != '/')
+			policy_warn(st,
+				    _("password_file: '%s' is not absolute"),
+				    value);
+		else
+			policy_set_str(st, &m->password_file, value);
+	} else if (strcmp(key, "starttls") == 0) {
+		if (strcmp(value, "required") == 0)
+			m->starttls_optional = false;
+		else if (strcmp(value, "optional") == 0)
+			m->starttls_optional = true;
+		else
+			policy_warn(st,
+				    _("starttls: expected required or "
+				      "optional, got '%s'"),
+				    value);
+	} else
+		policy_warn(st, _("unknown setting '%s' in [smtp]"), key);
+	return st->rc == VG_OK;
+}
+
+/* The string settings of [establishment]. */
+static const struct {
+	const char *key;
+	size_t offset;
+	enum {
+		EST_TEXT,
+		EST_FINESS,
+		EST_EMAIL
+	} check;
+} establishment_settings[] = {
+	{"name", offsetof(struct vg_establishment_decl, name), EST_TEXT},
+	{"finess_ej", offsetof(struct vg_establishment_decl, finess_ej),
+	 EST_FINESS},
+	{"finess_et", offsetof(struct vg_establishment_decl, finess_et),
+	 EST_FINESS},
+	{"category", offsetof(struct vg_establishment_decl, category),
+	 EST_TEXT},
+	{"region", offsetof(struct vg_establishment_decl, region), EST_TEXT},
+	{"declarant", offsetof(struct vg_establishment_decl, declarant),
+	 EST_TEXT},
+	{"declarant_function",
+	 offsetof(struct vg_establishment_decl, declarant_function), EST_TEXT},
+	{"declarant_email",
+	 offsetof(struct vg_establishment_decl, declarant_email), EST_EMAIL},
+	{"declarant_phone",
+	 offsetof(struct vg_establishment_decl, declarant_phone), EST_TEXT},
+	{"dpo_email", offsetof(struct vg_establishment_decl, dpo_email),
+	 EST_EMAIL},
+};
+
+/* [establishment]: what the report names. A doubtful FINESS or address
+ * is kept with a warning: the report is a draft a person reviews. */
+static int
+policy_key_establishment(struct policy_parse *st, const char *key,
+			 const char *value)
+{
+	size_t i;
+	char **dst;
+
+	for (i = 0; i < VG_ARRAY_LEN(establishment_settings); i++) {
+		if (strcmp(key, establishment_settings[i].key) != 0)
+			continue;
+		dst = (char **)((char *)&st->p->establishment +
+				establishment_settings[i].offset);
+		if (establishment_settings[i].check == EST_FINESS &&
+		    !finess_ok(value))
+			policy_warn(st,
+				    _("%s: '%s' is not a FINESS number (9 "
+				      "digits)"),
+				    key, value);
+		else if (establishment_settings[i].check == EST_EMAIL &&
+			 !email_ok(value))
+			policy_warn(st, _("%s: '%s' is not an e-mail address"),
+				    key, value);
+		policy_set_str(st, dst, value);
+		return st->rc == VG_OK;
+	}
+	policy_warn(st, _("unknown setting '%s' in [establishment]"), key);
+	return 1;
 }
 
 static int
@@ -544,8 +908,14 @@ policy_handler(void *user, const char *section, const char *key,
 	}
 	if (strcmp(section, "asset") == 0)
 		return policy_key_asset(st, key, value);
-	if (backup_section_name(section, job, sizeof(job)))
+	if (quoted_section_name(section, "backup", job, sizeof(job)))
 		return policy_key_backup(st, job, key, value);
+	if (quoted_section_name(section, "contact", job, sizeof(job)))
+		return policy_key_contact(st, job, key, value);
+	if (strcmp(section, "smtp") == 0)
+		return policy_key_smtp(st, key, value);
+	if (strcmp(section, "establishment") == 0)
+		return policy_key_establishment(st, key, value);
 	if (section[0] == '\0')
 		policy_warn(st, _("setting '%s' outside a section"), key);
 	else

@@ -24,6 +24,7 @@ static const struct {
 	{vg_checks_r5, &vg_checks_r5_count, false},
 	{vg_checks_r6, &vg_checks_r6_count, false},
 	{vg_checks_r7, &vg_checks_r7_count, false},
+	{vg_checks_r10, &vg_checks_r10_count, false},
 };
 
 void

@@ -49,6 +49,8 @@ extern const struct vg_check vg_checks_r6[];
 extern const size_t vg_checks_r6_count;
 extern const struct vg_check vg_checks_r7[];
 extern const size_t vg_checks_r7_count;
+extern const struct vg_check vg_checks_r10[];
+extern const size_t vg_checks_r10_count;
 
 /*
  * The checks judging a network device (facts for which

@@ -15,6 +15,7 @@
 #include "core/facts_json.h"
 #include "core/report.h"
 #include "core/rules.h"
+#include "respond/incident_facts.h"
 #include "store/store.h"
 #include "vuln/match.h"
 #include "web/auth.h"
@@ -93,6 +94,15 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 			vg_http_error(resp, 500, "internal error");
 			goto done;
 		}
+	}
+	/* The incidents naming the host, from the store (R10). */
+	vg_api_lock(ctx);
+	rc = vg_incident_facts_fill(ctx->store, f, &err);
+	vg_api_unlock(ctx);
+	if (rc != VG_OK) {
+		vg_api_log_error("reports", &err);
+		vg_http_error(resp, 500, "internal error");
+		goto done;
 	}
 	if (vg_rules_evaluate(f, ctx->policy, &r, &err) != VG_OK) {
 		vg_api_log_error("reports", &err);

@@ -262,8 +262,11 @@ vg_html_page_begin(struct vg_html *h, const struct vg_principal *p,
 				 active == VG_NAV_DEVICES);
 			nav_link(h, "/findings", _("Findings"),
 				 active == VG_NAV_FINDINGS);
+			nav_link(h, "/vulnerabilities", _("Vulnerabilities"),
+				 false);
 		}
 		nav_link(h, "/rules/R1", _("Rules"), active == VG_NAV_RULES);
+		nav_link(h, "/incidents", _("Incidents"), false);
 		vg_html_raw(h,
 			    "</nav><div class=\"user\"><span id=\"whoami\">");
 		vg_html_text(h, p->name);

@@ -444,6 +444,16 @@ vg_page_asset(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	if (json_is_object(device))
 		device_block(&h, device);
 	history_block(&h, json_object_get(doc, "history"));
+	/* Its vulnerable packages by CVE and KEV (page_vulns.c). */
+	if (!json_is_object(device)) {
+		vg_html_raw(&h,
+			    "<p class=\"vulns-link\"><a href=\"/"
+			    "vulnerabilities?group=cve&amp;asset=");
+		vg_html_int(&h, id);
+		vg_html_raw(&h, "\">");
+		vg_html_text(&h, _("Known vulnerabilities of this host"));
+		vg_html_raw(&h, "</a></p>");
+	}
 	findings_by_rule(&h, json_object_get(doc, "findings"));
 	if (!json_is_object(device))
 		facts_block(&h, json_object_get(doc, "facts"));

@@ -223,6 +223,73 @@ sites_card(struct vg_html *h, const json_t *doc)
 	vg_html_raw(h, "</tbody></table></div>");
 }
 
+/* One count of the vulnerabilities card: dt label, dd#id number. */
+static void
+vuln_count(struct vg_html *h, const char *literal_id, const char *label,
+	   const json_t *sum, const char *key)
+{
+	vg_html_raw(h, "<dt>");
+	vg_html_text(h, label);
+	vg_html_raw(h, "</dt><dd id=\"");
+	vg_html_raw(h, literal_id);
+	vg_html_raw(h, "\" class=\"num\">");
+	vg_html_int(h, json_integer_value(json_object_get(sum, key)));
+	vg_html_raw(h, "</dd>");
+}
+
+/*
+ * Known vulnerabilities (issue 5): counts only, from the store's
+ * snapshot (as of a minute at most); links for technicien and above.
+ * A store failure leaves the card out: the scores still show.
+ */
+static void
+vulns_card(struct vg_html *h, const struct vg_api_ctx *ctx, bool link)
+{
+	struct vg_err err;
+	json_t *sum = NULL;
+	enum vg_rc rc;
+
+	vg_err_clear(&err);
+	vg_api_lock(ctx);
+	rc = vg_store_vuln_summary(ctx->store, &sum, &err);
+	vg_api_unlock(ctx);
+	if (rc != VG_OK) {
+		vg_api_log_error("dashboard vulnerabilities", &err);
+		return;
+	}
+	vg_html_raw(h, "<div class=\"card\" id=\"vulns-card\"><h2>");
+	if (link)
+		vg_html_raw(h, "<a href=\"/vulnerabilities\">");
+	vg_html_text(h, _("Known vulnerabilities"));
+	if (link)
+		vg_html_raw(h, "</a>");
+	vg_html_raw(h, "</h2><dl class=\"vuln-counts\">");
+	vuln_count(h, "vuln-hosts", _("Hosts affected"), sum, "hosts");
+	vuln_count(h, "vuln-packages", _("Vulnerable packages"), sum,
+		   "packages");
+	vuln_count(h, "vuln-cves", _("CVEs"), sum, "cves");
+	vg_html_raw(h, "<dt>");
+	vg_html_text(h, _("of which known exploited"));
+	vg_html_raw(h, "</dt><dd id=\"vuln-kev\" class=\"num\">");
+	if (json_integer_value(json_object_get(sum, "kev")) > 0)
+		vg_html_raw(h, "<span class=\"sev sev-critical kev\">");
+	vg_html_int(h, json_integer_value(json_object_get(sum, "kev")));
+	vg_html_raw(h, " KEV");
+	if (json_integer_value(json_object_get(sum, "kev")) > 0)
+		vg_html_raw(h, "</span>");
+	vg_html_raw(h, "</dd>");
+	vuln_count(h, "vuln-fix", _("Installed packages with a fix"), sum,
+		   "fix_available");
+	vuln_count(h, "vuln-nofix", _("Installed packages without a fix"), sum,
+		   "no_fix");
+	vg_html_raw(h, "</dl><p class=\"muted as-of\">");
+	vg_html_text(h, _("As of"));
+	vg_html_raw(h, " ");
+	vg_html_json_time(h, sum, "as_of");
+	vg_html_raw(h, "</p></div>");
+	json_decref(sum);
+}
+
 void
 vg_page_dashboard(const struct vg_api_ctx *ctx,
 		  const struct vg_http_request *req,
@@ -259,6 +326,7 @@ vg_page_dashboard(const struct vg_api_ctx *ctx,
 	worst_card(&h, doc, link);
 	stale_card(&h, doc, link);
 	sites_card(&h, doc);
+	vulns_card(&h, ctx, link);
 	vg_html_raw(&h, "</div>");
 	vg_html_page_end(&h);
 	vg_html_respond(&h, resp, 200);

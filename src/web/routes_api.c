@@ -11,6 +11,14 @@
 #include "web/routes.h"
 #include "util/banned.h"
 
+/* Known vulnerabilities (api_vulns.c; not in api.h, another's). */
+void vg_api_vulns_list(const struct vg_api_ctx *ctx,
+		       const struct vg_http_request *req,
+		       struct vg_http_response *resp);
+void vg_api_vuln_get(const struct vg_api_ctx *ctx,
+		     const struct vg_http_request *req,
+		     struct vg_http_response *resp);
+
 const struct vg_route vg_routes_api[] = {
 	{.method = "GET",
 	 .path = "/api/v1/assets",
@@ -34,6 +42,17 @@ const struct vg_route vg_routes_api[] = {
 	 .max_body = VG_API_ACCEPT_BODY,
 	 .auth = VG_AUTH_USER,
 	 .min_role = VG_ROLE_RSSI},
+	/* Known vulnerabilities, read like findings. */
+	{.method = "GET",
+	 .path = "/api/v1/vulnerabilities",
+	 .handler = vg_api_vulns_list,
+	 .auth = VG_AUTH_USER,
+	 .min_role = VG_ROLE_AUDITEUR},
+	{.method = "GET",
+	 .path = "/api/v1/vulnerabilities/{}",
+	 .handler = vg_api_vuln_get,
+	 .auth = VG_AUTH_USER,
+	 .min_role = VG_ROLE_AUDITEUR},
 	/* Scores only: what the "direction" role may see. */
 	{.method = "GET",
 	 .path = "/api/v1/scores",

@@ -27,9 +27,11 @@
 #include <unistd.h>
 
 #include "core/policy.h"
+#include "respond/incident_facts.h"
 #include "store/store.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/longpoll.h"
 #include "web/routes.h"
 #include "web/server.h"
 #include "vuln/match.h"
@@ -68,6 +70,8 @@ struct server {
 	int64_t feeds_at;
 	/* The signal thread's own store (feeds, re-judging), or NULL. */
 	struct vg_store *sig_store;
+	/* Agents' long-polls held (suspended) and their waker. */
+	struct vg_longpoll *lp;
 };
 
 /* Per request: its route, its body (capped by the route), who asks. */
@@ -84,6 +88,7 @@ struct conn {
 	char *form;
 	struct vg_http_kv form_args[VG_HTTP_MAX_ARGS];
 	size_t n_form;
+	struct vg_longpoll_req poll; /* a held GET /api/v1/tasks */
 };
 
 static void
@@ -576,7 +581,22 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 				      "not this session's");
 		return refuse(srv, cx, c, &resp);
 	}
+	vg_longpoll_enter(srv->lp, &cx->poll);
 	if (!run_handler(srv, c, cx, url, cx->route->handler, &resp))
+		vg_http_error(&resp, 500, "internal error");
+	/* Nothing to answer yet: held until woken (longpoll.h); when it
+	 * cannot be held, the handler runs again and answers at once. */
+	if (cx->poll.hold && resp.status == 0) {
+		if (vg_longpoll_suspend(srv->lp, c, &cx->poll)) {
+			vg_longpoll_leave();
+			return MHD_YES;
+		}
+		vg_longpoll_enter(srv->lp, &cx->poll);
+		if (!run_handler(srv, c, cx, url, cx->route->handler, &resp))
+			vg_http_error(&resp, 500, "internal error");
+	}
+	vg_longpoll_leave();
+	if (resp.status == 0)
 		vg_http_error(&resp, 500, "internal error");
 	if (resp.status >= 500)
 		(void)__atomic_add_fetch(&srv->stats.errors, 1,
@@ -590,12 +610,13 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	     enum MHD_RequestTerminationCode toe)
 {
 	struct conn *cx = *con_cls;
+	struct server *srv = cls;
 
-	(void)cls;
 	(void)c;
 	(void)toe;
 	if (cx == NULL)
 		return;
+	vg_longpoll_forget(srv->lp, &cx->poll);
 	/* An enrolment body holds a token: wipe what we kept. */
 	if (cx->body.data != NULL)
 		sodium_memzero(cx->body.data, cx->body.len);
@@ -706,7 +727,16 @@ drop_privileges(const char *user, struct vg_err *err)
 static enum vg_rc
 rematch(void *ctx, struct vg_facts *f, struct vg_err *err)
 {
-	return vg_vuln_match(f, vg_store_vuln_lookup_cb, ctx, err);
+	enum vg_rc rc = vg_vuln_match(f, vg_store_vuln_lookup_cb, ctx, err);
+
+	return rc == VG_OK ? vg_incident_facts_fill(ctx, f, err) : rc;
+}
+
+/* The same when no feed is there: the incidents only. */
+static enum vg_rc
+refill_incidents(void *ctx, struct vg_facts *f, struct vg_err *err)
+{
+	return vg_incident_facts_fill(ctx, f, err);
 }
 
 /* The signal thread's store, opened at first need; NULL after logging. */
@@ -746,8 +776,9 @@ rejudge(struct server *srv, const struct vg_policy *p, const char *why)
 	if ((s = signal_store(srv)) == NULL)
 		return;
 	match = __atomic_load_n(&srv->match_vulns, __ATOMIC_RELAXED);
-	if (vg_store_rejudge(s, p, (int64_t)time(NULL), match ? rematch : NULL,
-			     s, &n, &err) != VG_OK)
+	if (vg_store_rejudge(s, p, (int64_t)time(NULL),
+			     match ? rematch : refill_incidents, s, &n,
+			     &err) != VG_OK)
 		log_warnx(_("%s, but stored scans were not all judged "
 			    "again: %s"),
 			  why, err.msg);
@@ -847,7 +878,10 @@ start_daemon(struct server *srv, const struct vg_server_config *cfg, int fd,
 	     const struct vg_buf *crt, const struct vg_buf *key)
 {
 	struct MHD_OptionItem opts[16];
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	/* Suspend/resume: the agents' long-polls (thread pool on epoll,
+	 * with an inter-thread channel per worker, supports it). */
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+		MHD_ALLOW_SUSPEND_RESUME;
 	size_t n = 0;
 
 #define OPT(o, v, p) (opts[n++] = (struct MHD_OptionItem){(o), (v), (p)})
@@ -979,6 +1013,8 @@ vg_server_run(const struct vg_server_config *cfg, struct vg_err *err)
 		srv.policy = srv.owned = defaults;
 	}
 
+	if ((rc = vg_longpoll_start(&srv.lp, cfg->db, err)) != VG_OK)
+		goto done;
 	if ((d = start_daemon(&srv, cfg, fd, &crt, &key)) == NULL) {
 		rc = vg_err_set(err, VG_ERR_IO,
 				_("cannot start the HTTP server on %s"),
@@ -994,6 +1030,8 @@ vg_server_run(const struct vg_server_config *cfg, struct vg_err *err)
 	(void)fflush(stdout);
 
 	wait_for_stop(&srv, cfg, &set);
+	/* Every held request resumed before the daemon stops. */
+	vg_longpoll_stop(srv.lp);
 	MHD_stop_daemon(d);
 	rc = VG_OK;
 done:
@@ -1008,6 +1046,7 @@ done:
 	vg_buf_release(&key);
 	vg_buf_release(&crt);
 	vg_store_free(srv.sig_store);
+	vg_longpoll_free(srv.lp);
 	(void)pthread_rwlock_destroy(&srv.policy_lock);
 	(void)pthread_key_delete(srv.store_key);
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);

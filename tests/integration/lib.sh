@@ -79,6 +79,10 @@ owner = DSI systèmes
 category = server
 criticality = 4
 
+[contact "Astreinte informatique"]
+role = oncall
+webhook = https://alertes.chu-exemple.fr/vigie
+
 [backup "app"]
 path = /srv/backup/app
 offline = yes

@@ -97,13 +97,14 @@ test_catalogue(void **state)
 	(void)state;
 	vg_rules_foreach(check_entry, &n);
 	/* R1 1 + 1 for devices, R2 4, R3 4, R4 5 + 1 for devices, R5 4,
-	 * R6 2, R7 7. */
-	assert_int_equal(n, 29);
+	 * R6 2, R7 7, R10 3. */
+	assert_int_equal(n, 32);
 	assert_null(vg_rules_find("no.such_check"));
 }
 
 /* Empty facts: every host check not evaluated (the device checks judge
- * only devices), no finding, no score. */
+ * only devices) but the one that judges the policy alone: with no alert
+ * chain declared, incident.no_contacts; no other finding. */
 static void
 test_evaluate_empty_facts(void **state)
 {
@@ -118,9 +119,10 @@ test_evaluate_empty_facts(void **state)
 	assert_int_equal(vg_policy_init(&p, &err), VG_OK);
 	vg_report_init(&r);
 	assert_int_equal(vg_rules_evaluate(&f, &p, &r, &err), VG_OK);
-	assert_int_equal(r.n_findings, 0);
-	assert_int_equal(r.n_not_evaluated, 27);
-	assert_int_equal(r.overall, VG_SCORE_NONE);
+	assert_int_equal(r.n_findings, 1);
+	assert_string_equal(r.findings[0].check, "incident.no_contacts");
+	assert_int_equal(r.n_not_evaluated, 29);
+	assert_int_equal(r.scores[10], 80);
 	vg_report_release(&r);
 	vg_policy_release(&p);
 	vg_facts_release(&f);

@@ -38,11 +38,16 @@ static const struct doc_route doc[] = {
 	{"agent", "POST", "/api/v1/enroll", NONE_},
 	{"agent", "POST", "/api/v1/reports", AGENT_},
 	{"agent", "POST", "/api/v1/devices", AGENT_},
+	{"agent", "GET", "/api/v1/tasks", AGENT_},
+	{"agent", "POST", "/api/v1/tasks/{}/evidence", AGENT_},
+	{"agent", "POST", "/api/v1/tasks/{}/result", AGENT_},
 	{"api", "GET", "/api/v1/assets", USER_(AUDITEUR)},
 	{"api", "GET", "/api/v1/assets/{}", USER_(AUDITEUR)},
 	{"api", "GET", "/api/v1/findings", USER_(AUDITEUR)},
 	{"api", "POST", "/api/v1/findings/{}/accept", USER_(RSSI)},
 	{"api", "GET", "/api/v1/scores", USER_(DIRECTION)},
+	{"api", "GET", "/api/v1/vulnerabilities", USER_(AUDITEUR)},
+	{"api", "GET", "/api/v1/vulnerabilities/{}", USER_(AUDITEUR)},
 	{"integrations", "GET", "/api/v1/assets/{}/glpi", USER_(AUDITEUR)},
 	{"integrations", "GET", "/metrics", USER_(AUDITEUR)},
 	{"console", "GET", "/login", NONE_},
@@ -54,6 +59,16 @@ static const struct doc_route doc[] = {
 	{"console", "GET", "/devices", USER_(TECHNICIEN)},
 	{"console", "GET", "/findings", USER_(TECHNICIEN)},
 	{"console", "POST", "/findings/{}/accept", USER_(RSSI)},
+	{"console", "GET", "/incidents", USER_(DIRECTION)},
+	{"console", "POST", "/incidents", USER_(RSSI)},
+	{"console", "GET", "/incidents/{}", USER_(AUDITEUR)},
+	{"console", "GET", "/incidents/{}/export", USER_(AUDITEUR)},
+	{"console", "POST", "/incidents/{}/note", USER_(TECHNICIEN)},
+	{"console", "POST", "/incidents/{}/status", USER_(RSSI)},
+	{"console", "POST", "/incidents/{}/isolate", USER_(RSSI)},
+	{"console", "POST", "/incidents/{}/release", USER_(RSSI)},
+	{"console", "GET", "/vulnerabilities", USER_(TECHNICIEN)},
+	{"console", "GET", "/vulnerabilities/{}", USER_(TECHNICIEN)},
 	{"console", "GET", "/rules/{}", USER_(DIRECTION)},
 	{"console", "GET", "/static/vigie.css", NONE_},
 };
@@ -304,15 +319,16 @@ check_shape(const struct vg_route *r, void *arg)
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0 &&
 	    strcmp(r->method, "POST") != 0)
 		fail_msg("%s %s: unexpected method", r->method, r->path);
-	/* A POST takes a body; only an agent's or a sensor's report may
-	 * be large, and
-	 * nothing read before the caller is known is. */
+	/* A POST takes a body; only an agent's or a sensor's report and
+	 * an isolation's evidence snapshot may be large, and nothing read
+	 * before the caller is known is. */
 	if (strcmp(r->method, "POST") == 0 && r->max_body == 0 &&
 	    strcmp(r->path, "/logout") != 0)
 		fail_msg("POST %s: no body ceiling", r->path);
 	if (r->max_body > VG_SERVER_MAX_SMALL_BODY &&
 	    strcmp(r->path, "/api/v1/reports") != 0 &&
-	    strcmp(r->path, "/api/v1/devices") != 0)
+	    strcmp(r->path, "/api/v1/devices") != 0 &&
+	    strcmp(r->path, "/api/v1/tasks/{}/evidence") != 0)
 		fail_msg("%s %s: a large body", r->method, r->path);
 	if (r->auth != VG_AUTH_USER && r->max_body > VG_SERVER_MAX_SMALL_BODY &&
 	    r->precheck == NULL)
@@ -329,9 +345,13 @@ check_shape(const struct vg_route *r, void *arg)
 	if (r->auth == VG_AUTH_USER && r->min_role >= VG_ROLE_COUNT)
 		fail_msg("%s %s: bad min role", r->method, r->path);
 	/* Only the API and console write with a user's rights: every
-	 * such POST asks at least for rssi or is the logout. */
+	 * such POST asks at least for rssi, but the logout and a note on
+	 * an incident's timeline (the technicians working it write what
+	 * they saw and did). */
 	if (r->auth == VG_AUTH_USER && strcmp(r->method, "POST") == 0 &&
-	    strcmp(r->path, "/logout") != 0 && r->min_role < VG_ROLE_RSSI)
+	    strcmp(r->path, "/logout") != 0 &&
+	    strcmp(r->path, "/incidents/{}/note") != 0 &&
+	    r->min_role < VG_ROLE_RSSI)
 		fail_msg("POST %s: a write below rssi", r->path);
 }
 

@@ -8,15 +8,16 @@
 # re-match of 10,000 stored hosts (target < 30 s).
 #   bench/vuln.sh            (after `make`; debsecan and hyperfine)
 # Environment: PACKAGES (2500 source packages), RUNS (10 vigie runs;
-# debsecan runs 3 times), HOSTS (10000), HOST_SAMPLE (200 hosts actually
-# run, the rest extrapolated), VIGIE_VULN_DATA (the feed's directory).
+# debsecan runs 3 times), HOSTS (10000), HOST_SAMPLE (1000 hosts actually
+# re-matched, the rest extrapolated), VIGIE_VULN_DATA (the feed's
+# directory).
 set -eu
 cd "$(dirname "$0")/.."
 vigie=${VIGIE:-$PWD/build/vigie}
 packages=${PACKAGES:-2500}
 runs=${RUNS:-10}
 hosts=${HOSTS:-10000}
-sample=${HOST_SAMPLE:-200}
+sample=${HOST_SAMPLE:-1000}
 data=${VIGIE_VULN_DATA:-../shared/data/vuln}
 dir=$PWD/build/bench-vuln
 
@@ -108,14 +109,40 @@ hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$dir/vigie.json.h" \
 hyperfine -N --warmup 1 --runs 3 --export-json "$dir/debsecan.json.h" \
 	"$debsecan_cmd" >/dev/null 2>&1
 
-# Re-matching stored hosts after a feed update: `vigie serve` has no
-# re-match on feed change yet, so this measures what exists: HOST_SAMPLE
-# `vigie vuln check` runs (one process each: store open, dpkg status
-# parse, match), one per core, extrapolated to HOSTS.
-start=$(date +%s.%N)
-seq 1 "$sample" | xargs -P "$(nproc)" -I{} sh -c \
-	"$vigie_cmd >/dev/null || test \$? -eq 3"
-end=$(date +%s.%N)
+# Re-matching stored hosts after a feed update, as `vigie serve` does it
+# when a feed changes (vg_store_rejudge with the matching hook, in one
+# process): build/bench/rematch fills a store holding the feed with
+# HOST_SAMPLE hosts of a realistic fleet (1,000 source packages, one in
+# 33 just before its fix, every host drifting on 2 % of its packages),
+# then times their re-judgement; the figure for HOSTS is extrapolated
+# (the work is per host: set HOST_SAMPLE=HOSTS to run them all).
+mkdir -p "$dir/fleet/etc" "$dir/fleet/var/lib/dpkg"
+cp "$dir/root/etc/os-release" "$dir/fleet/etc/"
+/usr/bin/python3 - "$dir/feed/bullseye" 1000 \
+	>"$dir/fleet/var/lib/dpkg/status" <<'PY'
+import sys, zlib
+text = zlib.decompress(open(sys.argv[1], "rb").read()).decode()
+rows = {}
+for line in text.split("\n\n")[1].split("\n"):
+    pkg, _, _, unstable, other = line.split(",", 4)
+    r = rows.setdefault(pkg, [None, []])
+    if r[0] is None and unstable and unstable[0].isdigit():
+        r[0], r[1] = unstable, other.split()
+names = sorted(rows)
+step = max(1, len(names) // int(sys.argv[2]))
+for i, pkg in enumerate(names[::step][:int(sys.argv[2])]):
+    fix = rows[pkg][0]
+    v = "1.0-1" if fix is None else (fix + "~0" if i % 33 == 1 else fix + "+b1")
+    sys.stdout.write("Package: %s\nStatus: install ok installed\n"
+                     "Architecture: amd64\nVersion: %s\nDescription: %s\n\n"
+                     % (pkg, v, pkg))
+PY
+"$vigie" facts --root "$dir/fleet" >"$dir/fleet.json" 2>/dev/null
+meson compile -C build rematch >/dev/null
+cp "$db" "$dir/fleet.db"
+./build/bench/rematch "$dir/fleet.db" "$dir/fleet.json" "$sample" \
+	>"$dir/rematch.out"
+rematch_s=$(awk '$1 == "rematch_s" { print $2 }' "$dir/rematch.out")
 
 median() {
 	/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"
@@ -130,8 +157,8 @@ read -r v_ids v_pkgs d_pairs <"$dir/found"
 awk -v v="$(median "$dir/vigie.json.h")" \
 	-v d="$(median "$dir/debsecan.json.h")" \
 	-v imp="$(median "$dir/import.json")" -v kb="$store_kb" \
-	-v n="$n_pkgs" -v s="$sample" -v h="$hosts" -v t0="$start" \
-	-v t1="$end" -v cores="$(nproc)" -v vi="$v_ids" -v vp="$v_pkgs" \
+	-v n="$n_pkgs" -v s="$sample" -v h="$hosts" -v rm="$rematch_s" \
+	-v vi="$v_ids" -v vp="$v_pkgs" \
 	-v dp="$d_pairs" 'BEGIN {
 	printf "\n%-34s %12s %12s %8s\n", "", "vigie", "debsecan", "ratio"
 	printf "%-34s %12.4f %12.3f %7.1fx\n",
@@ -140,9 +167,8 @@ awk -v v="$(median "$dir/vigie.json.h")" \
 	printf "\n%-34s %12.1fx  (target >= 50x)\n", "ratio", d / v
 	printf "%-34s %12.3f s\n", "feed import (34,796 rows), median", imp
 	printf "%-34s %12.1f MB\n", "store size after import", kb / 1024
-	per = (t1 - t0) / s
-	printf "%-34s %12.1f s  (%d CLI runs on %d cores, %.1f ms each;\n",
-		h " hosts re-matched", per * h, s, cores, per * 1000 * cores
-	printf "%-34s %12s    extrapolated; serve has no re-match yet;\n", "", ""
-	printf "%-34s %12s    target < 30 s)\n", "", ""
+	per = rm / s
+	printf "%-34s %12.1f s  (%d hosts re-judged in %.1f s, %.1f ms each,\n",
+		h " hosts re-matched", per * h, s, rm, per * 1000
+	printf "%-34s %12s    extrapolated; target < 30 s)\n", "", ""
 }'

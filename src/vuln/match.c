@@ -69,6 +69,21 @@ upstream_of(const char *v, size_t n, const char **start)
 	return dash != NULL ? (size_t)(dash - v) : n;
 }
 
+/* An installed version, with its "epoch:upstream" worked out once for
+ * every entry it is compared with. */
+struct inst {
+	const char *v;
+	const char *up; /* upstream_of(v) */
+	size_t up_n;
+};
+
+static void
+inst_init(struct inst *in, const char *v)
+{
+	in->v = v;
+	in->up_n = upstream_of(v, strlen(v), &in->up);
+}
+
 /*
  * debsecan's known-fixed versions (other_versions) are fixes on some
  * branch: a stable release's security update, a backport. v carries the
@@ -78,12 +93,12 @@ upstream_of(const char *v, size_t n, const char **start)
  * version of that branch's fix goes to *fix when v is older than it.
  */
 static bool
-fixed_on_branch(const char *list, const char *v, const char **fix,
+fixed_on_branch(const char *list, const struct inst *in, const char **fix,
 		size_t *fix_len)
 {
 	char x[VG_FEED_MAX_VERSION];
-	const char *p = list, *vu, *xu;
-	size_t n, vn = upstream_of(v, strlen(v), &vu), xn;
+	const char *p = list, *xu;
+	size_t n, xn;
 
 	while (p != NULL && *p != '\0') {
 		while (*p == ' ')
@@ -94,8 +109,8 @@ fixed_on_branch(const char *list, const char *v, const char **fix,
 			memcpy(x, p, n);
 			x[n] = '\0';
 			xn = upstream_of(x, n, &xu);
-			if (xn == vn && memcmp(xu, vu, vn) == 0) {
-				if (vg_dpkg_version_cmp(v, x) >= 0)
+			if (xn == in->up_n && memcmp(xu, in->up, xn) == 0) {
+				if (vg_dpkg_version_cmp(in->v, x) >= 0)
 					return true;
 				if (fix != NULL) {
 					*fix = p;
@@ -108,13 +123,21 @@ fixed_on_branch(const char *list, const char *v, const char **fix,
 	return false;
 }
 
-bool
-vg_vuln_affects(const struct vg_vuln_entry *e, const char *v)
+/*
+ * Whether e affects the installed version, the branch list read once:
+ * when it does, *bfix (and *bfix_len) name the fix of the installed
+ * version's branch if the feed lists one, else stay NULL.
+ */
+static bool
+affects(const struct vg_vuln_entry *e, const struct inst *in, const char **bfix,
+	size_t *bfix_len)
 {
-	if (e == NULL || v == NULL)
-		return false;
+	const char *v = in->v;
+
+	*bfix = NULL;
+	*bfix_len = 0;
 	if (e->fixed_on_branches != NULL &&
-	    fixed_on_branch(e->fixed_on_branches, v, NULL, NULL))
+	    fixed_on_branch(e->fixed_on_branches, in, bfix, bfix_len))
 		return false;
 	switch (e->status) {
 	case VG_VULN_FIXED:
@@ -143,6 +166,19 @@ vg_vuln_affects(const struct vg_vuln_entry *e, const char *v)
 	return false;
 }
 
+bool
+vg_vuln_affects(const struct vg_vuln_entry *e, const char *v)
+{
+	const char *bfix;
+	size_t bfix_len;
+	struct inst in;
+
+	if (e == NULL || v == NULL)
+		return false;
+	inst_init(&in, v);
+	return affects(e, &in, &bfix, &bfix_len);
+}
+
 /* One affecting entry, its strings copied (they live for the call). */
 struct hit {
 	const char *id;
@@ -155,7 +191,7 @@ struct hit {
 
 /* The affecting entries of one package being looked up. */
 struct acc {
-	const char *version; /* installed source version */
+	struct inst version; /* installed source version */
 	struct hit *hits;
 	size_t n, cap;
 	struct vg_arena strs; /* the hits' strings, emptied per package */
@@ -185,7 +221,7 @@ on_entry(void *ctx, const struct vg_vuln_entry *e)
 	struct hit *h;
 
 	if (e == NULL || e->id == NULL || *e->id == '\0' ||
-	    !vg_vuln_affects(e, a->version))
+	    !affects(e, &a->version, &bfix, &bfix_len))
 		return VG_OK;
 	if (a->n >= MATCH_MAX_HITS)
 		return VG_ERR_LIMIT;
@@ -201,9 +237,6 @@ on_entry(void *ctx, const struct vg_vuln_entry *e)
 	h->id = acc_str(a, e->id, VG_FEED_MAX_ID, &nomem);
 	/* The fix to install is the one of the installed version's branch
 	 * when the feed names it, else the feed's fixed version. */
-	if (e->fixed_on_branches != NULL)
-		(void)fixed_on_branch(e->fixed_on_branches, a->version, &bfix,
-				      &bfix_len);
 	if (bfix != NULL) {
 		char tmp[VG_FEED_MAX_VERSION];
 
@@ -417,7 +450,7 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 	a->n = 0;
 	vg_arena_release(&a->strs);
 	vg_arena_init(&a->strs);
-	a->version = src_version(pk[0]);
+	inst_init(&a->version, src_version(pk[0]));
 	rc = lookup(ctx, f->os.codename, src_name(pk[0]), on_entry, a, err);
 	if (rc != VG_OK) {
 		/* Our own callback's failures leave err empty. */
@@ -436,7 +469,7 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 	v->package = pk[0]->source != NULL && *pk[0]->source != '\0'
 		? pk[0]->source
 		: pk[0]->name;
-	v->version = a->version;
+	v->version = a->version.v;
 	fold_signals(a, v);
 	/* The fixed version points into the lookup's strings: copy it. */
 	if (v->fixed_version != NULL &&

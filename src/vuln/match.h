@@ -54,4 +54,23 @@ struct vg_store;
 enum vg_rc vg_vuln_store_state(struct vg_store *s, bool *has_packages,
 			       int64_t *imported_at, struct vg_err *err);
 
+/*
+ * A lookup that remembers, for matching many hosts in a row (the
+ * server's re-judgement after a feed change): each (release, package)'s
+ * entries are read once through inner and kept, copied, for every later
+ * call, until vg_vuln_cache_free. Make a new cache when the data change.
+ * At most VG_VULN_CACHE_MAX_ENTRIES entries are kept; past that the
+ * lookups go to inner each time. One thread at a time. NULL on no
+ * memory.
+ */
+#define VG_VULN_CACHE_MAX_ENTRIES 2000000
+struct vg_vuln_cache;
+struct vg_vuln_cache *vg_vuln_cache_new(vg_vuln_lookup_fn inner,
+					void *inner_ctx);
+void vg_vuln_cache_free(struct vg_vuln_cache *c);
+/* A vg_vuln_lookup_fn whose ctx is the cache. */
+enum vg_rc vg_vuln_cache_lookup(void *cache, const char *release,
+				const char *package, vg_vuln_entry_fn fn,
+				void *ctx, struct vg_err *err);
+
 #endif

@@ -723,20 +723,26 @@ drop_privileges(const char *user, struct vg_err *err)
 	return VG_OK;
 }
 
-/* The rejudge hook: match the host's packages anew (ctx: the store). */
-static enum vg_rc
-rematch(void *ctx, struct vg_facts *f, struct vg_err *err)
-{
-	enum vg_rc rc = vg_vuln_match(f, vg_store_vuln_lookup_cb, ctx, err);
+/* What the rejudge hook works with: the store, and the lookups of the
+ * run remembered (NULL: no feed, the incidents only). */
+struct rejudge_ctx {
+	struct vg_store *store;
+	struct vg_vuln_cache *cache;
+};
 
-	return rc == VG_OK ? vg_incident_facts_fill(ctx, f, err) : rc;
-}
-
-/* The same when no feed is there: the incidents only. */
+/* The rejudge hook: match the host's packages anew (every host asks the
+ * same packages: the cache reads each once), then its incidents. */
 static enum vg_rc
-refill_incidents(void *ctx, struct vg_facts *f, struct vg_err *err)
+prejudge(void *ctx, struct vg_facts *f, struct vg_err *err)
 {
-	return vg_incident_facts_fill(ctx, f, err);
+	struct rejudge_ctx *rc = ctx;
+	enum vg_rc r;
+
+	if (rc->cache != NULL &&
+	    (r = vg_vuln_match(f, vg_vuln_cache_lookup, rc->cache, err)) !=
+		    VG_OK)
+		return r;
+	return vg_incident_facts_fill(rc->store, f, err);
 }
 
 /* The signal thread's store, opened at first need; NULL after logging. */
@@ -767,8 +773,10 @@ signal_store(struct server *srv)
 static void
 rejudge(struct server *srv, const struct vg_policy *p, const char *why)
 {
+	struct rejudge_ctx rc;
 	struct vg_store *s;
 	struct vg_err err;
+	enum vg_rc r;
 	bool match;
 	size_t n = 0;
 
@@ -776,9 +784,19 @@ rejudge(struct server *srv, const struct vg_policy *p, const char *why)
 	if ((s = signal_store(srv)) == NULL)
 		return;
 	match = __atomic_load_n(&srv->match_vulns, __ATOMIC_RELAXED);
-	if (vg_store_rejudge(s, p, (int64_t)time(NULL),
-			     match ? rematch : refill_incidents, s, &n,
-			     &err) != VG_OK)
+	rc.store = s;
+	rc.cache = NULL;
+	if (match &&
+	    (rc.cache = vg_vuln_cache_new(vg_store_vuln_lookup_cb, s)) ==
+		    NULL) {
+		log_warnx(_("%s, but stored scans were not judged again: %s"),
+			  why, _("out of memory"));
+		return;
+	}
+	r = vg_store_rejudge(s, p, (int64_t)time(NULL), prejudge, &rc, &n,
+			     &err);
+	vg_vuln_cache_free(rc.cache);
+	if (r != VG_OK)
 		log_warnx(_("%s, but stored scans were not all judged "
 			    "again: %s"),
 			  why, err.msg);

@@ -261,6 +261,26 @@ make_auth(const struct vg_agent_state *st)
 	return auth;
 }
 
+/*
+ * Isolated, the host has no DNS: the reports go to the address the
+ * isolation allows, the server's host name pinned to it (as the task
+ * watcher does). No isolation record: nothing to do.
+ */
+static enum vg_rc
+pin_if_isolated(struct vg_upload *u, const struct vg_spool *sp,
+		struct vg_err *err)
+{
+	struct vg_isolation_state iso;
+	struct vg_err e2;
+
+	vg_err_clear(&e2);
+	if (sp->state_dir == NULL ||
+	    vg_isolation_state_load(sp->state_dir, &iso, &e2) != VG_OK)
+		return VG_OK; /* not isolated (a damaged record: reapply says)
+			       */
+	return vg_upload_pin(u, iso.server_ip, err);
+}
+
 enum vg_rc
 vg_agent_deliver(const struct vg_agent_state *st, const struct vg_spool *sp,
 		 const char *path, const volatile sig_atomic_t *stop,
@@ -291,7 +311,8 @@ vg_agent_deliver(const struct vg_agent_state *st, const struct vg_spool *sp,
 		rc = vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
 		goto done;
 	}
-	if ((rc = vg_upload_new(&u, st->server, st->pin, stop, err)) != VG_OK)
+	if ((rc = vg_upload_new(&u, st->server, st->pin, stop, err)) != VG_OK ||
+	    (rc = pin_if_isolated(u, sp, err)) != VG_OK)
 		goto done;
 	for (i = 0; i < l.n && (stop == NULL || !*stop); i++) {
 		r = vg_spool_read(sp, l.names[i], AGENT_MAX_REPORT, &body, err);

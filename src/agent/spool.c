@@ -93,9 +93,10 @@ vg_spool_open(struct vg_spool *sp, const char *state_dir, struct vg_err *err)
 {
 	enum vg_rc rc;
 
+	sp->state_dir = strdup(state_dir);
 	sp->dir = join(state_dir, "spool");
 	sp->rejected = join(state_dir, "rejected");
-	if (sp->dir == NULL || sp->rejected == NULL) {
+	if (sp->state_dir == NULL || sp->dir == NULL || sp->rejected == NULL) {
 		rc = vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
 		goto fail;
 	}
@@ -113,8 +114,10 @@ fail:
 void
 vg_spool_release(struct vg_spool *sp)
 {
+	free(sp->state_dir);
 	free(sp->dir);
 	free(sp->rejected);
+	sp->state_dir = NULL;
 	sp->dir = NULL;
 	sp->rejected = NULL;
 }

@@ -16,8 +16,9 @@
 #define VG_SPOOL_NAME_MAX 80 /* 20 digits, '-', 36, ".json", NUL */
 
 struct vg_spool {
-	char *dir;      /* STATE_DIR/spool */
-	char *rejected; /* STATE_DIR/rejected */
+	char *state_dir; /* STATE_DIR */
+	char *dir;       /* STATE_DIR/spool */
+	char *rejected;  /* STATE_DIR/rejected */
 };
 
 /* File names, oldest first (by the time in the name, then the file's

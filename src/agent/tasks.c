@@ -36,7 +36,7 @@
 #include "util/banned.h"
 
 #define URL_MAX 4096
-#define HOST_MAX 256
+#define HOST_MAX VG_AGENT_HOST_MAX /* agent/upload.h */
 #define NS_PER_S INT64_C(1000000000)
 /* Beyond the server's hold, time for it to answer. */
 #define POLL_SLACK 30
@@ -194,8 +194,8 @@ client_free(struct client *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The same transport rules as upload.c: pinned key, bounded time, no
- * redirects, HTTP(S) only, no signals. */
+/* The same transport rules as upload.c (vg_agent_curl_setup), and a
+ * kept-alive connection for the long-poll. */
 static enum vg_rc
 client_init(struct client *c, const struct vg_agent_state *st,
 	    const volatile sig_atomic_t *stop, struct vg_err *err)
@@ -220,26 +220,7 @@ client_init(struct client *c, const struct vg_agent_state *st,
 		return vg_err_set(err, VG_ERR_IO,
 				  _("cannot initialise libcurl"));
 	}
-	ok = ok && curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
-	ok = ok &&
-		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
-				 (long)VG_UPLOAD_CONNECT_TIMEOUT) == CURLE_OK;
-	ok = ok && curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
-#if LIBCURL_VERSION_NUM >= 0x075500
-	ok = ok &&
-		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") ==
-			CURLE_OK;
-#else
-	ok = ok &&
-		curl_easy_setopt(h, CURLOPT_PROTOCOLS,
-				 (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) ==
-			CURLE_OK;
-#endif
-	ok = ok &&
-		curl_easy_setopt(h, CURLOPT_USERAGENT,
-				 "vigie-agent/" VG_VERSION) == CURLE_OK;
-	ok = ok &&
-		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf) == CURLE_OK;
+	ok = vg_agent_curl_setup(h, st->pin, c->errbuf);
 	ok = ok &&
 		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb) ==
 			CURLE_OK;
@@ -248,25 +229,9 @@ client_init(struct client *c, const struct vg_agent_state *st,
 		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress_cb) ==
 			CURLE_OK;
 	ok = ok && curl_easy_setopt(h, CURLOPT_XFERINFODATA, c) == CURLE_OK;
-	ok = ok && curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) == CURLE_OK;
 	/* A long-poll idles for up to VG_TASKS_WAIT seconds: keep the
 	 * connection alive through middleboxes. */
 	ok = ok && curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK;
-	if (st->pin != NULL) {
-		ok = ok &&
-			curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, st->pin) ==
-				CURLE_OK;
-		ok = ok &&
-			curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L) ==
-				CURLE_OK;
-		ok = ok &&
-			curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L) ==
-				CURLE_OK;
-		ok = ok &&
-			curl_easy_setopt(h, CURLOPT_CAINFO, NULL) == CURLE_OK;
-		ok = ok &&
-			curl_easy_setopt(h, CURLOPT_CAPATH, NULL) == CURLE_OK;
-	}
 	if (!ok) {
 		client_free(c);
 		return vg_err_set(err, VG_ERR_IO,
@@ -284,21 +249,11 @@ client_init(struct client *c, const struct vg_agent_state *st,
 static void
 client_pin(struct client *c, const char *ip)
 {
-	struct curl_slist *l = NULL;
-	char entry[HOST_MAX + INET6_ADDRSTRLEN + 16];
-	bool v6 = ip != NULL && strchr(ip, ':') != NULL;
+	struct curl_slist *l;
 
 	if (c->host_is_ip)
 		return;
-	/* "-host:port" first drops an older pin from libcurl's cache. */
-	(void)snprintf(entry, sizeof(entry), "-%s:%ld", c->host, c->port);
-	l = curl_slist_append(l, entry);
-	if (ip != NULL && l != NULL) {
-		(void)snprintf(entry, sizeof(entry), "%s:%ld:%s%s%s", c->host,
-			       c->port, v6 ? "[" : "", ip, v6 ? "]" : "");
-		l = curl_slist_append(l, entry);
-	}
-	if (l == NULL) {
+	if ((l = vg_agent_resolve_list(c->host, c->port, ip)) == NULL) {
 		log_warnx(_("out of memory"));
 		return;
 	}

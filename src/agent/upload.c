@@ -6,6 +6,7 @@
  */
 #include "util/common.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <jansson.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "agent/upload.h"
+#include "util/text.h"
 #include "util/banned.h"
 
 #define URL_MAX 4096
@@ -21,6 +23,7 @@
 struct vg_upload {
 	CURL *curl;
 	char *server;
+	struct curl_slist *resolve; /* the server pinned (vg_upload_pin) */
 	const volatile sig_atomic_t *stop;
 	bool over_cap; /* the answer passed VG_UPLOAD_MAX_ANSWER */
 	struct vg_buf *answer;
@@ -56,6 +59,54 @@ write_cb(char *p, size_t size, size_t nmemb, void *ctx)
 		return 0;
 	}
 	return n;
+}
+
+bool
+vg_agent_curl_setup(CURL *c, const char *pin, char *errbuf)
+{
+	bool ok = true;
+
+	/* No signals from libcurl (the agent owns them), bounded
+	 * connection time, no redirects, plain HTTP(S) only. */
+	ok = ok && curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
+	ok = ok &&
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+				 (long)VG_UPLOAD_CONNECT_TIMEOUT) == CURLE_OK;
+	ok = ok && curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
+#if LIBCURL_VERSION_NUM >= 0x075500
+	ok = ok &&
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") ==
+			CURLE_OK;
+#else
+	ok = ok &&
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS,
+				 (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) ==
+			CURLE_OK;
+#endif
+	ok = ok &&
+		curl_easy_setopt(c, CURLOPT_USERAGENT,
+				 "vigie-agent/" VG_VERSION) == CURLE_OK;
+	ok = ok && curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
+	/* The progress callback is how a stop request ends a transfer. */
+	ok = ok && curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L) == CURLE_OK;
+	if (pin != NULL) {
+		ok = ok &&
+			curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, pin) ==
+				CURLE_OK;
+		ok = ok &&
+			curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L) ==
+				CURLE_OK;
+		ok = ok &&
+			curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L) ==
+				CURLE_OK;
+		/* The CAs are unused with a pin: not loading the system's
+		 * hundreds of certificates saves megabytes per cycle. */
+		ok = ok &&
+			curl_easy_setopt(c, CURLOPT_CAINFO, NULL) == CURLE_OK;
+		ok = ok &&
+			curl_easy_setopt(c, CURLOPT_CAPATH, NULL) == CURLE_OK;
+	}
+	return ok;
 }
 
 /* A stop signal aborts a transfer at once instead of after the timeout;
@@ -94,31 +145,10 @@ vg_upload_new(struct vg_upload **out, const char *server, const char *pin,
 		return vg_err_set(err, VG_ERR_IO,
 				  _("cannot initialise libcurl"));
 	}
-	/* No signals from libcurl (the agent owns them), bounded time,
-	 * no redirects, plain HTTP(S) only. */
-	ok = ok && curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
-	ok = ok &&
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-				 (long)VG_UPLOAD_CONNECT_TIMEOUT) == CURLE_OK;
+	ok = vg_agent_curl_setup(c, pin, u->errbuf);
 	ok = ok &&
 		curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)VG_UPLOAD_TIMEOUT) ==
 			CURLE_OK;
-	ok = ok && curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
-#if LIBCURL_VERSION_NUM >= 0x075500
-	ok = ok &&
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") ==
-			CURLE_OK;
-#else
-	ok = ok &&
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS,
-				 (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) ==
-			CURLE_OK;
-#endif
-	ok = ok &&
-		curl_easy_setopt(c, CURLOPT_USERAGENT,
-				 "vigie-agent/" VG_VERSION) == CURLE_OK;
-	ok = ok &&
-		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, u->errbuf) == CURLE_OK;
 	ok = ok &&
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb) ==
 			CURLE_OK;
@@ -127,24 +157,6 @@ vg_upload_new(struct vg_upload **out, const char *server, const char *pin,
 		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb) ==
 			CURLE_OK;
 	ok = ok && curl_easy_setopt(c, CURLOPT_XFERINFODATA, u) == CURLE_OK;
-	ok = ok && curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L) == CURLE_OK;
-	if (pin != NULL) {
-		ok = ok &&
-			curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, pin) ==
-				CURLE_OK;
-		ok = ok &&
-			curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L) ==
-				CURLE_OK;
-		ok = ok &&
-			curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L) ==
-				CURLE_OK;
-		/* The CAs are unused with a pin: not loading the system's
-		 * hundreds of certificates saves megabytes per cycle. */
-		ok = ok &&
-			curl_easy_setopt(c, CURLOPT_CAINFO, NULL) == CURLE_OK;
-		ok = ok &&
-			curl_easy_setopt(c, CURLOPT_CAPATH, NULL) == CURLE_OK;
-	}
 	if (!ok) {
 		vg_upload_free(u);
 		/* Pinning is the one option a build may lack. */
@@ -156,6 +168,70 @@ vg_upload_new(struct vg_upload **out, const char *server, const char *pin,
 	return VG_OK;
 }
 
+struct curl_slist *
+vg_agent_resolve_list(const char *host, long port, const char *ip)
+{
+	char entry[VG_AGENT_HOST_MAX + INET6_ADDRSTRLEN + 32];
+	bool v6 = ip != NULL && strchr(ip, ':') != NULL;
+	struct curl_slist *l, *more;
+
+	/* "-host:port" first drops an older pin from libcurl's cache. */
+	(void)snprintf(entry, sizeof(entry), "-%s:%ld", host, port);
+	if ((l = curl_slist_append(NULL, entry)) == NULL || ip == NULL)
+		return l;
+	(void)snprintf(entry, sizeof(entry), "%s:%ld:%s%s%s", host, port,
+		       v6 ? "[" : "", ip, v6 ? "]" : "");
+	if ((more = curl_slist_append(l, entry)) == NULL)
+		curl_slist_free_all(l);
+	return more;
+}
+
+enum vg_rc
+vg_upload_pin(struct vg_upload *u, const char *ip, struct vg_err *err)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	char *host = NULL, *port = NULL;
+	struct curl_slist *l;
+	enum vg_rc rc = VG_OK;
+	CURLU *url;
+	int64_t p;
+	size_t n;
+
+	if ((url = curl_url()) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+	if (curl_url_set(url, CURLUPART_URL, u->server, 0) != CURLUE_OK ||
+	    curl_url_get(url, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(url, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+		    CURLUE_OK ||
+	    vg_parse_intz(port, 1, 65535, &p) != VG_OK ||
+	    (n = strlen(host)) >= VG_AGENT_HOST_MAX) {
+		rc = vg_err_set(err, VG_ERR_PARSE,
+				_("cannot read the host and port of '%s'"),
+				u->server);
+		goto done;
+	}
+	/* An IPv6 host comes as "[addr]"; an address needs no pin. */
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		host[n - 1] = '\0';
+		memmove(host, host + 1, n - 1);
+	}
+	if (inet_pton(AF_INET, host, bin) == 1 ||
+	    inet_pton(AF_INET6, host, bin) == 1)
+		goto done;
+	if ((l = vg_agent_resolve_list(host, (long)p, ip)) == NULL) {
+		rc = vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+		goto done;
+	}
+	(void)curl_easy_setopt(u->curl, CURLOPT_RESOLVE, l);
+	curl_slist_free_all(u->resolve);
+	u->resolve = l;
+done:
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(url);
+	return rc;
+}
+
 void
 vg_upload_free(struct vg_upload *u)
 {
@@ -163,6 +239,7 @@ vg_upload_free(struct vg_upload *u)
 		return;
 	if (u->curl != NULL)
 		curl_easy_cleanup(u->curl);
+	curl_slist_free_all(u->resolve);
 	free(u->server);
 	free(u);
 }

@@ -7,6 +7,7 @@
 #ifndef VG_AGENT_UPLOAD_H
 #define VG_AGENT_UPLOAD_H
 
+#include <curl/curl.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stddef.h>
@@ -63,5 +64,37 @@ enum vg_rc vg_upload_post(struct vg_upload *u, const char *path,
  */
 void vg_upload_error_text(const struct vg_buf *answer, char *out,
 			  size_t out_size);
+
+/*
+ * The transport rules every request of the agent follows, on the libcurl
+ * handle c: no signals, a bounded connection time, no redirects, HTTP(S)
+ * only, the agent's user agent, libcurl's messages to errbuf
+ * (CURL_ERROR_SIZE bytes), the progress callback on (the caller sets it:
+ * it is how a stop ends a transfer), and the server's key pinned (pin
+ * "sha256//...") or, pin NULL, the system's CAs. false when this libcurl
+ * refuses one of them.
+ */
+bool vg_agent_curl_setup(CURL *c, const char *pin, char *errbuf);
+
+/* Longest server host name the agent pins (a DNS name is 253). */
+#define VG_AGENT_HOST_MAX 256
+
+/*
+ * libcurl's CURLOPT_RESOLVE list that pins host:port to ip (an address
+ * literal), after an entry dropping an older pin; with ip NULL only the
+ * drop. NULL on no memory. The caller frees it with curl_slist_free_all
+ * once the handle no longer uses it.
+ */
+struct curl_slist *vg_agent_resolve_list(const char *host, long port,
+					 const char *ip);
+
+/*
+ * Connect to the server at ip from now on, without asking DNS (an
+ * isolated host has none): its host name pinned, unless the server's
+ * URL already names an address. VG_ERR_PARSE for a URL whose host and
+ * port cannot be read.
+ */
+enum vg_rc vg_upload_pin(struct vg_upload *u, const char *ip,
+			 struct vg_err *err);
 
 #endif

@@ -82,6 +82,7 @@ static const char field_help[] =
 	   "  --detected TIME      when it was found (default: now)\n"
 	   "  --asset NAME         a host concerned (as in the assets list); "
 	   "repeat it\n"
+	   "                       (open only)\n"
 	   "  --care IMPACT        impact on care: none, potential or proven\n"
 	   "  --degraded-since TIME  degraded mode since TIME (\"no\": not "
 	   "degraded)\n"
@@ -100,7 +101,12 @@ static const char field_help[] =
 static const char common_help[] =
 	N_("  --db FILE            the store (default: /var/lib/vigie/vigie.db "
 	   "as root,\n"
-	   "                       else $XDG_DATA_HOME/vigie/vigie.db)\n");
+	   "                       else $XDG_DATA_HOME/vigie/vigie.db)\n"
+	   "  --config FILE        vigie.conf: the alert chain, the "
+	   "establishment\n"
+	   "  --actor NAME         who acts, for the timeline (default: the "
+	   "Unix user)\n"
+	   "(each where the usage line shows it)\n");
 
 /* One verb: its name, usage, help, the option letters it takes and its
  * operands (ID, TEXT). */
@@ -140,10 +146,13 @@ static const struct option longopts[] = {
 };
 
 #define FIELD_LETTERS "tTDACGHPnIpu"
+/* The same but --asset: an incident's assets are named when it opens. */
+#define STATUS_FIELD_LETTERS "tTDCGHPnIpu"
 
 static const struct verb open_verb = {
 	"incident open",
-	N_("vigie incident open --title T --type TYPE [options]"),
+	N_("vigie incident open --title T --type TYPE [options] [--db FILE]\n"
+	   "       [--config FILE] [--actor NAME]"),
 	N_("Open an incident: record it, with an \"opened\" entry in its "
 	   "timeline, print\nits number and alert the policy's contacts.\n\n"),
 	"dcaf" FIELD_LETTERS,
@@ -166,13 +175,14 @@ static const struct verb status_verb = {
 	N_("vigie incident status ID [--status S] [field options] "
 	   "[--reported-ans[=TIME]\n"
 	   "       [--ref R]] [--reported-cnil[=TIME] [--ref R]] [--db FILE] "
-	   "[--config FILE]"),
+	   "[--config FILE]\n"
+	   "       [--actor NAME]"),
 	N_("Change an incident: its status (open, contained, recovered, "
 	   "closed), its\nfields, the reports made to the national portal "
 	   "(--reported-ans) or to the\nCNIL (--reported-cnil), each with "
 	   "its reference (--ref after it). The\nchanged fields are recorded "
 	   "in the timeline, old and new, and the contacts\nalerted.\n\n"),
-	"dcas" FIELD_LETTERS "RNr",
+	"dcas" STATUS_FIELD_LETTERS "RNr",
 	1,
 	true,
 };
@@ -272,14 +282,15 @@ opt_bool(const struct verb *v, const char *opt, const char *arg, int *out)
 static int
 parse(const struct verb *v, int argc, char **argv, struct inc_opts *o)
 {
-	int ch, last_report = 0;
+	int ch, idx, last_report = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->format = VG_FORMAT_TEXT;
 	o->health = o->personal = -1;
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((idx = -1, ch = getopt_long(argc, argv, ":h", longopts, &idx)) !=
+	       -1) {
 		if (ch == 'h') {
 			verb_help(v);
 			return VG_EXIT_OK;
@@ -289,9 +300,16 @@ parse(const struct verb *v, int argc, char **argv, struct inc_opts *o)
 				 argv[optind - 1]);
 			return usage_error(v);
 		}
-		if (ch == '?' || strchr(v->allowed, ch) == NULL) {
+		if (ch == '?') {
 			log_errx(_("%s: unknown option '%s'"), v->name,
 				 argv[optind - 1]);
+			return usage_error(v);
+		}
+		/* A known option this verb does not take: name it, not its
+		 * value. */
+		if (strchr(v->allowed, ch) == NULL) {
+			log_errx(_("%s: --%s does not apply here"), v->name,
+				 idx >= 0 ? longopts[idx].name : "?");
 			return usage_error(v);
 		}
 		switch (ch) {

@@ -913,8 +913,8 @@ vg_page_incident_status(const struct vg_api_ctx *ctx,
 	struct vg_incident inc;
 	struct vg_err err;
 	const char *bad, *kind = "status";
+	json_t *doc, *before = NULL, *after = NULL;
 	bool was_reported;
-	json_t *doc;
 	int64_t id;
 	enum vg_rc rc;
 
@@ -927,12 +927,25 @@ vg_page_incident_status(const struct vg_api_ctx *ctx,
 		goto done;
 	}
 	was_reported = inc.reported_ans_at != 0 && inc.reported_cnil_at != 0;
+	if ((before = vg_incident_to_json(&inc)) == NULL) {
+		vg_html_error_page(ctx, resp, 500, _("internal error"));
+		goto done;
+	}
 	if ((bad = vg_incident_form_read(req, &inc, ctx->now, false)) != NULL) {
 		vg_html_error_page(ctx, resp, 400, bad);
 		goto done;
 	}
 	if (vg_incident_check(&inc, ctx->now, &err) != VG_OK) {
 		vg_html_error_page(ctx, resp, 400, err.msg);
+		goto done;
+	}
+	/* A form sent back as it was: no entry, nobody alerted. */
+	if ((after = vg_incident_to_json(&inc)) == NULL) {
+		vg_html_error_page(ctx, resp, 500, _("internal error"));
+		goto done;
+	}
+	if (json_equal(before, after)) {
+		back(resp, id);
 		goto done;
 	}
 	if (inc.status == VG_INC_CLOSED)
@@ -957,6 +970,8 @@ vg_page_incident_status(const struct vg_api_ctx *ctx,
 	} else
 		back(resp, id);
 done:
+	json_decref(before);
+	json_decref(after);
 	json_decref(doc);
 }
 

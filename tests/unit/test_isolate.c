@@ -13,6 +13,7 @@
 
 #include "support.h"
 #include "agent/isolation_state.h"
+#include "agent/upload.h"
 #include "respond/isolate.h"
 #include "util/buf.h"
 
@@ -204,6 +205,33 @@ test_state_damaged(void **state)
 	free(dir);
 }
 
+/* The pin of the server's name to the isolation's address: the entry
+ * dropping an older pin first, IPv6 in brackets, only the drop without
+ * an address. */
+static void
+test_resolve_list(void **state)
+{
+	struct curl_slist *l;
+
+	(void)state;
+	l = vg_agent_resolve_list("vigie.chu.fr", 8443, "10.0.0.1");
+	assert_non_null(l);
+	assert_string_equal(l->data, "-vigie.chu.fr:8443");
+	assert_non_null(l->next);
+	assert_string_equal(l->next->data, "vigie.chu.fr:8443:10.0.0.1");
+	assert_null(l->next->next);
+	curl_slist_free_all(l);
+
+	l = vg_agent_resolve_list("vigie.chu.fr", 443, "fd00::1");
+	assert_string_equal(l->next->data, "vigie.chu.fr:443:[fd00::1]");
+	curl_slist_free_all(l);
+
+	l = vg_agent_resolve_list("vigie.chu.fr", 443, NULL);
+	assert_string_equal(l->data, "-vigie.chu.fr:443");
+	assert_null(l->next);
+	curl_slist_free_all(l);
+}
+
 int
 main(void)
 {
@@ -213,6 +241,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_damaged),
+		cmocka_unit_test(test_resolve_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

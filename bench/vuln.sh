@@ -4,8 +4,9 @@
 # rows (../shared/data/vuln; versions chosen deterministically at, before,
 # between and after the fixes), matched by Debian's debsecan and by
 # `vigie vuln check` against the same feed. Prints both times and the
-# ratio (target >= 50x), the feed's import time and store size, and the
-# re-match of 10,000 stored hosts (target < 30 s).
+# ratio (target >= 50x), the feed's import time and store size, a
+# full-size tracker JSON's import time and store size, and the re-match
+# of 10,000 stored hosts (target < 30 s).
 #   bench/vuln.sh            (after `make`; debsecan and hyperfine)
 # Environment: PACKAGES (2500 source packages), RUNS (10 vigie runs;
 # debsecan runs 3 times), HOSTS (10000), HOST_SAMPLE (1000 hosts actually
@@ -91,6 +92,22 @@ hyperfine --runs 5 --prepare "rm -f $db $db-wal $db-shm" \
 	--release bullseye >"$dir/import.out"
 store_kb=$(du -k "$db" | cut -f1)
 
+# A full-size tracker JSON: the real dump cannot be fetched here, so a
+# synthetic one of its shape and size (bench/gen-tracker.py, TRACKER_COPIES
+# copies of the feed's pairs under four releases); import time and the
+# store's size after it.
+/usr/bin/python3 bench/gen-tracker.py "$dir/feed/bullseye" \
+	"${TRACKER_COPIES:-2}" >"$dir/tracker.json"
+tracker_mb=$(du -m "$dir/tracker.json" | cut -f1)
+hyperfine --runs 3 --prepare "rm -f $dir/tracker.db $dir/tracker.db-wal \
+$dir/tracker.db-shm" --export-json "$dir/tracker.json.h" \
+	"$vigie vuln update --db $dir/tracker.db --debian-json \
+$dir/tracker.json >/dev/null" >/dev/null 2>&1
+"$vigie" vuln update --db "$dir/tracker.db" --debian-json \
+	"$dir/tracker.json" >"$dir/tracker.out"
+tracker_rows=$(sqlite3 "$dir/tracker.db" "SELECT count(*) FROM vulns")
+tracker_kb=$(du -k "$dir/tracker.db" | cut -f1)
+
 # Matching: vigie exits 3 when it finds vulnerable packages.
 vigie_cmd="$vigie vuln check --db $db --root $dir/root --format json"
 debsecan_cmd="/usr/bin/debsecan --config /dev/null --whitelist \
@@ -158,7 +175,9 @@ awk -v v="$(median "$dir/vigie.json.h")" \
 	-v d="$(median "$dir/debsecan.json.h")" \
 	-v imp="$(median "$dir/import.json")" -v kb="$store_kb" \
 	-v n="$n_pkgs" -v s="$sample" -v h="$hosts" -v rm="$rematch_s" \
-	-v vi="$v_ids" -v vp="$v_pkgs" \
+	-v vi="$v_ids" -v vp="$v_pkgs" -v tmb="$tracker_mb" \
+	-v trows="$tracker_rows" -v tkb="$tracker_kb" \
+	-v timp="$(median "$dir/tracker.json.h")" \
 	-v dp="$d_pairs" 'BEGIN {
 	printf "\n%-34s %12s %12s %8s\n", "", "vigie", "debsecan", "ratio"
 	printf "%-34s %12.4f %12.3f %7.1fx\n",
@@ -167,6 +186,9 @@ awk -v v="$(median "$dir/vigie.json.h")" \
 	printf "\n%-34s %12.1fx  (target >= 50x)\n", "ratio", d / v
 	printf "%-34s %12.3f s\n", "feed import (34,796 rows), median", imp
 	printf "%-34s %12.1f MB\n", "store size after import", kb / 1024
+	printf "%-34s %12.2f s  (synthetic %d MB, %d rows)\n",
+		"tracker JSON import, median", timp, tmb, trows
+	printf "%-34s %12.1f MB\n", "store size after it", tkb / 1024
 	per = rm / s
 	printf "%-34s %12.1f s  (%d hosts re-judged in %.1f s, %.1f ms each,\n",
 		h " hosts re-matched", per * h, s, rm, per * 1000

@@ -427,10 +427,12 @@ report_link(struct sq *q, const char *agent_id, const char *uuid,
  * on another connection waits (busy timeout) there, never half-way, so
  * two resends of one UUID cannot both see it new.
  */
-enum vg_rc
-sq_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
-	      int64_t received_at, const struct vg_facts *f,
-	      const struct vg_report *r, bool *duplicate, struct vg_err *err)
+/* put_report, its facts split when sec is not NULL (migration 12). */
+static enum vg_rc
+put_report(struct vg_store *s, const char *agent_id, const char *uuid,
+	   int64_t received_at, const struct vg_facts *f,
+	   const struct vg_report *r, struct vg_report_sections *sec,
+	   bool *duplicate, struct vg_err *err)
 {
 	struct sq *q = s->impl;
 	struct vg_agent_rec agent;
@@ -439,6 +441,7 @@ sq_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
 	int64_t host = 0, scan = 0;
 	enum vg_rc rc;
 	bool in_tx = false, seen;
+	int i;
 
 	*duplicate = false;
 	memset(&sc, 0, sizeof(sc));
@@ -447,7 +450,13 @@ sq_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
 	if (!key_ok(uuid, VG_STORE_ID_MAX))
 		return bad_arg(err, _("report uuid"));
 	/* Serialising is the slow part: done before taking the lock. */
-	if ((rc = sq_scan_prepare(q, &sc, f, r, true, err)) != VG_OK)
+	if (sec != NULL) {
+		for (i = 0; i < VG_SECTION_COUNT; i++)
+			sec->digest[i][0] = '\0';
+		rc = sq_scan_prepare_report(q, &sc, f, r, sec->known, err);
+	} else
+		rc = sq_scan_prepare(q, &sc, f, r, true, err);
+	if (rc != VG_OK)
 		goto done;
 	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
 		goto done;
@@ -466,6 +475,7 @@ sq_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
 		? f->os.hostname
 		: agent.hostname;
 	if ((rc = agent_host(q, agent_id, hostname, &host, err)) != VG_OK ||
+	    (rc = sq_sections_put(q, &sc, received_at, err)) != VG_OK ||
 	    (rc = sq_scan_insert(q, &sc, host, &scan, err)) != VG_OK ||
 	    (rc = report_link(q, agent_id, uuid, received_at, host, scan,
 			      err)) != VG_OK)
@@ -474,6 +484,11 @@ commit:
 	if ((rc = sq_exec(q, "COMMIT", err)) != VG_OK)
 		goto done;
 	in_tx = false;
+	/* Stored (or stored before: the same sections, the same text). */
+	for (i = 0; sec != NULL && sc.split != NULL && i < VG_SECTION_COUNT;
+	     i++)
+		(void)snprintf(sec->digest[i], sizeof(sec->digest[i]), "%s",
+			       sc.split->digest[i]);
 done:
 	if (in_tx) {
 		(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
@@ -481,6 +496,42 @@ done:
 	}
 	sq_scan_release(&sc);
 	return rc;
+}
+
+enum vg_rc
+sq_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
+	      int64_t received_at, const struct vg_facts *f,
+	      const struct vg_report *r, bool *duplicate, struct vg_err *err)
+{
+	return put_report(s, agent_id, uuid, received_at, f, r, NULL,
+			  duplicate, err);
+}
+
+enum vg_rc
+sq_put_report_sections(struct vg_store *s, const char *agent_id,
+		       const char *uuid, int64_t received_at,
+		       const struct vg_facts *f, const struct vg_report *r,
+		       struct vg_report_sections *sec, bool *duplicate,
+		       struct vg_err *err)
+{
+	return put_report(s, agent_id, uuid, received_at, f, r, sec,
+			  duplicate, err);
+}
+
+enum vg_rc
+sq_section_get(struct vg_store *s, const char *digest, json_t **out,
+	       struct vg_err *err)
+{
+	struct sq *q = s->impl;
+
+	*out = NULL;
+	if (!vg_section_digest_valid(digest) ||
+	    (*out = sq_section_json(q, digest)) == NULL)
+		return vg_err_set(err, VG_ERR_NOTFOUND,
+				  _("store: no section '%s'"),
+				  vg_section_digest_valid(digest) ? digest
+								  : "?");
+	return VG_OK;
 }
 
 /*

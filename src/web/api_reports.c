@@ -10,16 +10,19 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/facts_json.h"
 #include "core/report.h"
 #include "core/rules.h"
+#include "core/sections.h"
 #include "store/store.h"
 #include "vuln/match.h"
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/routes.h"
+#include "web/section_cache.h"
 #include "util/uuid.h"
 #include "util/banned.h"
 
@@ -70,9 +73,109 @@ authenticate(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
  * vulnerable packages are recorded with the facts, as `vigie scan`
  * records its own.
  */
+/*
+ * The members of jfacts sent by reference (core/sections.h) replaced by
+ * the sections they name, from the cache or the store; sec->known gets
+ * their digests (in digests). False after answering: 400 for a
+ * malformed reference, 409 naming the members whose section the server
+ * does not hold (the agent then sends them in full).
+ */
+static bool
+resolve_sections(const struct vg_api_ctx *ctx, json_t *jfacts,
+		 char digests[VG_SECTION_COUNT][VG_SECTION_DIGEST_MAX],
+		 struct vg_report_sections *sec, struct vg_http_response *resp)
+{
+	json_t *v, *missing = NULL;
+	const char *name;
+	char what[128];
+	struct vg_err err;
+	enum vg_rc rc;
+	int i;
+
+	vg_err_clear(&err);
+	for (i = 0; i < VG_SECTION_COUNT; i++) {
+		name = vg_section_name((enum vg_section)i);
+		if (!vg_section_is_ref(v = json_object_get(jfacts, name)))
+			continue;
+		if (!vg_section_ref_get(v, digests[i])) {
+			json_decref(missing);
+			vg_http_error(resp, 400,
+				      "facts.%s: expected {\"$ref\": "
+				      "\"blake2b:<64 hex digits>\"}",
+				      name);
+			return false;
+		}
+		if ((v = vg_section_cache_get(digests[i])) == NULL) {
+			vg_api_lock(ctx);
+			rc = vg_store_section_get(ctx->store, digests[i], &v,
+						  &err);
+			vg_api_unlock(ctx);
+			if (rc == VG_ERR_NOTFOUND) {
+				if (missing == NULL)
+					missing = json_array();
+				(void)json_array_append_new(
+					missing, json_string(name));
+				continue;
+			}
+			if (rc != VG_OK) {
+				json_decref(missing);
+				vg_api_log_error("reports", &err);
+				vg_http_error(resp, 500, "internal error");
+				return false;
+			}
+			vg_section_cache_put(digests[i], v);
+		}
+		if (json_object_set_new(jfacts, name, v) != 0) {
+			json_decref(missing);
+			vg_http_error(resp, 500, "internal error");
+			return false;
+		}
+		sec->known[i] = digests[i];
+	}
+	if (missing == NULL)
+		return true;
+	(void)snprintf(what, sizeof(what),
+		       "facts.%s: unknown reference, send the section in full",
+		       json_string_value(json_array_get(missing, 0)));
+	vg_http_json(resp, 409,
+		     json_pack("{s:s, s:o}", "error", what, "unknown_sections",
+			       missing));
+	return false;
+}
+
+/* The 201 answer: the digests of the members now held by reference. */
+static json_t *
+stored_answer(const char *uuid, const struct vg_report_sections *sec,
+	      json_t *jfacts)
+{
+	json_t *o, *m;
+	const char *name;
+	int i;
+
+	o = json_pack("{s:b, s:s}", "stored", 1, "uuid", uuid);
+	m = json_object();
+	for (i = 0; o != NULL && m != NULL && i < VG_SECTION_COUNT; i++) {
+		if (sec->digest[i][0] == '\0')
+			continue;
+		name = vg_section_name((enum vg_section)i);
+		(void)json_object_set_new(m, name,
+					  json_string(sec->digest[i]));
+		/* Sent in full: the next host with this set finds it. */
+		if (sec->known[i] == NULL)
+			vg_section_cache_put(sec->digest[i],
+					     json_object_get(jfacts, name));
+	}
+	if (o != NULL && m != NULL && json_object_size(m) > 0)
+		(void)json_object_set_new(o, "sections", m);
+	else
+		json_decref(m);
+	return o;
+}
+
 static void
 judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 		const char *uuid, struct vg_facts *f,
+		struct vg_report_sections *sec, json_t *jfacts,
 		struct vg_http_response *resp)
 {
 	struct vg_report r;
@@ -100,8 +203,9 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 		goto done;
 	}
 	vg_api_lock(ctx);
-	rc = vg_store_put_report(ctx->store, agent->id, uuid, ctx->now, f, &r,
-				 &duplicate, &err);
+	rc = vg_store_put_report_sections(ctx->store, agent->id, uuid,
+					  ctx->now, f, &r, sec, &duplicate,
+					  &err);
 	vg_api_unlock(ctx);
 	if (rc != VG_OK) {
 		vg_api_log_error("reports", &err);
@@ -111,9 +215,7 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 			resp, 200,
 			json_pack("{s:b, s:s}", "duplicate", 1, "uuid", uuid));
 	else
-		vg_http_json(
-			resp, 201,
-			json_pack("{s:b, s:s}", "stored", 1, "uuid", uuid));
+		vg_http_json(resp, 201, stored_answer(uuid, sec, jfacts));
 done:
 	vg_report_release(&r);
 }
@@ -149,8 +251,11 @@ void
 vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	       struct vg_http_response *resp)
 {
+	char digests[VG_SECTION_COUNT][VG_SECTION_DIGEST_MAX];
+	struct vg_report_sections sec;
 	struct vg_agent_rec agent;
-	const json_t *juuid, *jfacts;
+	const json_t *juuid;
+	json_t *jfacts;
 	char uuid[VG_UUID_LEN + 1];
 	struct vg_facts f;
 	json_error_t jerr;
@@ -189,6 +294,9 @@ vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 			      jfacts == NULL ? "missing" : "not an object");
 		goto done;
 	}
+	memset(&sec, 0, sizeof(sec));
+	if (!resolve_sections(ctx, jfacts, digests, &sec, resp))
+		goto done;
 	vg_facts_init(&f);
 	if (vg_facts_from_json(&f, jfacts, &err) != VG_OK) {
 		/* f is released; the message names the field. */
@@ -199,7 +307,7 @@ vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 		vg_http_error(resp, 400, "%s", err.msg);
 		goto done;
 	}
-	judge_and_store(ctx, &agent, uuid, &f, resp);
+	judge_and_store(ctx, &agent, uuid, &f, &sec, jfacts, resp);
 	vg_facts_release(&f);
 done:
 	count_outcome(ctx, resp->status);

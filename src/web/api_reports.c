@@ -74,15 +74,18 @@ authenticate(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
  * records its own.
  */
 /*
- * The members of jfacts sent by reference (core/sections.h) replaced by
- * the sections they name, from the cache or the store; sec->known gets
+ * The members of jfacts sent by reference (core/sections.h): each is
+ * taken out of the document and its decoded section found (in the
+ * cache, else read from the store and decoded) into ent[i], for
+ * vg_section_entry_graft once the rest is decoded; sec->known gets
  * their digests (in digests). False after answering: 400 for a
- * malformed reference, 409 naming the members whose section the server
- * does not hold (the agent then sends them in full).
+ * malformed reference or section, 409 naming the members whose section
+ * the server does not hold (the agent then sends them in full).
  */
 static bool
 resolve_sections(const struct vg_api_ctx *ctx, json_t *jfacts,
 		 char digests[VG_SECTION_COUNT][VG_SECTION_DIGEST_MAX],
+		 struct vg_section_entry *ent[VG_SECTION_COUNT],
 		 struct vg_report_sections *sec, struct vg_http_response *resp)
 {
 	json_t *v, *missing = NULL;
@@ -105,32 +108,35 @@ resolve_sections(const struct vg_api_ctx *ctx, json_t *jfacts,
 				      name);
 			return false;
 		}
-		if ((v = vg_section_cache_get(digests[i])) == NULL) {
-			vg_api_lock(ctx);
-			rc = vg_store_section_get(ctx->store, digests[i], &v,
-						  &err);
-			vg_api_unlock(ctx);
-			if (rc == VG_ERR_NOTFOUND) {
-				if (missing == NULL)
-					missing = json_array();
-				(void)json_array_append_new(
-					missing, json_string(name));
-				continue;
-			}
-			if (rc != VG_OK) {
-				json_decref(missing);
+		(void)json_object_del(jfacts, name);
+		sec->known[i] = digests[i];
+		if ((ent[i] = vg_section_cache_get(digests[i],
+						   (enum vg_section)i)) != NULL)
+			continue;
+		vg_api_lock(ctx);
+		rc = vg_store_section_get(ctx->store, digests[i], &v, &err);
+		vg_api_unlock(ctx);
+		if (rc == VG_ERR_NOTFOUND) {
+			if (missing == NULL)
+				missing = json_array();
+			(void)json_array_append_new(missing,
+						    json_string(name));
+			continue;
+		}
+		if (rc == VG_OK)
+			rc = vg_section_cache_add(digests[i],
+						  (enum vg_section)i, v,
+						  &ent[i], &err);
+		json_decref(v);
+		if (rc != VG_OK) {
+			json_decref(missing);
+			if (rc == VG_ERR_NOMEM || rc == VG_ERR_STORE) {
 				vg_api_log_error("reports", &err);
 				vg_http_error(resp, 500, "internal error");
-				return false;
-			}
-			vg_section_cache_put(digests[i], v);
-		}
-		if (json_object_set_new(jfacts, name, v) != 0) {
-			json_decref(missing);
-			vg_http_error(resp, 500, "internal error");
+			} else
+				vg_http_error(resp, 400, "%s", err.msg);
 			return false;
 		}
-		sec->known[i] = digests[i];
 	}
 	if (missing == NULL)
 		return true;
@@ -143,10 +149,22 @@ resolve_sections(const struct vg_api_ctx *ctx, json_t *jfacts,
 	return false;
 }
 
+/* The sections taken from the cache given to f; false on no memory. */
+static bool
+graft_sections(struct vg_section_entry *const ent[VG_SECTION_COUNT],
+	       struct vg_facts *f)
+{
+	int i;
+
+	for (i = 0; i < VG_SECTION_COUNT; i++)
+		if (ent[i] != NULL && vg_section_entry_graft(ent[i], f) != VG_OK)
+			return false;
+	return true;
+}
+
 /* The 201 answer: the digests of the members now held by reference. */
 static json_t *
-stored_answer(const char *uuid, const struct vg_report_sections *sec,
-	      json_t *jfacts)
+stored_answer(const char *uuid, const struct vg_report_sections *sec)
 {
 	json_t *o, *m;
 	const char *name;
@@ -160,10 +178,6 @@ stored_answer(const char *uuid, const struct vg_report_sections *sec,
 		name = vg_section_name((enum vg_section)i);
 		(void)json_object_set_new(m, name,
 					  json_string(sec->digest[i]));
-		/* Sent in full: the next host with this set finds it. */
-		if (sec->known[i] == NULL)
-			vg_section_cache_put(sec->digest[i],
-					     json_object_get(jfacts, name));
 	}
 	if (o != NULL && m != NULL && json_object_size(m) > 0)
 		(void)json_object_set_new(o, "sections", m);
@@ -175,8 +189,7 @@ stored_answer(const char *uuid, const struct vg_report_sections *sec,
 static void
 judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 		const char *uuid, struct vg_facts *f,
-		struct vg_report_sections *sec, json_t *jfacts,
-		struct vg_http_response *resp)
+		struct vg_report_sections *sec, struct vg_http_response *resp)
 {
 	struct vg_report r;
 	struct vg_err err;
@@ -215,7 +228,7 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 			resp, 200,
 			json_pack("{s:b, s:s}", "duplicate", 1, "uuid", uuid));
 	else
-		vg_http_json(resp, 201, stored_answer(uuid, sec, jfacts));
+		vg_http_json(resp, 201, stored_answer(uuid, sec));
 done:
 	vg_report_release(&r);
 }
@@ -252,6 +265,7 @@ vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	       struct vg_http_response *resp)
 {
 	char digests[VG_SECTION_COUNT][VG_SECTION_DIGEST_MAX];
+	struct vg_section_entry *ent[VG_SECTION_COUNT] = {NULL};
 	struct vg_report_sections sec;
 	struct vg_agent_rec agent;
 	const json_t *juuid;
@@ -295,7 +309,7 @@ vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 		goto done;
 	}
 	memset(&sec, 0, sizeof(sec));
-	if (!resolve_sections(ctx, jfacts, digests, &sec, resp))
+	if (!resolve_sections(ctx, jfacts, digests, ent, &sec, resp))
 		goto done;
 	vg_facts_init(&f);
 	if (vg_facts_from_json(&f, jfacts, &err) != VG_OK) {
@@ -307,9 +321,15 @@ vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 		vg_http_error(resp, 400, "%s", err.msg);
 		goto done;
 	}
-	judge_and_store(ctx, &agent, uuid, &f, &sec, jfacts, resp);
+	if (!graft_sections(ent, &f))
+		vg_http_error(resp, 500, "internal error");
+	else
+		judge_and_store(ctx, &agent, uuid, &f, &sec, resp);
 	vg_facts_release(&f);
 done:
+	/* After f's release: its grafted items pointed into them. */
+	for (i = 0; i < VG_SECTION_COUNT; i++)
+		vg_section_entry_unref(ent[i]);
 	count_outcome(ctx, resp->status);
 	json_decref(doc);
 }

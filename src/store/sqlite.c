@@ -1431,37 +1431,49 @@ fd_int(crypto_generichash_state *h, int v)
 	(void)crypto_generichash_update(h, b, sizeof(b));
 }
 
+/* json_dump_callback into the digest: evidence hashed, not copied. */
+static int
+fd_dump(const char *buf, size_t n, void *h)
+{
+	(void)crypto_generichash_update(h, (const unsigned char *)buf, n);
+	return 0;
+}
+
 /*
- * sc's findings digest: what its finding and not-evaluated rows would
- * hold (the site is copied into the finding rows), in order. Two scans
- * with one digest store the same rows.
+ * sc's findings digest, from the report r its rows are made of (in
+ * order) and its site (copied into the rows): two scans with one
+ * digest store the same rows. Computed from r itself, so a report
+ * whose findings turn out unchanged never builds its rows.
  */
 static void
-sq_fdigest(struct sq_scan *sc)
+sq_fdigest(struct sq_scan *sc, const struct vg_report *r)
 {
-	const json_t *a, *o;
 	crypto_generichash_state h;
+	unsigned char zero = 0;
 	size_t i;
 
 	(void)crypto_generichash_init(&h, NULL, 0, SQ_FDIGEST_LEN);
 	fd_str(&h, sc->site);
-	fd_int(&h, (int)sc->n_findings);
-	a = json_object_get(sc->rep, "findings");
-	for (i = 0; i < sc->n_findings; i++) {
-		o = json_array_get(a, i);
-		fd_int(&h, sc->rule[i]);
-		fd_str(&h, json_string_value(json_object_get(o, "check")));
-		fd_str(&h, json_string_value(json_object_get(o, "severity")));
-		fd_str(&h, json_string_value(json_object_get(o, "subject")));
-		fd_str(&h, sc->evidence[i]);
-		fd_str(&h,
-		       json_string_value(json_object_get(o, "remediation")));
+	fd_int(&h, (int)r->n_findings);
+	for (i = 0; i < r->n_findings; i++) {
+		const struct vg_finding *x = &r->findings[i];
+
+		fd_int(&h, x->rule);
+		fd_str(&h, x->check);
+		fd_int(&h, (int)x->severity);
+		fd_str(&h, x->subject);
+		if (x->evidence != NULL)
+			(void)json_dump_callback(x->evidence, fd_dump, &h,
+						 JSON_COMPACT |
+							 JSON_PRESERVE_ORDER);
+		(void)crypto_generichash_update(&h, &zero, 1);
+		fd_str(&h, x->remediation);
 	}
-	json_array_foreach(json_object_get(sc->rep, "not_evaluated"), i, o)
-	{
-		fd_int(&h, rule_number(o));
-		fd_str(&h, json_string_value(json_object_get(o, "check")));
-		fd_str(&h, json_string_value(json_object_get(o, "reason")));
+	fd_int(&h, (int)r->n_not_evaluated);
+	for (i = 0; i < r->n_not_evaluated; i++) {
+		fd_int(&h, r->not_evaluated[i].rule);
+		fd_str(&h, r->not_evaluated[i].check);
+		fd_str(&h, r->not_evaluated[i].reason);
 	}
 	(void)crypto_generichash_final(&h, sc->fdigest, SQ_FDIGEST_LEN);
 }
@@ -1494,9 +1506,50 @@ sq_scan_rows(struct sq_scan *sc, struct vg_err *err)
 	return VG_OK;
 }
 
-enum vg_rc
-sq_scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
-		const struct vg_report *r, bool facts, struct vg_err *err)
+/*
+ * The stored form of r's findings in sc (sc->rep, the evidence texts,
+ * ranks); its scores text too. Made late for a report (sq_scan_insert:
+ * only when its findings changed).
+ */
+static enum vg_rc
+sq_scan_build(struct sq_scan *sc, const struct vg_report *r, struct vg_err *err)
+{
+	if ((sc->rep = json_object()) == NULL ||
+	    vg_report_to_json(r, sc->rep, false) != VG_OK ||
+	    (sc->scores == NULL &&
+	     (sc->scores = json_dumps(json_object_get(sc->rep, "scores"),
+				      JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
+		     NULL))
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	return sq_scan_rows(sc, err);
+}
+
+/* sc's scores text alone: the report's JSON with no finding. */
+static enum vg_rc
+sq_scan_scores(struct sq_scan *sc, const struct vg_report *r,
+	       struct vg_err *err)
+{
+	struct vg_report empty = *r;
+	json_t *o;
+
+	empty.n_findings = empty.n_not_evaluated = 0;
+	if ((o = json_object()) == NULL ||
+	    vg_report_to_json(&empty, o, false) != VG_OK ||
+	    (sc->scores = json_dumps(json_object_get(o, "scores"),
+				     JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
+		    NULL) {
+		json_decref(o);
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	}
+	json_decref(o);
+	return VG_OK;
+}
+
+/* sq_scan_prepare; with rows false, sc's findings are not built. */
+static enum vg_rc
+scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
+	     const struct vg_report *r, bool facts, bool rows,
+	     struct vg_err *err)
 {
 	enum vg_rc rc;
 
@@ -1533,16 +1586,17 @@ sq_scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
 					  VG_MAX_JSON_DOC);
 		return vg_err_set(err, rc, _("store: out of memory"));
 	}
-	if ((sc->rep = json_object()) == NULL ||
-	    vg_report_to_json(r, sc->rep, false) != VG_OK ||
-	    (sc->scores = json_dumps(json_object_get(sc->rep, "scores"),
-				     JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
-		    NULL)
-		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
-	if ((rc = sq_scan_rows(sc, err)) != VG_OK)
+	sq_fdigest(sc, r);
+	if (rows && (rc = sq_scan_build(sc, r, err)) != VG_OK)
 		return rc;
-	sq_fdigest(sc);
 	return facts ? sq_compress(q, sc, err) : VG_OK;
+}
+
+enum vg_rc
+sq_scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
+		const struct vg_report *r, bool facts, struct vg_err *err)
+{
+	return scan_prepare(q, sc, f, r, facts, true, err);
 }
 
 enum vg_rc
@@ -1556,8 +1610,10 @@ sq_scan_prepare_report(struct sq *q, struct sq_scan *sc,
 	enum vg_rc rc;
 	int i, step;
 
-	if ((rc = sq_scan_prepare(q, sc, f, r, false, err)) != VG_OK)
+	if ((rc = scan_prepare(q, sc, f, r, false, false, err)) != VG_OK ||
+	    (rc = sq_scan_scores(sc, r, err)) != VG_OK)
 		return rc;
+	sc->r = r;
 	if ((sp = sc->split = calloc(1, sizeof(*sp))) == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 	for (i = 0; i < VG_SECTION_COUNT; i++) {
@@ -1957,7 +2013,7 @@ sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
 }
 
 enum vg_rc
-sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
+sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host,
 	       int64_t *scan_id, struct vg_err *err)
 {
 	struct sq_dayval dv;
@@ -1977,10 +2033,17 @@ sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
 		if (!sq_run2(q, SQ_FINDINGS_MOVE, h.latest, id, true) ||
 		    !sq_run2(q, SQ_NES_MOVE, h.latest, id, true))
 			return sq_fail(q, err, _("cannot record the findings"));
-	} else if (!sq_put_findings(q, id, sc, host, sc->collected_at,
-				    latest ? SQ_ST_CURRENT : SQ_ST_HISTORY,
-				    !latest))
-		return sq_fail(q, err, _("cannot record the findings"));
+	} else {
+		/* A report's rows are made only now that they are needed. */
+		if (sc->rep == NULL && sc->r != NULL &&
+		    sq_scan_build(sc, sc->r, err) != VG_OK)
+			return err->rc;
+		if (!sq_put_findings(q, id, sc, host, sc->collected_at,
+				     latest ? SQ_ST_CURRENT : SQ_ST_HISTORY,
+				     !latest))
+			return sq_fail(q, err,
+				       _("cannot record the findings"));
+	}
 	if (!sq_host_advance(q, host, &h, id, sc))
 		return sq_fail(q, err, _("cannot update the host's scans"));
 	dayval_of(sc, id, &dv);

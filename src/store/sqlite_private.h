@@ -137,6 +137,9 @@ struct sq_scan {
 	void *facts_z;       /* ... compressed (SQ_CODEC_ZSTD), owned */
 	size_t facts_z_len;
 	json_t *rep; /* the report in its stored form */
+	/* A report's judgement, when rep is made late (only if its
+	 * findings changed: sq_scan_prepare_report); not owned. */
+	const struct vg_report *r;
 	/* Per finding of rep, in order: its evidence as text (owned), rule
 	 * number and severity rank, so the transaction only binds. */
 	char **evidence;
@@ -198,7 +201,7 @@ enum vg_rc sq_sections_put(struct sq *q, const struct sq_scan *sc,
  * damaged. */
 json_t *sq_section_json(struct sq *q, const char *digest);
 /* Insert sc as a scan of host; inside the caller's transaction. */
-enum vg_rc sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
+enum vg_rc sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host,
 			  int64_t *scan_id, struct vg_err *err);
 
 /* The facts of a scan row as JSON, from columns i (facts), i + 1

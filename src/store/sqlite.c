@@ -1657,13 +1657,33 @@ enum vg_rc
 sq_sections_put(struct sq *q, const struct sq_scan *sc, int64_t now,
 		struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_SECTION_ADD];
+	sqlite3_stmt *st;
 	bool ok;
-	int i;
+	int i, step;
 
 	for (i = 0; sc->split != NULL && i < VG_SECTION_COUNT; i++) {
+		/* A reference the server resolved from its cache: the store
+		 * must hold it still (a store replaced under the server). */
+		if (sc->split->known[i] != NULL) {
+			st = q->st[SQ_SECTION_HAS];
+			if (sq_bind_text(st, 1, sc->split->known[i]) !=
+				    SQLITE_OK ||
+			    ((step = sqlite3_step(st)) != SQLITE_ROW &&
+			     step != SQLITE_DONE)) {
+				sq_reset(st);
+				return sq_fail(q, err,
+					       _("cannot read the sections"));
+			}
+			sq_reset(st);
+			if (step == SQLITE_DONE)
+				return vg_err_set(err, VG_ERR_NOTFOUND,
+						  _("store: no section '%s'"),
+						  sc->split->known[i]);
+			continue;
+		}
 		if (sc->part_z[i] == NULL)
 			continue;
+		st = q->st[SQ_SECTION_ADD];
 		ok = bind_static(st, 1, sc->split->digest[i]) == SQLITE_OK &&
 			sqlite3_bind_int64(st, 2,
 					   (int64_t)sc->split->part[i].len) ==

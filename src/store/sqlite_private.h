@@ -194,7 +194,8 @@ enum vg_rc sq_scan_prepare_report(struct sq *q, struct sq_scan *sc,
 				  const struct vg_report *r,
 				  const char *const known[VG_SECTION_COUNT],
 				  struct vg_err *err);
-/* Add the sections sc brought (inside the caller's transaction). */
+/* Add the sections sc brought (inside the caller's transaction);
+ * VG_ERR_NOTFOUND when one it refers to (known) is not stored. */
 enum vg_rc sq_sections_put(struct sq *q, const struct sq_scan *sc,
 			   int64_t now, struct vg_err *err);
 /* A stored section as JSON (a new reference), NULL when unknown or

@@ -211,8 +211,10 @@ struct vg_store_ops {
 				 struct vg_err *err);
 	/*
 	 * put_report with the facts' big members stored apart, once per
-	 * digest (sec: see struct vg_report_sections). Optional (NULL:
-	 * put_report is used, nothing is stored apart).
+	 * digest (sec: see struct vg_report_sections). VG_ERR_NOTFOUND,
+	 * nothing stored, when a known digest is not (or no longer) in
+	 * the store. Optional (NULL: put_report is used, nothing is
+	 * stored apart).
 	 */
 	enum vg_rc (*put_report_sections)(struct vg_store *s,
 					  const char *agent_id,

@@ -186,6 +186,21 @@ stored_answer(const char *uuid, const struct vg_report_sections *sec)
 	return o;
 }
 
+/* The names of the members sent by reference. */
+static json_t *
+known_names(const struct vg_report_sections *sec)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; a != NULL && i < VG_SECTION_COUNT; i++)
+		if (sec->known[i] != NULL)
+			(void)json_array_append_new(
+				a, json_string(vg_section_name(
+					   (enum vg_section)i)));
+	return a;
+}
+
 static void
 judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 		const char *uuid, struct vg_facts *f,
@@ -220,7 +235,14 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 					  ctx->now, f, &r, sec, &duplicate,
 					  &err);
 	vg_api_unlock(ctx);
-	if (rc != VG_OK) {
+	if (rc == VG_ERR_NOTFOUND) {
+		/* A section the cache knew but the store lost. */
+		vg_http_json(resp, 409,
+			     json_pack("{s:s, s:o}", "error",
+				       "facts: unknown reference, send the "
+				       "sections in full",
+				       "unknown_sections", known_names(sec)));
+	} else if (rc != VG_OK) {
 		vg_api_log_error("reports", &err);
 		vg_http_error(resp, 500, "internal error");
 	} else if (duplicate)

@@ -208,12 +208,17 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 {
 	struct vg_report r;
 	struct vg_err err;
+	const char *pk;
 	bool duplicate = false;
 	enum vg_rc rc;
 
 	vg_err_clear(&err);
 	vg_report_init(&r);
-	if (ctx->match_vulns) {
+	/* Packages sent by reference: matched once per set and release
+	 * while the feeds stay as they are. */
+	pk = sec->known[VG_SECTION_PACKAGES];
+	if (ctx->match_vulns &&
+	    (pk == NULL || !vg_vuln_memo_get(pk, ctx->feeds_at, f))) {
 		/* The lookup reads the store: under its lock. */
 		vg_api_lock(ctx);
 		rc = vg_vuln_match(f, vg_store_vuln_lookup_cb, ctx->store,
@@ -224,6 +229,8 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 			vg_http_error(resp, 500, "internal error");
 			goto done;
 		}
+		if (pk != NULL)
+			vg_vuln_memo_put(pk, ctx->feeds_at, f);
 	}
 	if (vg_rules_evaluate(f, ctx->policy, &r, &err) != VG_OK) {
 		vg_api_log_error("reports", &err);

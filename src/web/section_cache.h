@@ -48,4 +48,19 @@ void vg_section_entry_unref(struct vg_section_entry *e);
 /* Drop every entry (tests, shutdown); references held stay valid. */
 void vg_section_cache_clear(void);
 
+/*
+ * Vulnerability matching's results by (package set digest, release,
+ * whether packages were collected, the feeds' state feeds_at): the same
+ * packages of the same release against the same feeds match alike, so
+ * a report whose packages came by reference is matched once per set,
+ * not once per report. Bounded like the sections (VG_VULN_MEMO_MAX).
+ */
+#define VG_VULN_MEMO_MAX 64
+/* f's vulnerable packages and VG_SRC_VULNS state from the memo (copied
+ * into f); false when not there (f unchanged). */
+bool vg_vuln_memo_get(const char *digest, int64_t feeds_at, struct vg_facts *f);
+/* Keep f's matching results (copied) under its key. */
+void vg_vuln_memo_put(const char *digest, int64_t feeds_at,
+		      const struct vg_facts *f);
+
 #endif

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -850,6 +851,36 @@ test_reports_sections(void **state)
 	free(refd);
 	vuln_subjects(a, "srv-ref", got, sizeof(got));
 	assert_string_equal(got, "openssl 3.0.11-1~deb12u1");
+
+	/* Matching's results are reused for the same packages, release
+	 * and feeds: the feed emptied behind the server's back changes
+	 * nothing until the feeds' state says so. */
+	{
+		char path[4096];
+		sqlite3 *db = NULL;
+
+		(void)snprintf(path, sizeof(path), "%s/s.db", a->dir);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "DELETE FROM vulns", NULL,
+					      NULL, NULL),
+				 SQLITE_OK);
+		sqlite3_close(db);
+	}
+	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000016",
+			"packages", ref);
+	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 201);
+	json_decref(out);
+	free(refd);
+	vuln_subjects(a, "srv-ref", got, sizeof(got));
+	assert_string_equal(got, "openssl 3.0.11-1~deb12u1");
+	a->ctx.feeds_at = 1;
+	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000017",
+			"packages", ref);
+	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 201);
+	json_decref(out);
+	free(refd);
+	vuln_subjects(a, "srv-ref", got, sizeof(got));
+	assert_string_equal(got, "");
 
 	/* Unknown: 409 naming the member, nothing stored. */
 	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000014",

@@ -107,6 +107,9 @@ jq --slurpfile a "$tmp/answer.json" 'reduce ($a[0].sections // {} |
 # The server's CPU time (user + sys, in clock ticks) around a run: per
 # report, it does not depend on what else the cores are doing.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+# The bytes it wrote (the WAL, mostly) and its fsyncs are not CPU time:
+# what group commit saves shows here.
+io_bytes() { awk '/^wchar/ { print $2 }' "/proc/$server_pid/io"; }
 # run NAME FACTS: a warm-up (TLS, page cache, SQLite's first pages),
 # then REPORTS reports of FACTS; the load generator's figures in
 # $tmp/lg-NAME.out, the server's CPU ticks in $tmp/cpu-NAME.
@@ -120,11 +123,13 @@ run() {
 		sleep 0.5
 	fi
 	cpu0=$(cpu_ticks)
+	io0=$(io_bytes)
 	/usr/bin/time -f '%U %S' -o "$tmp/lg-$1.time" "$loadgen" "$url" \
 		"$pin" "$tmp/creds" "$2" "$reports" "$agents" \
 		>"$tmp/lg-$1.out" ||
 		echo "bench: the load generator saw errors ($1)" >&2
 	echo $(($(cpu_ticks) - cpu0)) >"$tmp/cpu-$1"
+	echo $(($(io_bytes) - io0)) >"$tmp/io-$1"
 	if [ "$perf" = 1 ]; then
 		kill -INT "$perf_pid"
 		wait "$perf_pid" || true
@@ -191,7 +196,8 @@ phase() {
 		-v p99="$(get p99_ms "$1")" -v mx="$(get max_ms "$1")" \
 		-v e="$(get errors "$1")" -v c="$(get connections "$1")" \
 		-v lu="$lg_user" -v ls="$lg_sys" -v hz="$(getconf CLK_TCK)" \
-		-v sc="$(cat "$tmp/cpu-$1")" -v cores="$(nproc)" 'BEGIN {
+		-v sc="$(cat "$tmp/cpu-$1")" -v cores="$(nproc)" \
+		-v io="$(cat "$tmp/io-$1")" 'BEGIN {
 	printf "\ningest, %s: %d reports, %d agents, %d packages each" \
 		" (%.0f KB)\n", title, n, a, p, b / 1024
 	printf "%-36s %10.0f  (target >= 1000: %.2fx)\n", "reports/s", r,
@@ -207,6 +213,7 @@ phase() {
 		"server CPU per report", cpu, (cpu > 0) ? 2 / cpu : 0
 	printf "%-36s %10.0f  (all %d cores, server alone)\n",
 		"  so at most, reports/s", (sc > 0) ? cores * n * hz / sc : 0, cores
+	printf "%-36s %10.1f KB\n", "server writes per report", io / n / 1024
 	printf "%-36s %10.2f s  (of %.2f s wall)\n",
 		"load generator CPU (shares the cores)", lu + ls, s
 }'

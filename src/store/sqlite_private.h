@@ -246,6 +246,10 @@ enum vg_rc sq_put_report_sections(struct vg_store *s, const char *agent_id,
 				  const struct vg_report *r,
 				  struct vg_report_sections *sec,
 				  bool *duplicate, struct vg_err *err);
+enum vg_rc sq_report_prepare(struct vg_store *s, struct vg_report_item *it);
+enum vg_rc sq_reports_commit(struct vg_store *s, struct vg_report_item **v,
+			     size_t n, struct vg_err *err);
+void sq_report_release(struct vg_report_item *it);
 enum vg_rc sq_section_get(struct vg_store *s, const char *digest, json_t **out,
 			  struct vg_err *err);
 enum vg_rc sq_put_devices(struct vg_store *s, const char *agent_id,

@@ -157,6 +157,27 @@ struct vg_report_sections {
 	char digest[VG_SECTION_COUNT][VG_SECTION_DIGEST_MAX];
 };
 
+/*
+ * An agent's report for group commit: made ready by report_prepare
+ * (serialised, compressed: outside any transaction, on any thread's
+ * store), then recorded with others in one transaction by
+ * reports_commit (on one store), then released. In: the put_report
+ * arguments (sec may be NULL: facts stored whole). Out: rc and err
+ * (this report's outcome), duplicate.
+ */
+struct vg_store_pending;
+struct vg_report_item {
+	const char *agent_id, *uuid;
+	int64_t received_at;
+	const struct vg_facts *f;
+	const struct vg_report *r;
+	struct vg_report_sections *sec;
+	bool duplicate;
+	enum vg_rc rc;
+	struct vg_err err;
+	struct vg_store_pending *p; /* the backend's, until released */
+};
+
 struct vg_store_ops {
 	const char *name;
 	/* Record facts and their report; *scan_id gets the new scan's id. */
@@ -223,6 +244,19 @@ struct vg_store_ops {
 					  const struct vg_report *r,
 					  struct vg_report_sections *sec,
 					  bool *duplicate, struct vg_err *err);
+	/*
+	 * Group commit (struct vg_report_item). Optional, all three or
+	 * none (the wrappers then record each report with
+	 * put_report_sections). reports_commit returns the transaction's
+	 * failure, if any (every report then failed with it); each
+	 * report's outcome is in its item.
+	 */
+	enum vg_rc (*report_prepare)(struct vg_store *s,
+				     struct vg_report_item *it);
+	enum vg_rc (*reports_commit)(struct vg_store *s,
+				     struct vg_report_item **v, size_t n,
+				     struct vg_err *err);
+	void (*report_release)(struct vg_report_item *it);
 	/*
 	 * A member stored apart, by digest, as JSON (caller decrefs);
 	 * VG_ERR_NOTFOUND when unknown (or the backend stores none:
@@ -658,6 +692,41 @@ vg_store_put_report_sections(struct vg_store *s, const char *agent_id,
 		sec->digest[i][0] = '\0';
 	return s->ops->put_report(s, agent_id, uuid, received_at, f, r,
 				  duplicate, err);
+}
+
+static inline enum vg_rc
+vg_store_report_prepare(struct vg_store *s, struct vg_report_item *it)
+{
+	it->p = NULL;
+	it->rc = VG_OK;
+	it->duplicate = false;
+	if (s->ops->report_prepare == NULL)
+		return VG_OK;
+	return s->ops->report_prepare(s, it);
+}
+
+static inline enum vg_rc
+vg_store_reports_commit(struct vg_store *s, struct vg_report_item **v,
+			size_t n, struct vg_err *err)
+{
+	size_t i;
+
+	if (s->ops->reports_commit != NULL)
+		return s->ops->reports_commit(s, v, n, err);
+	for (i = 0; i < n; i++)
+		if (v[i]->rc == VG_OK)
+			v[i]->rc = vg_store_put_report_sections(
+				s, v[i]->agent_id, v[i]->uuid,
+				v[i]->received_at, v[i]->f, v[i]->r,
+				v[i]->sec, &v[i]->duplicate, &v[i]->err);
+	return VG_OK;
+}
+
+static inline void
+vg_store_report_release(struct vg_store *s, struct vg_report_item *it)
+{
+	if (s->ops->report_release != NULL)
+		s->ops->report_release(it);
 }
 
 static inline enum vg_rc

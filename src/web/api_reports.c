@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -201,11 +202,80 @@ known_names(const struct vg_report_sections *sec)
 	return a;
 }
 
+/*
+ * Group commit: a report, prepared, waits in a queue; the first request
+ * thread to find no commit running takes the queue (at most
+ * GC_BATCH_MAX reports) and records it in one transaction on its own
+ * store (vg_store_reports_commit), while the others wait for the
+ * commit that holds their report: one fsync and one write of the pages
+ * the reports share (summaries, sums, indexes' ends) for many reports,
+ * and the acknowledgement still follows the commit.
+ */
+#define GC_BATCH_MAX 64
+#define GC_QUEUE_MAX 256
+
+struct gc_slot {
+	struct vg_report_item *it;
+	bool *done;
+};
+
+static pthread_mutex_t gc_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gc_cond = PTHREAD_COND_INITIALIZER;
+static struct gc_slot gc_queue[GC_QUEUE_MAX];
+static size_t gc_n;
+static bool gc_busy;
+
+/* Record it (prepared) with whatever else waits; returns once the
+ * transaction that holds it ended (it->rc says how). */
+static void
+group_commit(const struct vg_api_ctx *ctx, struct vg_report_item *it)
+{
+	struct vg_report_item *batch[GC_BATCH_MAX];
+	bool *done_of[GC_BATCH_MAX];
+	struct vg_err err;
+	bool done = false;
+	size_t i, n;
+
+	(void)pthread_mutex_lock(&gc_lock);
+	while (gc_n == GC_QUEUE_MAX)
+		(void)pthread_cond_wait(&gc_cond, &gc_lock);
+	gc_queue[gc_n].it = it;
+	gc_queue[gc_n++].done = &done;
+	while (!done) {
+		if (gc_busy) {
+			(void)pthread_cond_wait(&gc_cond, &gc_lock);
+			continue;
+		}
+		/* Lead: take the oldest, up to a batch. */
+		gc_busy = true;
+		n = gc_n < GC_BATCH_MAX ? gc_n : GC_BATCH_MAX;
+		for (i = 0; i < n; i++) {
+			batch[i] = gc_queue[i].it;
+			done_of[i] = gc_queue[i].done;
+		}
+		memmove(gc_queue, gc_queue + n,
+			(gc_n - n) * sizeof(gc_queue[0]));
+		gc_n -= n;
+		(void)pthread_mutex_unlock(&gc_lock);
+		vg_err_clear(&err);
+		if (vg_store_reports_commit(ctx->store, batch, n, &err) !=
+		    VG_OK)
+			vg_api_log_error("reports", &err);
+		(void)pthread_mutex_lock(&gc_lock);
+		for (i = 0; i < n; i++)
+			*done_of[i] = true;
+		gc_busy = false;
+		(void)pthread_cond_broadcast(&gc_cond);
+	}
+	(void)pthread_mutex_unlock(&gc_lock);
+}
+
 static void
 judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 		const char *uuid, struct vg_facts *f,
 		struct vg_report_sections *sec, struct vg_http_response *resp)
 {
+	struct vg_report_item it;
 	struct vg_report r;
 	struct vg_err err;
 	const char *pk;
@@ -237,11 +307,23 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 		vg_http_error(resp, 500, "internal error");
 		goto done;
 	}
+	memset(&it, 0, sizeof(it));
+	it.agent_id = agent->id;
+	it.uuid = uuid;
+	it.received_at = ctx->now;
+	it.f = f;
+	it.r = &r;
+	it.sec = sec;
+	/* Serialising and compressing here, in parallel with the other
+	 * requests; recording in a transaction shared with them. */
 	vg_api_lock(ctx);
-	rc = vg_store_put_report_sections(ctx->store, agent->id, uuid,
-					  ctx->now, f, &r, sec, &duplicate,
-					  &err);
+	if (vg_store_report_prepare(ctx->store, &it) == VG_OK)
+		group_commit(ctx, &it);
 	vg_api_unlock(ctx);
+	rc = it.rc;
+	err = it.err;
+	duplicate = it.duplicate;
+	vg_store_report_release(ctx->store, &it);
 	if (rc == VG_ERR_NOTFOUND) {
 		/* A section the cache knew but the store lost. */
 		vg_http_json(resp, 409,

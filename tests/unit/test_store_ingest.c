@@ -482,6 +482,74 @@ test_sections_store(void **state)
 	vg_facts_release(&f);
 }
 
+/*
+ * Group commit: reports prepared apart, recorded in one transaction;
+ * each keeps its own outcome (a refused one leaves no trace, a second
+ * copy of a UUID is a duplicate), the others are stored.
+ */
+static void
+test_group_commit(void **state)
+{
+	static const struct {
+		const char *agent, *uuid;
+		enum vg_rc rc;
+		bool dup;
+	} rows[] = {
+		{AGENT, "6f1c8a0e-2b7d-4c3e-9f10-000000000201", VG_OK, false},
+		/* an unknown agent: refused inside the transaction */
+		{"6f1c8a0e-2b7d-4c3e-9f10-0000000000ff",
+		 "6f1c8a0e-2b7d-4c3e-9f10-000000000202", VG_ERR_NOTFOUND,
+		 false},
+		{AGENT, "6f1c8a0e-2b7d-4c3e-9f10-000000000201", VG_OK, true},
+		/* a bad key: refused at prepare */
+		{AGENT, "", VG_ERR_USAGE, false},
+		{AGENT, "6f1c8a0e-2b7d-4c3e-9f10-000000000203", VG_OK, false},
+	};
+	struct vg_report_sections sec[VG_ARRAY_LEN(rows)];
+	struct vg_report_item it[VG_ARRAY_LEN(rows)], *v[VG_ARRAY_LEN(rows)];
+	struct fx *x = *state;
+	struct vg_facts f;
+	struct vg_report r;
+	struct vg_err err;
+	size_t i;
+
+	facts(&f, T0, 5, "1.0");
+	report(&r, "a", 1);
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		memset(&it[i], 0, sizeof(it[i]));
+		memset(&sec[i], 0, sizeof(sec[i]));
+		it[i].agent_id = rows[i].agent;
+		it[i].uuid = rows[i].uuid;
+		it[i].received_at = T0 + (int64_t)i;
+		it[i].f = &f;
+		it[i].r = &r;
+		it[i].sec = &sec[i];
+		(void)vg_store_report_prepare(x->s[0], &it[i]);
+		v[i] = &it[i];
+	}
+	vg_err_clear(&err);
+	assert_int_equal(
+		vg_store_reports_commit(x->s[0], v, VG_ARRAY_LEN(rows), &err),
+		VG_OK);
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		if (it[i].rc != rows[i].rc || it[i].duplicate != rows[i].dup)
+			fail_msg("row %zu: rc %d dup %d", i, it[i].rc,
+				 it[i].duplicate);
+		if (it[i].rc == VG_OK && !it[i].duplicate)
+			assert_true(vg_section_digest_valid(
+				sec[i].digest[VG_SECTION_PACKAGES]));
+		vg_store_report_release(x->s[0], &it[i]);
+	}
+	assert_int_equal(raw_int(x->path[0], "SELECT count(*) FROM reports"),
+			 2);
+	assert_int_equal(raw_int(x->path[0], "SELECT count(*) FROM scans"), 2);
+	/* The second scan moved the first's unchanged rows. */
+	assert_int_equal(raw_int(x->path[0], "SELECT count(*) FROM findings"),
+			 1);
+	vg_report_release(&r);
+	vg_facts_release(&f);
+}
+
 int
 main(void)
 {
@@ -491,6 +559,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_late_report, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sections_store, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_group_commit, setup,
 						teardown),
 	};
 

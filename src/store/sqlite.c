@@ -1384,8 +1384,8 @@ sq_put_findings(struct sq *q, int64_t id, const struct sq_scan *sc,
 
 /* len bytes of text as a zstd frame into *out (owned), *out_len. */
 static enum vg_rc
-sq_zstd(struct sq *q, const char *text, size_t len, void **out,
-	size_t *out_len, struct vg_err *err)
+sq_zstd(struct sq *q, const char *text, size_t len, void **out, size_t *out_len,
+	struct vg_err *err)
 {
 	size_t cap = ZSTD_compressBound(len), n;
 
@@ -1425,8 +1425,9 @@ fd_str(crypto_generichash_state *h, const char *s)
 static void
 fd_int(crypto_generichash_state *h, int v)
 {
-	unsigned char b[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
-			      (unsigned char)(v >> 8), (unsigned char)v};
+	unsigned char b[4] = {(unsigned char)(v >> 24),
+			      (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+			      (unsigned char)v};
 
 	(void)crypto_generichash_update(h, b, sizeof(b));
 }
@@ -1645,9 +1646,9 @@ sq_scan_prepare_report(struct sq *q, struct sq_scan *sc,
 		}
 		sq_reset(st);
 		if (step == SQLITE_DONE &&
-		    (rc = sq_zstd(q, vg_buf_str(&sp->part[i]),
-				  sp->part[i].len, &sc->part_z[i],
-				  &sc->part_z_len[i], err)) != VG_OK)
+		    (rc = sq_zstd(q, vg_buf_str(&sp->part[i]), sp->part[i].len,
+				  &sc->part_z[i], &sc->part_z_len[i], err)) !=
+			    VG_OK)
 			return rc;
 	}
 	return VG_OK;
@@ -2033,8 +2034,8 @@ sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
 }
 
 enum vg_rc
-sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host,
-	       int64_t *scan_id, struct vg_err *err)
+sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host, int64_t *scan_id,
+	       struct vg_err *err)
 {
 	struct sq_dayval dv;
 	struct sq_hstate h;
@@ -2061,8 +2062,7 @@ sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host,
 		if (!sq_put_findings(q, id, sc, host, sc->collected_at,
 				     latest ? SQ_ST_CURRENT : SQ_ST_HISTORY,
 				     !latest))
-			return sq_fail(q, err,
-				       _("cannot record the findings"));
+			return sq_fail(q, err, _("cannot record the findings"));
 	}
 	if (!sq_host_advance(q, host, &h, id, sc))
 		return sq_fail(q, err, _("cannot update the host's scans"));
@@ -2271,9 +2271,8 @@ sq_resolve_sections(struct sq *q, json_t *doc)
 			continue;
 		if (!vg_section_ref_get(v, digest) ||
 		    (v = sq_section_json(q, digest)) == NULL ||
-		    json_object_set_new(doc,
-					vg_section_name((enum vg_section)i),
-					v) != 0)
+		    json_object_set_new(
+			    doc, vg_section_name((enum vg_section)i), v) != 0)
 			return false;
 	}
 	return true;

@@ -196,8 +196,8 @@ enum vg_rc sq_scan_prepare_report(struct sq *q, struct sq_scan *sc,
 				  struct vg_err *err);
 /* Add the sections sc brought (inside the caller's transaction);
  * VG_ERR_NOTFOUND when one it refers to (known) is not stored. */
-enum vg_rc sq_sections_put(struct sq *q, const struct sq_scan *sc,
-			   int64_t now, struct vg_err *err);
+enum vg_rc sq_sections_put(struct sq *q, const struct sq_scan *sc, int64_t now,
+			   struct vg_err *err);
 /* A stored section as JSON (a new reference), NULL when unknown or
  * damaged. */
 json_t *sq_section_json(struct sq *q, const char *digest);

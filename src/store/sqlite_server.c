@@ -496,8 +496,8 @@ report_put(struct sq *q, struct vg_report_item *it)
 		: agent.hostname;
 	if ((rc = agent_host(q, it->agent_id, hostname, &host, &it->err)) !=
 		    VG_OK ||
-	    (rc = sq_sections_put(q, &it->p->sc, it->received_at,
-				  &it->err)) != VG_OK ||
+	    (rc = sq_sections_put(q, &it->p->sc, it->received_at, &it->err)) !=
+		    VG_OK ||
 	    (rc = sq_scan_insert(q, &it->p->sc, host, &scan, &it->err)) !=
 		    VG_OK)
 		return rc;
@@ -602,8 +602,8 @@ sq_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
 	      int64_t received_at, const struct vg_facts *f,
 	      const struct vg_report *r, bool *duplicate, struct vg_err *err)
 {
-	return put_report(s, agent_id, uuid, received_at, f, r, NULL,
-			  duplicate, err);
+	return put_report(s, agent_id, uuid, received_at, f, r, NULL, duplicate,
+			  err);
 }
 
 enum vg_rc
@@ -613,8 +613,8 @@ sq_put_report_sections(struct vg_store *s, const char *agent_id,
 		       struct vg_report_sections *sec, bool *duplicate,
 		       struct vg_err *err)
 {
-	return put_report(s, agent_id, uuid, received_at, f, r, sec,
-			  duplicate, err);
+	return put_report(s, agent_id, uuid, received_at, f, r, sec, duplicate,
+			  err);
 }
 
 enum vg_rc
@@ -626,10 +626,9 @@ sq_section_get(struct vg_store *s, const char *digest, json_t **out,
 	*out = NULL;
 	if (!vg_section_digest_valid(digest) ||
 	    (*out = sq_section_json(q, digest)) == NULL)
-		return vg_err_set(err, VG_ERR_NOTFOUND,
-				  _("store: no section '%s'"),
-				  vg_section_digest_valid(digest) ? digest
-								  : "?");
+		return vg_err_set(
+			err, VG_ERR_NOTFOUND, _("store: no section '%s'"),
+			vg_section_digest_valid(digest) ? digest : "?");
 	return VG_OK;
 }
 

@@ -678,7 +678,8 @@ vg_store_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
 static inline enum vg_rc
 vg_store_put_report_sections(struct vg_store *s, const char *agent_id,
 			     const char *uuid, int64_t received_at,
-			     const struct vg_facts *f, const struct vg_report *r,
+			     const struct vg_facts *f,
+			     const struct vg_report *r,
 			     struct vg_report_sections *sec, bool *duplicate,
 			     struct vg_err *err)
 {
@@ -706,8 +707,8 @@ vg_store_report_prepare(struct vg_store *s, struct vg_report_item *it)
 }
 
 static inline enum vg_rc
-vg_store_reports_commit(struct vg_store *s, struct vg_report_item **v,
-			size_t n, struct vg_err *err)
+vg_store_reports_commit(struct vg_store *s, struct vg_report_item **v, size_t n,
+			struct vg_err *err)
 {
 	size_t i;
 
@@ -717,8 +718,8 @@ vg_store_reports_commit(struct vg_store *s, struct vg_report_item **v,
 		if (v[i]->rc == VG_OK)
 			v[i]->rc = vg_store_put_report_sections(
 				s, v[i]->agent_id, v[i]->uuid,
-				v[i]->received_at, v[i]->f, v[i]->r,
-				v[i]->sec, &v[i]->duplicate, &v[i]->err);
+				v[i]->received_at, v[i]->f, v[i]->r, v[i]->sec,
+				&v[i]->duplicate, &v[i]->err);
 	return VG_OK;
 }
 

@@ -120,8 +120,7 @@ resolve_sections(const struct vg_api_ctx *ctx, json_t *jfacts,
 		if (rc == VG_ERR_NOTFOUND) {
 			if (missing == NULL)
 				missing = json_array();
-			(void)json_array_append_new(missing,
-						    json_string(name));
+			(void)json_array_append_new(missing, json_string(name));
 			continue;
 		}
 		if (rc == VG_OK)
@@ -158,7 +157,8 @@ graft_sections(struct vg_section_entry *const ent[VG_SECTION_COUNT],
 	int i;
 
 	for (i = 0; i < VG_SECTION_COUNT; i++)
-		if (ent[i] != NULL && vg_section_entry_graft(ent[i], f) != VG_OK)
+		if (ent[i] != NULL &&
+		    vg_section_entry_graft(ent[i], f) != VG_OK)
 			return false;
 	return true;
 }
@@ -177,8 +177,7 @@ stored_answer(const char *uuid, const struct vg_report_sections *sec)
 		if (sec->digest[i][0] == '\0')
 			continue;
 		name = vg_section_name((enum vg_section)i);
-		(void)json_object_set_new(m, name,
-					  json_string(sec->digest[i]));
+		(void)json_object_set_new(m, name, json_string(sec->digest[i]));
 	}
 	if (o != NULL && m != NULL && json_object_size(m) > 0)
 		(void)json_object_set_new(o, "sections", m);
@@ -197,8 +196,9 @@ known_names(const struct vg_report_sections *sec)
 	for (i = 0; a != NULL && i < VG_SECTION_COUNT; i++)
 		if (sec->known[i] != NULL)
 			(void)json_array_append_new(
-				a, json_string(vg_section_name(
-					   (enum vg_section)i)));
+				a,
+				json_string(
+					vg_section_name((enum vg_section)i)));
 	return a;
 }
 

@@ -767,8 +767,7 @@ test_reports_vulns(void **state)
 /* body (a report's text) with facts member name replaced by ref (JSON
  * text), under a new uuid. */
 static char *
-with_ref(const char *body, const char *uuid, const char *name,
-	 const char *ref)
+with_ref(const char *body, const char *uuid, const char *name, const char *ref)
 {
 	json_t *doc = json_loads(body, 0, NULL), *v;
 	char *text;
@@ -776,9 +775,8 @@ with_ref(const char *body, const char *uuid, const char *name,
 	assert_non_null(doc);
 	v = json_loads(ref, JSON_DECODE_ANY, NULL);
 	assert_non_null(v);
-	assert_int_equal(json_object_set_new(json_object_get(doc, "facts"),
-					     name, v),
-			 0);
+	assert_int_equal(
+		json_object_set_new(json_object_get(doc, "facts"), name, v), 0);
 	assert_int_equal(json_object_set_new(doc, "uuid", json_string(uuid)),
 			 0);
 	text = json_dumps(doc, JSON_COMPACT);
@@ -834,10 +832,10 @@ test_reports_sections(void **state)
 	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000012",
 			"packages", ref);
 	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 201);
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(out, "sections"),
-				    "packages")),
-			    digest);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_object_get(out, "sections"), "packages")),
+		digest);
 	json_decref(out);
 	free(refd);
 	vuln_subjects(a, "srv-ref", got, sizeof(got));
@@ -861,9 +859,9 @@ test_reports_sections(void **state)
 
 		(void)snprintf(path, sizeof(path), "%s/s.db", a->dir);
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(db, "DELETE FROM vulns", NULL,
-					      NULL, NULL),
-				 SQLITE_OK);
+		assert_int_equal(
+			sqlite3_exec(db, "DELETE FROM vulns", NULL, NULL, NULL),
+			SQLITE_OK);
 		sqlite3_close(db);
 	}
 	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000016",
@@ -886,12 +884,11 @@ test_reports_sections(void **state)
 	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000014",
 			"accounts", zero);
 	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 409);
-	assert_string_equal(json_string_value(json_array_get(
-				    json_object_get(out, "unknown_sections"),
-				    0)),
-			    "accounts");
-	assert_non_null(strstr(json_string_value(json_object_get(out,
-								 "error")),
+	assert_string_equal(
+		json_string_value(json_array_get(
+			json_object_get(out, "unknown_sections"), 0)),
+		"accounts");
+	assert_non_null(strstr(json_string_value(json_object_get(out, "error")),
 			       "facts.accounts"));
 	json_decref(out);
 	/* ... so the agent resends in full, under the same UUID: stored. */
@@ -908,9 +905,9 @@ test_reports_sections(void **state)
 				"upgrades", bad[i]);
 		if (call(a, vg_api_reports, auth, refd, &out) != 400)
 			fail_msg("bad ref %zu not refused", i);
-		assert_non_null(strstr(
-			json_string_value(json_object_get(out, "error")),
-			"facts.upgrades"));
+		assert_non_null(
+			strstr(json_string_value(json_object_get(out, "error")),
+			       "facts.upgrades"));
 		json_decref(out);
 		free(refd);
 	}

@@ -491,13 +491,15 @@ enc_vuln_pkgs(struct out *o, const struct vg_facts *f)
 	out_end(o);
 }
 
+/* The loops of the members that may be sections stop at once when the
+ * member is known (o->skip: nothing of it is written). */
 static void
 enc_packages(struct out *o, const struct vg_facts *f)
 {
 	size_t i;
 
 	out_begin(o, "packages", true);
-	for (i = 0; i < f->n_packages && o->rc == VG_OK; i++) {
+	for (i = 0; i < f->n_packages && o->rc == VG_OK && !o->skip; i++) {
 		const struct vg_package *p = &f->packages[i];
 
 		out_begin(o, NULL, false);
@@ -510,7 +512,7 @@ enc_packages(struct out *o, const struct vg_facts *f)
 	}
 	out_end(o);
 	out_begin(o, "upgrades", true);
-	for (i = 0; i < f->n_upgrades && o->rc == VG_OK; i++) {
+	for (i = 0; i < f->n_upgrades && o->rc == VG_OK && !o->skip; i++) {
 		const struct vg_upgrade *u = &f->upgrades[i];
 
 		out_begin(o, NULL, false);
@@ -530,7 +532,7 @@ enc_accounts(struct out *o, const struct vg_facts *f)
 	size_t i;
 
 	out_begin(o, "accounts", true);
-	for (i = 0; i < f->n_accounts && o->rc == VG_OK; i++) {
+	for (i = 0; i < f->n_accounts && o->rc == VG_OK && !o->skip; i++) {
 		const struct vg_account *u = &f->accounts[i];
 
 		out_begin(o, NULL, false);
@@ -562,7 +564,7 @@ enc_groups(struct out *o, const struct vg_facts *f)
 	size_t i, j;
 
 	out_begin(o, "groups", true);
-	for (i = 0; i < f->n_groups && o->rc == VG_OK; i++) {
+	for (i = 0; i < f->n_groups && o->rc == VG_OK && !o->skip; i++) {
 		const struct vg_group *g = &f->groups[i];
 
 		out_begin(o, NULL, false);

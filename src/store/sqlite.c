@@ -34,6 +34,8 @@
 #include "util/buf.h"
 #include "util/banned.h"
 
+/* A finding's evidence hashed from a buffer up to this size. */
+#define SQ_FDIGEST_BUF 4096
 /* A writer waits this long for another process's transaction. */
 #define SQ_BUSY_TIMEOUT_MS 5000
 /* Reads through a memory map, up to this size: a page of findings
@@ -1451,7 +1453,8 @@ sq_fdigest(struct sq_scan *sc, const struct vg_report *r)
 {
 	crypto_generichash_state h;
 	unsigned char zero = 0;
-	size_t i;
+	char ev[SQ_FDIGEST_BUF];
+	size_t i, n;
 
 	(void)crypto_generichash_init(&h, NULL, 0, SQ_FDIGEST_LEN);
 	fd_str(&h, sc->site);
@@ -1463,7 +1466,16 @@ sq_fdigest(struct sq_scan *sc, const struct vg_report *r)
 		fd_str(&h, x->check);
 		fd_int(&h, (int)x->severity);
 		fd_str(&h, x->subject);
-		if (x->evidence != NULL)
+		/* Into a buffer, hashed once (the callback is called per
+		 * token); a larger evidence through the callback. */
+		n = x->evidence == NULL
+			? 0
+			: json_dumpb(x->evidence, ev, sizeof(ev),
+				     JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (n > 0 && n <= sizeof(ev))
+			(void)crypto_generichash_update(
+				&h, (const unsigned char *)ev, n);
+		else if (x->evidence != NULL)
 			(void)json_dump_callback(x->evidence, fd_dump, &h,
 						 JSON_COMPACT |
 							 JSON_PRESERVE_ORDER);

@@ -13,7 +13,8 @@
 # Environment: REPORTS (5000), AGENTS (50), THREADS (server threads,
 # default one per CPU), CYCLES (agent cycles timed, 20), FACTS (a facts
 # file instead of this host's), LYNIS (1; 0 skips Lynis), PERF (0; 1
-# records the server with perf, report in build/perf-ingest.txt;
+# records the server with perf, reports in build/perf-ingest-full.txt
+# and build/perf-ingest-refs.txt;
 # PERF_ARGS, default -g, and PERF_REPORT, default --no-children, are
 # passed to perf record and perf report, e.g. PERF_ARGS="--call-graph
 # dwarf" PERF_REPORT="--children --sort sym -g none").

@@ -3,14 +3,18 @@
 # reports of this host's facts (`vigie facts`, ~900 packages here), each
 # under a new UUID, over HTTPS with keep-alive, to `vigie serve` on a
 # loopback port with its SQLite store: reports/s, p50/p99 latency,
-# errors (target: >= 1,000 reports/s on 2 cores). Then the agent's CPU
+# errors (target: >= 1,000 reports/s on 2 cores), twice: full reports
+# (an agent's first contact, or an older agent), then the steady state
+# (the big sections sent by reference, as an agent sends its hourly
+# report once the server acknowledged them). Then the agent's CPU
 # time and peak memory per cycle (`vigie agent run --once`) next to
 # one Lynis run on the same host.
 #   bench/ingest.sh            (after `make`; as root for a full Lynis run)
 # Environment: REPORTS (5000), AGENTS (50), THREADS (server threads,
 # default one per CPU), CYCLES (agent cycles timed, 20), FACTS (a facts
 # file instead of this host's), LYNIS (1; 0 skips Lynis), PERF (0; 1
-# records the server with perf, report in build/perf-ingest.txt;
+# records the server with perf, reports in build/perf-ingest-full.txt
+# and build/perf-ingest-refs.txt;
 # PERF_ARGS, default -g, and PERF_REPORT, default --no-children, are
 # passed to perf record and perf report, e.g. PERF_ARGS="--call-graph
 # dwarf" PERF_REPORT="--children --sort sym -g none").
@@ -88,36 +92,61 @@ else
 fi
 packages=$(jq '.packages | length' "$tmp/facts.json")
 
-# A warm-up (TLS, page cache, SQLite's first pages), then the run.
-"$loadgen" "$url" "$pin" "$tmp/creds" "$tmp/facts.json" \
-	$((agents * 4)) "$agents" >/dev/null
-if [ "$perf" = 1 ]; then
-	perf record ${PERF_ARGS:--g} -o "$tmp/perf.data" -p "$server_pid" \
-		>/dev/null 2>"$tmp/perf.err" &
-	perf_pid=$!
-	sleep 0.5
-fi
-# The server's CPU time (user + sys, in clock ticks) around the run:
-# per report, it does not depend on what else the cores are doing.
+# The steady state's facts: the sections the server acknowledged (the
+# "sections" of its answer to a full report) sent by reference.
+printf '{"uuid":"%s","facts":' "$(cat /proc/sys/kernel/random/uuid)" \
+	>"$tmp/one.json"
+cat "$tmp/facts.json" >>"$tmp/one.json"
+printf '}' >>"$tmp/one.json"
+curl -sS -k --pinnedpubkey "$pin" -H "Authorization: Bearer $(head -n 1 \
+	"$tmp/creds")" --data-binary "@$tmp/one.json" "$url/api/v1/reports" \
+	>"$tmp/answer.json"
+jq --slurpfile a "$tmp/answer.json" 'reduce ($a[0].sections // {} |
+	to_entries[]) as $e (.; .[$e.key] = {"$ref": $e.value})' \
+	"$tmp/facts.json" >"$tmp/facts-ref.json"
+
+# The server's CPU time (user + sys, in clock ticks) around a run: per
+# report, it does not depend on what else the cores are doing.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
-cpu0=$(cpu_ticks)
-/usr/bin/time -f '%U %S' -o "$tmp/lg.time" "$loadgen" "$url" "$pin" \
-	"$tmp/creds" "$tmp/facts.json" "$reports" "$agents" >"$tmp/lg.out" ||
-	echo "bench: the load generator saw errors" >&2
-cpu1=$(cpu_ticks)
-if [ "$perf" = 1 ]; then
-	kill -INT "$perf_pid"
-	wait "$perf_pid" || true
-	perf report -i "$tmp/perf.data" ${PERF_REPORT:---no-children} --percent-limit 1 \
-		--stdio 2>/dev/null | grep -v '^$' | head -n 200 \
-		>build/perf-ingest.txt
-	echo "bench: server profile in build/perf-ingest.txt"
-fi
+# The bytes it wrote (the WAL, mostly) and its fsyncs are not CPU time:
+# what group commit saves shows here.
+io_bytes() { awk '/^wchar/ { print $2 }' "/proc/$server_pid/io"; }
+# run NAME FACTS: a warm-up (TLS, page cache, SQLite's first pages),
+# then REPORTS reports of FACTS; the load generator's figures in
+# $tmp/lg-NAME.out, the server's CPU ticks in $tmp/cpu-NAME.
+run() {
+	"$loadgen" "$url" "$pin" "$tmp/creds" "$2" $((agents * 4)) \
+		"$agents" >/dev/null
+	if [ "$perf" = 1 ]; then
+		perf record ${PERF_ARGS:--g} -o "$tmp/perf-$1.data" \
+			-p "$server_pid" >/dev/null 2>"$tmp/perf.err" &
+		perf_pid=$!
+		sleep 0.5
+	fi
+	cpu0=$(cpu_ticks)
+	io0=$(io_bytes)
+	/usr/bin/time -f '%U %S' -o "$tmp/lg-$1.time" "$loadgen" "$url" \
+		"$pin" "$tmp/creds" "$2" "$reports" "$agents" \
+		>"$tmp/lg-$1.out" ||
+		echo "bench: the load generator saw errors ($1)" >&2
+	echo $(($(cpu_ticks) - cpu0)) >"$tmp/cpu-$1"
+	echo $(($(io_bytes) - io0)) >"$tmp/io-$1"
+	if [ "$perf" = 1 ]; then
+		kill -INT "$perf_pid"
+		wait "$perf_pid" || true
+		perf report -i "$tmp/perf-$1.data" \
+			${PERF_REPORT:---no-children} --percent-limit 1 \
+			--stdio 2>/dev/null | grep -v '^$' | head -n 200 \
+			>"build/perf-ingest-$1.txt"
+		echo "bench: server profile in build/perf-ingest-$1.txt"
+	fi
+}
+run full "$tmp/facts.json"
+run refs "$tmp/facts-ref.json"
 stored=$(curl -sS -k --pinnedpubkey "$pin" -o /dev/null -w '%{http_code}' \
 	"$url/api/v1/health")
 [ "$stored" = 200 ] || echo "bench: server unhealthy after the run" >&2
-get() { sed -n "s/^$1 //p" "$tmp/lg.out"; }
-read -r lg_user lg_sys <"$tmp/lg.time"
+get() { sed -n "s/^$1 //p" "$tmp/lg-$2.out"; }
 
 # Agent cycles (collect this host, spool, deliver), CYCLES of them timed
 # together: one takes less than the 10 ms that time(1) resolves.
@@ -158,30 +187,44 @@ else
 	l_wall=0 l_user=0 l_sys=0 l_rss=0
 fi
 
-awk -v n="$(get requests)" -v a="$agents" -v p="$packages" \
-	-v b="$(get body_bytes)" -v s="$(get seconds)" \
-	-v r="$(get reports_per_s)" -v p50="$(get p50_ms)" \
-	-v p90="$(get p90_ms)" -v p99="$(get p99_ms)" -v mx="$(get max_ms)" \
-	-v e="$(get errors)" -v c="$(get connections)" \
-	-v lu="$lg_user" -v ls="$lg_sys" -v hz="$(getconf CLK_TCK)" \
-	-v sc="$((cpu1 - cpu0))" -v cores="$(nproc)" \
-	-v aw="$a_wall" -v au="$a_user" -v as="$a_sys" -v am="$a_rss" \
-	-v cy="$cycles" -v ih="$idle_hwm" \
-	-v lw="$l_wall" -v luu="$l_user" -v lss="$l_sys" -v lm="$l_rss" 'BEGIN {
-	printf "\ningest: %d reports, %d agents, %d packages each (%.0f KB)\n",
-		n, a, p, b / 1024
-	printf "%-36s %10.0f  (target >= 1000)\n", "reports/s", r
+# phase NAME TITLE: one run's figures.
+phase() {
+	read -r lg_user lg_sys <"$tmp/lg-$1.time"
+	awk -v title="$2" -v n="$(get requests "$1")" -v a="$agents" \
+		-v p="$packages" -v b="$(get body_bytes "$1")" \
+		-v s="$(get seconds "$1")" -v r="$(get reports_per_s "$1")" \
+		-v p50="$(get p50_ms "$1")" -v p90="$(get p90_ms "$1")" \
+		-v p99="$(get p99_ms "$1")" -v mx="$(get max_ms "$1")" \
+		-v e="$(get errors "$1")" -v c="$(get connections "$1")" \
+		-v lu="$lg_user" -v ls="$lg_sys" -v hz="$(getconf CLK_TCK)" \
+		-v sc="$(cat "$tmp/cpu-$1")" -v cores="$(nproc)" \
+		-v io="$(cat "$tmp/io-$1")" 'BEGIN {
+	printf "\ningest, %s: %d reports, %d agents, %d packages each" \
+		" (%.0f KB)\n", title, n, a, p, b / 1024
+	printf "%-36s %10.0f  (target >= 1000: %.2fx)\n", "reports/s", r,
+		r / 1000
 	printf "%-36s %10.2f ms\n", "latency p50", p50
 	printf "%-36s %10.2f ms\n", "latency p90", p90
 	printf "%-36s %10.2f ms\n", "latency p99", p99
 	printf "%-36s %10.2f ms\n", "latency max", mx
 	printf "%-36s %10d\n", "errors", e
 	printf "%-36s %10d\n", "TLS connections opened", c
-	printf "%-36s %10.2f ms\n", "server CPU per report", sc / hz * 1000 / n
+	cpu = sc / hz * 1000 / n
+	printf "%-36s %10.2f ms  (target <= 2: %.2fx)\n",
+		"server CPU per report", cpu, (cpu > 0) ? 2 / cpu : 0
 	printf "%-36s %10.0f  (all %d cores, server alone)\n",
 		"  so at most, reports/s", (sc > 0) ? cores * n * hz / sc : 0, cores
+	printf "%-36s %10.1f KB\n", "server writes per report", io / n / 1024
 	printf "%-36s %10.2f s  (of %.2f s wall)\n",
 		"load generator CPU (shares the cores)", lu + ls, s
+}'
+}
+phase full "full reports (first contact)"
+phase refs "steady state (sections by reference)"
+
+awk -v aw="$a_wall" -v au="$a_user" -v as="$a_sys" -v am="$a_rss" \
+	-v cy="$cycles" -v ih="$idle_hwm" \
+	-v lw="$l_wall" -v luu="$l_user" -v lss="$l_sys" -v lm="$l_rss" 'BEGIN {
 	# Per cycle: for the agent, the mean of cy cycles.
 	aw /= cy; au /= cy; as /= cy
 	printf "\n%-28s %12s %12s %10s\n", "one cycle", "vigie agent", "lynis",

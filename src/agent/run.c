@@ -25,6 +25,7 @@
 
 #include "agent/agent.h"
 #include "agent/isolation_state.h"
+#include "agent/sections.h"
 #include "agent/spool.h"
 #include "agent/state.h"
 #include "agent/tasks.h"
@@ -180,11 +181,10 @@ collect_and_spool(struct agent *a, struct vg_err *err)
 		log_info(_("%zu collection warnings (sent with the facts)"),
 			 f.n_warnings + f.n_warnings_dropped);
 	vg_uuid_new(uuid);
-	/* Written straight into the buffer: no JSON tree of the facts. */
-	if ((rc = vg_buf_printf(&b, "{\"uuid\":\"%s\",\"facts\":", uuid)) !=
-		    VG_OK ||
-	    (rc = vg_facts_write(&f, &b)) != VG_OK ||
-	    (rc = vg_buf_addc(&b, '}')) != VG_OK) {
+	/* Written straight into the buffer: no JSON tree of the facts;
+	 * its big members apart, sent by reference once the server
+	 * acknowledged them (agent/sections.h). */
+	if ((rc = vg_agent_report_write(&f, uuid, &b)) != VG_OK) {
 		vg_err_set(err, rc,
 			   rc == VG_ERR_LIMIT
 				   ? _("the facts of this host exceed %u "
@@ -290,8 +290,9 @@ vg_agent_deliver(const struct vg_agent_state *st, const struct vg_spool *sp,
 	struct vg_err local;
 	struct vg_upload *u = NULL;
 	struct vg_spool_list l = {NULL, 0};
-	struct vg_buf body, answer;
-	char why[256], reason[320];
+	struct vg_buf body, text, answer;
+	struct vg_agent_acked acked;
+	char why[256], reason[320], state_dir[4096];
 	char *auth = NULL;
 	long status;
 	size_t i;
@@ -304,7 +305,11 @@ vg_agent_deliver(const struct vg_agent_state *st, const struct vg_spool *sp,
 	memset(out, 0, sizeof(*out));
 	vg_err_clear(err);
 	vg_buf_init(&body, AGENT_MAX_REPORT);
+	vg_buf_init(&text, AGENT_MAX_REPORT);
 	vg_buf_init(&answer, VG_UPLOAD_MAX_ANSWER);
+	/* The spool is STATE_DIR/spool: the digests are beside it. */
+	(void)snprintf(state_dir, sizeof(state_dir), "%s/..", sp->dir);
+	vg_agent_acked_load(&acked, state_dir);
 	if ((rc = vg_spool_list(sp->dir, &l, err)) != VG_OK || l.n == 0)
 		goto done;
 	if ((auth = make_auth(st)) == NULL) {
@@ -315,7 +320,7 @@ vg_agent_deliver(const struct vg_agent_state *st, const struct vg_spool *sp,
 	    (rc = pin_if_isolated(u, sp, err)) != VG_OK)
 		goto done;
 	for (i = 0; i < l.n && (stop == NULL || !*stop); i++) {
-		r = vg_spool_read(sp, l.names[i], AGENT_MAX_REPORT, &body, err);
+		r = vg_spool_read(sp, l.names[i], AGENT_MAX_REPORT, &text, err);
 		if (r == VG_ERR_NOTFOUND)
 			continue; /* removed meanwhile: nothing to send */
 		if (r == VG_ERR_LIMIT) {
@@ -327,10 +332,39 @@ vg_agent_deliver(const struct vg_agent_state *st, const struct vg_spool *sp,
 			rc = r;
 			break;
 		}
+		if ((rc = vg_agent_report_body(vg_buf_str(&text), text.len,
+					       &acked, &body)) != VG_OK) {
+			rc = vg_err_set(err, rc, _("out of memory"));
+			break;
+		}
 		/* No answer: the next one would fare alike. */
 		if ((rc = vg_upload_post(u, path, auth, body.data, body.len,
 					 &status, &answer, err)) != VG_OK)
 			break;
+		/* A section the server no longer holds (a new store): forget
+		 * every digest and send the report again in full. */
+		if (status == 409 && acked.n > 0) {
+			log_info(_("report %s: the server asks for its "
+				   "sections in full"),
+				 l.names[i]);
+			acked.n = 0;
+			if (vg_agent_acked_save(&acked, state_dir, err) !=
+			    VG_OK)
+				log_warnx("%s", err->msg);
+			if ((rc = vg_agent_report_body(vg_buf_str(&text),
+						       text.len, NULL,
+						       &body)) != VG_OK ||
+			    (rc = vg_upload_post(u, path, auth, body.data,
+						 body.len, &status, &answer,
+						 err)) != VG_OK)
+				break;
+		}
+		if (status == 201 &&
+		    vg_agent_acked_from_answer(&acked, vg_buf_str(&answer),
+					       answer.len) &&
+		    vg_agent_acked_save(&acked, state_dir, err) != VG_OK)
+			/* Only a cost: the next report is sent in full. */
+			log_warnx("%s", err->msg);
 		switch (judge_status(status)) {
 		case DELIVERED:
 			log_info(_("report %s delivered"), l.names[i]);
@@ -375,6 +409,7 @@ done:
 	}
 	vg_spool_list_release(&l);
 	vg_buf_release(&body);
+	vg_buf_release(&text);
 	vg_buf_release(&answer);
 	return rc;
 }

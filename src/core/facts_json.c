@@ -21,6 +21,7 @@
 
 #include "core/facts_json.h"
 #include "core/json_util.h"
+#include "core/sections.h"
 #include "util/buf.h"
 #include "util/text.h"
 #include "util/utf8.h"
@@ -68,6 +69,13 @@ struct out {
 	bool array[OUT_MAX_DEPTH];
 	int depth;
 	enum vg_rc rc; /* first failure; every later call does nothing */
+	/* vg_facts_write_split: the section being written (-1: none),
+	 * into its own buffer (or nowhere, skip, when it is known), and
+	 * the document's buffer meanwhile. */
+	struct vg_facts_split *split;
+	struct vg_buf *doc;
+	int section;
+	bool skip;
 };
 
 static void
@@ -75,6 +83,8 @@ out_text(struct out *o, const char *s, size_t n)
 {
 	enum vg_rc rc;
 
+	if (o->skip)
+		return;
 	if (o->rc == VG_OK && (rc = vg_buf_add(o->buf, s, n)) != VG_OK)
 		o->rc = rc;
 }
@@ -84,9 +94,12 @@ static void
 out_quoted(struct out *o, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, k, n = strlen(s);
+	size_t i = 0, run = 0, k, n;
 	char esc[8];
 
+	if (o->skip)
+		return; /* a known section: not even scanned */
+	n = strlen(s);
 	out_text(o, "\"", 1);
 	while (i < n) {
 		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\' &&
@@ -143,6 +156,47 @@ out_add(struct out *o, const char *key, json_t *v)
 		o->rc = VG_ERR_NOMEM;
 }
 
+/*
+ * vg_facts_write_split: a top-level member that is a section goes to
+ * its own buffer (nowhere when its digest is known), and the document
+ * gets a reference to it when it ends (split_end).
+ */
+static void
+split_begin(struct out *o, const char *key)
+{
+	int s;
+
+	if (o->split == NULL || o->depth != 1 || key == NULL ||
+	    (s = vg_section_find(key)) < 0)
+		return;
+	o->section = s;
+	o->doc = o->buf;
+	if (o->split->known[s] != NULL)
+		o->skip = true;
+	else
+		o->buf = &o->split->part[s];
+}
+
+static void
+split_end(struct out *o)
+{
+	struct vg_facts_split *sp = o->split;
+	char ref[VG_SECTION_REF_TEXT_MAX];
+	int s = o->section;
+
+	if (sp->known[s] != NULL)
+		(void)snprintf(sp->digest[s], sizeof(sp->digest[s]), "%s",
+			       sp->known[s]);
+	else
+		vg_section_digest(vg_buf_str(&sp->part[s]), sp->part[s].len,
+				  sp->digest[s]);
+	o->skip = false;
+	o->buf = o->doc;
+	o->section = -1;
+	vg_section_ref_text(sp->digest[s], ref);
+	out_text(o, ref, strlen(ref));
+}
+
 /* Open an object or array (key NULL inside an array or at the top). */
 static void
 out_begin(struct out *o, const char *key, bool array)
@@ -155,6 +209,7 @@ out_begin(struct out *o, const char *key, bool array)
 	}
 	if (o->buf != NULL) {
 		out_sep(o, key);
+		split_begin(o, key);
 		out_text(o, array ? "[" : "{", 1);
 	} else if (o->rc == VG_OK) {
 		v = array ? json_array() : json_object();
@@ -179,6 +234,8 @@ out_end(struct out *o)
 	o->depth--;
 	if (o->buf != NULL)
 		out_text(o, o->array[o->depth] ? "]" : "}", 1);
+	if (o->split != NULL && o->section >= 0 && o->depth == 1)
+		split_end(o);
 }
 
 /* A string; a NULL string is omitted (written as nothing). */
@@ -465,13 +522,15 @@ enc_incident_facts(struct out *o, const struct vg_facts *f)
 	out_end(o);
 }
 
+/* The loops of the members that may be sections stop at once when the
+ * member is known (o->skip: nothing of it is written). */
 static void
 enc_packages(struct out *o, const struct vg_facts *f)
 {
 	size_t i;
 
 	out_begin(o, "packages", true);
-	for (i = 0; i < f->n_packages && o->rc == VG_OK; i++) {
+	for (i = 0; i < f->n_packages && o->rc == VG_OK && !o->skip; i++) {
 		const struct vg_package *p = &f->packages[i];
 
 		out_begin(o, NULL, false);
@@ -484,7 +543,7 @@ enc_packages(struct out *o, const struct vg_facts *f)
 	}
 	out_end(o);
 	out_begin(o, "upgrades", true);
-	for (i = 0; i < f->n_upgrades && o->rc == VG_OK; i++) {
+	for (i = 0; i < f->n_upgrades && o->rc == VG_OK && !o->skip; i++) {
 		const struct vg_upgrade *u = &f->upgrades[i];
 
 		out_begin(o, NULL, false);
@@ -504,7 +563,7 @@ enc_accounts(struct out *o, const struct vg_facts *f)
 	size_t i;
 
 	out_begin(o, "accounts", true);
-	for (i = 0; i < f->n_accounts && o->rc == VG_OK; i++) {
+	for (i = 0; i < f->n_accounts && o->rc == VG_OK && !o->skip; i++) {
 		const struct vg_account *u = &f->accounts[i];
 
 		out_begin(o, NULL, false);
@@ -536,7 +595,7 @@ enc_groups(struct out *o, const struct vg_facts *f)
 	size_t i, j;
 
 	out_begin(o, "groups", true);
-	for (i = 0; i < f->n_groups && o->rc == VG_OK; i++) {
+	for (i = 0; i < f->n_groups && o->rc == VG_OK && !o->skip; i++) {
 		const struct vg_group *g = &f->groups[i];
 
 		out_begin(o, NULL, false);
@@ -680,6 +739,30 @@ vg_facts_write(const struct vg_facts *f, struct vg_buf *out)
 	o.buf = out;
 	enc_facts(&o, f);
 	/* A failed write leaves the buffer as it was. */
+	if (o.rc != VG_OK && out->data != NULL) {
+		out->len = len;
+		out->data[len] = '\0';
+	}
+	return o.rc;
+}
+
+enum vg_rc
+vg_facts_write_split(const struct vg_facts *f, struct vg_buf *out,
+		     struct vg_facts_split *sp)
+{
+	size_t len = out->len;
+	struct out o;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < VG_SECTION_COUNT; i++) {
+		sp->digest[i][0] = '\0';
+		vg_buf_reset(&sp->part[i]);
+	}
+	o.buf = out;
+	o.split = sp;
+	o.section = -1;
+	enc_facts(&o, f);
 	if (o.rc != VG_OK && out->data != NULL) {
 		out->len = len;
 		out->data[len] = '\0';

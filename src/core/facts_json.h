@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "core/facts.h"
+#include "core/sections.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -25,6 +26,23 @@ json_t *vg_facts_to_json(const struct vg_facts *f);
  * VG_ERR_NOMEM; out is unchanged on failure.
  */
 enum vg_rc vg_facts_write(const struct vg_facts *f, struct vg_buf *out);
+
+/*
+ * The big members (core/sections.h) split out of the document: each is
+ * written into part[i] (the caller initialises the buffers, with their
+ * caps, and releases them) and digest[i] gets the digest of that text;
+ * the document in out holds a reference {"$ref": digest} in its place.
+ * A member whose digest the caller gives in known[i] (content the
+ * caller knows to be f's) is neither written nor hashed: part[i] stays
+ * empty and digest[i] is known[i]. Errors as vg_facts_write.
+ */
+struct vg_facts_split {
+	const char *known[VG_SECTION_COUNT];
+	struct vg_buf part[VG_SECTION_COUNT];
+	char digest[VG_SECTION_COUNT][VG_SECTION_DIGEST_MAX];
+};
+enum vg_rc vg_facts_write_split(const struct vg_facts *f, struct vg_buf *out,
+				struct vg_facts_split *sp);
 
 /* Decode a facts document into f (initialised by the caller). On error f
  * is released and err says which field ("facts.accounts[3].uid: ..."). */

@@ -15,6 +15,7 @@
 #include "util/common.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sqlite3.h>
@@ -27,11 +28,14 @@
 #include "core/facts_json.h"
 #include "core/report_json.h"
 #include "core/rules.h"
+#include "core/sections.h"
 #include "store/sqlite_private.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/banned.h"
 
+/* A finding's evidence hashed from a buffer up to this size. */
+#define SQ_FDIGEST_BUF 4096
 /* A writer waits this long for another process's transaction. */
 #define SQ_BUSY_TIMEOUT_MS 5000
 /* Reads through a memory map, up to this size: a page of findings
@@ -710,6 +714,20 @@ static const struct {
 	 " received_at INTEGER NOT NULL, digest TEXT NOT NULL,"
 	 " bytes INTEGER NOT NULL, body BLOB NOT NULL);"
 	 "CREATE INDEX evidence_task ON evidence(task_id);"},
+	/*
+	 * 12: ingestion at scale (issue 3). The big members of reports'
+	 * facts (core/sections.h) stored once by digest, as zstd frames,
+	 * whatever the number of hosts and scans that refer to them
+	 * (a scan's facts hold {"$ref": digest} in their place); and each
+	 * scan's findings digest (sq_scan.fdigest), so a report whose
+	 * findings are those of the host's latest scan moves that scan's
+	 * rows to the new one instead of inserting them again.
+	 */
+	{12,
+	 "CREATE TABLE sections(digest TEXT PRIMARY KEY,"
+	 " bytes INTEGER NOT NULL, body BLOB NOT NULL,"
+	 " created_at INTEGER NOT NULL);"
+	 "ALTER TABLE scans ADD COLUMN findings_digest BLOB;"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -722,8 +740,9 @@ static const char *const sq_sql[SQ_COUNT] = {
 	/* The facts as a zstd frame (migration 4); the text column, NOT
 	 * NULL since migration 1, is left empty. */
 	[SQ_SCAN_ADD] = "INSERT INTO scans(host_id, collected_at, facts,"
-			" overall, scores, facts_codec, facts_zstd)"
-			" VALUES (?1, ?2, '', ?4, ?5, 1, ?3)",
+			" overall, scores, facts_codec, facts_zstd,"
+			" findings_digest)"
+			" VALUES (?1, ?2, '', ?4, ?5, 1, ?3, ?6)",
 	[SQ_SUM_ADD] = "INSERT INTO scan_sums(scan_id, host_id, collected_at,"
 		       " overall, site, owner, category, criticality,"
 		       " s1, s2, s3, s4, s5, s6, s7, s8, s9, s10,"
@@ -748,7 +767,10 @@ static const char *const sq_sql[SQ_COUNT] = {
 		      " reason) VALUES (?1, ?2, ?3, ?4)",
 	[SQ_LIST] = "SELECT s.id, s.collected_at, h.hostname, s.scores,"
 		    " s.overall,"
-		    " (SELECT count(*) FROM findings f WHERE f.scan_id = s.id)"
+		    /* From the summary: an unchanged scan's rows moved on
+		     * to the next one (migration 12). */
+		    " (SELECT n_critical + n_high + n_medium + n_low"
+		    " FROM scan_sums WHERE scan_id = s.id)"
 		    " FROM scans s JOIN hosts h ON h.id = s.host_id"
 		    " WHERE h.kind = 'host'"
 		    " ORDER BY s.collected_at DESC, s.id DESC LIMIT ?1",
@@ -801,7 +823,8 @@ static const char *const sq_sql[SQ_COUNT] = {
 			 " VALUES (?1, ?2, ?3, ?4)",
 	/* A host's latest and previous scans, with their times. */
 	[SQ_HOST_STATE] = "SELECT h.latest_scan_id, l.collected_at,"
-			  " h.prev_scan_id, p.collected_at FROM hosts h"
+			  " h.prev_scan_id, p.collected_at,"
+			  " l.findings_digest FROM hosts h"
 			  " LEFT JOIN scans l ON l.id = h.latest_scan_id"
 			  " LEFT JOIN scans p ON p.id = h.prev_scan_id"
 			  " WHERE h.id = ?1",
@@ -883,12 +906,24 @@ static const char *const sq_sql[SQ_COUNT] = {
 		      " WHERE id = ?1",
 	[SQ_RJ_DEL] = "DELETE FROM findings WHERE id = ?1",
 	[SQ_RJ_NE_DEL] = "DELETE FROM not_evaluated WHERE scan_id = ?1",
-	[SQ_RJ_SCAN] = "UPDATE scans SET overall = ?2, scores = ?3"
-		       " WHERE id = ?1",
+	[SQ_RJ_SCAN] = "UPDATE scans SET overall = ?2, scores = ?3,"
+		       " findings_digest = ?4 WHERE id = ?1",
 	[SQ_RJ_SUM] = "UPDATE scan_sums SET overall = ?2, s1 = ?3, s2 = ?4,"
 		      " s3 = ?5, s4 = ?6, s5 = ?7, s6 = ?8, s7 = ?9, s8 = ?10,"
 		      " s9 = ?11, s10 = ?12, n_critical = ?13, n_high = ?14,"
 		      " n_medium = ?15, n_low = ?16 WHERE scan_id = ?1",
+	/* Unchanged findings (migration 12): the latest scan's rows move
+	 * to the new scan, which becomes the latest. */
+	[SQ_FINDINGS_MOVE] = "UPDATE findings SET scan_id = ?2"
+			     " WHERE scan_id = ?1",
+	[SQ_NES_MOVE] = "UPDATE not_evaluated SET scan_id = ?2"
+			" WHERE scan_id = ?1",
+	/* Sections by digest (migration 12). */
+	[SQ_SECTION_HAS] = "SELECT 1 FROM sections WHERE digest = ?1",
+	[SQ_SECTION_ADD] = "INSERT INTO sections(digest, bytes, body,"
+			   " created_at) VALUES (?1, ?2, ?3, ?4)"
+			   " ON CONFLICT DO NOTHING",
+	[SQ_SECTION_GET] = "SELECT body FROM sections WHERE digest = ?1",
 };
 
 enum vg_rc
@@ -1160,6 +1195,8 @@ sq_close(struct vg_store *s)
 		sq_stmts_close(q->ist, SQ_INCIDENT_SLOTS);
 		sq_stmts_close(q->tst, SQ_TASK_SLOTS);
 		sq_stmts_close(q->vqst, SQ_VULN_QUERY_SLOTS);
+		for (i = 0; i < VG_SECTION_COUNT; i++)
+			json_decref(q->sec_json[i]);
 		(void)sqlite3_close(q->db);
 		ZSTD_freeCCtx(q->zc);
 		ZSTD_freeDCtx(q->zd);
@@ -1347,24 +1384,111 @@ sq_put_findings(struct sq *q, int64_t id, const struct sq_scan *sc,
 	return sq_put_nes(q, sc->rep, id);
 }
 
-/* The facts text of sc as a zstd frame into sc->facts_z. */
+/* len bytes of text as a zstd frame into *out (owned), *out_len. */
 static enum vg_rc
-sq_compress(struct sq *q, struct sq_scan *sc, struct vg_err *err)
+sq_zstd(struct sq *q, const char *text, size_t len, void **out, size_t *out_len,
+	struct vg_err *err)
 {
-	size_t cap = ZSTD_compressBound(sc->facts.len), n;
+	size_t cap = ZSTD_compressBound(len), n;
 
 	if (q->zc == NULL && (q->zc = ZSTD_createCCtx()) == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
-	if ((sc->facts_z = malloc(cap > 0 ? cap : 1)) == NULL)
+	if ((*out = malloc(cap > 0 ? cap : 1)) == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
-	n = ZSTD_compressCCtx(q->zc, sc->facts_z, cap, vg_buf_str(&sc->facts),
-			      sc->facts.len, SQ_ZSTD_LEVEL);
+	n = ZSTD_compressCCtx(q->zc, *out, cap, text, len, SQ_ZSTD_LEVEL);
 	if (ZSTD_isError(n))
 		return vg_err_set(err, VG_ERR_NOMEM,
 				  _("store: cannot compress the facts: %s"),
 				  ZSTD_getErrorName(n));
-	sc->facts_z_len = n;
+	*out_len = n;
 	return VG_OK;
+}
+
+/* The facts text of sc as a zstd frame into sc->facts_z. */
+static enum vg_rc
+sq_compress(struct sq *q, struct sq_scan *sc, struct vg_err *err)
+{
+	return sq_zstd(q, vg_buf_str(&sc->facts), sc->facts.len, &sc->facts_z,
+		       &sc->facts_z_len, err);
+}
+
+/* Hash a string field, NULL told apart from "" (fdigest). */
+static void
+fd_str(crypto_generichash_state *h, const char *s)
+{
+	unsigned char tag = s != NULL ? 1 : 0;
+
+	(void)crypto_generichash_update(h, &tag, 1);
+	if (s != NULL)
+		(void)crypto_generichash_update(h, (const unsigned char *)s,
+						strlen(s) + 1);
+}
+
+static void
+fd_int(crypto_generichash_state *h, int v)
+{
+	unsigned char b[4] = {(unsigned char)(v >> 24),
+			      (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+			      (unsigned char)v};
+
+	(void)crypto_generichash_update(h, b, sizeof(b));
+}
+
+/* json_dump_callback into the digest: evidence hashed, not copied. */
+static int
+fd_dump(const char *buf, size_t n, void *h)
+{
+	(void)crypto_generichash_update(h, (const unsigned char *)buf, n);
+	return 0;
+}
+
+/*
+ * sc's findings digest, from the report r its rows are made of (in
+ * order) and its site (copied into the rows): two scans with one
+ * digest store the same rows. Computed from r itself, so a report
+ * whose findings turn out unchanged never builds its rows.
+ */
+static void
+sq_fdigest(struct sq_scan *sc, const struct vg_report *r)
+{
+	crypto_generichash_state h;
+	unsigned char zero = 0;
+	char ev[SQ_FDIGEST_BUF];
+	size_t i, n;
+
+	(void)crypto_generichash_init(&h, NULL, 0, SQ_FDIGEST_LEN);
+	fd_str(&h, sc->site);
+	fd_int(&h, (int)r->n_findings);
+	for (i = 0; i < r->n_findings; i++) {
+		const struct vg_finding *x = &r->findings[i];
+
+		fd_int(&h, x->rule);
+		fd_str(&h, x->check);
+		fd_int(&h, (int)x->severity);
+		fd_str(&h, x->subject);
+		/* Into a buffer, hashed once (the callback is called per
+		 * token); a larger evidence through the callback. */
+		n = x->evidence == NULL
+			? 0
+			: json_dumpb(x->evidence, ev, sizeof(ev),
+				     JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (n > 0 && n <= sizeof(ev))
+			(void)crypto_generichash_update(
+				&h, (const unsigned char *)ev, n);
+		else if (x->evidence != NULL)
+			(void)json_dump_callback(x->evidence, fd_dump, &h,
+						 JSON_COMPACT |
+							 JSON_PRESERVE_ORDER);
+		(void)crypto_generichash_update(&h, &zero, 1);
+		fd_str(&h, x->remediation);
+	}
+	fd_int(&h, (int)r->n_not_evaluated);
+	for (i = 0; i < r->n_not_evaluated; i++) {
+		fd_int(&h, r->not_evaluated[i].rule);
+		fd_str(&h, r->not_evaluated[i].check);
+		fd_str(&h, r->not_evaluated[i].reason);
+	}
+	(void)crypto_generichash_final(&h, sc->fdigest, SQ_FDIGEST_LEN);
 }
 
 /* Each finding's evidence text, rule and severity rank (sq_scan). */
@@ -1395,9 +1519,50 @@ sq_scan_rows(struct sq_scan *sc, struct vg_err *err)
 	return VG_OK;
 }
 
-enum vg_rc
-sq_scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
-		const struct vg_report *r, bool facts, struct vg_err *err)
+/*
+ * The stored form of r's findings in sc (sc->rep, the evidence texts,
+ * ranks); its scores text too. Made late for a report (sq_scan_insert:
+ * only when its findings changed).
+ */
+static enum vg_rc
+sq_scan_build(struct sq_scan *sc, const struct vg_report *r, struct vg_err *err)
+{
+	if ((sc->rep = json_object()) == NULL ||
+	    vg_report_to_json(r, sc->rep, false) != VG_OK ||
+	    (sc->scores == NULL &&
+	     (sc->scores = json_dumps(json_object_get(sc->rep, "scores"),
+				      JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
+		     NULL))
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	return sq_scan_rows(sc, err);
+}
+
+/* sc's scores text alone: the report's JSON with no finding. */
+static enum vg_rc
+sq_scan_scores(struct sq_scan *sc, const struct vg_report *r,
+	       struct vg_err *err)
+{
+	struct vg_report empty = *r;
+	json_t *o;
+
+	empty.n_findings = empty.n_not_evaluated = 0;
+	if ((o = json_object()) == NULL ||
+	    vg_report_to_json(&empty, o, false) != VG_OK ||
+	    (sc->scores = json_dumps(json_object_get(o, "scores"),
+				     JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
+		    NULL) {
+		json_decref(o);
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	}
+	json_decref(o);
+	return VG_OK;
+}
+
+/* sq_scan_prepare; with rows false, sc's findings are not built. */
+static enum vg_rc
+scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
+	     const struct vg_report *r, bool facts, bool rows,
+	     struct vg_err *err)
 {
 	enum vg_rc rc;
 
@@ -1434,15 +1599,119 @@ sq_scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
 					  VG_MAX_JSON_DOC);
 		return vg_err_set(err, rc, _("store: out of memory"));
 	}
-	if ((sc->rep = json_object()) == NULL ||
-	    vg_report_to_json(r, sc->rep, false) != VG_OK ||
-	    (sc->scores = json_dumps(json_object_get(sc->rep, "scores"),
-				     JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
-		    NULL)
-		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
-	if ((rc = sq_scan_rows(sc, err)) != VG_OK)
+	sq_fdigest(sc, r);
+	if (rows && (rc = sq_scan_build(sc, r, err)) != VG_OK)
 		return rc;
 	return facts ? sq_compress(q, sc, err) : VG_OK;
+}
+
+enum vg_rc
+sq_scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
+		const struct vg_report *r, bool facts, struct vg_err *err)
+{
+	return scan_prepare(q, sc, f, r, facts, true, err);
+}
+
+enum vg_rc
+sq_scan_prepare_report(struct sq *q, struct sq_scan *sc,
+		       const struct vg_facts *f, const struct vg_report *r,
+		       const char *const known[VG_SECTION_COUNT],
+		       struct vg_err *err)
+{
+	sqlite3_stmt *st = q->st[SQ_SECTION_HAS];
+	struct vg_facts_split *sp;
+	enum vg_rc rc;
+	int i, step;
+
+	if ((rc = scan_prepare(q, sc, f, r, false, false, err)) != VG_OK ||
+	    (rc = sq_scan_scores(sc, r, err)) != VG_OK)
+		return rc;
+	sc->r = r;
+	if ((sp = sc->split = calloc(1, sizeof(*sp))) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	for (i = 0; i < VG_SECTION_COUNT; i++) {
+		vg_buf_init(&sp->part[i], VG_MAX_JSON_DOC);
+		sp->known[i] = known != NULL ? known[i] : NULL;
+	}
+	if ((rc = vg_facts_write_split(f, &sc->facts, sp)) != VG_OK) {
+		if (rc == VG_ERR_LIMIT)
+			return vg_err_set(err, rc,
+					  _("store: facts larger than %u "
+					    "bytes"),
+					  VG_MAX_JSON_DOC);
+		return vg_err_set(err, rc, _("store: out of memory"));
+	}
+	if ((rc = sq_compress(q, sc, err)) != VG_OK)
+		return rc;
+	/* A section the store has (most hosts share their package set
+	 * with others) is neither compressed nor written again. A read
+	 * outside the write transaction: one added meanwhile is skipped
+	 * at insert (ON CONFLICT). */
+	for (i = 0; i < VG_SECTION_COUNT; i++) {
+		if (sp->known[i] != NULL || sp->part[i].len == 0)
+			continue;
+		if (sq_bind_text(st, 1, sp->digest[i]) != SQLITE_OK ||
+		    ((step = sqlite3_step(st)) != SQLITE_ROW &&
+		     step != SQLITE_DONE)) {
+			sq_reset(st);
+			return sq_fail(q, err, _("cannot read the sections"));
+		}
+		sq_reset(st);
+		if (step == SQLITE_DONE &&
+		    (rc = sq_zstd(q, vg_buf_str(&sp->part[i]), sp->part[i].len,
+				  &sc->part_z[i], &sc->part_z_len[i], err)) !=
+			    VG_OK)
+			return rc;
+	}
+	return VG_OK;
+}
+
+enum vg_rc
+sq_sections_put(struct sq *q, const struct sq_scan *sc, int64_t now,
+		struct vg_err *err)
+{
+	sqlite3_stmt *st;
+	bool ok;
+	int i, step;
+
+	for (i = 0; sc->split != NULL && i < VG_SECTION_COUNT; i++) {
+		/* A reference the server resolved from its cache: the store
+		 * must hold it still (a store replaced under the server). */
+		if (sc->split->known[i] != NULL) {
+			st = q->st[SQ_SECTION_HAS];
+			if (sq_bind_text(st, 1, sc->split->known[i]) !=
+				    SQLITE_OK ||
+			    ((step = sqlite3_step(st)) != SQLITE_ROW &&
+			     step != SQLITE_DONE)) {
+				sq_reset(st);
+				return sq_fail(q, err,
+					       _("cannot read the sections"));
+			}
+			sq_reset(st);
+			if (step == SQLITE_DONE)
+				return vg_err_set(err, VG_ERR_NOTFOUND,
+						  _("store: no section '%s'"),
+						  sc->split->known[i]);
+			continue;
+		}
+		if (sc->part_z[i] == NULL)
+			continue;
+		st = q->st[SQ_SECTION_ADD];
+		ok = bind_static(st, 1, sc->split->digest[i]) == SQLITE_OK &&
+			sqlite3_bind_int64(st, 2,
+					   (int64_t)sc->split->part[i].len) ==
+				SQLITE_OK &&
+			sqlite3_bind_blob64(st, 3, sc->part_z[i],
+					    sc->part_z_len[i],
+					    SQLITE_STATIC) == SQLITE_OK &&
+			sqlite3_bind_int64(st, 4, now) == SQLITE_OK &&
+			sq_step_done(st);
+		if (!ok) {
+			sq_reset(st);
+			return sq_fail(q, err, _("cannot record a section"));
+		}
+	}
+	return VG_OK;
 }
 
 void
@@ -1456,6 +1725,14 @@ sq_scan_release(struct sq_scan *sc)
 	free(sc->rule);
 	free(sc->sev);
 	free(sc->facts_z);
+	for (i = 0; i < VG_SECTION_COUNT; i++) {
+		free(sc->part_z[i]);
+		sc->part_z[i] = NULL;
+		if (sc->split != NULL)
+			vg_buf_release(&sc->split->part[i]);
+	}
+	free(sc->split);
+	sc->split = NULL;
 	sc->evidence = NULL;
 	sc->rule = sc->sev = NULL;
 	sc->facts_z = NULL;
@@ -1493,6 +1770,8 @@ sq_scan_row(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t *id)
 				    SQLITE_STATIC) == SQLITE_OK &&
 		bind_score(st, 4, sc->overall) == SQLITE_OK &&
 		sq_bind_text(st, 5, sc->scores) == SQLITE_OK &&
+		sqlite3_bind_blob(st, 6, sc->fdigest, sizeof(sc->fdigest),
+				  SQLITE_STATIC) == SQLITE_OK &&
 		sq_step_done(st);
 	if (!ok) {
 		sq_reset(st);
@@ -1529,6 +1808,9 @@ sq_scan_row(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t *id)
 /* A host's latest and previous scans (0 when none) and their times. */
 struct sq_hstate {
 	int64_t latest, latest_at, prev, prev_at;
+	/* The latest scan's findings digest (migration 12), if it has one. */
+	unsigned char fdigest[SQ_FDIGEST_LEN];
+	bool has_fdigest;
 };
 
 static bool
@@ -1545,6 +1827,12 @@ sq_host_state(struct sq *q, int64_t host, struct sq_hstate *h)
 		h->latest_at = sqlite3_column_int64(st, 1);
 		h->prev = sqlite3_column_int64(st, 2);
 		h->prev_at = sqlite3_column_int64(st, 3);
+		if (sqlite3_column_bytes(st, 4) == SQ_FDIGEST_LEN &&
+		    sqlite3_column_blob(st, 4) != NULL) {
+			memcpy(h->fdigest, sqlite3_column_blob(st, 4),
+			       SQ_FDIGEST_LEN);
+			h->has_fdigest = true;
+		}
 	}
 	sq_reset(st);
 	return ok;
@@ -1758,8 +2046,8 @@ sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
 }
 
 enum vg_rc
-sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
-	       int64_t *scan_id, struct vg_err *err)
+sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host, int64_t *scan_id,
+	       struct vg_err *err)
 {
 	struct sq_dayval dv;
 	struct sq_hstate h;
@@ -1770,9 +2058,24 @@ sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
 	if (!sq_host_state(q, host, &h) || !sq_scan_row(q, sc, host, &id))
 		return sq_fail(q, err, _("cannot record the scan"));
 	latest = newer(sc->collected_at, id, h.latest_at, h.latest);
-	if (!sq_put_findings(q, id, sc, host, sc->collected_at,
-			     latest ? SQ_ST_CURRENT : SQ_ST_HISTORY, !latest))
-		return sq_fail(q, err, _("cannot record the findings"));
+	/* The latest scan's findings again (the usual hourly report): its
+	 * rows, current already, become the new scan's, with their ids,
+	 * first_seen and acceptances; the old latest keeps its summary. */
+	if (latest && h.latest != 0 && h.has_fdigest &&
+	    sodium_memcmp(h.fdigest, sc->fdigest, SQ_FDIGEST_LEN) == 0) {
+		if (!sq_run2(q, SQ_FINDINGS_MOVE, h.latest, id, true) ||
+		    !sq_run2(q, SQ_NES_MOVE, h.latest, id, true))
+			return sq_fail(q, err, _("cannot record the findings"));
+	} else {
+		/* A report's rows are made only now that they are needed. */
+		if (sc->rep == NULL && sc->r != NULL &&
+		    sq_scan_build(sc, sc->r, err) != VG_OK)
+			return err->rc;
+		if (!sq_put_findings(q, id, sc, host, sc->collected_at,
+				     latest ? SQ_ST_CURRENT : SQ_ST_HISTORY,
+				     !latest))
+			return sq_fail(q, err, _("cannot record the findings"));
+	}
 	if (!sq_host_advance(q, host, &h, id, sc))
 		return sq_fail(q, err, _("cannot update the host's scans"));
 	dayval_of(sc, id, &dv);
@@ -1927,19 +2230,91 @@ col_json(sqlite3_stmt *st, int i)
  * largest document the store writes, and must be the size it inflates
  * to.
  */
+static json_t *sq_unzstd_json(struct sq *q, const void *z, size_t n);
+
+/*
+ * A stored section: the connection's last one of its kind, or read,
+ * inflated and parsed (then kept as the last one).
+ */
+json_t *
+sq_section_json(struct sq *q, const char *digest)
+{
+	sqlite3_stmt *st = q->st[SQ_SECTION_GET];
+	json_t *v = NULL;
+	int i;
+
+	for (i = 0; i < VG_SECTION_COUNT; i++)
+		if (q->sec_json[i] != NULL &&
+		    strcmp(q->sec_digest[i], digest) == 0)
+			return json_incref(q->sec_json[i]);
+	if (sq_bind_text(st, 1, digest) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sq_unzstd_json(q, sqlite3_column_blob(st, 0),
+				   (size_t)sqlite3_column_bytes(st, 0));
+	sq_reset(st);
+	if (!json_is_array(v)) {
+		json_decref(v);
+		return NULL;
+	}
+	/* Kept in a slot chosen by the digest. */
+	i = (int)(((unsigned char)digest[VG_SECTION_PREFIX_LEN]) %
+		  VG_SECTION_COUNT);
+	json_decref(q->sec_json[i]);
+	q->sec_json[i] = json_incref(v);
+	(void)snprintf(q->sec_digest[i], sizeof(q->sec_digest[i]), "%s",
+		       digest);
+	return v;
+}
+
+/*
+ * The members of a facts document held by reference (a report's,
+ * migration 12) replaced by their content; false when one is unknown.
+ */
+static bool
+sq_resolve_sections(struct sq *q, json_t *doc)
+{
+	char digest[VG_SECTION_DIGEST_MAX];
+	json_t *v;
+	int i;
+
+	for (i = 0; i < VG_SECTION_COUNT; i++) {
+		v = json_object_get(doc, vg_section_name((enum vg_section)i));
+		if (!vg_section_is_ref(v))
+			continue;
+		if (!vg_section_ref_get(v, digest) ||
+		    (v = sq_section_json(q, digest)) == NULL ||
+		    json_object_set_new(
+			    doc, vg_section_name((enum vg_section)i), v) != 0)
+			return false;
+	}
+	return true;
+}
+
 json_t *
 sq_col_facts(struct sq *q, sqlite3_stmt *st, int i)
 {
-	const void *z;
-	unsigned long long want;
-	size_t n, got;
-	char *text;
 	json_t *doc;
 
 	if (sqlite3_column_int64(st, i + 1) != SQ_CODEC_ZSTD)
 		return col_json(st, i);
-	z = sqlite3_column_blob(st, i + 2);
-	n = (size_t)sqlite3_column_bytes(st, i + 2);
+	doc = sq_unzstd_json(q, sqlite3_column_blob(st, i + 2),
+			     (size_t)sqlite3_column_bytes(st, i + 2));
+	if (doc != NULL && !sq_resolve_sections(q, doc)) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* A zstd frame of JSON text, parsed; NULL when damaged. */
+static json_t *
+sq_unzstd_json(struct sq *q, const void *z, size_t n)
+{
+	unsigned long long want;
+	size_t got;
+	char *text;
+	json_t *doc;
+
 	if (z == NULL || n == 0)
 		return NULL;
 	want = ZSTD_getFrameContentSize(z, n);
@@ -2209,7 +2584,10 @@ rj_scores(struct sq *q, const struct sq_scan *sc, int64_t scan)
 
 	ok = sqlite3_bind_int64(st, 1, scan) == SQLITE_OK &&
 		bind_score(st, 2, sc->overall) == SQLITE_OK &&
-		bind_static(st, 3, sc->scores) == SQLITE_OK && sq_step_done(st);
+		bind_static(st, 3, sc->scores) == SQLITE_OK &&
+		sqlite3_bind_blob(st, 4, sc->fdigest, sizeof(sc->fdigest),
+				  SQLITE_STATIC) == SQLITE_OK &&
+		sq_step_done(st);
 	if (!ok) {
 		sq_reset(st);
 		return false;
@@ -2386,6 +2764,11 @@ static const struct vg_store_ops sqlite_ops = {
 	.apikey_add = sq_apikey_add,
 	.apikey_get = sq_apikey_get,
 	.put_report = sq_put_report,
+	.put_report_sections = sq_put_report_sections, /* sqlite_server.c */
+	.section_get = sq_section_get,
+	.report_prepare = sq_report_prepare,
+	.reports_commit = sq_reports_commit,
+	.report_release = sq_report_release,
 	.put_devices = sq_put_devices,
 	.known_assets = sq_known_assets,
 	.audit_add = sq_audit_add,

@@ -19,7 +19,9 @@
 #include <stdint.h>
 #include <zstd.h>
 
+#include "core/facts_json.h"
 #include "core/policy.h"
+#include "core/sections.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -68,6 +70,11 @@ enum sq_stmt {
 	SQ_RJ_NE_DEL,
 	SQ_RJ_SCAN,
 	SQ_RJ_SUM,
+	SQ_FINDINGS_MOVE,
+	SQ_NES_MOVE,
+	SQ_SECTION_HAS,
+	SQ_SECTION_ADD,
+	SQ_SECTION_GET,
 	SQ_COUNT
 };
 
@@ -108,7 +115,14 @@ struct sq {
 	sqlite3_stmt *ist[SQ_INCIDENT_SLOTS];
 	sqlite3_stmt *tst[SQ_TASK_SLOTS];
 	sqlite3_stmt *vqst[SQ_VULN_QUERY_SLOTS];
+	/* The last section of each kind read by sq_section_json (facts
+	 * read back one host after another share their package sets). */
+	json_t *sec_json[VG_SECTION_COUNT];
+	char sec_digest[VG_SECTION_COUNT][VG_SECTION_DIGEST_MAX];
 };
+
+/* A scan's findings digest (scans.findings_digest): BLAKE2b-256. */
+#define SQ_FDIGEST_LEN 32
 
 /* scans.facts_codec: how the facts of a scan are stored. */
 enum sq_codec {
@@ -123,6 +137,9 @@ struct sq_scan {
 	void *facts_z;       /* ... compressed (SQ_CODEC_ZSTD), owned */
 	size_t facts_z_len;
 	json_t *rep; /* the report in its stored form */
+	/* A report's judgement, when rep is made late (only if its
+	 * findings changed: sq_scan_prepare_report); not owned. */
+	const struct vg_report *r;
 	/* Per finding of rep, in order: its evidence as text (owned), rule
 	 * number and severity rank, so the transaction only binds. */
 	char **evidence;
@@ -137,6 +154,15 @@ struct sq_scan {
 	char *site, *owner, *category;
 	int criticality;
 	size_t n_sev[VG_SEV_COUNT]; /* findings by severity */
+	/* Of its findings and not-evaluated checks, as stored, and of its
+	 * site (copied into the rows): equal digests, equal rows. */
+	unsigned char fdigest[SQ_FDIGEST_LEN];
+	/* A report's big members stored apart (sq_scan_prepare_report),
+	 * NULL otherwise; each one the store lacks compressed into
+	 * part_z (owned), for sections. */
+	struct vg_facts_split *split;
+	void *part_z[VG_SECTION_COUNT];
+	size_t part_z_len[VG_SECTION_COUNT];
 };
 
 /* "store 'path': what: sqlite's message" as VG_ERR_STORE. */
@@ -156,8 +182,27 @@ enum vg_rc sq_scan_prepare(struct sq *q, struct sq_scan *sc,
 			   const struct vg_facts *f, const struct vg_report *r,
 			   bool facts, struct vg_err *err);
 void sq_scan_release(struct sq_scan *sc);
+/*
+ * The same for an agent's report, its facts split (core/facts_json.h:
+ * vg_facts_write_split): members whose digest is in known (content the
+ * caller knows to be f's, from sections) are not written again; the
+ * others are hashed and, when sections lacks them, compressed for
+ * sq_sections_put.
+ */
+enum vg_rc sq_scan_prepare_report(struct sq *q, struct sq_scan *sc,
+				  const struct vg_facts *f,
+				  const struct vg_report *r,
+				  const char *const known[VG_SECTION_COUNT],
+				  struct vg_err *err);
+/* Add the sections sc brought (inside the caller's transaction);
+ * VG_ERR_NOTFOUND when one it refers to (known) is not stored. */
+enum vg_rc sq_sections_put(struct sq *q, const struct sq_scan *sc, int64_t now,
+			   struct vg_err *err);
+/* A stored section as JSON (a new reference), NULL when unknown or
+ * damaged. */
+json_t *sq_section_json(struct sq *q, const char *digest);
 /* Insert sc as a scan of host; inside the caller's transaction. */
-enum vg_rc sq_scan_insert(struct sq *q, const struct sq_scan *sc, int64_t host,
+enum vg_rc sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host,
 			  int64_t *scan_id, struct vg_err *err);
 
 /* The facts of a scan row as JSON, from columns i (facts), i + 1
@@ -195,6 +240,18 @@ enum vg_rc sq_put_report(struct vg_store *s, const char *agent_id,
 			 const char *uuid, int64_t received_at,
 			 const struct vg_facts *f, const struct vg_report *r,
 			 bool *duplicate, struct vg_err *err);
+enum vg_rc sq_put_report_sections(struct vg_store *s, const char *agent_id,
+				  const char *uuid, int64_t received_at,
+				  const struct vg_facts *f,
+				  const struct vg_report *r,
+				  struct vg_report_sections *sec,
+				  bool *duplicate, struct vg_err *err);
+enum vg_rc sq_report_prepare(struct vg_store *s, struct vg_report_item *it);
+enum vg_rc sq_reports_commit(struct vg_store *s, struct vg_report_item **v,
+			     size_t n, struct vg_err *err);
+void sq_report_release(struct vg_report_item *it);
+enum vg_rc sq_section_get(struct vg_store *s, const char *digest, json_t **out,
+			  struct vg_err *err);
 enum vg_rc sq_put_devices(struct vg_store *s, const char *agent_id,
 			  const char *uuid, int64_t received_at, size_t n,
 			  vg_store_device_fn next, void *ctx, bool *duplicate,

@@ -422,65 +422,214 @@ report_link(struct sq *q, const char *agent_id, const char *uuid,
 	return VG_OK;
 }
 
+/* A report made ready (store.h: report_prepare): its scan. */
+struct vg_store_pending {
+	struct sq_scan sc;
+};
+
 /*
- * One write transaction, taken at BEGIN IMMEDIATE: a concurrent writer
- * on another connection waits (busy timeout) there, never half-way, so
- * two resends of one UUID cannot both see it new.
+ * Everything that can fail without the database, before the write
+ * transaction: checks, serialising, compressing (put_report's facts
+ * split when it->sec is not NULL: migration 12).
  */
+enum vg_rc
+sq_report_prepare(struct vg_store *s, struct vg_report_item *it)
+{
+	struct sq *q = s->impl;
+	struct vg_store_pending *p;
+	int i;
+
+	it->p = NULL;
+	it->duplicate = false;
+	vg_err_clear(&it->err);
+	if (!key_ok(it->agent_id, VG_STORE_ID_MAX))
+		return it->rc = bad_arg(&it->err, _("agent id"));
+	if (!key_ok(it->uuid, VG_STORE_ID_MAX))
+		return it->rc = bad_arg(&it->err, _("report uuid"));
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return it->rc = vg_err_set(&it->err, VG_ERR_NOMEM,
+					   _("store: out of memory"));
+	it->p = p;
+	if (it->sec != NULL) {
+		for (i = 0; i < VG_SECTION_COUNT; i++)
+			it->sec->digest[i][0] = '\0';
+		it->rc = sq_scan_prepare_report(q, &p->sc, it->f, it->r,
+						it->sec->known, &it->err);
+	} else
+		it->rc = sq_scan_prepare(q, &p->sc, it->f, it->r, true,
+					 &it->err);
+	return it->rc;
+}
+
+void
+sq_report_release(struct vg_report_item *it)
+{
+	if (it->p != NULL) {
+		sq_scan_release(&it->p->sc);
+		free(it->p);
+		it->p = NULL;
+	}
+}
+
+/* One prepared report inside the caller's transaction. */
+static enum vg_rc
+report_put(struct sq *q, struct vg_report_item *it)
+{
+	struct vg_agent_rec agent;
+	const char *hostname;
+	int64_t host = 0, scan = 0;
+	enum vg_rc rc;
+	bool seen;
+
+	if ((rc = report_seen(q, it->uuid, &seen, &it->err)) != VG_OK)
+		return rc;
+	if (seen) {
+		it->duplicate = true;
+		return VG_OK;
+	}
+	if ((rc = agent_read(q, it->agent_id, &agent, &it->err)) != VG_OK)
+		return rc;
+	/* The facts name the host; an agent that could not read its name
+	 * is known by the one it gave at enrolment. */
+	hostname = it->f->os.hostname != NULL && it->f->os.hostname[0] != '\0'
+		? it->f->os.hostname
+		: agent.hostname;
+	if ((rc = agent_host(q, it->agent_id, hostname, &host, &it->err)) !=
+		    VG_OK ||
+	    (rc = sq_sections_put(q, &it->p->sc, it->received_at, &it->err)) !=
+		    VG_OK ||
+	    (rc = sq_scan_insert(q, &it->p->sc, host, &scan, &it->err)) !=
+		    VG_OK)
+		return rc;
+	return report_link(q, it->agent_id, it->uuid, it->received_at, host,
+			   scan, &it->err);
+}
+
+/*
+ * One write transaction for n prepared reports (group commit), taken
+ * at BEGIN IMMEDIATE: a concurrent writer on another connection waits
+ * (busy timeout) there, never half-way, so two resends of one UUID
+ * cannot both see it new. Each report in a savepoint: one that fails
+ * leaves no trace and the others are kept. Nothing is acknowledged
+ * before the COMMIT that holds it returns.
+ */
+enum vg_rc
+sq_reports_commit(struct vg_store *s, struct vg_report_item **v, size_t n,
+		  struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	struct vg_report_item *it;
+	enum vg_rc rc;
+	size_t i;
+	int k;
+
+	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		it = v[i];
+		if (it->rc != VG_OK || it->p == NULL)
+			continue; /* refused at prepare */
+		if ((rc = sq_exec(q, "SAVEPOINT report", err)) != VG_OK)
+			goto rollback;
+		if ((it->rc = report_put(q, it)) != VG_OK) {
+			it->duplicate = false;
+			if ((rc = sq_exec(q, "ROLLBACK TO report", err)) !=
+			    VG_OK)
+				goto rollback;
+		}
+		if ((rc = sq_exec(q, "RELEASE report", err)) != VG_OK)
+			goto rollback;
+	}
+	if ((rc = sq_exec(q, "COMMIT", err)) != VG_OK)
+		goto rollback;
+	/* Stored (or stored before: the same sections, the same text). */
+	for (i = 0; i < n; i++) {
+		it = v[i];
+		if (it->rc != VG_OK || it->sec == NULL || it->p == NULL ||
+		    it->p->sc.split == NULL)
+			continue;
+		for (k = 0; k < VG_SECTION_COUNT; k++)
+			(void)snprintf(it->sec->digest[k],
+				       sizeof(it->sec->digest[k]), "%s",
+				       it->p->sc.split->digest[k]);
+	}
+	return VG_OK;
+rollback:
+	(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+fail:
+	/* The transaction is gone: no report of it is stored (those
+	 * refused before keep their own error). */
+	for (i = 0; i < n; i++) {
+		v[i]->duplicate = false;
+		if (v[i]->rc == VG_OK) {
+			v[i]->rc = rc;
+			v[i]->err = *err;
+		}
+	}
+	return rc;
+}
+
+/* put_report as one prepared report committed alone. */
+static enum vg_rc
+put_report(struct vg_store *s, const char *agent_id, const char *uuid,
+	   int64_t received_at, const struct vg_facts *f,
+	   const struct vg_report *r, struct vg_report_sections *sec,
+	   bool *duplicate, struct vg_err *err)
+{
+	struct vg_report_item it, *v = &it;
+
+	memset(&it, 0, sizeof(it));
+	it.agent_id = agent_id;
+	it.uuid = uuid;
+	it.received_at = received_at;
+	it.f = f;
+	it.r = r;
+	it.sec = sec;
+	*duplicate = false;
+	if (sq_report_prepare(s, &it) == VG_OK)
+		(void)sq_reports_commit(s, &v, 1, err);
+	sq_report_release(&it);
+	if (it.rc != VG_OK) {
+		*err = it.err;
+		return it.rc;
+	}
+	*duplicate = it.duplicate;
+	return VG_OK;
+}
+
 enum vg_rc
 sq_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
 	      int64_t received_at, const struct vg_facts *f,
 	      const struct vg_report *r, bool *duplicate, struct vg_err *err)
 {
-	struct sq *q = s->impl;
-	struct vg_agent_rec agent;
-	struct sq_scan sc;
-	const char *hostname;
-	int64_t host = 0, scan = 0;
-	enum vg_rc rc;
-	bool in_tx = false, seen;
+	return put_report(s, agent_id, uuid, received_at, f, r, NULL, duplicate,
+			  err);
+}
 
-	*duplicate = false;
-	memset(&sc, 0, sizeof(sc));
-	if (!key_ok(agent_id, VG_STORE_ID_MAX))
-		return bad_arg(err, _("agent id"));
-	if (!key_ok(uuid, VG_STORE_ID_MAX))
-		return bad_arg(err, _("report uuid"));
-	/* Serialising is the slow part: done before taking the lock. */
-	if ((rc = sq_scan_prepare(q, &sc, f, r, true, err)) != VG_OK)
-		goto done;
-	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
-		goto done;
-	in_tx = true;
-	if ((rc = report_seen(q, uuid, &seen, err)) != VG_OK)
-		goto done;
-	if (seen) {
-		*duplicate = true;
-		goto commit;
-	}
-	if ((rc = agent_read(q, agent_id, &agent, err)) != VG_OK)
-		goto done;
-	/* The facts name the host; an agent that could not read its name
-	 * is known by the one it gave at enrolment. */
-	hostname = f->os.hostname != NULL && f->os.hostname[0] != '\0'
-		? f->os.hostname
-		: agent.hostname;
-	if ((rc = agent_host(q, agent_id, hostname, &host, err)) != VG_OK ||
-	    (rc = sq_scan_insert(q, &sc, host, &scan, err)) != VG_OK ||
-	    (rc = report_link(q, agent_id, uuid, received_at, host, scan,
-			      err)) != VG_OK)
-		goto done;
-commit:
-	if ((rc = sq_exec(q, "COMMIT", err)) != VG_OK)
-		goto done;
-	in_tx = false;
-done:
-	if (in_tx) {
-		(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-		*duplicate = false;
-	}
-	sq_scan_release(&sc);
-	return rc;
+enum vg_rc
+sq_put_report_sections(struct vg_store *s, const char *agent_id,
+		       const char *uuid, int64_t received_at,
+		       const struct vg_facts *f, const struct vg_report *r,
+		       struct vg_report_sections *sec, bool *duplicate,
+		       struct vg_err *err)
+{
+	return put_report(s, agent_id, uuid, received_at, f, r, sec, duplicate,
+			  err);
+}
+
+enum vg_rc
+sq_section_get(struct vg_store *s, const char *digest, json_t **out,
+	       struct vg_err *err)
+{
+	struct sq *q = s->impl;
+
+	*out = NULL;
+	if (!vg_section_digest_valid(digest) ||
+	    (*out = sq_section_json(q, digest)) == NULL)
+		return vg_err_set(
+			err, VG_ERR_NOTFOUND, _("store: no section '%s'"),
+			vg_section_digest_valid(digest) ? digest : "?");
+	return VG_OK;
 }
 
 /*

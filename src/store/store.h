@@ -14,6 +14,7 @@
 #include "core/assets.h"
 #include "core/facts.h"
 #include "core/report.h"
+#include "core/sections.h"
 #include "core/timeline.h"
 #include "core/vulns.h"
 #include "respond/incident.h"
@@ -143,6 +144,40 @@ struct vg_vuln_filter {
 	size_t offset, limit; /* limit 1-500 */
 };
 
+/*
+ * The big members of a report's facts, stored apart by digest
+ * (core/sections.h, docs/internals/agent-protocol.md). In: known[i],
+ * the digest of member i when the agent sent it by reference (f holds
+ * its content, which the server read with section_get), else NULL.
+ * Out: digest[i], the digest member i is stored under ("" when the
+ * backend does not store members apart).
+ */
+struct vg_report_sections {
+	const char *known[VG_SECTION_COUNT];
+	char digest[VG_SECTION_COUNT][VG_SECTION_DIGEST_MAX];
+};
+
+/*
+ * An agent's report for group commit: made ready by report_prepare
+ * (serialised, compressed: outside any transaction, on any thread's
+ * store), then recorded with others in one transaction by
+ * reports_commit (on one store), then released. In: the put_report
+ * arguments (sec may be NULL: facts stored whole). Out: rc and err
+ * (this report's outcome), duplicate.
+ */
+struct vg_store_pending;
+struct vg_report_item {
+	const char *agent_id, *uuid;
+	int64_t received_at;
+	const struct vg_facts *f;
+	const struct vg_report *r;
+	struct vg_report_sections *sec;
+	bool duplicate;
+	enum vg_rc rc;
+	struct vg_err err;
+	struct vg_store_pending *p; /* the backend's, until released */
+};
+
 struct vg_store_ops {
 	const char *name;
 	/* Record facts and their report; *scan_id gets the new scan's id. */
@@ -195,6 +230,40 @@ struct vg_store_ops {
 				 const struct vg_facts *f,
 				 const struct vg_report *r, bool *duplicate,
 				 struct vg_err *err);
+	/*
+	 * put_report with the facts' big members stored apart, once per
+	 * digest (sec: see struct vg_report_sections). VG_ERR_NOTFOUND,
+	 * nothing stored, when a known digest is not (or no longer) in
+	 * the store. Optional (NULL: put_report is used, nothing is
+	 * stored apart).
+	 */
+	enum vg_rc (*put_report_sections)(struct vg_store *s,
+					  const char *agent_id,
+					  const char *uuid, int64_t received_at,
+					  const struct vg_facts *f,
+					  const struct vg_report *r,
+					  struct vg_report_sections *sec,
+					  bool *duplicate, struct vg_err *err);
+	/*
+	 * Group commit (struct vg_report_item). Optional, all three or
+	 * none (the wrappers then record each report with
+	 * put_report_sections). reports_commit returns the transaction's
+	 * failure, if any (every report then failed with it); each
+	 * report's outcome is in its item.
+	 */
+	enum vg_rc (*report_prepare)(struct vg_store *s,
+				     struct vg_report_item *it);
+	enum vg_rc (*reports_commit)(struct vg_store *s,
+				     struct vg_report_item **v, size_t n,
+				     struct vg_err *err);
+	void (*report_release)(struct vg_report_item *it);
+	/*
+	 * A member stored apart, by digest, as JSON (caller decrefs);
+	 * VG_ERR_NOTFOUND when unknown (or the backend stores none:
+	 * optional, NULL).
+	 */
+	enum vg_rc (*section_get)(struct vg_store *s, const char *digest,
+				  json_t **out, struct vg_err *err);
 	/*
 	 * Record a sensor's report (POST /api/v1/devices): n network
 	 * devices, each as a scan of the host of kind "device" named by its
@@ -604,6 +673,72 @@ vg_store_put_report(struct vg_store *s, const char *agent_id, const char *uuid,
 {
 	return s->ops->put_report(s, agent_id, uuid, received_at, f, r,
 				  duplicate, err);
+}
+
+static inline enum vg_rc
+vg_store_put_report_sections(struct vg_store *s, const char *agent_id,
+			     const char *uuid, int64_t received_at,
+			     const struct vg_facts *f,
+			     const struct vg_report *r,
+			     struct vg_report_sections *sec, bool *duplicate,
+			     struct vg_err *err)
+{
+	int i;
+
+	if (s->ops->put_report_sections != NULL)
+		return s->ops->put_report_sections(s, agent_id, uuid,
+						   received_at, f, r, sec,
+						   duplicate, err);
+	for (i = 0; i < VG_SECTION_COUNT; i++)
+		sec->digest[i][0] = '\0';
+	return s->ops->put_report(s, agent_id, uuid, received_at, f, r,
+				  duplicate, err);
+}
+
+static inline enum vg_rc
+vg_store_report_prepare(struct vg_store *s, struct vg_report_item *it)
+{
+	it->p = NULL;
+	it->rc = VG_OK;
+	it->duplicate = false;
+	if (s->ops->report_prepare == NULL)
+		return VG_OK;
+	return s->ops->report_prepare(s, it);
+}
+
+static inline enum vg_rc
+vg_store_reports_commit(struct vg_store *s, struct vg_report_item **v, size_t n,
+			struct vg_err *err)
+{
+	size_t i;
+
+	if (s->ops->reports_commit != NULL)
+		return s->ops->reports_commit(s, v, n, err);
+	for (i = 0; i < n; i++)
+		if (v[i]->rc == VG_OK)
+			v[i]->rc = vg_store_put_report_sections(
+				s, v[i]->agent_id, v[i]->uuid,
+				v[i]->received_at, v[i]->f, v[i]->r, v[i]->sec,
+				&v[i]->duplicate, &v[i]->err);
+	return VG_OK;
+}
+
+static inline void
+vg_store_report_release(struct vg_store *s, struct vg_report_item *it)
+{
+	if (s->ops->report_release != NULL)
+		s->ops->report_release(it);
+}
+
+static inline enum vg_rc
+vg_store_section_get(struct vg_store *s, const char *digest, json_t **out,
+		     struct vg_err *err)
+{
+	*out = NULL;
+	if (s->ops->section_get == NULL)
+		return vg_err_set(err, VG_ERR_NOTFOUND,
+				  "store: no section '%s'", digest);
+	return s->ops->section_get(s, digest, out, err);
 }
 
 static inline enum vg_rc

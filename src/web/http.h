@@ -158,6 +158,9 @@ struct vg_api_ctx {
 	/* The store holds package feeds: reports are matched against the
 	 * known vulnerabilities on arrival (vuln/match.h). */
 	bool match_vulns;
+	/* The feeds' state (their latest import) when match_vulns: part
+	 * of the key of matching results reused (web/section_cache.h). */
+	int64_t feeds_at;
 };
 
 /* Counters kept by the server (atomics), read by /metrics. */

@@ -318,6 +318,7 @@ run_handler(struct server *srv, struct MHD_Connection *c, struct conn *cx,
 	ctx.principal = &cx->principal;
 	ctx.stats = &srv->stats;
 	ctx.match_vulns = __atomic_load_n(&srv->match_vulns, __ATOMIC_RELAXED);
+	ctx.feeds_at = __atomic_load_n(&srv->feeds_at, __ATOMIC_RELAXED);
 	req.method = cx->route->method;
 	req.path = cx->route->path;
 	req.url = url;
@@ -828,7 +829,8 @@ refresh_feeds(struct server *srv)
 	}
 	__atomic_store_n(&srv->match_vulns, has, __ATOMIC_RELAXED);
 	changed = at != srv->feeds_at;
-	srv->feeds_at = at;
+	/* Read by the request threads (ctx.feeds_at). */
+	__atomic_store_n(&srv->feeds_at, at, __ATOMIC_RELAXED);
 	return changed && has;
 }
 

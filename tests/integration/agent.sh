@@ -150,6 +150,24 @@ expect_status 0 "$vigie" agent run --once --state-dir "$state" \
 [ "$(spooled)" -eq 0 ] || fail "resent report not removed"
 [ "$(scans)" -eq 5 ] || fail "a resent report was stored twice"
 
+# Sections by reference: the server acknowledged the big members, the
+# agent remembers them (and sends references from then on).
+jq -e '.acked | length >= 4' "$state/sections.json" >/dev/null ||
+	fail "no acknowledged sections in sections.json"
+# The server lost them (a store restored without its sections): it
+# answers 409 to the references, the agent sends the report again in
+# full, nothing is lost.
+stop_server
+sqlite3 "$db" "DELETE FROM sections" || fail "cannot empty sections"
+start_server "127.0.0.1:$port"
+expect_status 0 "$vigie" agent run --once -v --state-dir "$state" \
+	--root "$tmp/clean"
+grep -q 'sections in full' "$tmp/err" || fail "no full resend after a 409"
+[ "$(spooled)" -eq 0 ] || fail "report left in the spool after a 409"
+[ "$(scans)" -eq 6 ] || fail "the report answered 409 was lost"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM sections")" -ge 4 ] ||
+	fail "the sections sent again were not stored"
+
 # A report the server refuses for good goes to rejected/, the spool
 # moves on, and --once says so.
 bad=$state/spool/100-aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa.json
@@ -160,7 +178,7 @@ expect_status 1 "$vigie" agent run --once --state-dir "$state" \
 grep -q 'refused' "$tmp/err" || fail "refused report: not reported"
 [ -f "$state/rejected/${bad##*/}" ] || fail "refused report not set aside"
 [ "$(spooled)" -eq 0 ] || fail "spool not emptied past a refused report"
-[ "$(scans)" -eq 6 ] || fail "the report after a refused one was lost"
+[ "$(scans)" -eq 7 ] || fail "the report after a refused one was lost"
 
 # As a service: a stop signal ends it promptly and cleanly.
 "$vigie" agent run --interval 1h --state-dir "$state" --root "$tmp/clean" \

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "core/policy.h"
 #include "store/store.h"
 #include "web/auth.h"
+#include "web/section_cache.h"
 #include "web/http.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -762,6 +764,186 @@ test_reports_vulns(void **state)
 	}
 }
 
+/* body (a report's text) with facts member name replaced by ref (JSON
+ * text), under a new uuid. */
+static char *
+with_ref(const char *body, const char *uuid, const char *name, const char *ref)
+{
+	json_t *doc = json_loads(body, 0, NULL), *v;
+	char *text;
+
+	assert_non_null(doc);
+	v = json_loads(ref, JSON_DECODE_ANY, NULL);
+	assert_non_null(v);
+	assert_int_equal(
+		json_object_set_new(json_object_get(doc, "facts"), name, v), 0);
+	assert_int_equal(json_object_set_new(doc, "uuid", json_string(uuid)),
+			 0);
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return text;
+}
+
+/*
+ * Sections by reference (SQLite store): a full report is answered with
+ * the digests of its big members; a report naming them by reference is
+ * judged on the same packages (its vulnerable package found again);
+ * a reference the server does not hold is a 409 naming the member (the
+ * agent then sends it in full: stored, nothing lost); a malformed one
+ * is a 400.
+ */
+static void
+test_reports_sections(void **state)
+{
+	static const char zero[] = "{\"$ref\":\"blake2b:00000000000000000000"
+				   "000000000000000000000000000000000000000000"
+				   "00\"}";
+	static const char *const bad[] = {
+		"{\"$ref\":\"sha256:00\"}",
+		"{\"$ref\":1}",
+		"{\"$ref\":\"blake2b:00000000000000000000000000000000000000"
+		"00000000000000000000000000\",\"x\":1}",
+		"{\"$ref\":\"blake2b:0000000000000000000000000000000000000"
+		"000000000000000000000000000Z\"}",
+	};
+	char id[VG_STORE_ID_MAX], secret[VG_SECRET_HEX], auth[256];
+	char ref[VG_SECTION_REF_TEXT_MAX], got[512], digest[96];
+	struct api *a = *state;
+	json_t *out, *sec;
+	char *body, *refd;
+	size_t i;
+
+	vg_section_cache_clear();
+	enroll(a, id, secret);
+	(void)snprintf(auth, sizeof(auth), "Bearer %s:%s", id, secret);
+	a->ctx.match_vulns = true;
+	body = vuln_report_body("6f1c8a0e-2b7d-4c3e-9f10-000000000011",
+				"srv-ref", "3.0.11-1~deb12u1");
+	assert_int_equal(call(a, vg_api_reports, auth, body, &out), 201);
+	sec = json_object_get(out, "sections");
+	assert_int_equal(json_object_size(sec), VG_SECTION_COUNT);
+	(void)snprintf(digest, sizeof(digest), "%s",
+		       json_string_value(json_object_get(sec, "packages")));
+	assert_true(vg_section_digest_valid(digest));
+	json_decref(out);
+
+	/* By reference: the same judgement (a later scan of srv-ref). */
+	vg_section_ref_text(digest, ref);
+	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000012",
+			"packages", ref);
+	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 201);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_object_get(out, "sections"), "packages")),
+		digest);
+	json_decref(out);
+	free(refd);
+	vuln_subjects(a, "srv-ref", got, sizeof(got));
+	assert_string_equal(got, "openssl 3.0.11-1~deb12u1");
+	/* From the store when the cache lost it: the same answer. */
+	vg_section_cache_clear();
+	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000013",
+			"packages", ref);
+	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 201);
+	json_decref(out);
+	free(refd);
+	vuln_subjects(a, "srv-ref", got, sizeof(got));
+	assert_string_equal(got, "openssl 3.0.11-1~deb12u1");
+
+	/* Matching's results are reused for the same packages, release
+	 * and feeds: the feed emptied behind the server's back changes
+	 * nothing until the feeds' state says so. */
+	{
+		char path[4096];
+		sqlite3 *db = NULL;
+
+		(void)snprintf(path, sizeof(path), "%s/s.db", a->dir);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(
+			sqlite3_exec(db, "DELETE FROM vulns", NULL, NULL, NULL),
+			SQLITE_OK);
+		sqlite3_close(db);
+	}
+	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000016",
+			"packages", ref);
+	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 201);
+	json_decref(out);
+	free(refd);
+	vuln_subjects(a, "srv-ref", got, sizeof(got));
+	assert_string_equal(got, "openssl 3.0.11-1~deb12u1");
+	a->ctx.feeds_at = 1;
+	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000017",
+			"packages", ref);
+	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 201);
+	json_decref(out);
+	free(refd);
+	vuln_subjects(a, "srv-ref", got, sizeof(got));
+	assert_string_equal(got, "");
+
+	/* Unknown: 409 naming the member, nothing stored. */
+	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000014",
+			"accounts", zero);
+	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 409);
+	assert_string_equal(
+		json_string_value(json_array_get(
+			json_object_get(out, "unknown_sections"), 0)),
+		"accounts");
+	assert_non_null(strstr(json_string_value(json_object_get(out, "error")),
+			       "facts.accounts"));
+	json_decref(out);
+	/* ... so the agent resends in full, under the same UUID: stored. */
+	free(refd);
+	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000014",
+			"accounts", "[]");
+	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 201);
+	json_decref(out);
+	free(refd);
+
+	/* Malformed references: 400 naming the member. */
+	for (i = 0; i < VG_ARRAY_LEN(bad); i++) {
+		refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000015",
+				"upgrades", bad[i]);
+		if (call(a, vg_api_reports, auth, refd, &out) != 400)
+			fail_msg("bad ref %zu not refused", i);
+		assert_non_null(
+			strstr(json_string_value(json_object_get(out, "error")),
+			       "facts.upgrades"));
+		json_decref(out);
+		free(refd);
+	}
+	free(body);
+	vg_section_cache_clear();
+}
+
+/* The in-memory store keeps no sections: full reports work as ever
+ * (no "sections" in the answer), a reference is a 409. */
+static void
+test_reports_sections_memory(void **state)
+{
+	char id[VG_STORE_ID_MAX], secret[VG_SECRET_HEX], auth[256];
+	char ref[VG_SECTION_REF_TEXT_MAX];
+	struct api *a = *state;
+	json_t *out;
+	char *body, *refd;
+
+	vg_section_cache_clear();
+	enroll(a, id, secret);
+	(void)snprintf(auth, sizeof(auth), "Bearer %s:%s", id, secret);
+	body = report_body("6f1c8a0e-2b7d-4c3e-9f10-000000000021");
+	assert_int_equal(call(a, vg_api_reports, auth, body, &out), 201);
+	assert_null(json_object_get(out, "sections"));
+	json_decref(out);
+	vg_section_ref_text("blake2b:0123456789abcdef0123456789abcdef"
+			    "0123456789abcdef0123456789abcdef",
+			    ref);
+	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000022",
+			"packages", ref);
+	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 409);
+	json_decref(out);
+	free(refd);
+	free(body);
+}
+
 int
 main(void)
 {
@@ -780,6 +962,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reports, api_setup,
 						api_teardown),
 		cmocka_unit_test_setup_teardown(test_reports_malformed,
+						api_setup, api_teardown),
+		cmocka_unit_test_setup_teardown(test_reports_sections,
+						api_setup_sqlite,
+						api_teardown_sqlite),
+		cmocka_unit_test_setup_teardown(test_reports_sections_memory,
 						api_setup, api_teardown),
 		cmocka_unit_test_setup_teardown(test_reports_vulns,
 						api_setup_sqlite,

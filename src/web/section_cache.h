@@ -1,0 +1,66 @@
+/*
+ * The server's cache of decoded sections (core/sections.h): a report
+ * that refers to its packages instead of sending them is judged on the
+ * packages decoded once for every host with that package set, without
+ * reading, parsing or decoding the section again. Bounded (the least
+ * recently used goes) and shared by the server's threads (a mutex).
+ * An entry is never modified once made and is counted: a report's
+ * facts point into the entries they took (vg_section_entry_graft)
+ * until the report is done with them.
+ */
+#ifndef VG_WEB_SECTION_CACHE_H
+#define VG_WEB_SECTION_CACHE_H
+
+#include <jansson.h>
+
+#include "core/facts.h"
+#include "core/sections.h"
+#include "util/err.h"
+
+/* Entries kept: a package set decoded is about 200 KB for 1,000
+ * packages, and the hosts of an establishment share a few sets. */
+#define VG_SECTION_CACHE_MAX 64
+
+struct vg_section_entry;
+
+/* The entry of member s with digest (a new reference: release with
+ * vg_section_entry_unref), or NULL when not cached. */
+struct vg_section_entry *vg_section_cache_get(const char *digest,
+					      enum vg_section s);
+/*
+ * Decode a (the JSON array of member s, untrusted: the facts decoder
+ * checks it) into a new entry, keep it under digest and give a
+ * reference in *out. VG_ERR_PARSE (err names the field) or
+ * VG_ERR_NOMEM.
+ */
+enum vg_rc vg_section_cache_add(const char *digest, enum vg_section s,
+				const json_t *a, struct vg_section_entry **out,
+				struct vg_err *err);
+/*
+ * Give f (whose member is empty) the entry's items: the array is
+ * copied, its strings stay the entry's, so the entry must outlive f's
+ * use. VG_ERR_NOMEM.
+ */
+enum vg_rc vg_section_entry_graft(const struct vg_section_entry *e,
+				  struct vg_facts *f);
+/* Drop a reference (NULL: nothing). */
+void vg_section_entry_unref(struct vg_section_entry *e);
+/* Drop every entry (tests, shutdown); references held stay valid. */
+void vg_section_cache_clear(void);
+
+/*
+ * Vulnerability matching's results by (package set digest, release,
+ * whether packages were collected, the feeds' state feeds_at): the same
+ * packages of the same release against the same feeds match alike, so
+ * a report whose packages came by reference is matched once per set,
+ * not once per report. Bounded like the sections (VG_VULN_MEMO_MAX).
+ */
+#define VG_VULN_MEMO_MAX 64
+/* f's vulnerable packages and VG_SRC_VULNS state from the memo (copied
+ * into f); false when not there (f unchanged). */
+bool vg_vuln_memo_get(const char *digest, int64_t feeds_at, struct vg_facts *f);
+/* Keep f's matching results (copied) under its key. */
+void vg_vuln_memo_put(const char *digest, int64_t feeds_at,
+		      const struct vg_facts *f);
+
+#endif

@@ -20,7 +20,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +29,6 @@
 #include "discover/devices.h"
 #include "store/store.h"
 #include "web/api.h"
-#include "web/auth.h"
 #include "web/http.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -49,47 +47,6 @@ struct devices_ctx {
 	size_t n_known;
 	size_t asked; /* devices asked for so far */
 };
-
-/*
- * Check the bearer credentials against the store; true with *agent
- * filled, or false after answering. An unknown agent and a wrong secret
- * get the same answer, and cost the same hash (as for reports).
- */
-static bool
-authenticate(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
-	     struct vg_agent_rec *agent, struct vg_http_response *resp)
-{
-	char id[VG_STORE_ID_MAX], secret[VG_BEARER_SECRET_MAX];
-	char hash[VG_HASH_HEX];
-	struct vg_err err;
-	enum vg_rc rc;
-	bool ok = false;
-
-	vg_err_clear(&err);
-	if (!vg_http_bearer(req->authorization, id, secret)) {
-		vg_http_error(resp, 401,
-			      "authorization: expected \"Bearer "
-			      "<agent_id>:<secret>\"");
-		return false;
-	}
-	vg_secret_hash(secret, hash);
-	sodium_memzero(secret, sizeof(secret));
-	vg_api_lock(ctx);
-	rc = vg_store_agent_get(ctx->store, id, agent, &err);
-	vg_api_unlock(ctx);
-	if (rc == VG_OK && vg_hash_equal(agent->secret_hash, hash))
-		ok = true;
-	else if (rc == VG_OK || rc == VG_ERR_NOTFOUND)
-		vg_http_error(resp, 401,
-			      "authorization: invalid agent "
-			      "credentials");
-	else {
-		vg_api_log_error("devices", &err);
-		vg_http_error(resp, 500, "internal error");
-	}
-	sodium_memzero(hash, sizeof(hash));
-	return ok;
-}
 
 /*
  * Is key what a sensor names a device by (discover/devices.c): a MAC in
@@ -355,7 +312,7 @@ vg_api_devices(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	json_t *doc;
 	size_t i;
 
-	if (!authenticate(ctx, req, &agent, resp))
+	if (!vg_api_agent_auth(ctx, req, &agent, resp, "devices"))
 		return;
 	doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
 			 &jerr);

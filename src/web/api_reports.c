@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,53 +20,11 @@
 #include "respond/incident_facts.h"
 #include "store/store.h"
 #include "vuln/match.h"
-#include "web/auth.h"
 #include "web/http.h"
 #include "web/routes.h"
 #include "web/section_cache.h"
 #include "util/uuid.h"
 #include "util/banned.h"
-
-/*
- * Check the bearer credentials against the store; true with *agent
- * filled, or false after answering. An unknown agent and a wrong secret
- * get the same answer, and cost the same hash.
- */
-static bool
-authenticate(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
-	     struct vg_agent_rec *agent, struct vg_http_response *resp)
-{
-	char id[VG_STORE_ID_MAX], secret[VG_BEARER_SECRET_MAX];
-	char hash[VG_HASH_HEX];
-	struct vg_err err;
-	enum vg_rc rc;
-	bool ok = false;
-
-	vg_err_clear(&err);
-	if (!vg_http_bearer(req->authorization, id, secret)) {
-		vg_http_error(resp, 401,
-			      "authorization: expected \"Bearer "
-			      "<agent_id>:<secret>\"");
-		return false;
-	}
-	vg_secret_hash(secret, hash);
-	sodium_memzero(secret, sizeof(secret));
-	vg_api_lock(ctx);
-	rc = vg_store_agent_get(ctx->store, id, agent, &err);
-	vg_api_unlock(ctx);
-	if (rc == VG_OK && vg_hash_equal(agent->secret_hash, hash))
-		ok = true;
-	else if (rc == VG_OK || rc == VG_ERR_NOTFOUND)
-		vg_http_error(resp, 401,
-			      "authorization: invalid agent "
-			      "credentials");
-	else {
-		vg_api_log_error("reports", &err);
-		vg_http_error(resp, 500, "internal error");
-	}
-	sodium_memzero(hash, sizeof(hash));
-	return ok;
-}
 
 /*
  * Match f against the known vulnerabilities when the store holds package
@@ -378,7 +335,7 @@ vg_api_reports_auth(const struct vg_api_ctx *ctx,
 {
 	struct vg_agent_rec agent;
 
-	(void)authenticate(ctx, req, &agent, resp);
+	(void)vg_api_agent_auth(ctx, req, &agent, resp, "reports");
 }
 
 void
@@ -399,7 +356,7 @@ vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	size_t i;
 
 	vg_err_clear(&err);
-	if (!authenticate(ctx, req, &agent, resp))
+	if (!vg_api_agent_auth(ctx, req, &agent, resp, "reports"))
 		return;
 	doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
 			 &jerr);

@@ -10,13 +10,11 @@
 #include "util/common.h"
 
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store/store.h"
 #include "web/api.h"
-#include "web/auth.h"
 #include "web/http.h"
 #include "web/longpoll.h"
 #include "web/routes.h"
@@ -25,46 +23,6 @@
 /* An answer's detail at most (bytes), as the store keeps it. */
 #define TASK_DETAIL_MAX 4095
 #define EVIDENCE_SCHEMA "vigie.evidence/1"
-
-/*
- * Check the bearer credentials against the store; true with *agent
- * filled, or false after answering. An unknown agent and a wrong secret
- * get the same answer (as api_reports.c does).
- */
-static bool
-authenticate(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
-	     struct vg_agent_rec *agent, struct vg_http_response *resp)
-{
-	char id[VG_STORE_ID_MAX], secret[VG_BEARER_SECRET_MAX];
-	char hash[VG_HASH_HEX];
-	struct vg_err err;
-	enum vg_rc rc;
-	bool ok = false;
-
-	vg_err_clear(&err);
-	if (!vg_http_bearer(req->authorization, id, secret)) {
-		vg_http_error(resp, 401,
-			      "authorization: expected \"Bearer "
-			      "<agent_id>:<secret>\"");
-		return false;
-	}
-	vg_secret_hash(secret, hash);
-	sodium_memzero(secret, sizeof(secret));
-	vg_api_lock(ctx);
-	rc = vg_store_agent_get(ctx->store, id, agent, &err);
-	vg_api_unlock(ctx);
-	if (rc == VG_OK && vg_hash_equal(agent->secret_hash, hash))
-		ok = true;
-	else if (rc == VG_OK || rc == VG_ERR_NOTFOUND)
-		vg_http_error(resp, 401,
-			      "authorization: invalid agent credentials");
-	else {
-		vg_api_log_error("tasks", &err);
-		vg_http_error(resp, 500, "internal error");
-	}
-	sodium_memzero(hash, sizeof(hash));
-	return ok;
-}
 
 /* The body as a JSON object, or NULL after answering 400. */
 static json_t *
@@ -102,7 +60,7 @@ vg_api_tasks_get(const struct vg_api_ctx *ctx,
 	enum vg_rc rc;
 
 	vg_err_clear(&err);
-	if (!authenticate(ctx, req, &agent, resp))
+	if (!vg_api_agent_auth(ctx, req, &agent, resp, "tasks"))
 		return;
 	if (vg_api_args_check(req, keys, &err) != VG_OK ||
 	    vg_api_arg_int(req, "wait", 0, VG_TASKS_WAIT_MAX, 0, &wait, &err) !=
@@ -258,7 +216,7 @@ vg_api_task_evidence(const struct vg_api_ctx *ctx,
 	enum vg_rc rc;
 
 	vg_err_clear(&err);
-	if (!authenticate(ctx, req, &agent, resp))
+	if (!vg_api_agent_auth(ctx, req, &agent, resp, "tasks"))
 		return;
 	if (vg_api_param_id(req, "task", &task, &err) != VG_OK) {
 		vg_http_error(resp, 400, "%s", err.msg);
@@ -298,7 +256,7 @@ vg_api_task_result(const struct vg_api_ctx *ctx,
 	enum vg_rc rc;
 
 	vg_err_clear(&err);
-	if (!authenticate(ctx, req, &agent, resp))
+	if (!vg_api_agent_auth(ctx, req, &agent, resp, "tasks"))
 		return;
 	if (vg_api_param_id(req, "task", &task, &err) != VG_OK) {
 		vg_http_error(resp, 400, "%s", err.msg);

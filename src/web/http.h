@@ -180,6 +180,18 @@ void vg_api_unlock(const struct vg_api_ctx *ctx);
  * log, never to the client. */
 void vg_api_log_error(const char *what, const struct vg_err *err);
 
+struct vg_agent_rec;
+/*
+ * The agents' routes: check req's bearer "agent_id:secret" against the
+ * store; true with *agent filled, or false after answering (401 for
+ * missing or wrong credentials, the same for an unknown agent and a
+ * wrong secret; 500 for a store failure, logged as what).
+ */
+bool vg_api_agent_auth(const struct vg_api_ctx *ctx,
+		       const struct vg_http_request *req,
+		       struct vg_agent_rec *agent,
+		       struct vg_http_response *resp, const char *what);
+
 typedef void (*vg_api_handler)(const struct vg_api_ctx *ctx,
 			       const struct vg_http_request *req,
 			       struct vg_http_response *resp);

@@ -857,6 +857,29 @@ back(struct vg_http_response *resp, int64_t id)
 	vg_html_redirect(resp, path);
 }
 
+/*
+ * Answer a form's store write: back to the incident's page, or the
+ * error (404 with notfound, or "no such incident" when NULL; 400 with
+ * the store's message for a value it refused; 500, logged as what).
+ */
+static void
+written(const struct vg_api_ctx *ctx, struct vg_http_response *resp,
+	enum vg_rc rc, const struct vg_err *err, const char *what,
+	const char *notfound, int64_t id)
+{
+	if (rc == VG_ERR_NOTFOUND)
+		vg_html_error_page(ctx, resp, 404,
+				   notfound != NULL ? notfound
+						    : _("no such incident"));
+	else if (rc == VG_ERR_USAGE)
+		vg_html_error_page(ctx, resp, 400, err->msg);
+	else if (rc != VG_OK) {
+		vg_api_log_error(what, err);
+		vg_html_error_page(ctx, resp, 500, _("internal error"));
+	} else
+		back(resp, id);
+}
+
 void
 vg_page_incident_note(const struct vg_api_ctx *ctx,
 		      const struct vg_http_request *req,
@@ -894,15 +917,7 @@ vg_page_incident_note(const struct vg_api_ctx *ctx,
 				      &err);
 	vg_api_unlock(ctx);
 	free(js);
-	if (rc == VG_ERR_NOTFOUND)
-		vg_html_error_page(ctx, resp, 404, _("no such incident"));
-	else if (rc == VG_ERR_USAGE)
-		vg_html_error_page(ctx, resp, 400, err.msg);
-	else if (rc != VG_OK) {
-		vg_api_log_error("incident note", &err);
-		vg_html_error_page(ctx, resp, 500, _("internal error"));
-	} else
-		back(resp, id);
+	written(ctx, resp, rc, &err, "incident note", NULL, id);
 }
 
 void
@@ -960,15 +975,7 @@ vg_page_incident_status(const struct vg_api_ctx *ctx,
 	if (rc == VG_OK)
 		vg_incident_notify(ctx, id, false);
 	vg_api_unlock(ctx);
-	if (rc == VG_ERR_NOTFOUND)
-		vg_html_error_page(ctx, resp, 404, _("no such incident"));
-	else if (rc == VG_ERR_USAGE)
-		vg_html_error_page(ctx, resp, 400, err.msg);
-	else if (rc != VG_OK) {
-		vg_api_log_error("incident status", &err);
-		vg_html_error_page(ctx, resp, 500, _("internal error"));
-	} else
-		back(resp, id);
+	written(ctx, resp, rc, &err, "incident status", NULL, id);
 done:
 	json_decref(before);
 	json_decref(after);
@@ -998,16 +1005,7 @@ task(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	rc = vg_store_task_add(ctx->store, id, asset, kind, "{}",
 			       ctx->principal->name, ctx->now, &task_id, &err);
 	vg_api_unlock(ctx);
-	if (rc == VG_ERR_NOTFOUND)
-		/* No such incident, or a host without an agent. */
-		vg_html_error_page(ctx, resp, 404, err.msg);
-	else if (rc == VG_ERR_USAGE)
-		vg_html_error_page(ctx, resp, 400, err.msg);
-	else if (rc != VG_OK) {
-		vg_api_log_error("incident task", &err);
-		vg_html_error_page(ctx, resp, 500, _("internal error"));
-	} else
-		back(resp, id);
+	written(ctx, resp, rc, &err, "incident task", err.msg, id);
 }
 
 void

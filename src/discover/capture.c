@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "discover/capture.h"
+#include "util/dynlib.h"
 #include "util/banned.h"
 
 #define CAPTURE_TIMEOUT_MS 200        /* live read timeout */
@@ -32,6 +33,65 @@ void
 vg_capture_stop(void)
 {
 	stop_requested = 1;
+}
+
+/*
+ * libpcap, loaded when a capture starts (util/dynlib.h): the agent's
+ * service and every other command never map it nor its dependencies.
+ * Only these listening functions are ever looked up: nothing that sends
+ * (pcap_inject, pcap_sendpacket) can be called, not even by mistake.
+ */
+#define PCAP_SONAME "libpcap.so.0.8"
+
+static struct {
+	int (*activate)(pcap_t *);
+	void (*close)(pcap_t *);
+	pcap_t *(*create)(const char *, char *);
+	int (*datalink)(pcap_t *);
+	const char *(*datalink_val_to_name)(int);
+	int (*dispatch)(pcap_t *, int, pcap_handler, u_char *);
+	int (*get_selectable_fd)(pcap_t *);
+	char *(*geterr)(pcap_t *);
+	pcap_t *(*open_offline)(const char *, char *);
+	int (*set_buffer_size)(pcap_t *, int);
+	int (*set_promisc)(pcap_t *, int);
+	int (*set_snaplen)(pcap_t *, int);
+	int (*set_timeout)(pcap_t *, int);
+	int (*setnonblock)(pcap_t *, int, char *);
+	int (*stats)(pcap_t *, struct pcap_stat *);
+	const char *(*statustostr)(int);
+} P;
+static void *pcap_handle;
+
+static enum vg_rc
+load_pcap(struct vg_err *err)
+{
+#define SYM(f)                                                                 \
+	{                                                                      \
+		"pcap_" #f, (void *)&P.f                                       \
+	}
+	const struct vg_dynsym syms[] = {
+		SYM(activate),
+		SYM(close),
+		SYM(create),
+		SYM(datalink),
+		SYM(datalink_val_to_name),
+		SYM(dispatch),
+		SYM(get_selectable_fd),
+		SYM(geterr),
+		SYM(open_offline),
+		SYM(set_buffer_size),
+		SYM(set_promisc),
+		SYM(set_snaplen),
+		SYM(set_timeout),
+		SYM(setnonblock),
+		SYM(stats),
+		SYM(statustostr),
+	};
+#undef SYM
+
+	return vg_dynlib_load(PCAP_SONAME, syms, VG_ARRAY_LEN(syms),
+			      &pcap_handle, err);
 }
 
 /* The VG_LINK_* of a pcap DLT, or -1 when not supported. */
@@ -185,38 +245,36 @@ open_live(const char *iface, struct vg_err *err)
 	pcap_t *pc;
 	int rc;
 
-	if ((pc = pcap_create(iface, ebuf)) == NULL) {
+	if ((pc = P.create(iface, ebuf)) == NULL) {
 		(void)vg_err_set(err, VG_ERR_IO,
 				 _("cannot capture on '%s': %s"), iface, ebuf);
 		return NULL;
 	}
-	if (pcap_set_snaplen(pc, VG_CAPTURE_SNAPLEN) != 0 ||
-	    pcap_set_promisc(pc, 1) != 0 ||
-	    pcap_set_timeout(pc, CAPTURE_TIMEOUT_MS) != 0 ||
-	    pcap_set_buffer_size(pc, CAPTURE_BUFFER) != 0) {
+	if (P.set_snaplen(pc, VG_CAPTURE_SNAPLEN) != 0 ||
+	    P.set_promisc(pc, 1) != 0 ||
+	    P.set_timeout(pc, CAPTURE_TIMEOUT_MS) != 0 ||
+	    P.set_buffer_size(pc, CAPTURE_BUFFER) != 0) {
 		(void)vg_err_set(err, VG_ERR_IO,
 				 _("cannot capture on '%s': %s"), iface,
-				 pcap_geterr(pc));
-		pcap_close(pc);
+				 P.geterr(pc));
+		P.close(pc);
 		return NULL;
 	}
-	if ((rc = pcap_activate(pc)) < 0) {
-		(void)vg_err_set(err, VG_ERR_IO,
-				 _("cannot capture on '%s': %s"), iface,
-				 rc == PCAP_ERROR ? pcap_geterr(pc)
-						  : pcap_statustostr(rc));
-		pcap_close(pc);
+	if ((rc = P.activate(pc)) < 0) {
+		(void)vg_err_set(
+			err, VG_ERR_IO, _("cannot capture on '%s': %s"), iface,
+			rc == PCAP_ERROR ? P.geterr(pc) : P.statustostr(rc));
+		P.close(pc);
 		return NULL;
 	}
 	/* With TPACKET_V3 a read waits for the first packet however long
 	 * it takes: poll(2) with a timeout instead, so a quiet network
 	 * still ends at --duration and on a signal. */
-	if (pcap_setnonblock(pc, 1, ebuf) != 0 ||
-	    pcap_get_selectable_fd(pc) < 0) {
+	if (P.setnonblock(pc, 1, ebuf) != 0 || P.get_selectable_fd(pc) < 0) {
 		(void)vg_err_set(err, VG_ERR_IO,
 				 _("cannot capture on '%s': %s"), iface,
 				 ebuf[0] ? ebuf : "no selectable fd");
-		pcap_close(pc);
+		P.close(pc);
 		return NULL;
 	}
 	return pc;
@@ -243,6 +301,8 @@ vg_capture_run(const struct vg_capture_opts *o, struct vg_pipeline *p,
 	int64_t end = 0;
 	int n;
 
+	if ((rc = load_pcap(err)) != VG_OK)
+		return rc;
 	stop_requested = 0;
 	memset(&l, 0, sizeof(l));
 	l.p = p;
@@ -250,7 +310,7 @@ vg_capture_run(const struct vg_capture_opts *o, struct vg_pipeline *p,
 	l.progress = o->progress;
 	if (o->iface != NULL)
 		pc = open_live(o->iface, err);
-	else if ((pc = pcap_open_offline(o->file, ebuf)) == NULL)
+	else if ((pc = P.open_offline(o->file, ebuf)) == NULL)
 		(void)vg_err_set(err, VG_ERR_IO, _("cannot read '%s': %s"),
 				 o->file, ebuf);
 	if (pc == NULL)
@@ -260,25 +320,25 @@ vg_capture_run(const struct vg_capture_opts *o, struct vg_pipeline *p,
 					     sizeof(p->capture.dropped_to),
 					     err)) != VG_OK)
 		goto done;
-	if ((l.link = link_of(pcap_datalink(pc))) < 0) {
-		rc = vg_err_set(
-			err, VG_ERR_USAGE, _("%s: unsupported link type %s"),
-			o->iface ? o->iface : o->file,
-			pcap_datalink_val_to_name(pcap_datalink(pc))
-				? pcap_datalink_val_to_name(pcap_datalink(pc))
-				: "?");
+	if ((l.link = link_of(P.datalink(pc))) < 0) {
+		rc = vg_err_set(err, VG_ERR_USAGE,
+				_("%s: unsupported link type %s"),
+				o->iface ? o->iface : o->file,
+				P.datalink_val_to_name(P.datalink(pc))
+					? P.datalink_val_to_name(P.datalink(pc))
+					: "?");
 		goto done;
 	}
 	if (o->iface != NULL && o->duration_s > 0)
 		end = now_ms() + o->duration_s * 1000;
 	(void)clock_gettime(CLOCK_MONOTONIC, &l.last);
 	while (!stop_requested) {
-		n = pcap_dispatch(pc, o->iface ? -1 : 4096, on_packet,
-				  (u_char *)&l);
+		n = P.dispatch(pc, o->iface ? -1 : 4096, on_packet,
+			       (u_char *)&l);
 		if (n == PCAP_ERROR) {
 			rc = vg_err_set(err, VG_ERR_IO, _("%s: %s"),
 					o->iface ? o->iface : o->file,
-					pcap_geterr(pc));
+					P.geterr(pc));
 			break;
 		}
 		if (n == PCAP_ERROR_BREAK || (o->iface == NULL && n == 0))
@@ -286,19 +346,19 @@ vg_capture_run(const struct vg_capture_opts *o, struct vg_pipeline *p,
 		if (end != 0 && now_ms() >= end)
 			break;
 		if (o->iface != NULL && n == 0) {
-			struct pollfd pfd = {pcap_get_selectable_fd(pc), POLLIN,
+			struct pollfd pfd = {P.get_selectable_fd(pc), POLLIN,
 					     0};
 
 			(void)poll(&pfd, 1, CAPTURE_TIMEOUT_MS); /* EINTR: ok */
 		}
 		progress(&l, false);
 	}
-	if (o->iface != NULL && pcap_stats(pc, &ps) == 0) {
+	if (o->iface != NULL && P.stats(pc, &ps) == 0) {
 		p->capture.kernel_drops = ps.ps_drop;
 		p->capture.iface_drops = ps.ps_ifdrop;
 	}
 	progress(&l, true);
 done:
-	pcap_close(pc);
+	P.close(pc);
 	return rc;
 }

@@ -16,9 +16,70 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "util/dynlib.h"
 #include "vuln/osv_zip.h"
 
 #include "util/banned.h"
+
+/*
+ * libzip, loaded when a zip is read (util/dynlib.h): the agent's service
+ * and every other command never map it nor bzip2.
+ */
+#define ZIP_SONAME "libzip.so.4"
+
+static struct {
+	zip_file_t *(*fopen_index)(zip_t *, zip_uint64_t, zip_flags_t);
+	const char *(*strerror)(zip_t *);
+	zip_int64_t (*fread)(zip_file_t *, void *, zip_uint64_t);
+	const char *(*error_strerror)(zip_error_t *);
+	zip_error_t *(*file_get_error)(zip_file_t *);
+	int (*fclose)(zip_file_t *);
+	zip_int64_t (*get_num_entries)(zip_t *, zip_flags_t);
+	const char *(*get_name)(zip_t *, zip_uint64_t, zip_flags_t);
+	zip_t *(*open)(const char *, int, int *);
+	void (*error_init_with_code)(zip_error_t *, int);
+	void (*error_fini)(zip_error_t *);
+	void (*discard)(zip_t *);
+	void (*error_init)(zip_error_t *);
+	zip_source_t *(*source_buffer_create)(const void *, zip_uint64_t, int,
+					      zip_error_t *);
+	zip_t *(*open_from_source)(zip_source_t *, int, zip_error_t *);
+	void (*source_free)(zip_source_t *);
+	int (*error_code_zip)(const zip_error_t *);
+} Z;
+static void *zip_handle;
+
+static enum vg_rc
+load_zip(struct vg_err *err)
+{
+#define SYM(f)                                                                 \
+	{                                                                      \
+		"zip_" #f, (void *)&Z.f                                        \
+	}
+	const struct vg_dynsym syms[] = {
+		SYM(fopen_index),
+		SYM(strerror),
+		SYM(fread),
+		SYM(error_strerror),
+		SYM(file_get_error),
+		SYM(fclose),
+		SYM(get_num_entries),
+		SYM(get_name),
+		SYM(open),
+		SYM(error_init_with_code),
+		SYM(error_fini),
+		SYM(discard),
+		SYM(error_init),
+		SYM(source_buffer_create),
+		SYM(open_from_source),
+		SYM(source_free),
+		SYM(error_code_zip),
+	};
+#undef SYM
+
+	return vg_dynlib_load(ZIP_SONAME, syms, VG_ARRAY_LEN(syms), &zip_handle,
+			      err);
+}
 
 /* Names in warnings are cut: a member name is up to 64 KiB. */
 #define NAME_SHOWN 200
@@ -101,7 +162,7 @@ is_json_name(const char *name)
 /* Read member i into d->b: VG_OK, VG_ERR_PARSE (warned: skip it) or
  * VG_ERR_NOMEM. */
 static enum vg_rc
-zip_member(struct dump *d, zip_t *za, zip_uint64_t i, const char *name)
+osv_member(struct dump *d, zip_t *za, zip_uint64_t i, const char *name)
 {
 	zip_file_t *zf;
 	zip_int64_t got;
@@ -109,9 +170,9 @@ zip_member(struct dump *d, zip_t *za, zip_uint64_t i, const char *name)
 	bool nomem;
 
 	d->b.len = 0;
-	if ((zf = zip_fopen_index(za, i, 0)) == NULL) {
+	if ((zf = Z.fopen_index(za, i, 0)) == NULL) {
 		vg_feed_warn(d->sink, _("%.*s: cannot read: %s"), NAME_SHOWN,
-			     name, zip_strerror(za));
+			     name, Z.strerror(za));
 		return VG_ERR_PARSE;
 	}
 	for (;;) {
@@ -130,12 +191,11 @@ zip_member(struct dump *d, zip_t *za, zip_uint64_t i, const char *name)
 			}
 			break;
 		}
-		got = zip_fread(zf, d->b.p + d->b.len, d->b.cap - d->b.len);
+		got = Z.fread(zf, d->b.p + d->b.len, d->b.cap - d->b.len);
 		if (got < 0) {
-			vg_feed_warn(
-				d->sink, _("%.*s: cannot read: %s"), NAME_SHOWN,
-				name,
-				zip_error_strerror(zip_file_get_error(zf)));
+			vg_feed_warn(d->sink, _("%.*s: cannot read: %s"),
+				     NAME_SHOWN, name,
+				     Z.error_strerror(Z.file_get_error(zf)));
 			rc = VG_ERR_PARSE;
 			break;
 		}
@@ -150,25 +210,25 @@ zip_member(struct dump *d, zip_t *za, zip_uint64_t i, const char *name)
 			break;
 		}
 	}
-	zip_fclose(zf);
+	Z.fclose(zf);
 	return rc;
 }
 
 static enum vg_rc
-zip_walk(struct dump *d, zip_t *za)
+osv_walk(struct dump *d, zip_t *za)
 {
 	zip_int64_t n;
 	zip_uint64_t i;
 	const char *name;
 	enum vg_rc rc, lrc;
 
-	if ((n = zip_get_num_entries(za, 0)) < 0)
+	if ((n = Z.get_num_entries(za, 0)) < 0)
 		return vg_err_set(d->err, VG_ERR_PARSE, _("not a zip archive"));
 	for (i = 0; i < (zip_uint64_t)n; i++) {
-		if ((name = zip_get_name(za, i, ZIP_FL_ENC_GUESS)) == NULL ||
+		if ((name = Z.get_name(za, i, ZIP_FL_ENC_GUESS)) == NULL ||
 		    !is_json_name(name))
 			continue;
-		rc = zip_member(d, za, i, name);
+		rc = osv_member(d, za, i, name);
 		if (rc == VG_ERR_NOMEM)
 			return rc;
 		if ((lrc = account(d)) != VG_OK)
@@ -183,7 +243,7 @@ zip_walk(struct dump *d, zip_t *za)
 
 /* The vg_rc for a libzip open error: not a zip, or not readable. */
 static enum vg_rc
-zip_open_rc(int ze)
+osv_open_rc(int ze)
 {
 	switch (ze) {
 	case ZIP_ER_MEMORY:
@@ -209,20 +269,22 @@ vg_osv_zip_file(const char *path, vg_osv_member_fn fn, void *ctx,
 	int code;
 	enum vg_rc rc;
 
+	if ((rc = load_zip(err)) != VG_OK)
+		return rc;
 	/* libzip opens an empty file as an empty archive: a cut download. */
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
 		return vg_err_set(err, VG_ERR_PARSE, _("cannot open '%s': %s"),
 				  path, _("empty file"));
-	if ((za = zip_open(path, ZIP_RDONLY, &code)) == NULL) {
-		zip_error_init_with_code(&ze, code);
-		rc = vg_err_set(err, zip_open_rc(code),
+	if ((za = Z.open(path, ZIP_RDONLY, &code)) == NULL) {
+		Z.error_init_with_code(&ze, code);
+		rc = vg_err_set(err, osv_open_rc(code),
 				_("cannot open '%s': %s"), path,
-				zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+				Z.error_strerror(&ze));
+		Z.error_fini(&ze);
 		return rc;
 	}
-	rc = zip_walk(&d, za);
-	zip_discard(za);
+	rc = osv_walk(&d, za);
+	Z.discard(za);
 	free(d.b.p);
 	return rc;
 }
@@ -237,29 +299,31 @@ vg_osv_zip_buf(const void *buf, size_t len, vg_osv_member_fn fn, void *ctx,
 	zip_t *za;
 	enum vg_rc rc;
 
-	zip_error_init(&ze);
+	if ((rc = load_zip(err)) != VG_OK)
+		return rc;
+	Z.error_init(&ze);
 	/* libzip takes no bytes for an empty archive; a feed does not. */
 	if (len == 0) {
 		rc = vg_err_set(err, VG_ERR_PARSE, _("not a zip archive: %s"),
 				_("empty"));
 		goto done;
 	}
-	if ((src = zip_source_buffer_create(len > 0 ? buf : NULL, len, 0,
-					    &ze)) == NULL) {
+	if ((src = Z.source_buffer_create(len > 0 ? buf : NULL, len, 0, &ze)) ==
+	    NULL) {
 		rc = vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
 		goto done;
 	}
-	if ((za = zip_open_from_source(src, ZIP_RDONLY, &ze)) == NULL) {
-		zip_source_free(src);
-		rc = vg_err_set(err, zip_open_rc(zip_error_code_zip(&ze)),
+	if ((za = Z.open_from_source(src, ZIP_RDONLY, &ze)) == NULL) {
+		Z.source_free(src);
+		rc = vg_err_set(err, osv_open_rc(Z.error_code_zip(&ze)),
 				_("not a zip archive: %s"),
-				zip_error_strerror(&ze));
+				Z.error_strerror(&ze));
 		goto done;
 	}
-	rc = zip_walk(&d, za);
-	zip_discard(za); /* frees src too */
+	rc = osv_walk(&d, za);
+	Z.discard(za); /* frees src too */
 done:
-	zip_error_fini(&ze);
+	Z.error_fini(&ze);
 	free(d.b.p);
 	return rc;
 }

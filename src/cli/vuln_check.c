@@ -144,20 +144,18 @@ check_text(const struct vg_facts *f)
 static bool
 check_json(const struct vg_facts *f)
 {
-	json_t *doc, *arr;
+	json_t *arr;
 	bool ok = false;
 
-	if ((doc = vg_facts_to_json(f)) == NULL) {
+	if ((arr = vg_vuln_pkgs_to_json(f)) == NULL) {
 		log_errx(_("out of memory"));
 		return false;
 	}
-	arr = json_object_get(doc, "vulnerable_packages");
-	if (arr != NULL &&
-	    json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ==
+	if (json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ==
 		    0 &&
 	    fputc('\n', stdout) != EOF)
 		ok = true;
-	json_decref(doc);
+	json_decref(arr);
 	return ok;
 }
 

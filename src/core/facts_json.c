@@ -729,6 +729,31 @@ vg_facts_to_json(const struct vg_facts *f)
 	return o.root;
 }
 
+json_t *
+vg_vuln_pkgs_to_json(const struct vg_facts *f)
+{
+	struct vg_facts only;
+	struct out o;
+	json_t *arr;
+
+	/* The member alone, as the whole document would carry it. */
+	memset(&only, 0, sizeof(only));
+	only.sources[VG_SRC_VULNS].collected = true;
+	only.vuln_pkgs = f->vuln_pkgs;
+	only.n_vuln_pkgs = f->n_vuln_pkgs;
+	memset(&o, 0, sizeof(o));
+	out_begin(&o, NULL, false);
+	enc_vuln_pkgs(&o, &only);
+	out_end(&o);
+	if (o.rc != VG_OK) {
+		json_decref(o.root);
+		return NULL;
+	}
+	arr = json_incref(json_object_get(o.root, "vulnerable_packages"));
+	json_decref(o.root);
+	return arr;
+}
+
 enum vg_rc
 vg_facts_write(const struct vg_facts *f, struct vg_buf *out)
 {

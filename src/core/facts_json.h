@@ -18,6 +18,9 @@
 
 /* A new JSON object for f (caller decrefs), NULL on no memory. */
 json_t *vg_facts_to_json(const struct vg_facts *f);
+/* Only its "vulnerable_packages" array, as vg_facts_to_json writes it
+ * (`vigie vuln check --format json`); NULL on no memory. */
+json_t *vg_vuln_pkgs_to_json(const struct vg_facts *f);
 
 /*
  * Append f as compact JSON text to out: the same document as

@@ -136,10 +136,11 @@
 	SQ_SITE_ADD("SELECT 1 AS g, " SQ_SUM_ROW("s.") \
 		    " FROM hosts h" \
 		    " JOIN scan_sums s ON s.scan_id = h.latest_scan_id")
-/* A host's latest scan moved: out with the old, in with the new. */
-#define SQ_M5_LATEST \
+/* A host's latest scan moved: out with the old, in with the new
+ * (migration 13 adds a condition: when the two summaries differ). */
+#define SQ_SITE_LATEST(cond) \
 	"CREATE TRIGGER site_sums_latest AFTER UPDATE OF latest_scan_id" \
-	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" \
+	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" cond \
 	" BEGIN UPDATE hosts SET latest_overall = (SELECT overall" \
 	" FROM scan_sums WHERE scan_id = NEW.latest_scan_id)" \
 	" WHERE id = NEW.id;" \
@@ -148,6 +149,7 @@
 		    " UNION ALL SELECT 1, " SQ_SUM_ROW("") \
 		    " FROM scan_sums WHERE scan_id = NEW.latest_scan_id") \
 	" END;"
+#define SQ_M5_LATEST SQ_SITE_LATEST("")
 /* A latest scan's summary changed (a re-judgement). */
 #define SQ_M5_RESCORE \
 	"CREATE TRIGGER site_sums_rescore AFTER UPDATE OF site," \
@@ -183,15 +185,16 @@
 	SQ_SEV_ADD("SELECT 1 AS g, " SQ_SEV_ROW("s.") " FROM hosts h" \
 		   " JOIN scan_sums s ON s.scan_id = h.latest_scan_id")
 /* A host's latest scan moved: out with the old, in with the new. */
-#define SQ_M6_LATEST \
+#define SQ_SEV_LATEST(cond) \
 	"CREATE TRIGGER sev_sums_latest AFTER UPDATE OF latest_scan_id" \
-	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" \
+	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" cond \
 	" BEGIN " \
 	SQ_SEV_ADD("SELECT -1 AS g, " SQ_SEV_ROW("") \
 		   " FROM scan_sums WHERE scan_id = OLD.latest_scan_id" \
 		   " UNION ALL SELECT 1, " SQ_SEV_ROW("") \
 		   " FROM scan_sums WHERE scan_id = NEW.latest_scan_id") \
 	" END;"
+#define SQ_M6_LATEST SQ_SEV_LATEST("")
 /* A latest scan's counts changed (a re-judgement). */
 #define SQ_M6_RESCORE \
 	"CREATE TRIGGER sev_sums_rescore AFTER UPDATE OF site, n_critical," \
@@ -201,6 +204,30 @@
 	SQ_SEV_ADD("SELECT -1 AS g, " SQ_SEV_ROW("OLD.") \
 		   " UNION ALL SELECT 1, " SQ_SEV_ROW("NEW.")) \
 	" END;"
+/*
+ * Migration 13: the old and the new latest summaries (OLD and NEW of an
+ * update of hosts.latest_scan_id) are equal in the columns listed (p:
+ * "o.c IS n.c AND ..."): a trigger then has nothing to change, and its
+ * writes (the sums' rows, the hosts' index entries) are skipped.
+ */
+#define SQ_SAME(p) \
+	" AND NOT EXISTS (SELECT 1 FROM scan_sums o, scan_sums n" \
+	" WHERE o.scan_id = OLD.latest_scan_id" \
+	" AND n.scan_id = NEW.latest_scan_id AND " p ")"
+#define SQ_IS(c) "o." c " IS n." c
+#define SQ_M13_SITE \
+	SQ_SAME(SQ_IS("site") " AND " SQ_IS("criticality") " AND " \
+		SQ_IS("overall") " AND " SQ_IS("s1") " AND " SQ_IS("s2") \
+		" AND " SQ_IS("s3") " AND " SQ_IS("s4") " AND " SQ_IS("s5") \
+		" AND " SQ_IS("s6") " AND " SQ_IS("s7") " AND " SQ_IS("s8") \
+		" AND " SQ_IS("s9") " AND " SQ_IS("s10"))
+#define SQ_M13_SEV \
+	SQ_SAME(SQ_IS("site") " AND " SQ_IS("n_critical") " AND " \
+		SQ_IS("n_high") " AND " SQ_IS("n_medium") " AND " \
+		SQ_IS("n_low"))
+#define SQ_M13_DECL \
+	SQ_SAME(SQ_IS("site") " AND " SQ_IS("owner") " AND " \
+		SQ_IS("category"))
 /* clang-format on */
 
 /*
@@ -736,13 +763,30 @@ static const struct {
 	 * rows of its latest scan's findings (findings_scan_id) and of its
 	 * previous scan's (prev_findings_scan_id), and an unchanged report
 	 * writes no finding. Readers of "the latest scan's findings" read
-	 * through the pointer.
+	 * through the pointer. And the triggers that follow a host's
+	 * latest scan (site_sums, sev_sums, the hosts' copies of the
+	 * declaration) do nothing when the new latest summary equals the
+	 * old in what they copy, as an unchanged hourly report's does.
 	 */
 	{13,
 	 "ALTER TABLE hosts ADD COLUMN findings_scan_id INTEGER;"
 	 "ALTER TABLE hosts ADD COLUMN prev_findings_scan_id INTEGER;"
 	 "UPDATE hosts SET findings_scan_id = latest_scan_id,"
-	 " prev_findings_scan_id = prev_scan_id;"},
+	 " prev_findings_scan_id = prev_scan_id;"
+	 "DROP TRIGGER site_sums_latest;"
+	 "DROP TRIGGER sev_sums_latest;"
+	 "DROP TRIGGER hosts_decl_latest;" SQ_SITE_LATEST(SQ_M13_SITE)
+		 SQ_SEV_LATEST(
+			 SQ_M13_SEV) "CREATE TRIGGER hosts_decl_latest AFTER "
+				     "UPDATE OF latest_scan_id"
+				     " ON hosts WHEN OLD.latest_scan_id IS NOT "
+				     "NEW.latest_scan_id" SQ_M13_DECL
+				     " BEGIN UPDATE hosts SET (latest_site, "
+				     "latest_owner,"
+				     " latest_category) = (SELECT site, owner, "
+				     "category FROM scan_sums"
+				     " WHERE scan_id = NEW.latest_scan_id) "
+				     "WHERE id = NEW.id; END;"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -1995,6 +2039,20 @@ day_delta(struct sq *q, int64_t day, const struct sq_dayval *v, int sign)
 	return ok;
 }
 
+/* a and b count alike in the sums: the same weight and scores. */
+static bool
+dayval_same(const struct sq_dayval *a, const struct sq_dayval *b)
+{
+	int k;
+
+	if (a->weight != b->weight)
+		return false;
+	for (k = 0; k <= VG_RULE_COUNT; k++)
+		if (a->sc[k] != b->sc[k])
+			return false;
+	return true;
+}
+
 /* Column i as a score (NULL or out of range: none). */
 static int
 col_score_of(sqlite3_stmt *st, int i)
@@ -2044,6 +2102,10 @@ sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
 	if (has_old && od == d && old.scan != v->scan &&
 	    !newer(v->at, v->scan, old.at, old.scan))
 		return true;
+	/* The same weight and scores (an unchanged report): the sums do
+	 * not change, only the day's latest scan (migration 13). */
+	if (has_old && dayval_same(&old, v))
+		goto set;
 	st = q->st[SQ_DAY_NEXT];
 	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 2, d) == SQLITE_OK;
@@ -2062,6 +2124,7 @@ sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
 	    (!day_delta(q, next, v, -1) ||
 	     (has_old && !day_delta(q, next, &old, 1))))
 		return false;
+set:
 	st = q->st[SQ_DAY_SET];
 	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 2, d) == SQLITE_OK &&

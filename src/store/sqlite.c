@@ -985,6 +985,19 @@ static const char *const sq_sql[SQ_COUNT] = {
 			   " created_at) VALUES (?1, ?2, ?3, ?4)"
 			   " ON CONFLICT DO NOTHING",
 	[SQ_SECTION_GET] = "SELECT body FROM sections WHERE digest = ?1",
+	/* A re-judgement of rows the previous scan shares (rj_unshare). */
+	[SQ_RJ_MOVE] = "UPDATE findings SET scan_id = ?2 WHERE scan_id = ?1",
+	[SQ_RJ_NES_MOVE] = "UPDATE not_evaluated SET scan_id = ?2"
+			   " WHERE scan_id = ?1",
+	[SQ_RJ_COPY] = "INSERT INTO findings(scan_id, rule, check_id,"
+		       " severity, subject, evidence, remediation, host_id,"
+		       " sev, state, first_seen, hostname, site)"
+		       " SELECT ?2, rule, check_id, severity, subject,"
+		       " evidence, remediation, host_id, sev, 0, first_seen,"
+		       " hostname, site FROM findings WHERE scan_id = ?1"
+		       " ORDER BY id",
+	[SQ_RJ_ROWS] = "UPDATE hosts SET findings_scan_id = ?2,"
+		       " prev_findings_scan_id = ?3 WHERE id = ?1",
 };
 
 enum vg_rc
@@ -2705,6 +2718,39 @@ rj_scores(struct sq *q, const struct sq_scan *sc, int64_t scan)
 }
 
 /*
+ * Before re-judging rows that the previous scan shares (migration 13:
+ * unchanged reports), give the previous scan its own copy, so it keeps
+ * the old judgement and what the new one drops is listed as fixed. The
+ * current rows keep their ids; when they are the previous scan's own,
+ * they go to the latest first. h is updated.
+ */
+static bool
+rj_unshare(struct sq *q, int64_t host, struct sq_hstate *h)
+{
+	sqlite3_stmt *st = q->st[SQ_RJ_ROWS];
+	bool ok;
+
+	if (h->prev == 0 || h->prev_rows != h->rows)
+		return true;
+	if (h->rows == h->prev) {
+		if (!sq_run2(q, SQ_RJ_MOVE, h->prev, h->latest, true) ||
+		    !sq_run2(q, SQ_RJ_NES_MOVE, h->prev, h->latest, true))
+			return false;
+		h->rows = h->latest;
+	}
+	if (!sq_run2(q, SQ_RJ_COPY, h->rows, h->prev, true))
+		return false;
+	h->prev_rows = h->prev;
+	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 2, h->rows) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 3, h->prev_rows) == SQLITE_OK &&
+		sq_step_done(st);
+	if (!ok)
+		sq_reset(st);
+	return ok;
+}
+
+/*
  * Decode the stored facts of scan into f (initialised here). VG_OK with
  * *usable false when they cannot be read (damaged: the host is left as
  * it is); an error only for no memory or the database.
@@ -2786,9 +2832,9 @@ rj_host(struct sq *q, const struct vg_policy *p, vg_rejudge_hook hook,
 	sc.collected_at = h.latest_at;
 	dayval_of(&sc, scan, &dv);
 	/* The rows are judged where they are (migration 13: maybe an
-	 * older scan's, shared with the previous scan: those then have
-	 * no fixed findings to mark). */
-	if (!rj_findings(q, &sc, host, h.rows, h.latest_at) ||
+	 * older scan's), once the previous scan has its own. */
+	if (!rj_unshare(q, host, &h) ||
+	    !rj_findings(q, &sc, host, h.rows, h.latest_at) ||
 	    !rj_scores(q, &sc, scan) ||
 	    (h.prev_rows != 0 && h.prev_rows != h.rows &&
 	     !sq_run2(q, SQ_STATE_PREV, h.prev_rows, h.rows, true)) ||

@@ -18,6 +18,7 @@
 #include "support.h"
 
 #include "core/facts_json.h"
+#include "core/policy.h"
 #include "core/report.h"
 #include "store/store.h"
 #include "util/banned.h"
@@ -426,6 +427,51 @@ test_shared_rows(void **state)
 			 8);
 }
 
+/*
+ * A re-judgement of a host whose previous scan shares the latest's rows
+ * (schema 13): the previous scan keeps the old judgement, so what the
+ * new one drops is listed as fixed, as in the twin. With n unchanged
+ * reports, the rows are the previous scan's own (2) or an older one's.
+ */
+static void
+rejudge_shared(struct fx *x, int n_puts)
+{
+	struct vg_policy p;
+	struct vg_err err;
+	int64_t now = T0 + 86400 * 10;
+	size_t n;
+	int i;
+
+	for (i = 1; i <= n_puts; i++)
+		put(x, i, T0 + 3600 * i, "a,b", 1);
+	vg_err_clear(&err);
+	assert_int_equal(vg_policy_init(&p, &err), VG_OK);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(vg_store_rejudge(x->s[i], &p, now, NULL, NULL,
+						  &n, &err),
+				 VG_OK);
+		assert_int_equal(n, 1);
+	}
+	vg_policy_release(&p);
+	same_answers(x, now, "re-judged");
+	put(x, n_puts + 1, T0 + 3600 * (n_puts + 1), "a,b", 1);
+	same_answers(x, now, "after the re-judgement");
+	put(x, n_puts + 2, T0 + 3600 * (n_puts + 2), "a,b", 1);
+	same_answers(x, now, "unchanged after");
+}
+
+static void
+test_rejudge_shared_prev(void **state)
+{
+	rejudge_shared(*state, 2);
+}
+
+static void
+test_rejudge_shared_older(void **state)
+{
+	rejudge_shared(*state, 3);
+}
+
 /* The sections: stored once, read back whole, by digest. */
 static void
 test_sections_store(void **state)
@@ -600,6 +646,10 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_shared_rows, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_rejudge_shared_prev, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_rejudge_shared_older,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_report, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sections_store, setup,

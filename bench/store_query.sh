@@ -119,6 +119,9 @@ UPDATE scan_sums SET
 -- Schema 5's triggers fill site_sums and hosts.latest_overall here,
 -- schema 6's hosts.latest_site, latest_owner and latest_category.
 UPDATE hosts SET latest_scan_id = 2 * id, prev_scan_id = 2 * id - 1;
+-- Schema 13: each scan holds its own rows.
+UPDATE hosts SET findings_scan_id = latest_scan_id,
+  prev_findings_scan_id = prev_scan_id;
 -- Older scans: SCANS_PER_DAY a day for HISTORY_DAYS days before t1.
 INSERT INTO scans(id, host_id, collected_at, facts, overall, scores)
   SELECT 2 * $ASSETS + (d.i * $SCANS_PER_DAY + k.i) * $ASSETS + h.id, h.id,

@@ -136,10 +136,11 @@
 	SQ_SITE_ADD("SELECT 1 AS g, " SQ_SUM_ROW("s.") \
 		    " FROM hosts h" \
 		    " JOIN scan_sums s ON s.scan_id = h.latest_scan_id")
-/* A host's latest scan moved: out with the old, in with the new. */
-#define SQ_M5_LATEST \
+/* A host's latest scan moved: out with the old, in with the new
+ * (migration 13 adds a condition: when the two summaries differ). */
+#define SQ_SITE_LATEST(cond) \
 	"CREATE TRIGGER site_sums_latest AFTER UPDATE OF latest_scan_id" \
-	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" \
+	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" cond \
 	" BEGIN UPDATE hosts SET latest_overall = (SELECT overall" \
 	" FROM scan_sums WHERE scan_id = NEW.latest_scan_id)" \
 	" WHERE id = NEW.id;" \
@@ -148,6 +149,7 @@
 		    " UNION ALL SELECT 1, " SQ_SUM_ROW("") \
 		    " FROM scan_sums WHERE scan_id = NEW.latest_scan_id") \
 	" END;"
+#define SQ_M5_LATEST SQ_SITE_LATEST("")
 /* A latest scan's summary changed (a re-judgement). */
 #define SQ_M5_RESCORE \
 	"CREATE TRIGGER site_sums_rescore AFTER UPDATE OF site," \
@@ -183,15 +185,16 @@
 	SQ_SEV_ADD("SELECT 1 AS g, " SQ_SEV_ROW("s.") " FROM hosts h" \
 		   " JOIN scan_sums s ON s.scan_id = h.latest_scan_id")
 /* A host's latest scan moved: out with the old, in with the new. */
-#define SQ_M6_LATEST \
+#define SQ_SEV_LATEST(cond) \
 	"CREATE TRIGGER sev_sums_latest AFTER UPDATE OF latest_scan_id" \
-	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" \
+	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" cond \
 	" BEGIN " \
 	SQ_SEV_ADD("SELECT -1 AS g, " SQ_SEV_ROW("") \
 		   " FROM scan_sums WHERE scan_id = OLD.latest_scan_id" \
 		   " UNION ALL SELECT 1, " SQ_SEV_ROW("") \
 		   " FROM scan_sums WHERE scan_id = NEW.latest_scan_id") \
 	" END;"
+#define SQ_M6_LATEST SQ_SEV_LATEST("")
 /* A latest scan's counts changed (a re-judgement). */
 #define SQ_M6_RESCORE \
 	"CREATE TRIGGER sev_sums_rescore AFTER UPDATE OF site, n_critical," \
@@ -201,6 +204,30 @@
 	SQ_SEV_ADD("SELECT -1 AS g, " SQ_SEV_ROW("OLD.") \
 		   " UNION ALL SELECT 1, " SQ_SEV_ROW("NEW.")) \
 	" END;"
+/*
+ * Migration 13: the old and the new latest summaries (OLD and NEW of an
+ * update of hosts.latest_scan_id) are equal in the columns listed (p:
+ * "o.c IS n.c AND ..."): a trigger then has nothing to change, and its
+ * writes (the sums' rows, the hosts' index entries) are skipped.
+ */
+#define SQ_SAME(p) \
+	" AND NOT EXISTS (SELECT 1 FROM scan_sums o, scan_sums n" \
+	" WHERE o.scan_id = OLD.latest_scan_id" \
+	" AND n.scan_id = NEW.latest_scan_id AND " p ")"
+#define SQ_IS(c) "o." c " IS n." c
+#define SQ_M13_SITE \
+	SQ_SAME(SQ_IS("site") " AND " SQ_IS("criticality") " AND " \
+		SQ_IS("overall") " AND " SQ_IS("s1") " AND " SQ_IS("s2") \
+		" AND " SQ_IS("s3") " AND " SQ_IS("s4") " AND " SQ_IS("s5") \
+		" AND " SQ_IS("s6") " AND " SQ_IS("s7") " AND " SQ_IS("s8") \
+		" AND " SQ_IS("s9") " AND " SQ_IS("s10"))
+#define SQ_M13_SEV \
+	SQ_SAME(SQ_IS("site") " AND " SQ_IS("n_critical") " AND " \
+		SQ_IS("n_high") " AND " SQ_IS("n_medium") " AND " \
+		SQ_IS("n_low"))
+#define SQ_M13_DECL \
+	SQ_SAME(SQ_IS("site") " AND " SQ_IS("owner") " AND " \
+		SQ_IS("category"))
 /* clang-format on */
 
 /*
@@ -728,6 +755,38 @@ static const struct {
 	 " bytes INTEGER NOT NULL, body BLOB NOT NULL,"
 	 " created_at INTEGER NOT NULL);"
 	 "ALTER TABLE scans ADD COLUMN findings_digest BLOB;"},
+	/*
+	 * 13: unchanged findings stay where they are (issue 3). Schema 12
+	 * moved an unchanged report's finding rows to its scan (UPDATE
+	 * scan_id: ~80 rows and their findings_scan entries rewritten per
+	 * hourly report); now the host points at the scan that holds the
+	 * rows of its latest scan's findings (findings_scan_id) and of its
+	 * previous scan's (prev_findings_scan_id), and an unchanged report
+	 * writes no finding. Readers of "the latest scan's findings" read
+	 * through the pointer. And the triggers that follow a host's
+	 * latest scan (site_sums, sev_sums, the hosts' copies of the
+	 * declaration) do nothing when the new latest summary equals the
+	 * old in what they copy, as an unchanged hourly report's does.
+	 */
+	{13,
+	 "ALTER TABLE hosts ADD COLUMN findings_scan_id INTEGER;"
+	 "ALTER TABLE hosts ADD COLUMN prev_findings_scan_id INTEGER;"
+	 "UPDATE hosts SET findings_scan_id = latest_scan_id,"
+	 " prev_findings_scan_id = prev_scan_id;"
+	 "DROP TRIGGER site_sums_latest;"
+	 "DROP TRIGGER sev_sums_latest;"
+	 "DROP TRIGGER hosts_decl_latest;" SQ_SITE_LATEST(SQ_M13_SITE)
+		 SQ_SEV_LATEST(
+			 SQ_M13_SEV) "CREATE TRIGGER hosts_decl_latest AFTER "
+				     "UPDATE OF latest_scan_id"
+				     " ON hosts WHEN OLD.latest_scan_id IS NOT "
+				     "NEW.latest_scan_id" SQ_M13_DECL
+				     " BEGIN UPDATE hosts SET (latest_site, "
+				     "latest_owner,"
+				     " latest_category) = (SELECT site, owner, "
+				     "category FROM scan_sums"
+				     " WHERE scan_id = NEW.latest_scan_id) "
+				     "WHERE id = NEW.id; END;"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -776,8 +835,11 @@ static const char *const sq_sql[SQ_COUNT] = {
 		    " ORDER BY s.collected_at DESC, s.id DESC LIMIT ?1",
 	/* history and findings are this machine's: network devices
 	 * recorded by discover are assets of their own (kind 'device'). */
+	/* Column 5: the scan holding its rows (migration 13). */
 	[SQ_LAST] = "SELECT s.id, s.facts, s.facts_codec, s.facts_zstd,"
-		    " s.scores FROM scans s JOIN hosts h ON h.id = s.host_id"
+		    " s.scores, CASE WHEN s.id = h.latest_scan_id"
+		    " THEN coalesce(h.findings_scan_id, s.id) ELSE s.id END"
+		    " FROM scans s JOIN hosts h ON h.id = s.host_id"
 		    " WHERE h.kind = 'host'"
 		    " ORDER BY s.collected_at DESC, s.id DESC LIMIT 1",
 	[SQ_FINDINGS] = "SELECT rule, check_id, severity, subject, evidence,"
@@ -821,10 +883,14 @@ static const char *const sq_sql[SQ_COUNT] = {
 			  " received_at) VALUES (?1, ?2, ?3, ?4)",
 	[SQ_AUDIT_ADD] = "INSERT INTO audit(at, actor, action, detail)"
 			 " VALUES (?1, ?2, ?3, ?4)",
-	/* A host's latest and previous scans, with their times. */
+	/* A host's latest and previous scans, with their times, and the
+	 * scans holding their finding rows (migration 13). */
 	[SQ_HOST_STATE] = "SELECT h.latest_scan_id, l.collected_at,"
 			  " h.prev_scan_id, p.collected_at,"
-			  " l.findings_digest FROM hosts h"
+			  " l.findings_digest,"
+			  " coalesce(h.findings_scan_id, h.latest_scan_id),"
+			  " coalesce(h.prev_findings_scan_id, h.prev_scan_id)"
+			  " FROM hosts h"
 			  " LEFT JOIN scans l ON l.id = h.latest_scan_id"
 			  " LEFT JOIN scans p ON p.id = h.prev_scan_id"
 			  " WHERE h.id = ?1",
@@ -832,7 +898,8 @@ static const char *const sq_sql[SQ_COUNT] = {
 	 * a device takes its name and vendor (migration 10). CASE reads
 	 * the text only for a device, never a host's larger facts. */
 	[SQ_HOST_SET] = "UPDATE hosts SET latest_scan_id = ?2,"
-			" prev_scan_id = ?3,"
+			" prev_scan_id = ?3, findings_scan_id = ?5,"
+			" prev_findings_scan_id = ?6,"
 			" display_name = CASE WHEN ?4 IS NULL"
 			" OR kind <> 'device' OR NOT json_valid(?4)"
 			" THEN display_name"
@@ -912,18 +979,25 @@ static const char *const sq_sql[SQ_COUNT] = {
 		      " s3 = ?5, s4 = ?6, s5 = ?7, s6 = ?8, s7 = ?9, s8 = ?10,"
 		      " s9 = ?11, s10 = ?12, n_critical = ?13, n_high = ?14,"
 		      " n_medium = ?15, n_low = ?16 WHERE scan_id = ?1",
-	/* Unchanged findings (migration 12): the latest scan's rows move
-	 * to the new scan, which becomes the latest. */
-	[SQ_FINDINGS_MOVE] = "UPDATE findings SET scan_id = ?2"
-			     " WHERE scan_id = ?1",
-	[SQ_NES_MOVE] = "UPDATE not_evaluated SET scan_id = ?2"
-			" WHERE scan_id = ?1",
 	/* Sections by digest (migration 12). */
 	[SQ_SECTION_HAS] = "SELECT 1 FROM sections WHERE digest = ?1",
 	[SQ_SECTION_ADD] = "INSERT INTO sections(digest, bytes, body,"
 			   " created_at) VALUES (?1, ?2, ?3, ?4)"
 			   " ON CONFLICT DO NOTHING",
 	[SQ_SECTION_GET] = "SELECT body FROM sections WHERE digest = ?1",
+	/* A re-judgement of rows the previous scan shares (rj_unshare). */
+	[SQ_RJ_MOVE] = "UPDATE findings SET scan_id = ?2 WHERE scan_id = ?1",
+	[SQ_RJ_NES_MOVE] = "UPDATE not_evaluated SET scan_id = ?2"
+			   " WHERE scan_id = ?1",
+	[SQ_RJ_COPY] = "INSERT INTO findings(scan_id, rule, check_id,"
+		       " severity, subject, evidence, remediation, host_id,"
+		       " sev, state, first_seen, hostname, site)"
+		       " SELECT ?2, rule, check_id, severity, subject,"
+		       " evidence, remediation, host_id, sev, 0, first_seen,"
+		       " hostname, site FROM findings WHERE scan_id = ?1"
+		       " ORDER BY id",
+	[SQ_RJ_ROWS] = "UPDATE hosts SET findings_scan_id = ?2,"
+		       " prev_findings_scan_id = ?3 WHERE id = ?1",
 };
 
 enum vg_rc
@@ -1808,6 +1882,9 @@ sq_scan_row(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t *id)
 /* A host's latest and previous scans (0 when none) and their times. */
 struct sq_hstate {
 	int64_t latest, latest_at, prev, prev_at;
+	/* The scans holding their finding rows (migration 13): the
+	 * latest's, then the previous's (0 when none). */
+	int64_t rows, prev_rows;
 	/* The latest scan's findings digest (migration 12), if it has one. */
 	unsigned char fdigest[SQ_FDIGEST_LEN];
 	bool has_fdigest;
@@ -1833,6 +1910,8 @@ sq_host_state(struct sq *q, int64_t host, struct sq_hstate *h)
 			       SQ_FDIGEST_LEN);
 			h->has_fdigest = true;
 		}
+		h->rows = sqlite3_column_int64(st, 5);
+		h->prev_rows = sqlite3_column_int64(st, 6);
 	}
 	sq_reset(st);
 	return ok;
@@ -1862,36 +1941,42 @@ sq_run2(struct sq *q, enum sq_stmt which, int64_t a, int64_t b, bool two)
 
 /*
  * Move the host's latest/previous pointers and the findings' states
- * for new scan id of sc (its findings are in already). Usually id is
- * the latest: the old previous scan's findings become history, the old
- * latest's become fixed unless seen again, and a device takes the new
- * facts' name and vendor (SQ_HOST_SET). A late scan (an agent's
- * spooled report) may become the previous one, or plain history.
+ * for new scan id of sc, whose finding rows are those of scan rows (id,
+ * or the latest's when unchanged: migration 13). Usually id is the
+ * latest: the old previous scan's rows become history (unless they are
+ * the latest's too), the old latest's become fixed unless seen again
+ * (unless they are the new scan's), and a device takes the new facts'
+ * name and vendor (SQ_HOST_SET). A late scan (an agent's spooled
+ * report) may become the previous one, or plain history.
  */
 static bool
 sq_host_advance(struct sq *q, int64_t host, const struct sq_hstate *h,
-		int64_t id, const struct sq_scan *sc)
+		int64_t id, int64_t rows, const struct sq_scan *sc)
 {
 	sqlite3_stmt *st = q->st[SQ_HOST_SET];
 	int64_t latest = h->latest, prev = h->prev, at = sc->collected_at;
+	int64_t lrows = h->rows, prows = h->prev_rows;
 	bool ok;
 
 	if (newer(at, id, h->latest_at, h->latest)) {
-		if (h->prev != 0 &&
-		    !sq_run2(q, SQ_STATE_CLEAR, h->prev, 0, false))
+		if (h->prev_rows != 0 && h->prev_rows != h->rows &&
+		    !sq_run2(q, SQ_STATE_CLEAR, h->prev_rows, 0, false))
 			return false;
-		if (h->latest != 0 &&
-		    !sq_run2(q, SQ_STATE_PREV, h->latest, id, true))
+		if (h->rows != 0 && h->rows != rows &&
+		    !sq_run2(q, SQ_STATE_PREV, h->rows, rows, true))
 			return false;
 		prev = h->latest;
+		prows = h->rows;
 		latest = id;
+		lrows = rows;
 	} else if (newer(at, id, h->prev_at, h->prev)) {
-		if (h->prev != 0 &&
-		    !sq_run2(q, SQ_STATE_CLEAR, h->prev, 0, false))
+		if (h->prev_rows != 0 && h->prev_rows != h->rows &&
+		    !sq_run2(q, SQ_STATE_CLEAR, h->prev_rows, 0, false))
 			return false;
-		if (!sq_run2(q, SQ_STATE_PREV, id, h->latest, true))
+		if (!sq_run2(q, SQ_STATE_PREV, rows, h->rows, true))
 			return false;
 		prev = id;
+		prows = rows;
 	} else
 		return true;
 	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
@@ -1902,6 +1987,9 @@ sq_host_advance(struct sq *q, int64_t host, const struct sq_hstate *h,
 			 ? sqlite3_bind_text(st, 4, vg_buf_str(&sc->facts),
 					     (int)sc->facts.len, SQLITE_STATIC)
 			 : sqlite3_bind_null(st, 4)) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 5, lrows) == SQLITE_OK &&
+		(prows != 0 ? sqlite3_bind_int64(st, 6, prows)
+			    : sqlite3_bind_null(st, 6)) == SQLITE_OK &&
 		sq_step_done(st);
 	if (!ok)
 		sq_reset(st);
@@ -1964,6 +2052,20 @@ day_delta(struct sq *q, int64_t day, const struct sq_dayval *v, int sign)
 	return ok;
 }
 
+/* a and b count alike in the sums: the same weight and scores. */
+static bool
+dayval_same(const struct sq_dayval *a, const struct sq_dayval *b)
+{
+	int k;
+
+	if (a->weight != b->weight)
+		return false;
+	for (k = 0; k <= VG_RULE_COUNT; k++)
+		if (a->sc[k] != b->sc[k])
+			return false;
+	return true;
+}
+
 /* Column i as a score (NULL or out of range: none). */
 static int
 col_score_of(sqlite3_stmt *st, int i)
@@ -2013,6 +2115,10 @@ sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
 	if (has_old && od == d && old.scan != v->scan &&
 	    !newer(v->at, v->scan, old.at, old.scan))
 		return true;
+	/* The same weight and scores (an unchanged report): the sums do
+	 * not change, only the day's latest scan (migration 13). */
+	if (has_old && dayval_same(&old, v))
+		goto set;
 	st = q->st[SQ_DAY_NEXT];
 	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 2, d) == SQLITE_OK;
@@ -2031,6 +2137,7 @@ sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
 	    (!day_delta(q, next, v, -1) ||
 	     (has_old && !day_delta(q, next, &old, 1))))
 		return false;
+set:
 	st = q->st[SQ_DAY_SET];
 	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 2, d) == SQLITE_OK &&
@@ -2051,22 +2158,22 @@ sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host, int64_t *scan_id,
 {
 	struct sq_dayval dv;
 	struct sq_hstate h;
-	int64_t id;
+	int64_t id, rows;
 	bool latest;
 
 	*scan_id = 0;
 	if (!sq_host_state(q, host, &h) || !sq_scan_row(q, sc, host, &id))
 		return sq_fail(q, err, _("cannot record the scan"));
 	latest = newer(sc->collected_at, id, h.latest_at, h.latest);
+	rows = id;
 	/* The latest scan's findings again (the usual hourly report): its
-	 * rows, current already, become the new scan's, with their ids,
-	 * first_seen and acceptances; the old latest keeps its summary. */
-	if (latest && h.latest != 0 && h.has_fdigest &&
-	    sodium_memcmp(h.fdigest, sc->fdigest, SQ_FDIGEST_LEN) == 0) {
-		if (!sq_run2(q, SQ_FINDINGS_MOVE, h.latest, id, true) ||
-		    !sq_run2(q, SQ_NES_MOVE, h.latest, id, true))
-			return sq_fail(q, err, _("cannot record the findings"));
-	} else {
+	 * rows, current already, are the new scan's too, with their ids,
+	 * first_seen and acceptances; nothing is written but the host's
+	 * pointer (migration 13). */
+	if (latest && h.latest != 0 && h.rows != 0 && h.has_fdigest &&
+	    sodium_memcmp(h.fdigest, sc->fdigest, SQ_FDIGEST_LEN) == 0)
+		rows = h.rows;
+	else {
 		/* A report's rows are made only now that they are needed. */
 		if (sc->rep == NULL && sc->r != NULL &&
 		    sq_scan_build(sc, sc->r, err) != VG_OK)
@@ -2076,7 +2183,7 @@ sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host, int64_t *scan_id,
 				     !latest))
 			return sq_fail(q, err, _("cannot record the findings"));
 	}
-	if (!sq_host_advance(q, host, &h, id, sc))
+	if (!sq_host_advance(q, host, &h, id, rows, sc))
 		return sq_fail(q, err, _("cannot update the host's scans"));
 	dayval_of(sc, id, &dv);
 	if (!sq_day_roll(q, host, &dv))
@@ -2403,7 +2510,7 @@ sq_last_scan(struct vg_store *s, json_t **out, struct vg_err *err)
 	sqlite3_stmt *st;
 	json_t *doc = NULL;
 	enum vg_rc rc = VG_OK;
-	int64_t id = 0;
+	int64_t id = 0, rows;
 	int step;
 
 	*out = NULL;
@@ -2421,11 +2528,12 @@ sq_last_scan(struct vg_store *s, json_t **out, struct vg_err *err)
 		goto done;
 	}
 	id = sqlite3_column_int64(st, 0);
+	rows = sqlite3_column_int64(st, 5);
 	if ((doc = json_object()) == NULL ||
 	    json_object_set_new(doc, "id", json_integer(id)) != 0 ||
 	    json_object_set_new(doc, "facts", sq_col_facts(q, st, 1)) != 0 ||
 	    json_object_set_new(doc, "scores", col_json(st, 4)) != 0 ||
-	    !sq_get_rows(q, id, doc)) {
+	    !sq_get_rows(q, rows, doc)) {
 		rc = vg_err_set(err, VG_ERR_STORE,
 				_("store '%s': scan %lld cannot be read "
 				  "(damaged or out of memory)"),
@@ -2610,6 +2718,39 @@ rj_scores(struct sq *q, const struct sq_scan *sc, int64_t scan)
 }
 
 /*
+ * Before re-judging rows that the previous scan shares (migration 13:
+ * unchanged reports), give the previous scan its own copy, so it keeps
+ * the old judgement and what the new one drops is listed as fixed. The
+ * current rows keep their ids; when they are the previous scan's own,
+ * they go to the latest first. h is updated.
+ */
+static bool
+rj_unshare(struct sq *q, int64_t host, struct sq_hstate *h)
+{
+	sqlite3_stmt *st = q->st[SQ_RJ_ROWS];
+	bool ok;
+
+	if (h->prev == 0 || h->prev_rows != h->rows)
+		return true;
+	if (h->rows == h->prev) {
+		if (!sq_run2(q, SQ_RJ_MOVE, h->prev, h->latest, true) ||
+		    !sq_run2(q, SQ_RJ_NES_MOVE, h->prev, h->latest, true))
+			return false;
+		h->rows = h->latest;
+	}
+	if (!sq_run2(q, SQ_RJ_COPY, h->rows, h->prev, true))
+		return false;
+	h->prev_rows = h->prev;
+	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 2, h->rows) == SQLITE_OK &&
+		sqlite3_bind_int64(st, 3, h->prev_rows) == SQLITE_OK &&
+		sq_step_done(st);
+	if (!ok)
+		sq_reset(st);
+	return ok;
+}
+
+/*
  * Decode the stored facts of scan into f (initialised here). VG_OK with
  * *usable false when they cannot be read (damaged: the host is left as
  * it is); an error only for no memory or the database.
@@ -2690,9 +2831,13 @@ rj_host(struct sq *q, const struct vg_policy *p, vg_rejudge_hook hook,
 	/* The stored time rules, as put_scan stored it. */
 	sc.collected_at = h.latest_at;
 	dayval_of(&sc, scan, &dv);
-	if (!rj_findings(q, &sc, host, scan, h.latest_at) ||
+	/* The rows are judged where they are (migration 13: maybe an
+	 * older scan's), once the previous scan has its own. */
+	if (!rj_unshare(q, host, &h) ||
+	    !rj_findings(q, &sc, host, h.rows, h.latest_at) ||
 	    !rj_scores(q, &sc, scan) ||
-	    (h.prev != 0 && !sq_run2(q, SQ_STATE_PREV, h.prev, scan, true)) ||
+	    (h.prev_rows != 0 && h.prev_rows != h.rows &&
+	     !sq_run2(q, SQ_STATE_PREV, h.prev_rows, h.rows, true)) ||
 	    !sq_day_roll(q, host, &dv)) {
 		rc = sq_fail(q, err, _("cannot record the new judgement"));
 		goto out;
@@ -2842,7 +2987,12 @@ sq_setup(struct sq *q, struct vg_err *err)
 	    (rc = sq_exec(q, "PRAGMA journal_size_limit=" SQ_WAL_KEEP, err)) !=
 		    VG_OK ||
 	    (rc = sq_migrate(q, err)) != VG_OK ||
-	    (rc = sq_exec(q, "PRAGMA foreign_keys=ON", err)) != VG_OK)
+	    (rc = sq_exec(q, "PRAGMA foreign_keys=ON", err)) != VG_OK ||
+	    /* After the migrations (an index build sorts millions of
+	     * rows): a savepoint's journal (one per report of a group
+	     * commit) in memory; on disk it was two thirds of the bytes
+	     * a steady-state report wrote (bench/ingest.sh). */
+	    (rc = sq_exec(q, "PRAGMA temp_store=MEMORY", err)) != VG_OK)
 		return rc;
 	for (i = 0; i < SQ_COUNT; i++)
 		if (sqlite3_prepare_v3(q->db, sq_sql[i], -1,

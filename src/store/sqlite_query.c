@@ -82,10 +82,12 @@ enum {
 /*
  * Host h's latest scan holds an open unmanaged-device finding (none
  * under an acceptance in force at :now): one probe of findings_scan
- * (scan_id, check_id, subject) per host tested.
+ * (scan_id, check_id, subject) per host tested, in the rows of the
+ * scan that holds the latest's (migration 13).
  */
 #define SQ_UNMANAGED_OPEN                                                      \
-	"EXISTS (SELECT 1 FROM findings u WHERE u.scan_id = h.latest_scan_id"  \
+	"EXISTS (SELECT 1 FROM findings u"                                     \
+	" WHERE u.scan_id = h.findings_scan_id"                                \
 	" AND u.check_id = " SQ_UNMANAGED_CHECK " AND NOT EXISTS (SELECT 1"    \
 	" FROM acceptances ua WHERE ua.host_id = h.id"                         \
 	" AND ua.check_id = u.check_id AND ua.subject = u.subject"             \
@@ -120,7 +122,7 @@ enum fvariant {
 	" EXISTS (SELECT 1 FROM acceptances a WHERE a.host_id = h.id"          \
 	" AND a.until > :now), h.kind,"                                        \
 	" h.kind = 'device' AND " SQ_UNMANAGED_OPEN ","                        \
-	" coalesce(h.display_name, h.hostname), h.vendor"
+	" coalesce(h.display_name, h.hostname), h.vendor, h.findings_scan_id"
 enum {
 	AC_ID,
 	AC_HOST,
@@ -139,6 +141,7 @@ enum {
 	AC_UNMANAGED, /* a device with an open unmanaged-device finding */
 	AC_NAME,      /* a device's name (migration 10), else the hostname */
 	AC_VENDOR,    /* a device's vendor, NULL for a host */
+	AC_ROWS,      /* the scan holding the latest's findings (schema 13) */
 	AC_TOTAL,     /* a search's list only: the number of matches */
 };
 #define ASSET_FROM                                                             \
@@ -210,7 +213,7 @@ enum qfixed {
 static const char *const qfixed_sql[QF_COUNT] = {
 	/* The latest scan's findings under an acceptance, by severity. */
 	[QF_ACC_SEV] = "SELECT f.sev, count(*) FROM findings f"
-		       " WHERE f.scan_id = :scan AND EXISTS (SELECT 1"
+		       " WHERE f.scan_id = :rows AND EXISTS (SELECT 1"
 		       " FROM acceptances a WHERE a.host_id = f.host_id"
 		       " AND a.check_id = f.check_id"
 		       " AND a.subject = f.subject AND a.until > :now)"
@@ -219,8 +222,8 @@ static const char *const qfixed_sql[QF_COUNT] = {
 	[QF_ASSET_FINDINGS] =
 		"SELECT " FINDING_COLS " FROM findings f"
 		" JOIN hosts h ON h.id = f.host_id"
-		" JOIN scan_sums s ON s.scan_id = f.scan_id" FINDING_ACC
-		" WHERE f.scan_id = :scan" FINDING_ORDER,
+		" JOIN scan_sums s ON s.scan_id = :scan" FINDING_ACC
+		" WHERE f.scan_id = :rows" FINDING_ORDER,
 	/* The newest first, reversed by the caller. */
 	[QF_ASSET_HISTORY] = "SELECT collected_at, " SCORE_COLS
 			     " FROM scan_sums WHERE host_id = :id"
@@ -441,7 +444,7 @@ build_findings(struct vg_buf *b, unsigned arg, bool count)
 		    " FROM (SELECT DISTINCT host_id, check_id, subject"
 		    " FROM acceptances WHERE until > :now) k"
 		    " JOIN hosts h ON h.id = k.host_id"
-		    " JOIN findings f ON f.scan_id = h.latest_scan_id"
+		    " JOIN findings f ON f.scan_id = h.findings_scan_id"
 		    " AND f.check_id = k.check_id"
 		    " AND f.subject = k.subject");
 	else
@@ -485,8 +488,12 @@ build_findings(struct vg_buf *b, unsigned arg, bool count)
 		    " LIMIT :limit OFFSET :offset) p"
 		    " JOIN findings f ON f.id = p.fid"
 		    " JOIN hosts h ON h.id = f.host_id"
-		    " JOIN scan_sums s"
-		    " ON s.scan_id = f.scan_id" FINDING_ACC FINDING_ORDER);
+		    /* A current finding was last seen in the latest scan,
+		     * a fixed one in the previous (their rows may be an
+		     * older scan's: migration 13). */
+		    " JOIN scan_sums s ON s.scan_id = CASE f.state"
+		    " WHEN 2 THEN h.prev_scan_id"
+		    " ELSE h.latest_scan_id END" FINDING_ACC FINDING_ORDER);
 }
 
 static void
@@ -676,7 +683,7 @@ accepted_by_sev(struct sq *q, int64_t scan, int64_t now,
 	memset(acc, 0, sizeof(*acc) * VG_SEV_COUNT);
 	if ((rc = qfixed(q, QF_ACC_SEV, &st, err)) != VG_OK)
 		return rc;
-	if (bind_i64(st, ":scan", scan) && bind_i64(st, ":now", now))
+	if (bind_i64(st, ":rows", scan) && bind_i64(st, ":now", now))
 		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			r = sqlite3_column_int64(st, 0);
 			if (r >= 0 && r < VG_SEV_COUNT)
@@ -707,7 +714,7 @@ asset_json(struct sq *q, sqlite3_stmt *st, int64_t now, json_t **out,
 		n[i] = sqlite3_column_int64(st, AC_NSEV + i);
 	/* Rare: only a host with an acceptance in force costs a query. */
 	if (sqlite3_column_int(st, AC_HASACC) != 0 &&
-	    (rc = accepted_by_sev(q, sqlite3_column_int64(st, AC_SCAN), now,
+	    (rc = accepted_by_sev(q, sqlite3_column_int64(st, AC_ROWS), now,
 				  acc, err)) != VG_OK)
 		return rc;
 	for (i = 0; i < VG_SEV_COUNT; i++) {
@@ -1106,9 +1113,10 @@ sq_get_asset(struct vg_store *s, int64_t id, int64_t now, json_t **out,
 	    sqlite3_step(facts) != SQLITE_ROW ||
 	    !put(doc, "facts", col_facts(q, facts, 0)) ||
 	    (arr = json_array()) == NULL || !put(doc, "findings", arr) ||
-	    !bind_i64(fs, ":scan", scan) || !bind_i64(fs, ":now", now) ||
-	    !findings_rows(fs, arr) || (arr = json_array()) == NULL ||
-	    !put(doc, "history", arr)) {
+	    !bind_i64(fs, ":scan", scan) ||
+	    !bind_i64(fs, ":rows", sqlite3_column_int64(st, AC_ROWS)) ||
+	    !bind_i64(fs, ":now", now) || !findings_rows(fs, arr) ||
+	    (arr = json_array()) == NULL || !put(doc, "history", arr)) {
 		rc = sq_fail(q, err, _("cannot read the asset"));
 		goto done;
 	}

@@ -18,6 +18,7 @@
 #include "support.h"
 
 #include "core/facts_json.h"
+#include "core/policy.h"
 #include "core/report.h"
 #include "store/store.h"
 #include "util/banned.h"
@@ -295,8 +296,9 @@ current(struct fx *x, int i, const char *subject, int64_t now, char first[32],
 }
 
 /*
- * A finding through its life: seen, seen again unchanged (rows moved,
- * not inserted: ids and first_seen kept, last_seen moves), accepted,
+ * A finding through its life: seen, seen again unchanged (rows kept
+ * where they are, not inserted: ids and first_seen kept, last_seen
+ * moves), accepted,
  * fixed, seen again, its evidence changed; after each report every
  * answer equals the twin's, whose reports all insert.
  */
@@ -323,11 +325,16 @@ test_unchanged_findings(void **state)
 			 4);
 	assert_int_equal(
 		raw_int(x->path[0], "SELECT count(*) FROM not_evaluated"), 1);
-	assert_int_equal(raw_int(x->path[0],
-				 "SELECT count(*) FROM findings f"
-				 " JOIN hosts h ON f.scan_id ="
-				 " h.latest_scan_id WHERE f.state = 1"),
-			 2);
+	/* Not even moved (schema 13): the rows stay in the first scan,
+	 * which the host points at, and are still current. */
+	assert_int_equal(
+		raw_int(x->path[0],
+			"SELECT count(*) FROM findings f"
+			" JOIN hosts h ON f.scan_id ="
+			" h.findings_scan_id WHERE f.state = 1"
+			" AND h.findings_scan_id <> h.latest_scan_id"
+			" AND f.scan_id = (SELECT min(id) FROM scans)"),
+		2);
 	id2 = current(x, 0, "b", now, f1, l1);
 	assert_int_equal(id2, id);
 	assert_string_equal(f1, f0);
@@ -382,6 +389,87 @@ test_late_report(void **state)
 	same_answers(x, now, "late");
 	put(x, 3, T0 + 7200, "a", 1);
 	same_answers(x, now, "after late");
+}
+
+/*
+ * Rows shared (schema 13): unchanged reports leave the latest and the
+ * previous scan on one scan's rows; a late report then becomes the
+ * previous scan (the shared rows stay current), a changed one makes
+ * the shared rows fixed or history, another late one is plain history.
+ */
+static void
+test_shared_rows(void **state)
+{
+	struct fx *x = *state;
+	int64_t now = T0 + 86400 * 10;
+
+	put(x, 1, T0 + 3600, "a,b", 1);
+	put(x, 2, T0 + 7200, "a,b", 1);
+	put(x, 3, T0 + 10800, "a,b", 1);
+	assert_int_equal(
+		raw_int(x->path[0],
+			"SELECT count(*) FROM hosts"
+			" WHERE findings_scan_id = prev_findings_scan_id"
+			" AND latest_scan_id <> findings_scan_id"),
+		1);
+	same_answers(x, now, "shared");
+	put(x, 4, T0 + 9000, "a", 1); /* late, becomes the previous */
+	same_answers(x, now, "late between");
+	put(x, 5, T0 + 14400, "b,c", 1);
+	same_answers(x, now, "changed");
+	put(x, 6, T0 + 18000, "b,c", 1);
+	same_answers(x, now, "changed, unchanged");
+	put(x, 7, T0 + 100, "c", 1); /* late, history */
+	same_answers(x, now, "late history");
+	put(x, 8, T0 + 86400, "a,b", 1);
+	same_answers(x, now, "next day");
+	assert_int_equal(raw_int(x->path[0], "SELECT count(*) FROM findings"),
+			 8);
+}
+
+/*
+ * A re-judgement of a host whose previous scan shares the latest's rows
+ * (schema 13): the previous scan keeps the old judgement, so what the
+ * new one drops is listed as fixed, as in the twin. With n unchanged
+ * reports, the rows are the previous scan's own (2) or an older one's.
+ */
+static void
+rejudge_shared(struct fx *x, int n_puts)
+{
+	struct vg_policy p;
+	struct vg_err err;
+	int64_t now = T0 + 86400 * 10;
+	size_t n;
+	int i;
+
+	for (i = 1; i <= n_puts; i++)
+		put(x, i, T0 + 3600 * i, "a,b", 1);
+	vg_err_clear(&err);
+	assert_int_equal(vg_policy_init(&p, &err), VG_OK);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(vg_store_rejudge(x->s[i], &p, now, NULL, NULL,
+						  &n, &err),
+				 VG_OK);
+		assert_int_equal(n, 1);
+	}
+	vg_policy_release(&p);
+	same_answers(x, now, "re-judged");
+	put(x, n_puts + 1, T0 + 3600 * (n_puts + 1), "a,b", 1);
+	same_answers(x, now, "after the re-judgement");
+	put(x, n_puts + 2, T0 + 3600 * (n_puts + 2), "a,b", 1);
+	same_answers(x, now, "unchanged after");
+}
+
+static void
+test_rejudge_shared_prev(void **state)
+{
+	rejudge_shared(*state, 2);
+}
+
+static void
+test_rejudge_shared_older(void **state)
+{
+	rejudge_shared(*state, 3);
 }
 
 /* The sections: stored once, read back whole, by digest. */
@@ -556,6 +644,12 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_unchanged_findings, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_shared_rows, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_rejudge_shared_prev, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_rejudge_shared_older,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_report, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sections_store, setup,

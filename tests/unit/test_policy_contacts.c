@@ -309,6 +309,9 @@ test_too_many_contacts(void **state)
 }
 
 /* Sections named oddly, repeated, or holding NUL bytes / long lines. */
+/* The start of a contact whose webhook line is too long. */
+static const char huge_head[] = "[contact \"A\"]\nwebhook = https://";
+
 static void
 test_hostile_sections(void **state)
 {
@@ -345,10 +348,13 @@ test_hostile_sections(void **state)
 	/* A huge webhook line. */
 	big = malloc(200000);
 	assert_non_null(big);
-	memcpy(big, "[contact \"A\"]\nwebhook = https://", 33);
-	memset(big + 33, 'a', 200000 - 35);
+	/* The header without its NUL, then the value up to the end. */
+	memcpy(big, huge_head, sizeof(huge_head) - 1);
+	memset(big + sizeof(huge_head) - 1, 'a',
+	       200000 - (sizeof(huge_head) - 1) - 2);
 	big[200000 - 2] = '\n';
 	big[200000 - 1] = '\0';
+	assert_int_equal(strlen(big), 200000 - 1);
 	parse(&p, &w, big);
 	assert_true(p.n_contacts <= 1);
 	if (p.n_contacts == 1)

@@ -83,6 +83,10 @@ vg_agent_curl_setup(CURL *c, const char *pin, char *errbuf)
 				 (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) ==
 			CURLE_OK;
 #endif
+	/* Straight to the server, never through a proxy named by the
+	 * environment: isolation allows the address the connection used,
+	 * which would then be the proxy's, and the proxy the internet. */
+	ok = ok && curl_easy_setopt(c, CURLOPT_PROXY, "") == CURLE_OK;
 	ok = ok &&
 		curl_easy_setopt(c, CURLOPT_USERAGENT,
 				 "vigie-agent/" VG_VERSION) == CURLE_OK;

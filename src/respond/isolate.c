@@ -103,12 +103,15 @@ vg_isolate_ruleset(const char *ip, long port, struct vg_buf *out,
 		VG_ISOLATE_FAMILY, VG_ISOLATE_TABLE, VG_ISOLATE_FAMILY,
 		VG_ISOLATE_TABLE, VG_ISOLATE_FAMILY, VG_ISOLATE_TABLE, fam,
 		canon, port);
-	/* IPv6 finds its neighbours with ICMPv6: without it the server's
-	 * link-layer address could not be resolved. */
+	/* IPv6 needs ICMPv6 to go on reaching the server: neighbour
+	 * discovery resolves its link-layer address, router advertisements
+	 * keep the default route of an off-link server alive, and "packet
+	 * too big" keeps large uploads flowing. */
 	if (rc == VG_OK && v6)
 		rc = vg_buf_adds(out,
 				 "\t\ticmpv6 type { nd-neighbor-solicit, "
-				 "nd-neighbor-advert } accept\n");
+				 "nd-neighbor-advert, nd-router-advert, "
+				 "packet-too-big } accept\n");
 	if (rc == VG_OK)
 		rc = vg_buf_printf(out,
 				   "\t}\n"
@@ -121,7 +124,8 @@ vg_isolate_ruleset(const char *ip, long port, struct vg_buf *out,
 	if (rc == VG_OK && v6)
 		rc = vg_buf_adds(out,
 				 "\t\ticmpv6 type { nd-neighbor-solicit, "
-				 "nd-neighbor-advert } accept\n");
+				 "nd-neighbor-advert, nd-router-solicit } "
+				 "accept\n");
 	if (rc == VG_OK)
 		rc = vg_buf_adds(out, "\t}\n}\n");
 	if (rc != VG_OK)
@@ -338,12 +342,16 @@ vg_isolate_release(bool *was_present, struct vg_err *err)
 		return vg_err_set(err, VG_ERR_IO, "%s",
 				  _("nft is not installed (package "
 				    "nftables)"));
-	if (!vg_isolate_active())
-		return VG_OK; /* nothing to remove: already released */
-	if (run_nft(argv, -1, reason, sizeof(reason)) != 0)
+	/* Delete at once: only nft's own "no such table" means released.
+	 * Any other failure (a timeout, a busy netlink) keeps the table,
+	 * and the caller must keep its record and its pin with it. */
+	if (run_nft(argv, -1, reason, sizeof(reason)) != 0) {
+		if (strstr(reason, "No such file or directory") != NULL)
+			return VG_OK; /* nothing to remove: already released */
 		return vg_err_set(err, VG_ERR_IO,
 				  _("nft could not delete the table: %s"),
 				  reason[0] != '\0' ? reason : _("no message"));
+	}
 	if (was_present != NULL)
 		*was_present = true;
 	return VG_OK;

@@ -84,6 +84,11 @@ test_ipv6(void **state)
 			       "ip6 daddr fd00::2 tcp dport 443 "
 			       "accept"));
 	assert_non_null(strstr(b.data, "nd-neighbor-solicit"));
+	/* An off-link server stays reachable: router advertisements in,
+	 * router solicitations out, "packet too big" in. */
+	assert_non_null(strstr(b.data, "nd-router-advert"));
+	assert_non_null(strstr(b.data, "nd-router-solicit"));
+	assert_non_null(strstr(b.data, "packet-too-big"));
 	assert_null(strstr(b.data, "ip saddr"));
 	vg_buf_release(&b);
 }

@@ -48,6 +48,7 @@ enum {
 	T_LAST,
 	T_EV_ADD,
 	T_EV_GET,
+	T_EV_COUNT,
 	T_SLOTS
 };
 _Static_assert(T_SLOTS <= SQ_TASK_SLOTS, "task statements fit their slots");
@@ -91,6 +92,7 @@ static const char *const t_sql[T_SLOTS] = {
 	[T_EV_ADD] = "INSERT INTO evidence(task_id, received_at, digest,"
 		     " bytes, body) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[T_EV_GET] = "SELECT task_id, bytes, body FROM evidence WHERE id = ?1",
+	[T_EV_COUNT] = "SELECT count(*) FROM evidence WHERE task_id = ?1",
 };
 
 /* A task as read inside a transaction (T_GET). */
@@ -644,6 +646,42 @@ compress(struct sq *q, const void *body, size_t len, void **z, size_t *zlen,
 	return VG_OK;
 }
 
+/*
+ * Evidence is taken once, before an isolation is applied: for an
+ * isolate task not yet answered, and only one document per task, so a
+ * host's stolen credentials cannot fill the store or the timeline.
+ * VG_ERR_USAGE otherwise (the API answers 409).
+ */
+static enum vg_rc
+evidence_wanted(struct sq *q, int64_t task_id, const struct task_row *row,
+		struct vg_err *err)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+
+	if (strcmp(row->kind, "isolate") != 0 ||
+	    (strcmp(row->state, "pending") != 0 &&
+	     strcmp(row->state, "delivered") != 0))
+		return vg_err_set(err, VG_ERR_USAGE,
+				  _("task %lld takes no evidence (only an "
+				    "isolation not yet answered does)"),
+				  (long long)task_id);
+	if ((st = stmt(q, T_EV_COUNT, err)) == NULL)
+		return VG_ERR_STORE;
+	(void)sqlite3_bind_int64(st, 1, task_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot read the evidence"));
+	}
+	n = sqlite3_column_int64(st, 0);
+	sq_reset(st);
+	if (n > 0)
+		return vg_err_set(err, VG_ERR_USAGE,
+				  _("task %lld already has its evidence"),
+				  (long long)task_id);
+	return VG_OK;
+}
+
 /* The timeline entry of an evidence: ids, size, digest, then summary's
  * members (ours win a clash). NULL when out of memory. */
 static json_t *
@@ -712,7 +750,8 @@ sq_evidence_add(struct vg_store *s, int64_t task_id, const char *agent_id,
 	(void)snprintf(actor, sizeof(actor), "agent:%s", agent_id);
 	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
 		goto out;
-	if ((rc = task_of_agent(q, task_id, agent_id, &row, err)) != VG_OK)
+	if ((rc = task_of_agent(q, task_id, agent_id, &row, err)) != VG_OK ||
+	    (rc = evidence_wanted(q, task_id, &row, err)) != VG_OK)
 		goto done;
 	if ((st = stmt(q, T_EV_ADD, err)) == NULL) {
 		rc = VG_ERR_STORE;

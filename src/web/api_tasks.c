@@ -235,6 +235,8 @@ vg_api_task_evidence(const struct vg_api_ctx *ctx,
 			vg_http_json(
 				resp, 200,
 				json_pack("{s:I}", "evidence", (json_int_t)ev));
+		else if (rc == VG_ERR_USAGE)
+			vg_http_error(resp, 409, "%s", err.msg);
 		else
 			vg_api_store_failed(resp, "task", &err);
 	}

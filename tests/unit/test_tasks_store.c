@@ -566,6 +566,37 @@ test_evidence_large(void **state)
 }
 
 /* Damaged rows (not written by us) are refused, never trusted. */
+/* Evidence only for an isolation not yet answered, once per task. */
+static void
+test_evidence_limits(void **state)
+{
+	struct fixture *fx = *state;
+	struct vg_err err;
+	int64_t iso, rel, ev = 0;
+
+	iso = queue(fx, "web01", "isolate");
+	rel = queue(fx, "web01", "release");
+	assert_int_equal(vg_store_evidence_add(fx->s, iso, "agent-a", "{}", 2,
+					       NULL, 4200, &ev, &err),
+			 VG_OK);
+	assert_int_equal(vg_store_evidence_add(fx->s, iso, "agent-a", "{}", 2,
+					       NULL, 4201, &ev, &err),
+			 VG_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "already has its evidence"));
+	assert_int_equal(vg_store_evidence_add(fx->s, rel, "agent-a", "{}", 2,
+					       NULL, 4202, &ev, &err),
+			 VG_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "takes no evidence"));
+	/* Answered: no more evidence either. */
+	iso = queue(fx, "web01", "isolate");
+	assert_int_equal(vg_store_task_result(fx->s, iso, "agent-a",
+					      "confirmed", "ok", 4300, &err),
+			 VG_OK);
+	assert_int_equal(vg_store_evidence_add(fx->s, iso, "agent-a", "{}", 2,
+					       NULL, 4301, &ev, &err),
+			 VG_ERR_USAGE);
+}
+
 static void
 test_evidence_damaged(void **state)
 {
@@ -582,8 +613,9 @@ test_evidence_damaged(void **state)
 	size_t len = 0, i;
 	sqlite3 *db;
 
-	task = queue(fx, "web01", "isolate");
 	for (i = 0; i < VG_ARRAY_LEN(damage); i++) {
+		/* One document per task: a task of its own each time. */
+		task = queue(fx, "web01", "isolate");
 		vg_err_clear(&err);
 		assert_int_equal(vg_store_evidence_add(fx->s, task, "agent-a",
 						       "{}", 2, NULL, 4200, &ev,
@@ -655,6 +687,7 @@ main(void)
 		T(test_list_all),
 		T(test_evidence),
 		T(test_evidence_large),
+		T(test_evidence_limits),
 		T(test_evidence_damaged),
 		T(test_same_name),
 		cmocka_unit_test(test_memory),

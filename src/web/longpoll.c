@@ -38,6 +38,7 @@ struct vg_longpoll {
 	uint64_t gen; /* wake-ups for new tasks (atomic, written under lock) */
 	struct vg_longpoll_req **waiting;
 	size_t n;
+	size_t max;             /* held at once (vg_longpoll_set_max) */
 	struct vg_store *store; /* the waker's own */
 	int64_t last_id;        /* highest task id seen */
 	size_t draining;        /* resumed by the stop, not yet completed */
@@ -98,6 +99,7 @@ bool
 vg_longpoll_suspend(struct vg_longpoll *lp, struct MHD_Connection *c,
 		    struct vg_longpoll_req *r)
 {
+	size_t i;
 	bool ok;
 
 	r->hold = false;
@@ -106,8 +108,17 @@ vg_longpoll_suspend(struct vg_longpoll *lp, struct MHD_Connection *c,
 		return false;
 	}
 	(void)pthread_mutex_lock(&lp->lock);
-	ok = !lp->stopping && lp->n < VG_LONGPOLL_MAX && r->gen == lp->gen &&
-		!r->held;
+	/* One held request per agent: a new one answers the older at once,
+	 * so an agent (or a stolen credential) holds one connection, not
+	 * as many as it opens. */
+	if (!lp->stopping && !r->held)
+		for (i = 0; i < lp->n; i++)
+			if (strcmp(lp->waiting[i]->agent_id, r->agent_id) ==
+			    0) {
+				wake(lp, i, true);
+				break;
+			}
+	ok = !lp->stopping && lp->n < lp->max && r->gen == lp->gen && !r->held;
 	if (ok) {
 		r->conn = c;
 		r->slot = lp->n;
@@ -119,6 +130,14 @@ vg_longpoll_suspend(struct vg_longpoll *lp, struct MHD_Connection *c,
 		r->due = true;
 	(void)pthread_mutex_unlock(&lp->lock);
 	return ok;
+}
+
+void
+vg_longpoll_set_max(struct vg_longpoll *lp, size_t max)
+{
+	(void)pthread_mutex_lock(&lp->lock);
+	lp->max = max < VG_LONGPOLL_MAX ? max : VG_LONGPOLL_MAX;
+	(void)pthread_mutex_unlock(&lp->lock);
 }
 
 void
@@ -265,6 +284,7 @@ vg_longpoll_start(struct vg_longpoll **out, const char *db, struct vg_err *err)
 		free(lp);
 		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
 	}
+	lp->max = VG_LONGPOLL_MAX;
 	if ((rc = vg_store_open_sqlite(&lp->store, db, err)) != VG_OK ||
 	    (rc = vg_store_tasks_last_id(lp->store, &lp->last_id, err)) !=
 		    VG_OK) {

@@ -78,6 +78,10 @@ int64_t vg_longpoll_now_ms(void);
  */
 bool vg_longpoll_suspend(struct vg_longpoll *lp, struct MHD_Connection *c,
 			 struct vg_longpoll_req *r);
+/* Hold at most max requests at once (and never more than
+ * VG_LONGPOLL_MAX): the server keeps connections for everything else. */
+void vg_longpoll_set_max(struct vg_longpoll *lp, size_t max);
+
 /* The request of r ended (its answer sent, or the client gone): take r
  * out of the waiting list if it is there. */
 void vg_longpoll_forget(struct vg_longpoll *lp, struct vg_longpoll_req *r);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,8 +42,13 @@
 #include "util/text.h"
 #include "util/banned.h"
 
-#define SERVER_MAX_THREADS 64  /* thread pool ceiling */
-#define SERVER_CONN_LIMIT 1024 /* connections at once */
+#define SERVER_MAX_THREADS 64 /* thread pool ceiling */
+/* Connections at once: as many as the open-file limit allows (raised
+ * to its hard limit at start), less a reserve for the store, logs and
+ * libraries, within these bounds. Every agent holds one long-poll. */
+#define SERVER_CONN_MIN 256
+#define SERVER_CONN_MAX 16384
+#define SERVER_FD_RESERVE 64
 #define SERVER_CONN_TIMEOUT 30 /* seconds of silence before close */
 #define SERVER_LISTEN_BACKLOG 128
 #define SERVER_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
@@ -72,6 +78,7 @@ struct server {
 	struct vg_store *sig_store;
 	/* Agents' long-polls held (suspended) and their waker. */
 	struct vg_longpoll *lp;
+	unsigned conn_limit; /* connections at once (conn_limit()) */
 };
 
 /* Per request: its route, its body (capped by the route), who asks. */
@@ -892,6 +899,32 @@ pool_size(unsigned asked)
 	return (unsigned)n;
 }
 
+/*
+ * How many connections to take: every enrolled agent keeps one long-poll
+ * open, so the open-file limit is raised to its hard limit first (a
+ * systemd unit sets LimitNOFILE), then a reserve kept for the store,
+ * the logs and the libraries.
+ */
+static unsigned
+conn_limit(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return SERVER_CONN_MIN;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	n = rl.rlim_cur == RLIM_INFINITY ? SERVER_CONN_MAX : rl.rlim_cur;
+	n = n > SERVER_FD_RESERVE ? n - SERVER_FD_RESERVE : 0;
+	if (n < SERVER_CONN_MIN)
+		n = SERVER_CONN_MIN;
+	return n > SERVER_CONN_MAX ? SERVER_CONN_MAX : (unsigned)n;
+}
+
 /* Start the daemon on fd; NULL when libmicrohttpd refuses. */
 static struct MHD_Daemon *
 start_daemon(struct server *srv, const struct vg_server_config *cfg, int fd,
@@ -907,7 +940,7 @@ start_daemon(struct server *srv, const struct vg_server_config *cfg, int fd,
 #define OPT(o, v, p) (opts[n++] = (struct MHD_OptionItem){(o), (v), (p)})
 	OPT(MHD_OPTION_LISTEN_SOCKET, fd, NULL);
 	OPT(MHD_OPTION_THREAD_POOL_SIZE, pool_size(cfg->threads), NULL);
-	OPT(MHD_OPTION_CONNECTION_LIMIT, SERVER_CONN_LIMIT, NULL);
+	OPT(MHD_OPTION_CONNECTION_LIMIT, srv->conn_limit, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, SERVER_CONN_TIMEOUT, NULL);
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv);
 	OPT(MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL);
@@ -1033,8 +1066,12 @@ vg_server_run(const struct vg_server_config *cfg, struct vg_err *err)
 		srv.policy = srv.owned = defaults;
 	}
 
+	srv.conn_limit = conn_limit();
 	if ((rc = vg_longpoll_start(&srv.lp, cfg->db, err)) != VG_OK)
 		goto done;
+	/* Three quarters at most held by agents' long-polls: the rest
+	 * for reports, the console and the API. */
+	vg_longpoll_set_max(srv.lp, srv.conn_limit / 4 * 3);
 	if ((d = start_daemon(&srv, cfg, fd, &crt, &key)) == NULL) {
 		rc = vg_err_set(err, VG_ERR_IO,
 				_("cannot start the HTTP server on %s"),

@@ -342,8 +342,11 @@ vg_agent_deliver(const struct vg_agent_state *st, const struct vg_spool *sp,
 					 &status, &answer, err)) != VG_OK)
 			break;
 		/* A section the server no longer holds (a new store): forget
-		 * every digest and send the report again in full. */
-		if (status == 409 && acked.n > 0) {
+		 * every digest and send the report again in full. A 400 to a
+		 * report with references is the same to an agent: a server
+		 * that does not read them (an older vigie after a rollback)
+		 * or cannot decode what it holds; the full report decides. */
+		if ((status == 409 || status == 400) && acked.n > 0) {
 			log_info(_("report %s: the server asks for its "
 				   "sections in full"),
 				 l.names[i]);

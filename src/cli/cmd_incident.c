@@ -155,7 +155,7 @@ static const struct verb open_verb = {
 	   "       [--config FILE] [--actor NAME]"),
 	N_("Open an incident: record it, with an \"opened\" entry in its "
 	   "timeline, print\nits number and alert the policy's contacts.\n\n"),
-	"dcaf" FIELD_LETTERS,
+	"dca" FIELD_LETTERS,
 	0,
 	true,
 };
@@ -1326,47 +1326,14 @@ done:
 	return status;
 }
 
-/* The timeline of doc as entries for vg_timeline_verify (caller frees
- * *out); strings borrowed from doc. Missing members stay NULL or
- * empty, so they never match. */
-static bool
-entries_of(const json_t *doc, int64_t id, struct vg_timeline_entry **out,
-	   size_t *n)
-{
-	const json_t *tl = json_object_get(doc, "timeline"), *o;
-	struct vg_timeline_entry *e;
-	const char *h;
-	size_t i;
-
-	*n = json_array_size(tl);
-	if ((e = calloc(*n + 1, sizeof(*e))) == NULL)
-		return false;
-	json_array_foreach(tl, i, o)
-	{
-		e[i].incident_id = id;
-		e[i].seq = json_integer_value(json_object_get(o, "seq"));
-		e[i].at = json_integer_value(json_object_get(o, "at"));
-		e[i].actor = json_string_value(json_object_get(o, "actor"));
-		e[i].kind = json_string_value(json_object_get(o, "kind"));
-		e[i].detail =
-			json_string_value(json_object_get(o, "detail_text"));
-		if ((h = json_string_value(json_object_get(o, "prev"))) != NULL)
-			(void)snprintf(e[i].prev, sizeof(e[i].prev), "%s", h);
-		if ((h = json_string_value(json_object_get(o, "hash"))) != NULL)
-			(void)snprintf(e[i].hash, sizeof(e[i].hash), "%s", h);
-	}
-	*out = e;
-	return true;
-}
-
 static int
 incident_verify(int argc, char **argv)
 {
 	const struct verb *v = &verify_verb;
-	struct vg_timeline_entry *e = NULL;
 	struct inc_opts o;
 	struct vg_store *s = NULL;
 	struct vg_err err;
+	const char *field = NULL;
 	json_t *doc = NULL;
 	size_t n = 0, bad = 0;
 	int64_t id;
@@ -1380,33 +1347,29 @@ incident_verify(int argc, char **argv)
 	if ((s = open_existing(o.db)) == NULL)
 		goto done;
 	vg_err_clear(&err);
-	if (vg_store_incident_get(s, id, &doc, &err) != VG_OK) {
-		log_errx("%s: %s", v->name, err.msg);
-		goto done;
-	}
-	if (!entries_of(doc, id, &e, &n)) {
-		log_errx(_("out of memory"));
-		goto done;
-	}
-	if (vg_timeline_verify(e, n, &bad, &err) != VG_OK) {
+	if (vg_store_incident_get(s, id, &doc, &err) != VG_OK ||
+	    vg_incident_verify(doc, &n, &bad, &field, &err) != VG_OK) {
 		log_errx("%s: %s", v->name, err.msg);
 		goto done;
 	}
 	/* Every incident has its "opened" entry: none at all is a
 	 * removal too. */
-	if (n > 0 && bad == n) {
+	if (n == 0 || bad < n)
+		printf(_("entry %zu does not match (changed or removed)\n"),
+		       bad + 1);
+	else if (field != NULL)
+		printf(_("the incident's %s does not match its timeline "
+			 "(changed without an entry)\n"),
+		       field);
+	else {
 		printf(dngettext("vigie", "timeline intact: %zu entry\n",
 				 "timeline intact: %zu entries\n", n),
 		       n);
 		status = VG_EXIT_OK;
-	} else {
-		printf(_("entry %zu does not match (changed or removed)\n"),
-		       bad + 1);
 	}
 	if (fflush(stdout) != 0)
 		status = VG_EXIT_FAILURE;
 done:
-	free(e);
 	json_decref(doc);
 	vg_store_free(s);
 	return status;

@@ -616,10 +616,8 @@ email_ok(const char *s)
 	return true;
 }
 
-/* True when the n bytes at host name this machine: localhost, an
- * address of 127.0.0.0/8 or [::1]. */
-static bool
-host_is_loopback(const char *host, size_t n)
+bool
+vg_host_is_loopback(const char *host, size_t n)
 {
 	size_t i;
 
@@ -677,7 +675,7 @@ webhook_ok(const char *s)
 	}
 	if (e == host)
 		return false;
-	return tls || host_is_loopback(host, (size_t)(e - host));
+	return tls || vg_host_is_loopback(host, (size_t)(e - host));
 }
 
 /* An SMTP server URL: smtp:// (STARTTLS) or smtps:// (TLS at once). */

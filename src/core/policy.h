@@ -157,6 +157,10 @@ enum vg_severity vg_policy_severity(const struct vg_policy *p,
 const char *vg_contact_role_name(enum vg_contact_role r);
 bool vg_contact_role_parse(const char *s, enum vg_contact_role *out);
 
+/* True when the n bytes at host name this machine: localhost, an
+ * address of 127.0.0.0/8 or [::1] (as a URL writes it, in brackets). */
+bool vg_host_is_loopback(const char *host, size_t n);
+
 /* True when name is in list (case-insensitive). */
 bool vg_name_list_has(const struct vg_name_list *l, const char *name);
 

@@ -21,16 +21,16 @@
 
 #include "core/timeline.h"
 #include "respond/export.h"
+#include "respond/incident_json.h"
 #include "respond/export_int.h"
 #include "respond/incident.h"
 #include "util/text.h"
 #include "util/banned.h"
 
 #define TZ_ZONE "Europe/Paris"
-#define TZ_FILE_MAX (256u << 10)   /* a TZif file is a few KiB */
-#define TZ_MAX_TRANSITIONS 4096    /* transitions kept from it */
-#define TZ_MAX_TYPES 64            /* local time types kept */
-#define EXPORT_MAX_TIMELINE 100000 /* entries checked for the md draft */
+#define TZ_FILE_MAX (256u << 10) /* a TZif file is a few KiB */
+#define TZ_MAX_TRANSITIONS 4096  /* transitions kept from it */
+#define TZ_MAX_TYPES 64          /* local time types kept */
 
 const char *const vg_export_field_keys[EXF_COUNT] = {
 	"name",
@@ -568,49 +568,23 @@ read_doc(const json_t *j, const struct vg_policy *p, int64_t now,
 	return VG_OK;
 }
 
-/* The chain checked for the Markdown draft: tl_bad == tl_n when intact. */
+/* The chain and the record checked for the Markdown draft (tl_bad ==
+ * tl_n and no tl_field when intact). */
 static enum vg_rc
-check_timeline(struct export_doc *d, struct vg_err *err)
+check_timeline(struct export_doc *d, const json_t *incident, struct vg_err *err)
 {
-	struct vg_timeline_entry *e = NULL;
-	size_t n = json_array_size(d->timeline), i;
-	enum vg_rc rc = VG_OK;
+	enum vg_rc rc;
 
-	if (n == 0 || n > EXPORT_MAX_TIMELINE)
+	if (json_array_size(d->timeline) == 0)
 		return VG_OK;
-	if ((e = calloc(n, sizeof(*e))) == NULL)
-		return vg_err_set(err, VG_ERR_NOMEM, "out of memory");
-	for (i = 0; i < n; i++) {
-		const json_t *t = json_array_get(d->timeline, i);
-		const char *prev =
-			json_string_value(json_object_get(t, "prev"));
-		const char *hash =
-			json_string_value(json_object_get(t, "hash"));
-
-		e[i].incident_id = d->inc.id;
-		e[i].seq = jint(t, "seq");
-		e[i].at = jint(t, "at");
-		e[i].actor = json_string_value(json_object_get(t, "actor"));
-		e[i].kind = json_string_value(json_object_get(t, "kind"));
-		e[i].detail =
-			json_string_value(json_object_get(t, "detail_text"));
-		if (e[i].actor == NULL)
-			e[i].actor = "";
-		if (e[i].kind == NULL)
-			e[i].kind = "";
-		if (e[i].detail == NULL)
-			e[i].detail = "";
-		(void)snprintf(e[i].prev, sizeof(e[i].prev), "%s",
-			       prev != NULL ? prev : "");
-		(void)snprintf(e[i].hash, sizeof(e[i].hash), "%s",
-			       hash != NULL ? hash : "");
-	}
-	/* A damaged prev is a bad entry too, not an error of ours. */
-	if (vg_timeline_verify(e, n, &d->tl_bad, err) != VG_OK)
+	rc = vg_incident_verify(incident, &d->tl_n, &d->tl_bad, &d->tl_field,
+				err);
+	/* Not an incident's shape: nothing vouched for, not our error. */
+	if (rc == VG_ERR_PARSE) {
 		d->tl_bad = 0;
-	d->tl_n = n;
-	d->tl_checked = true;
-	free(e);
+		rc = VG_OK;
+	}
+	d->tl_checked = rc == VG_OK;
 	return rc;
 }
 
@@ -829,7 +803,8 @@ vg_incident_export(const json_t *incident, const struct vg_policy *p,
 		return vg_err_set(err, VG_ERR_USAGE, "bad export arguments");
 	if ((rc = read_doc(incident, p, now, &d, err)) != VG_OK)
 		return rc;
-	if (f == VG_EXPORT_MD && (rc = check_timeline(&d, err)) != VG_OK)
+	if (f == VG_EXPORT_MD &&
+	    (rc = check_timeline(&d, incident, err)) != VG_OK)
 		return rc;
 	/* French for this thread only, whatever the user's locale. */
 	(void)pthread_once(&fr_once, fr_make);

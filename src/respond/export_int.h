@@ -52,6 +52,8 @@ struct export_doc {
 	int64_t contained_at; /* first change to "contained", 0 */
 	/* Timeline check: n entries, first bad index (n: intact). */
 	size_t tl_n, tl_bad;
+	const char *tl_field; /* the record's field the timeline does not
+			       * vouch for, or NULL */
 	bool tl_checked;
 };
 

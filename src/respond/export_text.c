@@ -546,7 +546,13 @@ md_timeline(struct w *w, const struct export_doc *d)
 	heading(w, 2, _("Timeline"));
 	if (!d->tl_checked)
 		para(w, _("No timeline entry."));
-	else if (d->tl_bad >= d->tl_n) {
+	else if (d->tl_bad >= d->tl_n && d->tl_field != NULL) {
+		(void)snprintf(b, sizeof(b),
+			       _("Timeline intact, but the incident's %s does "
+				 "not match it: changed without an entry."),
+			       d->tl_field);
+		para(w, b);
+	} else if (d->tl_bad >= d->tl_n) {
 		(void)snprintf(b, sizeof(b),
 			       _("Timeline verified: %zu entries, the chain of "
 				 "hashes is intact."),

@@ -5,8 +5,10 @@
 #include "util/common.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/timeline.h"
 #include "respond/incident_json.h"
 #include "util/utf8.h"
 #include "util/banned.h"
@@ -242,4 +244,125 @@ done:
 		out->persons = -1;
 	}
 	return rc;
+}
+
+/* Entry i of the timeline for vg_timeline_verify; values of the wrong
+ * type or length are left empty, so that the entry does not match. */
+static void
+entry_of(const json_t *t, int64_t id, struct vg_timeline_entry *e)
+{
+	const json_t *seq = json_object_get(t, "seq"),
+		     *at = json_object_get(t, "at");
+	const json_t *prev = json_object_get(t, "prev"),
+		     *hash = json_object_get(t, "hash");
+	const char *s;
+
+	memset(e, 0, sizeof(*e));
+	e->incident_id = id;
+	e->seq = json_is_integer(seq) ? (int64_t)json_integer_value(seq) : -1;
+	e->at = json_is_integer(at) ? (int64_t)json_integer_value(at) : -1;
+	s = json_string_value(json_object_get(t, "actor"));
+	e->actor = s != NULL ? s : "";
+	s = json_string_value(json_object_get(t, "kind"));
+	e->kind = s != NULL ? s : "";
+	s = json_string_value(json_object_get(t, "detail_text"));
+	e->detail = s != NULL ? s : "";
+	/* Exactly 64 characters: a longer stored value is not "the same
+	 * hash with something after it". */
+	if (json_is_string(prev) &&
+	    json_string_length(prev) == VG_TIMELINE_HASH_HEX - 1)
+		memcpy(e->prev, json_string_value(prev), VG_TIMELINE_HASH_HEX);
+	if (json_is_string(hash) &&
+	    json_string_length(hash) == VG_TIMELINE_HASH_HEX - 1)
+		memcpy(e->hash, json_string_value(hash), VG_TIMELINE_HASH_HEX);
+}
+
+/* The record the timeline vouches for: the "opened" fields, then each
+ * change's new values; NULL when the first entry is no "opened". */
+static json_t *
+replay(const json_t *tl)
+{
+	const json_t *t, *d, *change;
+	const char *kind, *key;
+	json_t *rec;
+	size_t i;
+
+	t = json_array_get(tl, 0);
+	d = json_object_get(t, "detail");
+	if (!json_is_object(d) ||
+	    strcmp(json_string_value(json_object_get(t, "kind")) != NULL
+			   ? json_string_value(json_object_get(t, "kind"))
+			   : "",
+		   "opened") != 0 ||
+	    (rec = json_deep_copy(d)) == NULL)
+		return NULL;
+	(void)json_object_del(rec, "assets");
+	json_array_foreach(tl, i, t)
+	{
+		kind = json_string_value(json_object_get(t, "kind"));
+		if (i == 0 || kind == NULL ||
+		    (strcmp(kind, "status") != 0 &&
+		     strcmp(kind, "reported") != 0 &&
+		     strcmp(kind, "closed") != 0))
+			continue;
+		d = json_object_get(t, "detail");
+		json_object_foreach((json_t *)d, key, change)
+		{
+			if (json_array_size(change) == 2 &&
+			    json_object_set(rec, key,
+					    json_array_get(change, 1)) != 0) {
+				json_decref(rec);
+				return NULL;
+			}
+		}
+	}
+	return rec;
+}
+
+enum vg_rc
+vg_incident_verify(const json_t *incident, size_t *n, size_t *bad,
+		   const char **field, struct vg_err *err)
+{
+	const json_t *tl = json_object_get(incident, "timeline"), *id;
+	struct vg_timeline_entry *e;
+	const char *key;
+	json_t *rec, *want;
+	enum vg_rc rc;
+	size_t i;
+
+	*n = *bad = 0;
+	*field = NULL;
+	id = json_object_get(incident, "id");
+	if (!json_is_array(tl) || !json_is_integer(id))
+		return vg_err_set(err, VG_ERR_PARSE,
+				  _("not an incident: no id or timeline"));
+	*n = json_array_size(tl);
+	if ((e = calloc(*n + 1, sizeof(*e))) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+	for (i = 0; i < *n; i++)
+		entry_of(json_array_get(tl, i), json_integer_value(id), &e[i]);
+	rc = vg_timeline_verify(e, *n, bad, err);
+	free(e);
+	if (rc != VG_OK || *n == 0 || *bad < *n)
+		return rc;
+	/* The chain holds: does the record say what it vouches for? */
+	if ((rec = replay(tl)) == NULL) {
+		*field = "timeline";
+		return VG_OK;
+	}
+	json_object_foreach(rec, key, want)
+	{
+		if (!json_equal(json_object_get(incident, key), want)) {
+			*field = key;
+			break;
+		}
+	}
+	/* key points into rec: hand back the incident's own copy. */
+	if (*field != NULL) {
+		void *it = json_object_iter_at((json_t *)incident, *field);
+
+		*field = it != NULL ? json_object_iter_key(it) : "?";
+	}
+	json_decref(rec);
+	return VG_OK;
 }

@@ -31,4 +31,18 @@ json_t *vg_incident_to_json(const struct vg_incident *inc);
 enum vg_rc vg_incident_from_json(const json_t *o, struct vg_incident *out,
 				 struct vg_err *err);
 
+/*
+ * Verify an incident as vg_store_incident_get answers it: its timeline's
+ * chain (core/timeline.h: every entry's seq and at integers, prev and
+ * hash 64 hex digits, hashes recomputed), then its record against what
+ * the timeline says it is (the "opened" entry's fields, then the new
+ * value of each field every "status", "reported" or "closed" entry
+ * changed). *n the entries; *bad the index of the first entry that does
+ * not match, n when all do; *field NULL when the record matches the
+ * timeline, else the name of the first field it does not vouch for.
+ * VG_ERR_NOMEM or VG_ERR_PARSE (not an incident) otherwise.
+ */
+enum vg_rc vg_incident_verify(const json_t *incident, size_t *n, size_t *bad,
+			      const char **field, struct vg_err *err);
+
 #endif

@@ -124,19 +124,30 @@ vg_notify_view_read(struct vg_notify_view *v, const struct vg_policy *p,
 }
 
 /* The "to" recorded for a webhook: scheme and host only, since the path
- * or query of a chat hook is often its secret, and the timeline is
- * kept for ever. */
+ * or query of a chat hook (or a user:password in it) is often its
+ * secret, and the timeline is kept for ever. */
 static void
 webhook_shown(const char *url, char *out, size_t outlen)
 {
-	const char *h = strstr(url, "://");
-	size_t n;
+	const char *h = strstr(url, "://"), *at, *host;
+	size_t n, scheme, hn;
 
 	h = h != NULL ? h + 3 : url;
-	n = (size_t)(h - url) + strcspn(h, "/?#");
+	scheme = (size_t)(h - url);
+	hn = strcspn(h, "/?#");
+	/* user:password@ in the authority is a secret too: the host only. */
+	host = h;
+	while ((at = memchr(host, '@', hn - (size_t)(host - h))) != NULL)
+		host = at + 1;
+	n = scheme + (hn - (size_t)(host - h));
 	if (n >= outlen)
 		n = outlen - 1;
-	memcpy(out, url, n);
+	if (scheme >= n) {
+		memcpy(out, url, n);
+	} else {
+		memcpy(out, url, scheme);
+		memcpy(out + scheme, host, n - scheme);
+	}
 	out[n] = '\0';
 }
 

@@ -524,6 +524,22 @@ read_password(const char *path, char *out, size_t outlen)
 	return out[0] != '\0';
 }
 
+/* Whether the relay of url is this machine (a local MTA). */
+static bool
+relay_is_local(const char *url)
+{
+	char *host = NULL;
+	CURLU *u = curl_url();
+	bool local = false;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		local = vg_host_is_loopback(host, strlen(host));
+	curl_free(host);
+	curl_url_cleanup(u);
+	return local;
+}
+
 /* The upload cursor over the message. */
 struct reader {
 	const char *p;
@@ -569,10 +585,15 @@ vg_notify_smtp_send(const struct vg_smtp_decl *smtp, const char *to,
 	ok = ok &&
 		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps") ==
 			CURLE_OK;
-	/* required: STARTTLS or nothing; optional: TLS when offered. */
+	/* required: STARTTLS or nothing; optional: TLS when offered, but
+	 * a password goes in clear to this machine's relay only (across a
+	 * network, a stripped STARTTLS would hand it to whoever stripped
+	 * it). */
 	ok = ok &&
 		curl_easy_setopt(c, CURLOPT_USE_SSL,
-				 smtp->starttls_optional
+				 smtp->starttls_optional &&
+						 (smtp->user == NULL ||
+						  relay_is_local(smtp->url))
 					 ? (long)CURLUSESSL_TRY
 					 : (long)CURLUSESSL_ALL) == CURLE_OK;
 	ok = ok && curl_easy_setopt(c, CURLOPT_MAIL_FROM, addr) == CURLE_OK;

@@ -615,6 +615,17 @@ read_assets(struct sq *q, int64_t id, json_t *arr, struct vg_err *err)
 				: sq_fail(q, err, _("cannot read the assets"));
 }
 
+/* An integer column as stored: anything else (a REAL written over it)
+ * is shown as null, so that verify does not take it for the integer
+ * the hash covered. */
+static json_t *
+col_jint(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) != SQLITE_INTEGER)
+		return json_null();
+	return json_integer((json_int_t)sqlite3_column_int64(st, i));
+}
+
 /* One timeline row as incident_get shows it: detail parsed (null when
  * the stored text is not JSON any more) and as stored. */
 static json_t *
@@ -625,10 +636,9 @@ timeline_row(sqlite3_stmt *st)
 	if (json_is_string(text))
 		detail = json_loadb(json_string_value(text),
 				    json_string_length(text), 0, NULL);
-	return json_pack("{sIsIsosososososo}", "seq",
-			 (json_int_t)sqlite3_column_int64(st, 0), "at",
-			 (json_int_t)sqlite3_column_int64(st, 1), "actor",
-			 col_jstr(st, 2), "kind", col_jstr(st, 3), "detail",
+	return json_pack("{sosososososososo}", "seq", col_jint(st, 0), "at",
+			 col_jint(st, 1), "actor", col_jstr(st, 2), "kind",
+			 col_jstr(st, 3), "detail",
 			 detail != NULL ? detail : json_null(), "detail_text",
 			 text, "prev", col_jstr(st, 5), "hash",
 			 col_jstr(st, 6));
@@ -693,7 +703,13 @@ sq_incident_get(struct vg_store *s, int64_t id, json_t **out,
 		*err = terr;
 		goto done;
 	}
-	if (tasks == NULL || json_object_set_new(o, "assets", assets) != 0) {
+	if (tasks == NULL) {
+		rc = nomem(err);
+		goto done;
+	}
+	/* json_object_set_new takes assets even when it fails. */
+	if (json_object_set_new(o, "assets", assets) != 0) {
+		assets = NULL;
 		rc = nomem(err);
 		goto done;
 	}

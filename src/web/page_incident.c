@@ -35,7 +35,6 @@
 #define REF_MAX 128                   /* bytes of a report's reference */
 #define EXPORT_BODY_MAX (16u << 20)   /* a draft served by the console */
 #define HASH_SHOWN 12                 /* hex digits of a hash shown */
-#define TIMELINE_SHOWN 100000         /* entries checked and shown */
 
 void
 vg_incident_html_time(struct vg_html *h, int64_t t)
@@ -500,55 +499,41 @@ assets_card(struct vg_html *h, const json_t *inc, int64_t id,
 	vg_html_raw(h, "</tbody></table></div>");
 }
 
-/* The chain checked: *bad == n when intact. */
+/* The chain and the record checked: true with *bad == n and no *field
+ * when intact; false when it could not be checked. */
 static bool
-verify(const json_t *tl, int64_t id, size_t *bad)
+verify(const json_t *inc, size_t *bad, const char **field)
 {
-	struct vg_timeline_entry *e;
-	size_t n = json_array_size(tl), i;
 	struct vg_err err;
+	size_t n;
 
-	*bad = n;
-	if (n == 0 || n > TIMELINE_SHOWN || (e = calloc(n, sizeof(*e))) == NULL)
-		return false;
-	for (i = 0; i < n; i++) {
-		const json_t *t = json_array_get(tl, i);
-		const char *s;
-
-		e[i].incident_id = id;
-		e[i].seq = json_integer_value(json_object_get(t, "seq"));
-		e[i].at = json_integer_value(json_object_get(t, "at"));
-		s = vg_html_json_str(t, "actor");
-		e[i].actor = s != NULL ? s : "";
-		s = vg_html_json_str(t, "kind");
-		e[i].kind = s != NULL ? s : "";
-		s = vg_html_json_str(t, "detail_text");
-		e[i].detail = s != NULL ? s : "";
-		s = vg_html_json_str(t, "prev");
-		(void)snprintf(e[i].prev, sizeof(e[i].prev), "%s",
-			       s != NULL ? s : "");
-		s = vg_html_json_str(t, "hash");
-		(void)snprintf(e[i].hash, sizeof(e[i].hash), "%s",
-			       s != NULL ? s : "");
-	}
 	vg_err_clear(&err);
-	if (vg_timeline_verify(e, n, bad, &err) != VG_OK)
-		*bad = 0;
-	free(e);
-	return true;
+	return vg_incident_verify(inc, &n, bad, field, &err) == VG_OK && n > 0;
 }
 
 static void
-timeline_card(struct vg_html *h, const json_t *inc, int64_t id)
+timeline_card(struct vg_html *h, const json_t *inc)
 {
 	const json_t *tl = json_object_get(inc, "timeline"), *t;
-	size_t bad, i;
-	bool checked_ok = verify(tl, id, &bad);
+	const char *field = NULL;
+	size_t bad = 0, i;
+	bool checked_ok = verify(inc, &bad, &field);
 
 	vg_html_raw(h, "<div class=\"card\"><h2>");
 	vg_html_text(h, _("Timeline"));
 	vg_html_raw(h, "</h2>");
-	if (checked_ok && bad >= json_array_size(tl)) {
+	if (checked_ok && bad >= json_array_size(tl) && field != NULL) {
+		char b[256];
+
+		(void)snprintf(b, sizeof(b),
+			       _("The chain of hashes is intact, but the "
+				 "incident's %s does not match it: changed "
+				 "without an entry."),
+			       field);
+		vg_html_raw(h, "<p id=\"timeline-check\" class=\"error\">");
+		vg_html_text(h, b);
+		vg_html_raw(h, "</p>");
+	} else if (checked_ok && bad >= json_array_size(tl)) {
 		vg_html_raw(h, "<p id=\"timeline-check\" class=\"verified\">");
 		vg_html_text(h, _("Verified: the chain of hashes is intact."));
 		vg_html_raw(h, "</p>");
@@ -841,7 +826,7 @@ vg_page_incident(const struct vg_api_ctx *ctx,
 	assets_card(&h, doc, id, ctx->principal);
 	actions_card(&h, &inc, id, ctx->principal);
 	exports_card(&h, id);
-	timeline_card(&h, doc, id);
+	timeline_card(&h, doc);
 	vg_html_page_end(&h);
 	vg_html_respond(&h, resp, 200);
 	json_decref(doc);

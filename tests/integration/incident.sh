@@ -128,6 +128,23 @@ one_line "list bad status"
 expect_status 0 inc verify 1
 has out "timeline intact: 5 entries"
 
+# The record itself changed without an entry (marked reported, its
+# reference forged): verify exits 1 and names the field; put back, the
+# record matches again.
+cp "$db" "$tmp/before-forge.db"
+sqlite3 "$db" "UPDATE incidents SET ans_ref = 'FORGED' WHERE id = 1"
+expect_status 1 inc verify 1
+has out "ans_ref does not match its timeline"
+cp "$tmp/before-forge.db" "$db"
+expect_status 0 inc verify 1
+
+# A hash with text appended is not the hash: entry 3 named.
+cp "$db" "$tmp/before-hash.db"
+sqlite3 "$db" "DROP TRIGGER timeline_no_update; UPDATE timeline SET hash = hash || 'x' WHERE incident_id=1 AND seq=3"
+expect_status 1 inc verify 1
+has out "entry 3 does not match"
+cp "$tmp/before-hash.db" "$db"
+
 # Tamper with entry 2: verify exits 1 and names it.
 sqlite3 "$db" "DROP TRIGGER timeline_no_update; UPDATE timeline SET detail='{}' WHERE incident_id=1 AND seq=2"
 expect_status 1 inc verify 1

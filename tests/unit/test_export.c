@@ -490,19 +490,31 @@ test_md_timeline_and_hostile(void **state)
 {
 	struct vg_policy p;
 	json_t *inc = fixture(), *tl = json_array();
-	char prev[VG_TIMELINE_HASH_HEX], *s, *line;
+	char prev[VG_TIMELINE_HASH_HEX], *s, *line, *opened;
 	const char *h;
 
 	(void)state;
 	policy_from(&p, full_conf);
-	vg_timeline_genesis(prev);
-	add_entry(tl, 1, "opened", "{\"title\":\"x\"}", prev);
-	add_entry(tl, 2, "note", "{\"text\":\"a | b\\n# c\"}", prev);
-	json_object_set_new(inc, "timeline", tl);
 	/* A hostile title: a line break then a heading, a pipe, a
 	 * control character. */
 	json_object_set_new(inc, "title",
 			    json_string("Titre\n# injecté | x\x01y"));
+	/* The "opened" entry vouches for the record as it is. */
+	{
+		json_t *fields = json_deep_copy(inc);
+
+		assert_non_null(fields);
+		(void)json_object_del(fields, "timeline");
+		(void)json_object_del(fields, "tasks");
+		(void)json_object_del(fields, "assets");
+		opened = json_dumps(fields, JSON_COMPACT);
+		json_decref(fields);
+		assert_non_null(opened);
+	}
+	vg_timeline_genesis(prev);
+	add_entry(tl, 1, "opened", opened, prev);
+	add_entry(tl, 2, "note", "{\"text\":\"a | b\\n# c\"}", prev);
+	json_object_set_new(inc, "timeline", tl);
 	s = export(inc, &p, VG_EXPORT_MD, T_DETECTED + 60);
 	HAS(s, fr(0, "1. Structure and declarant"));
 	HAS(s, fr(1, "3. Likely consequences")); /* the CNIL part */
@@ -543,6 +555,7 @@ test_md_timeline_and_hostile(void **state)
 		HAS(s, want);
 	}
 	free(s);
+	free(opened);
 	/* One stored entry changed: the draft says where. */
 	json_object_set_new(json_array_get(tl, 1), "detail_text",
 			    json_string("{\"text\":\"changed\"}"));

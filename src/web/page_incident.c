@@ -646,7 +646,9 @@ local_value(struct vg_html *h, int64_t t)
 	if (t == 0)
 		return;
 	vg_export_time(t, true, b);
-	b[16] = '\0';
+	/* To the second: a form sent back unchanged must read back the
+	 * same time (a minute cut would change the detection time). */
+	b[19] = '\0';
 	vg_html_attr(h, b);
 }
 
@@ -690,8 +692,8 @@ vg_incident_form_fields(struct vg_html *h, const struct vg_incident *inc,
 	vg_html_raw(h, "<label>");
 	vg_html_text(h, _("Detected (Paris time)"));
 	vg_html_raw(h,
-		    " <input type=\"datetime-local\" name=\"detected\" "
-		    "value=\"");
+		    " <input type=\"datetime-local\" step=\"1\" "
+		    "name=\"detected\" value=\"");
 	local_value(h, opening ? 0 : inc->detected_at);
 	vg_html_raw(h, "\"></label> ");
 	select_enum(h, "care", _("Impact on care"), cares, care_lab,
@@ -699,7 +701,7 @@ vg_incident_form_fields(struct vg_html *h, const struct vg_incident *inc,
 	vg_html_raw(h, "<label>");
 	vg_html_text(h, _("Degraded mode since"));
 	vg_html_raw(h,
-		    " <input type=\"datetime-local\" "
+		    " <input type=\"datetime-local\" step=\"1\" "
 		    "name=\"degraded_since\" value=\"");
 	local_value(h, inc->degraded_since);
 	vg_html_raw(h, "\"></label> ");

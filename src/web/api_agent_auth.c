@@ -1,14 +1,18 @@
 /*
- * The agents' routes' authentication (reports, devices, tasks): a bearer
- * "agent_id:secret" checked against the store's hash of the secret.
+ * What the agents' routes share (reports, devices, tasks): the
+ * authentication, a bearer "agent_id:secret" checked against the store's
+ * hash of the secret, and the envelope of a report (a JSON object with
+ * the UUID that makes a resend harmless).
  */
 #include "util/common.h"
 
+#include <ctype.h>
 #include <sodium.h>
 
 #include "store/store.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "util/uuid.h"
 #include "util/banned.h"
 
 bool
@@ -47,4 +51,42 @@ vg_api_agent_auth(const struct vg_api_ctx *ctx,
 	}
 	sodium_memzero(hash, sizeof(hash));
 	return ok;
+}
+
+json_t *
+vg_api_report_envelope(const struct vg_http_request *req,
+		       char uuid[VG_UUID_LEN + 1],
+		       struct vg_http_response *resp)
+{
+	json_error_t jerr;
+	const json_t *juuid;
+	json_t *doc;
+	size_t i;
+
+	doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
+			 &jerr);
+	if (doc == NULL) {
+		vg_http_error(resp, 400, "body: line %d, column %d: %s",
+			      jerr.line, jerr.column, jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(doc)) {
+		vg_http_error(resp, 400, "body: not a JSON object");
+		json_decref(doc);
+		return NULL;
+	}
+	juuid = json_object_get(doc, "uuid");
+	if (!json_is_string(juuid) ||
+	    json_string_length(juuid) != VG_UUID_LEN ||
+	    !vg_uuid_valid(json_string_value(juuid))) {
+		vg_http_error(resp, 400, "uuid: %s",
+			      juuid == NULL ? "missing" : "not a UUID v4");
+		json_decref(doc);
+		return NULL;
+	}
+	/* One spelling per report, so a resend is found as a duplicate. */
+	for (i = 0; i <= VG_UUID_LEN; i++)
+		uuid[i] = (char)tolower(
+			(unsigned char)json_string_value(juuid)[i]);
+	return doc;
 }

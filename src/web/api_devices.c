@@ -306,37 +306,14 @@ vg_api_devices(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	       struct vg_http_response *resp)
 {
 	struct vg_agent_rec agent;
-	const json_t *juuid, *docs;
+	const json_t *docs;
 	char uuid[VG_UUID_LEN + 1];
-	json_error_t jerr;
 	json_t *doc;
-	size_t i;
 
 	if (!vg_api_agent_auth(ctx, req, &agent, resp, "devices"))
 		return;
-	doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
-			 &jerr);
-	if (doc == NULL) {
-		vg_http_error(resp, 400, "body: line %d, column %d: %s",
-			      jerr.line, jerr.column, jerr.text);
+	if ((doc = vg_api_report_envelope(req, uuid, resp)) == NULL)
 		goto done;
-	}
-	if (!json_is_object(doc)) {
-		vg_http_error(resp, 400, "body: not a JSON object");
-		goto done;
-	}
-	juuid = json_object_get(doc, "uuid");
-	if (!json_is_string(juuid) ||
-	    json_string_length(juuid) != VG_UUID_LEN ||
-	    !vg_uuid_valid(json_string_value(juuid))) {
-		vg_http_error(resp, 400, "uuid: %s",
-			      juuid == NULL ? "missing" : "not a UUID v4");
-		goto done;
-	}
-	/* One spelling per report, so a resend is found as a duplicate. */
-	for (i = 0; i <= VG_UUID_LEN; i++)
-		uuid[i] = (char)tolower(
-			(unsigned char)json_string_value(juuid)[i]);
 	if (!json_is_array(docs = json_object_get(doc, "devices"))) {
 		vg_http_error(resp, 400, "devices: %s",
 			      docs == NULL ? "missing" : "not an array");

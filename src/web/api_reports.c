@@ -7,7 +7,6 @@
  */
 #include "util/common.h"
 
-#include <ctype.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -346,11 +345,9 @@ vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	struct vg_section_entry *ent[VG_SECTION_COUNT] = {NULL};
 	struct vg_report_sections sec;
 	struct vg_agent_rec agent;
-	const json_t *juuid;
 	json_t *jfacts;
 	char uuid[VG_UUID_LEN + 1];
 	struct vg_facts f;
-	json_error_t jerr;
 	struct vg_err err;
 	json_t *doc;
 	size_t i;
@@ -358,29 +355,8 @@ vg_api_reports(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	vg_err_clear(&err);
 	if (!vg_api_agent_auth(ctx, req, &agent, resp, "reports"))
 		return;
-	doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
-			 &jerr);
-	if (doc == NULL) {
-		vg_http_error(resp, 400, "body: line %d, column %d: %s",
-			      jerr.line, jerr.column, jerr.text);
+	if ((doc = vg_api_report_envelope(req, uuid, resp)) == NULL)
 		return;
-	}
-	if (!json_is_object(doc)) {
-		vg_http_error(resp, 400, "body: not a JSON object");
-		goto done;
-	}
-	juuid = json_object_get(doc, "uuid");
-	if (!json_is_string(juuid) ||
-	    json_string_length(juuid) != VG_UUID_LEN ||
-	    !vg_uuid_valid(json_string_value(juuid))) {
-		vg_http_error(resp, 400, "uuid: %s",
-			      juuid == NULL ? "missing" : "not a UUID v4");
-		goto done;
-	}
-	/* One spelling per report, so a resend is found as a duplicate. */
-	for (i = 0; i <= VG_UUID_LEN; i++)
-		uuid[i] = (char)tolower(
-			(unsigned char)json_string_value(juuid)[i]);
 	if (!json_is_object(jfacts = json_object_get(doc, "facts"))) {
 		vg_http_error(resp, 400, "facts: %s",
 			      jfacts == NULL ? "missing" : "not an object");

@@ -18,6 +18,7 @@
 #include "web/auth.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/uuid.h"
 
 /* A parsed --listen value. */
 struct vg_listen {
@@ -187,6 +188,16 @@ struct vg_agent_rec;
  * missing or wrong credentials, the same for an unknown agent and a
  * wrong secret; 500 for a store failure, logged as what).
  */
+/*
+ * A report's envelope (POST /api/v1/reports and /devices): the body as a
+ * JSON object (duplicate keys refused) with a "uuid" v4, copied lower
+ * case into uuid. The new document (caller decrefs), or NULL after a
+ * 400 naming what is wrong.
+ */
+json_t *vg_api_report_envelope(const struct vg_http_request *req,
+			       char uuid[VG_UUID_LEN + 1],
+			       struct vg_http_response *resp);
+
 bool vg_api_agent_auth(const struct vg_api_ctx *ctx,
 		       const struct vg_http_request *req,
 		       struct vg_agent_rec *agent,

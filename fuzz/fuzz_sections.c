@@ -14,7 +14,7 @@
 #include "agent/sections.h"
 #include "core/sections.h"
 #include "util/buf.h"
-#include "web/section_cache.h"
+#include "core/section_cache.h"
 #include "util/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -132,8 +132,11 @@ vg_agent_report_write(const struct vg_facts *f, const char *uuid,
 		rc = vg_facts_write_split(f, out, &sp);
 	if (rc == VG_OK)
 		rc = vg_buf_addc(out, '}');
+	/* A member the facts lack (the server's own, never an agent's)
+	 * has no frame. */
 	for (i = 0; rc == VG_OK && i < VG_SECTION_COUNT; i++)
-		if ((rc = vg_buf_printf(out, "\n%s %zu\n", sp.digest[i],
+		if (sp.digest[i][0] != '\0' &&
+		    (rc = vg_buf_printf(out, "\n%s %zu\n", sp.digest[i],
 					sp.part[i].len)) == VG_OK)
 			rc = vg_buf_add(out, vg_buf_str(&sp.part[i]),
 					sp.part[i].len);

@@ -17,6 +17,7 @@ static const char *const section_names[VG_SECTION_COUNT] = {
 	[VG_SECTION_UPGRADES] = "upgrades",
 	[VG_SECTION_ACCOUNTS] = "accounts",
 	[VG_SECTION_GROUPS] = "groups",
+	[VG_SECTION_VULNS] = "vulnerable_packages",
 };
 
 const char *

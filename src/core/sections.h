@@ -22,14 +22,23 @@
 /* The member of a reference object. */
 #define VG_SECTION_REF_KEY "$ref"
 
-/* The members that may be sent by reference, in document order. */
+/*
+ * The members that may be sent by reference, in document order. The
+ * vulnerable packages are derived by the server (vulnerability
+ * matching), never sent by an agent, but stored apart the same way:
+ * the hosts of one package set share them, and re-judging decodes them
+ * once per set instead of once per host.
+ */
 enum vg_section {
 	VG_SECTION_PACKAGES,
 	VG_SECTION_UPGRADES,
 	VG_SECTION_ACCOUNTS,
 	VG_SECTION_GROUPS,
+	VG_SECTION_VULNS,
 	VG_SECTION_COUNT
 };
+/* The members an agent writes (always, even empty), the first ones. */
+#define VG_SECTION_AGENT_COUNT VG_SECTION_VULNS
 
 /* The member's name ("packages"...). */
 const char *vg_section_name(enum vg_section s);

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sqlite3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "core/facts_json.h"
 #include "core/report_json.h"
 #include "core/rules.h"
+#include "core/section_cache.h"
 #include "core/sections.h"
 #include "store/sqlite_private.h"
 #include "store/store.h"
@@ -787,6 +789,15 @@ static const struct {
 				     "category FROM scan_sums"
 				     " WHERE scan_id = NEW.latest_scan_id) "
 				     "WHERE id = NEW.id; END;"},
+	/*
+	 * 15: the digest of a report's package set (its packages section,
+	 * migration 12), so re-judging walks the hosts set by set: each
+	 * set is read, decoded and matched once for all its hosts. NULL
+	 * for facts stored whole (a local scan, or a report stored before
+	 * this migration: the facts are zstd frames SQL cannot read; its
+	 * next report fills it).
+	 */
+	{15, "ALTER TABLE scans ADD COLUMN packages_ref TEXT;"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -800,8 +811,8 @@ static const char *const sq_sql[SQ_COUNT] = {
 	 * NULL since migration 1, is left empty. */
 	[SQ_SCAN_ADD] = "INSERT INTO scans(host_id, collected_at, facts,"
 			" overall, scores, facts_codec, facts_zstd,"
-			" findings_digest)"
-			" VALUES (?1, ?2, '', ?4, ?5, 1, ?3, ?6)",
+			" findings_digest, packages_ref)"
+			" VALUES (?1, ?2, '', ?4, ?5, 1, ?3, ?6, ?7)",
 	[SQ_SUM_ADD] = "INSERT INTO scan_sums(scan_id, host_id, collected_at,"
 		       " overall, site, owner, category, criticality,"
 		       " s1, s2, s3, s4, s5, s6, s7, s8, s9, s10,"
@@ -961,12 +972,22 @@ static const char *const sq_sql[SQ_COUNT] = {
 			 " ws6 = ws6 + excluded.ws6, ws7 = ws7 + excluded.ws7,"
 			 " ws8 = ws8 + excluded.ws8, ws9 = ws9 + excluded.ws9,"
 			 " ws10 = ws10 + excluded.ws10",
-	/* Re-judging (sq_rejudge): hosts one by one, by id. */
-	[SQ_RJ_NEXT] = "SELECT id, latest_scan_id FROM hosts WHERE id > ?1"
-		       " AND latest_scan_id IS NOT NULL ORDER BY id LIMIT 1",
-	[SQ_RJ_FACTS] = "SELECT facts, facts_codec, facts_zstd FROM scans"
+	/* Re-judging (sq_rejudge): the hosts of part ?1 of ?2, package
+	 * set by package set (migration 15). A set goes whole to one part
+	 * (by two hex digits of its digest), so no two threads match the
+	 * same set; hosts of no known set go by id. */
+	[SQ_RJ_NEXT] = "SELECT h.id, h.latest_scan_id, s.packages_ref"
+		       " FROM hosts h JOIN scans s ON s.id = h.latest_scan_id"
+		       " WHERE (CASE WHEN s.packages_ref IS NULL THEN h.id"
+		       " ELSE unicode(substr(s.packages_ref, 9, 1)) * 31"
+		       " + unicode(substr(s.packages_ref, 10, 1)) END)"
+		       " % ?2 = ?1"
+		       " ORDER BY s.packages_ref, h.id",
+	[SQ_RJ_FACTS] = "SELECT facts, facts_codec, facts_zstd,"
+			" findings_digest, scores, overall FROM scans"
 			" WHERE id = ?1",
-	[SQ_RJ_OLD] = "SELECT id, check_id, subject FROM findings"
+	[SQ_RJ_OLD] = "SELECT id, check_id, subject, rule, severity,"
+		      " evidence, remediation FROM findings"
 		      " WHERE scan_id = ?1 ORDER BY id",
 	[SQ_RJ_FIX] = "UPDATE findings SET rule = ?2, severity = ?3,"
 		      " sev = ?4, evidence = ?5, remediation = ?6"
@@ -1304,19 +1325,6 @@ sq_step_done(sqlite3_stmt *st)
 	return ok;
 }
 
-/* "R3" -> 3 for rows built by vg_report_to_json (always well formed). */
-static int
-rule_number(const json_t *o)
-{
-	const char *s = json_string_value(json_object_get(o, "rule"));
-	int n = 0;
-
-	if (s != NULL && s[0] == 'R')
-		for (s++; *s >= '0' && *s <= '9' && n < 1000; s++)
-			n = n * 10 + (*s - '0');
-	return n;
-}
-
 /* The host's id, adding the host when new. */
 static bool
 sq_host_id(struct sq *q, const char *hostname, const char *kind, int64_t *id)
@@ -1353,6 +1361,19 @@ sev_rank(const char *name)
  * taken at time at, in state (enum sq_state); when the scan came late
  * (not the host's latest), later sightings get their first_seen fixed.
  */
+/* A finding's check and subject as stored ("" for none). */
+static const char *
+finding_check(const struct vg_finding *x)
+{
+	return x->check != NULL ? x->check : "";
+}
+
+static const char *
+finding_subject(const struct vg_finding *x)
+{
+	return x->subject != NULL ? x->subject : "";
+}
+
 /* Bind text that outlives the step (SQLITE_STATIC: no copy). */
 static int
 bind_static(sqlite3_stmt *st, int i, const char *s)
@@ -1368,25 +1389,17 @@ sq_finding_add(struct sq *q, const struct sq_scan *sc, size_t i, int64_t id,
 	       int64_t host, int64_t at, int state)
 {
 	sqlite3_stmt *st = q->st[SQ_FINDING_ADD];
-	const json_t *o =
-		json_array_get(json_object_get(sc->rep, "findings"), i);
+	const struct vg_finding *x = &sc->r->findings[i];
 	bool ok;
 
 	ok = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
 		sqlite3_bind_int(st, 2, sc->rule[i]) == SQLITE_OK &&
-		bind_static(st, 3,
-			    json_string_value(json_object_get(o, "check"))) ==
+		bind_static(st, 3, finding_check(x)) == SQLITE_OK &&
+		bind_static(st, 4, vg_severity_name(x->severity)) ==
 			SQLITE_OK &&
-		bind_static(st, 4,
-			    json_string_value(json_object_get(
-				    o, "severity"))) == SQLITE_OK &&
-		bind_static(st, 5,
-			    json_string_value(json_object_get(o, "subject"))) ==
-			SQLITE_OK &&
+		bind_static(st, 5, finding_subject(x)) == SQLITE_OK &&
 		bind_static(st, 6, sc->evidence[i]) == SQLITE_OK &&
-		bind_static(st, 7,
-			    json_string_value(json_object_get(
-				    o, "remediation"))) == SQLITE_OK &&
+		bind_static(st, 7, x->remediation) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 8, host) == SQLITE_OK &&
 		sqlite3_bind_int(st, 9, sc->sev[i]) == SQLITE_OK &&
 		sqlite3_bind_int(st, 10, state) == SQLITE_OK &&
@@ -1396,25 +1409,26 @@ sq_finding_add(struct sq *q, const struct sq_scan *sc, size_t i, int64_t id,
 	return ok;
 }
 
-/* Insert the not-evaluated rows of sc for scan id. */
+/* Insert the not-evaluated rows of report r for scan id. */
 static bool
-sq_put_nes(struct sq *q, const json_t *rep, int64_t id)
+sq_put_nes(struct sq *q, const struct vg_report *r, int64_t id)
 {
 	sqlite3_stmt *st = q->st[SQ_NE_ADD];
-	const json_t *o;
+	const struct vg_not_evaluated *ne;
 	size_t i;
 	bool ok;
 
-	json_array_foreach(json_object_get(rep, "not_evaluated"), i, o)
-	{
+	for (i = 0; i < r->n_not_evaluated; i++) {
+		ne = &r->not_evaluated[i];
 		ok = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
-			sqlite3_bind_int(st, 2, rule_number(o)) == SQLITE_OK &&
+			sqlite3_bind_int(st, 2, ne->rule > 0 ? ne->rule : 0) ==
+				SQLITE_OK &&
 			bind_static(st, 3,
-				    json_string_value(json_object_get(
-					    o, "check"))) == SQLITE_OK &&
+				    ne->check != NULL ? ne->check : "") ==
+				SQLITE_OK &&
 			bind_static(st, 4,
-				    json_string_value(json_object_get(
-					    o, "reason"))) == SQLITE_OK &&
+				    ne->reason != NULL ? ne->reason : "") ==
+				SQLITE_OK &&
 			sq_step_done(st);
 		if (!ok) {
 			sq_reset(st);
@@ -1429,14 +1443,12 @@ sq_put_findings(struct sq *q, int64_t id, const struct sq_scan *sc,
 		int64_t host, int64_t at, int state, bool late)
 {
 	const char *check, *subject;
-	const json_t *o;
 	size_t i;
 	bool ok = true;
 
 	for (i = 0; i < sc->n_findings; i++) {
-		o = json_array_get(json_object_get(sc->rep, "findings"), i);
-		check = json_string_value(json_object_get(o, "check"));
-		subject = json_string_value(json_object_get(o, "subject"));
+		check = finding_check(&sc->r->findings[i]);
+		subject = finding_subject(&sc->r->findings[i]);
 		if (!sq_finding_add(q, sc, i, id, host, at, state))
 			return false;
 		if (!late)
@@ -1455,7 +1467,7 @@ sq_put_findings(struct sq *q, int64_t id, const struct sq_scan *sc,
 			return false;
 		}
 	}
-	return sq_put_nes(q, sc->rep, id);
+	return sq_put_nes(q, sc->r, id);
 }
 
 /* len bytes of text as a zstd frame into *out (owned), *out_len. */
@@ -1508,53 +1520,79 @@ fd_int(crypto_generichash_state *h, int v)
 	(void)crypto_generichash_update(h, b, sizeof(b));
 }
 
-/* json_dump_callback into the digest: evidence hashed, not copied. */
-static int
-fd_dump(const char *buf, size_t n, void *h)
+/* The stored text of an evidence: compact, in its order; "{}" for none. */
+static char *
+evidence_text(const json_t *ev, char *buf, size_t cap, size_t *len)
 {
-	(void)crypto_generichash_update(h, (const unsigned char *)buf, n);
-	return 0;
+	size_t n;
+	char *t;
+
+	if (ev == NULL) {
+		*len = 2;
+		return strdup("{}");
+	}
+	/* Into the buffer first: most evidences are small. */
+	n = json_dumpb(ev, buf, cap, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (n > 0 && n < cap) {
+		if ((t = malloc(n + 1)) != NULL) {
+			memcpy(t, buf, n);
+			t[n] = '\0';
+			*len = n;
+		}
+		return t;
+	}
+	t = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	*len = t != NULL ? strlen(t) : 0;
+	return t;
 }
 
 /*
  * sc's findings digest, from the report r its rows are made of (in
  * order) and its site (copied into the rows): two scans with one
- * digest store the same rows. Computed from r itself, so a report
- * whose findings turn out unchanged never builds its rows.
+ * digest store the same rows. Computed from r itself, with each
+ * evidence's stored text made once for the digest and the rows (kept
+ * in sc, with the rule and severity rank of each finding), so a
+ * report whose findings turn out unchanged never builds its rows.
+ * VG_ERR_NOMEM.
  */
-static void
-sq_fdigest(struct sq_scan *sc, const struct vg_report *r)
+static enum vg_rc
+sq_fdigest(struct sq_scan *sc, const struct vg_report *r, struct vg_err *err)
 {
 	crypto_generichash_state h;
 	unsigned char zero = 0;
 	char ev[SQ_FDIGEST_BUF];
-	size_t i, n;
+	size_t i, n = r->n_findings, len;
 
+	sc->r = r;
+	sc->n_findings = n;
+	if (n > 0 &&
+	    ((sc->evidence = calloc(n, sizeof(*sc->evidence))) == NULL ||
+	     (sc->rule = calloc(n, sizeof(*sc->rule))) == NULL ||
+	     (sc->sev = calloc(n, sizeof(*sc->sev))) == NULL))
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 	(void)crypto_generichash_init(&h, NULL, 0, SQ_FDIGEST_LEN);
 	fd_str(&h, sc->site);
-	fd_int(&h, (int)r->n_findings);
-	for (i = 0; i < r->n_findings; i++) {
+	fd_int(&h, (int)n);
+	for (i = 0; i < n; i++) {
 		const struct vg_finding *x = &r->findings[i];
 
 		fd_int(&h, x->rule);
 		fd_str(&h, x->check);
 		fd_int(&h, (int)x->severity);
 		fd_str(&h, x->subject);
-		/* Into a buffer, hashed once (the callback is called per
-		 * token); a larger evidence through the callback. */
-		n = x->evidence == NULL
-			? 0
-			: json_dumpb(x->evidence, ev, sizeof(ev),
-				     JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (n > 0 && n <= sizeof(ev))
+		if ((sc->evidence[i] = evidence_text(x->evidence, ev,
+						     sizeof(ev), &len)) == NULL)
+			return vg_err_set(err, VG_ERR_NOMEM,
+					  _("store: out of memory"));
+		/* An absent evidence hashed as nothing, as before. */
+		if (x->evidence != NULL)
 			(void)crypto_generichash_update(
-				&h, (const unsigned char *)ev, n);
-		else if (x->evidence != NULL)
-			(void)json_dump_callback(x->evidence, fd_dump, &h,
-						 JSON_COMPACT |
-							 JSON_PRESERVE_ORDER);
+				&h, (const unsigned char *)sc->evidence[i],
+				len);
 		(void)crypto_generichash_update(&h, &zero, 1);
 		fd_str(&h, x->remediation);
+		sc->rule[i] = x->rule > 0 ? x->rule : 0;
+		sc->sev[i] = sev_rank(vg_severity_name(x->severity));
 	}
 	fd_int(&h, (int)r->n_not_evaluated);
 	for (i = 0; i < r->n_not_evaluated; i++) {
@@ -1563,52 +1601,7 @@ sq_fdigest(struct sq_scan *sc, const struct vg_report *r)
 		fd_str(&h, r->not_evaluated[i].reason);
 	}
 	(void)crypto_generichash_final(&h, sc->fdigest, SQ_FDIGEST_LEN);
-}
-
-/* Each finding's evidence text, rule and severity rank (sq_scan). */
-static enum vg_rc
-sq_scan_rows(struct sq_scan *sc, struct vg_err *err)
-{
-	const json_t *a = json_object_get(sc->rep, "findings"), *o;
-	size_t i, n = json_array_size(a);
-
-	sc->n_findings = n;
-	if (n == 0)
-		return VG_OK;
-	if ((sc->evidence = calloc(n, sizeof(*sc->evidence))) == NULL ||
-	    (sc->rule = calloc(n, sizeof(*sc->rule))) == NULL ||
-	    (sc->sev = calloc(n, sizeof(*sc->sev))) == NULL)
-		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
-	json_array_foreach(a, i, o)
-	{
-		sc->rule[i] = rule_number(o);
-		sc->sev[i] = sev_rank(
-			json_string_value(json_object_get(o, "severity")));
-		if ((sc->evidence[i] = json_dumps(
-			     json_object_get(o, "evidence"),
-			     JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
-			return vg_err_set(err, VG_ERR_NOMEM,
-					  _("store: out of memory"));
-	}
 	return VG_OK;
-}
-
-/*
- * The stored form of r's findings in sc (sc->rep, the evidence texts,
- * ranks); its scores text too. Made late for a report (sq_scan_insert:
- * only when its findings changed).
- */
-static enum vg_rc
-sq_scan_build(struct sq_scan *sc, const struct vg_report *r, struct vg_err *err)
-{
-	if ((sc->rep = json_object()) == NULL ||
-	    vg_report_to_json(r, sc->rep, false) != VG_OK ||
-	    (sc->scores == NULL &&
-	     (sc->scores = json_dumps(json_object_get(sc->rep, "scores"),
-				      JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
-		     NULL))
-		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
-	return sq_scan_rows(sc, err);
 }
 
 /* sc's scores text alone: the report's JSON with no finding. */
@@ -1632,11 +1625,10 @@ sq_scan_scores(struct sq_scan *sc, const struct vg_report *r,
 	return VG_OK;
 }
 
-/* sq_scan_prepare; with rows false, sc's findings are not built. */
+/* sq_scan_prepare (the facts not written for a report's). */
 static enum vg_rc
 scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
-	     const struct vg_report *r, bool facts, bool rows,
-	     struct vg_err *err)
+	     const struct vg_report *r, bool facts, struct vg_err *err)
 {
 	enum vg_rc rc;
 
@@ -1673,8 +1665,8 @@ scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
 					  VG_MAX_JSON_DOC);
 		return vg_err_set(err, rc, _("store: out of memory"));
 	}
-	sq_fdigest(sc, r);
-	if (rows && (rc = sq_scan_build(sc, r, err)) != VG_OK)
+	if ((rc = sq_fdigest(sc, r, err)) != VG_OK ||
+	    (rc = sq_scan_scores(sc, r, err)) != VG_OK)
 		return rc;
 	return facts ? sq_compress(q, sc, err) : VG_OK;
 }
@@ -1683,7 +1675,7 @@ enum vg_rc
 sq_scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
 		const struct vg_report *r, bool facts, struct vg_err *err)
 {
-	return scan_prepare(q, sc, f, r, facts, true, err);
+	return scan_prepare(q, sc, f, r, facts, err);
 }
 
 enum vg_rc
@@ -1697,10 +1689,8 @@ sq_scan_prepare_report(struct sq *q, struct sq_scan *sc,
 	enum vg_rc rc;
 	int i, step;
 
-	if ((rc = scan_prepare(q, sc, f, r, false, false, err)) != VG_OK ||
-	    (rc = sq_scan_scores(sc, r, err)) != VG_OK)
+	if ((rc = scan_prepare(q, sc, f, r, false, err)) != VG_OK)
 		return rc;
-	sc->r = r;
 	if ((sp = sc->split = calloc(1, sizeof(*sp))) == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 	for (i = 0; i < VG_SECTION_COUNT; i++) {
@@ -1812,12 +1802,10 @@ sq_scan_release(struct sq_scan *sc)
 	sc->facts_z = NULL;
 	vg_buf_release(&sc->facts);
 	free(sc->scores);
-	json_decref(sc->rep);
 	free(sc->site);
 	free(sc->owner);
 	free(sc->category);
 	sc->scores = NULL;
-	sc->rep = NULL;
 	sc->site = sc->owner = sc->category = NULL;
 }
 
@@ -1827,6 +1815,18 @@ bind_score(sqlite3_stmt *st, int i, int score)
 {
 	return score >= 0 ? sqlite3_bind_int(st, i, score)
 			  : sqlite3_bind_null(st, i);
+}
+
+/* The digest of sc's package set when stored apart, else NULL. */
+static const char *
+packages_ref(const struct sq_scan *sc)
+{
+	const char *d;
+
+	if (sc->split == NULL)
+		return NULL;
+	d = sc->split->digest[VG_SECTION_PACKAGES];
+	return d[0] != '\0' ? d : NULL;
 }
 
 /* Insert the scans row of sc and its summary; its id into *id. */
@@ -1846,6 +1846,7 @@ sq_scan_row(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t *id)
 		sq_bind_text(st, 5, sc->scores) == SQLITE_OK &&
 		sqlite3_bind_blob(st, 6, sc->fdigest, sizeof(sc->fdigest),
 				  SQLITE_STATIC) == SQLITE_OK &&
+		sq_bind_text(st, 7, packages_ref(sc)) == SQLITE_OK &&
 		sq_step_done(st);
 	if (!ok) {
 		sq_reset(st);
@@ -2174,10 +2175,6 @@ sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host, int64_t *scan_id,
 	    sodium_memcmp(h.fdigest, sc->fdigest, SQ_FDIGEST_LEN) == 0)
 		rows = h.rows;
 	else {
-		/* A report's rows are made only now that they are needed. */
-		if (sc->rep == NULL && sc->r != NULL &&
-		    sq_scan_build(sc, sc->r, err) != VG_OK)
-			return err->rc;
 		if (!sq_put_findings(q, id, sc, host, sc->collected_at,
 				     latest ? SQ_ST_CURRENT : SQ_ST_HISTORY,
 				     !latest))
@@ -2344,7 +2341,7 @@ static json_t *sq_unzstd_json(struct sq *q, const void *z, size_t n);
  * inflated and parsed (then kept as the last one).
  */
 json_t *
-sq_section_json(struct sq *q, const char *digest)
+sq_section_json(struct sq *q, const char *digest, int kind)
 {
 	sqlite3_stmt *st = q->st[SQ_SECTION_GET];
 	json_t *v = NULL;
@@ -2363,9 +2360,13 @@ sq_section_json(struct sq *q, const char *digest)
 		json_decref(v);
 		return NULL;
 	}
-	/* Kept in a slot chosen by the digest. */
-	i = (int)(((unsigned char)digest[VG_SECTION_PREFIX_LEN]) %
-		  VG_SECTION_COUNT);
+	/* Kept in its kind's slot, so hosts of one set in a row find all
+	 * their sections there (re-judging); one of no known kind in a
+	 * slot chosen by the digest. */
+	i = kind >= 0 && kind < VG_SECTION_COUNT
+		? kind
+		: (int)(((unsigned char)digest[VG_SECTION_PREFIX_LEN]) %
+			VG_SECTION_COUNT);
 	json_decref(q->sec_json[i]);
 	q->sec_json[i] = json_incref(v);
 	(void)snprintf(q->sec_digest[i], sizeof(q->sec_digest[i]), "%s",
@@ -2389,7 +2390,7 @@ sq_resolve_sections(struct sq *q, json_t *doc)
 		if (!vg_section_is_ref(v))
 			continue;
 		if (!vg_section_ref_get(v, digest) ||
-		    (v = sq_section_json(q, digest)) == NULL ||
+		    (v = sq_section_json(q, digest, i)) == NULL ||
 		    json_object_set_new(
 			    doc, vg_section_name((enum vg_section)i), v) != 0)
 			return false;
@@ -2555,10 +2556,15 @@ done:
 /* Re-judging (store.h: rejudge)                                    */
 /* ---------------------------------------------------------------- */
 
-/* A finding row of the scan being re-judged, matched by (check, subject). */
+/*
+ * A finding row of the scan being re-judged, matched by (check,
+ * subject), with what a new judgement may change in it: a row the new
+ * judgement leaves as it was is not written.
+ */
 struct rj_old {
 	int64_t id;
-	char *check, *subject;
+	char *check, *subject, *severity, *evidence, *remediation;
+	int rule;
 	bool kept;
 };
 
@@ -2570,18 +2576,44 @@ rj_old_free(struct rj_old *v, size_t n)
 	for (i = 0; i < n; i++) {
 		free(v[i].check);
 		free(v[i].subject);
+		free(v[i].severity);
+		free(v[i].evidence);
+		free(v[i].remediation);
 	}
 	free(v);
 }
 
-/* The finding rows of scan (id, check, subject) into *out. */
+/* Column i as a copy; NULL for SQL NULL. False on no memory. */
+static bool
+rj_col(sqlite3_stmt *st, int i, char **out)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	*out = NULL;
+	return t == NULL || (*out = strdup(t)) != NULL;
+}
+
+/* By (check, subject), then id: the order rj_old_find searches. */
+static int
+rj_old_cmp(const void *a, const void *b)
+{
+	const struct rj_old *x = a, *y = b;
+	int c = strcmp(x->check, y->check);
+
+	if (c == 0)
+		c = strcmp(x->subject, y->subject);
+	if (c == 0)
+		c = x->id < y->id ? -1 : x->id > y->id;
+	return c;
+}
+
+/* The finding rows of scan into *out, sorted by (check, subject). */
 static bool
 rj_old_read(struct sq *q, int64_t scan, struct rj_old **out, size_t *n_out)
 {
 	sqlite3_stmt *st = q->st[SQ_RJ_OLD];
-	struct rj_old *v = NULL, *p;
+	struct rj_old *v = NULL, *p, *o;
 	size_t n = 0, cap = 0;
-	const char *c, *sub;
 	int step = SQLITE_ERROR;
 	bool ok = true;
 
@@ -2596,45 +2628,86 @@ rj_old_read(struct sq *q, int64_t scan, struct rj_old **out, size_t *n_out)
 				}
 				v = p;
 			}
-			c = (const char *)sqlite3_column_text(st, 1);
-			sub = (const char *)sqlite3_column_text(st, 2);
-			v[n].id = sqlite3_column_int64(st, 0);
-			v[n].kept = false;
-			v[n].check = strdup(c != NULL ? c : "");
-			v[n].subject = strdup(sub != NULL ? sub : "");
-			n++;
-			ok = v[n - 1].check != NULL && v[n - 1].subject != NULL;
+			o = &v[n++];
+			memset(o, 0, sizeof(*o));
+			o->id = sqlite3_column_int64(st, 0);
+			o->rule = sqlite3_column_int(st, 3);
+			ok = rj_col(st, 1, &o->check) &&
+				rj_col(st, 2, &o->subject) &&
+				rj_col(st, 4, &o->severity) &&
+				rj_col(st, 5, &o->evidence) &&
+				rj_col(st, 6, &o->remediation);
+			/* NOT NULL columns: "" if a damaged row says NULL. */
+			if (ok && o->check == NULL)
+				ok = (o->check = strdup("")) != NULL;
+			if (ok && o->subject == NULL)
+				ok = (o->subject = strdup("")) != NULL;
 		}
 	sq_reset(st);
 	if (!ok || step != SQLITE_DONE) {
 		rj_old_free(v, n);
 		return false;
 	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), rj_old_cmp);
 	*out = v;
 	*n_out = n;
 	return true;
 }
 
-/* Update kept finding row id with finding i of sc. */
+/* The first row of (check, subject) not kept yet, or NULL. */
+static struct rj_old *
+rj_old_find(struct rj_old *v, size_t n, const char *check, const char *subject)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	/* The first row not below (check, subject). */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(v[mid].check, check);
+		if (c == 0)
+			c = strcmp(v[mid].subject, subject);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && strcmp(v[lo].check, check) == 0 &&
+	     strcmp(v[lo].subject, subject) == 0;
+	     lo++)
+		if (!v[lo].kept)
+			return &v[lo];
+	return NULL;
+}
+
+/* Two texts alike, NULL only like NULL. */
 static bool
-rj_fix(struct sq *q, const struct sq_scan *sc, size_t i, int64_t id)
+same_text(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Update kept finding row old with finding i of sc, unless alike. */
+static bool
+rj_fix(struct sq *q, const struct sq_scan *sc, size_t i,
+       const struct rj_old *old)
 {
 	sqlite3_stmt *st = q->st[SQ_RJ_FIX];
-	const json_t *o =
-		json_array_get(json_object_get(sc->rep, "findings"), i);
+	const char *sev = vg_severity_name(sc->r->findings[i].severity);
+	const char *rem = sc->r->findings[i].remediation;
 	bool ok;
 
-	ok = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	if (old->rule == sc->rule[i] && same_text(old->severity, sev) &&
+	    same_text(old->evidence, sc->evidence[i]) &&
+	    same_text(old->remediation, rem))
+		return true;
+	ok = sqlite3_bind_int64(st, 1, old->id) == SQLITE_OK &&
 		sqlite3_bind_int(st, 2, sc->rule[i]) == SQLITE_OK &&
-		bind_static(st, 3,
-			    json_string_value(json_object_get(
-				    o, "severity"))) == SQLITE_OK &&
+		bind_static(st, 3, sev) == SQLITE_OK &&
 		sqlite3_bind_int(st, 4, sc->sev[i]) == SQLITE_OK &&
 		bind_static(st, 5, sc->evidence[i]) == SQLITE_OK &&
-		bind_static(st, 6,
-			    json_string_value(json_object_get(
-				    o, "remediation"))) == SQLITE_OK &&
-		sq_step_done(st);
+		bind_static(st, 6, rem) == SQLITE_OK && sq_step_done(st);
 	if (!ok)
 		sq_reset(st);
 	return ok;
@@ -2650,27 +2723,19 @@ static bool
 rj_findings(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t scan,
 	    int64_t at)
 {
-	struct rj_old *old = NULL;
-	const json_t *o;
-	const char *c, *sub;
+	struct rj_old *old = NULL, *k;
 	size_t n_old = 0, i, j;
-	bool ok = true, found;
+	bool ok = true;
 
 	if (!rj_old_read(q, scan, &old, &n_old))
 		return false;
 	for (i = 0; ok && i < sc->n_findings; i++) {
-		o = json_array_get(json_object_get(sc->rep, "findings"), i);
-		c = json_string_value(json_object_get(o, "check"));
-		sub = json_string_value(json_object_get(o, "subject"));
-		found = false;
-		for (j = 0; c != NULL && sub != NULL && j < n_old; j++)
-			if (!old[j].kept && strcmp(old[j].check, c) == 0 &&
-			    strcmp(old[j].subject, sub) == 0) {
-				old[j].kept = found = true;
-				ok = rj_fix(q, sc, i, old[j].id);
-				break;
-			}
-		if (ok && !found)
+		k = rj_old_find(old, n_old, finding_check(&sc->r->findings[i]),
+				finding_subject(&sc->r->findings[i]));
+		if (k != NULL) {
+			k->kept = true;
+			ok = rj_fix(q, sc, i, k);
+		} else
 			ok = sq_finding_add(q, sc, i, scan, host, at,
 					    SQ_ST_CURRENT);
 	}
@@ -2679,7 +2744,7 @@ rj_findings(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t scan,
 			ok = sq_run2(q, SQ_RJ_DEL, old[j].id, 0, false);
 	rj_old_free(old, n_old);
 	return ok && sq_run2(q, SQ_RJ_NE_DEL, scan, 0, false) &&
-		sq_put_nes(q, sc->rep, scan);
+		sq_put_nes(q, sc->r, scan);
 }
 
 /* The new scores of scan: its row, its summary. */
@@ -2750,39 +2815,118 @@ rj_unshare(struct sq *q, int64_t host, struct sq_hstate *h)
 	return ok;
 }
 
+/* What a scan's judgement was, as stored: rj_host compares. */
+struct rj_was {
+	unsigned char fdigest[SQ_FDIGEST_LEN];
+	bool has_fdigest;
+	char *scores; /* owned, NULL when none */
+	int overall;
+};
+
 /*
- * Decode the stored facts of scan into f (initialised here). VG_OK with
- * *usable false when they cannot be read (damaged: the host is left as
- * it is); an error only for no memory or the database.
+ * The members of doc held by reference taken out of it, each one's
+ * decoded section found in the section cache (else read, parsed and
+ * decoded into it) into ent, for vg_section_entry_graft once the rest
+ * is decoded: hosts of one set, judged in a row, decode it once. False
+ * when one is unknown or damaged (the host is left as it is); *nomem.
+ */
+static bool
+rj_sections(struct sq *q, json_t *doc,
+	    struct vg_section_entry *ent[VG_SECTION_COUNT], bool *nomem)
+{
+	char digest[VG_SECTION_DIGEST_MAX];
+	const char *name;
+	struct vg_err ignored;
+	enum vg_rc rc;
+	json_t *v;
+	int i;
+
+	for (i = 0; i < VG_SECTION_COUNT; i++) {
+		name = vg_section_name((enum vg_section)i);
+		if (!vg_section_is_ref(v = json_object_get(doc, name)))
+			continue;
+		if (!vg_section_ref_get(v, digest))
+			return false;
+		(void)json_object_del(doc, name);
+		if ((ent[i] = vg_section_cache_get(digest,
+						   (enum vg_section)i)) != NULL)
+			continue;
+		if ((v = sq_section_json(q, digest, i)) == NULL)
+			return false;
+		vg_err_clear(&ignored);
+		rc = vg_section_cache_add(digest, (enum vg_section)i, v,
+					  &ent[i], &ignored);
+		json_decref(v);
+		if (rc != VG_OK) {
+			*nomem = rc == VG_ERR_NOMEM;
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Decode the stored facts of scan into f (initialised here; its
+ * sections are ent's, held until f is released) and read its judgement
+ * into was. VG_OK with *usable false when the facts cannot be read
+ * (damaged: the host is left as it is); an error only for no memory or
+ * the database.
  */
 static enum vg_rc
-rj_facts(struct sq *q, int64_t scan, struct vg_facts *f, bool *usable,
-	 struct vg_err *err)
+rj_facts(struct sq *q, int64_t scan, struct vg_facts *f,
+	 struct vg_section_entry *ent[VG_SECTION_COUNT], struct rj_was *was,
+	 bool *usable, struct vg_err *err)
 {
 	sqlite3_stmt *st = q->st[SQ_RJ_FACTS];
 	struct vg_err ignored;
 	json_t *doc = NULL;
 	enum vg_rc rc;
-	int step;
+	bool nomem = false, ok;
+	int step, i;
 
 	*usable = false;
+	memset(was, 0, sizeof(*was));
 	vg_facts_init(f);
 	if (sqlite3_bind_int64(st, 1, scan) != SQLITE_OK ||
 	    ((step = sqlite3_step(st)) != SQLITE_ROW && step != SQLITE_DONE)) {
 		sq_reset(st);
 		return sq_fail(q, err, _("cannot read the facts"));
 	}
-	if (step == SQLITE_ROW)
-		doc = sq_col_facts(q, st, 0);
+	if (step == SQLITE_ROW) {
+		/* The document as stored: its references resolved below,
+		 * through the section cache. */
+		doc = sqlite3_column_int64(st, 1) == SQ_CODEC_ZSTD
+			? sq_unzstd_json(q, sqlite3_column_blob(st, 2),
+					 (size_t)sqlite3_column_bytes(st, 2))
+			: col_json(st, 0);
+		if (sqlite3_column_bytes(st, 3) == SQ_FDIGEST_LEN &&
+		    sqlite3_column_blob(st, 3) != NULL) {
+			memcpy(was->fdigest, sqlite3_column_blob(st, 3),
+			       SQ_FDIGEST_LEN);
+			was->has_fdigest = true;
+		}
+		was->overall = sqlite3_column_type(st, 5) == SQLITE_NULL
+			? VG_SCORE_NONE
+			: sqlite3_column_int(st, 5);
+		nomem = !rj_col(st, 4, &was->scores);
+	}
 	sq_reset(st);
-	if (doc == NULL)
-		return VG_OK;
-	vg_err_clear(&ignored);
-	rc = vg_facts_from_json(f, doc, &ignored);
+	ok = doc != NULL && !nomem && rj_sections(q, doc, ent, &nomem);
+	if (ok) {
+		vg_err_clear(&ignored);
+		rc = vg_facts_from_json(f, doc, &ignored);
+		nomem = rc == VG_ERR_NOMEM;
+		ok = rc == VG_OK;
+		for (i = 0; ok && i < VG_SECTION_COUNT; i++)
+			if (ent[i] != NULL &&
+			    vg_section_entry_graft(ent[i], f) != VG_OK)
+				ok = !(nomem = true);
+	}
 	json_decref(doc);
-	if (rc == VG_ERR_NOMEM)
-		return vg_err_set(err, rc, _("store: out of memory"));
-	if (rc != VG_OK) {
+	if (nomem)
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	if (!ok) {
+		vg_facts_release(f);
 		vg_facts_init(f);
 		return VG_OK;
 	}
@@ -2790,109 +2934,272 @@ rj_facts(struct sq *q, int64_t scan, struct vg_facts *f, bool *usable,
 	return VG_OK;
 }
 
+/* The new judgement sc is the stored one: nothing to write. */
+static bool
+rj_same(const struct sq_scan *sc, const struct rj_was *was)
+{
+	return was->has_fdigest &&
+		sodium_memcmp(was->fdigest, sc->fdigest, SQ_FDIGEST_LEN) == 0 &&
+		was->overall ==
+		(sc->overall >= 0 ? sc->overall : VG_SCORE_NONE) &&
+		same_text(was->scores, sc->scores);
+}
+
+/* Taken by re-judging threads around their write transactions. */
+static pthread_mutex_t rj_write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A host judged anew whose judgement changed, waiting for its write. */
+struct rj_prep {
+	int64_t host, scan;
+	struct vg_report r;
+	struct sq_scan sc; /* sc.r is &r: a prep never moves */
+};
+
+/* Re-judged hosts written in one transaction (the pages they share,
+ * summaries and indexes, written once). */
+#define RJ_BATCH 32
+
+static void
+rj_prep_release(struct rj_prep *x)
+{
+	sq_scan_release(&x->sc);
+	vg_report_release(&x->r);
+}
+
 /*
- * Re-judge scan, host's latest when read. The judgement is made before
- * the write transaction; inside it, a host whose latest scan changed
- * meanwhile is left alone (*done false): the new scan was judged as it
- * came.
+ * Judge scan (host's latest when read) anew into x, and compare with the
+ * stored judgement: *changed false when it is the same (most hosts when
+ * a feed update touches none of their packages: nothing to write, x
+ * released) or the facts cannot be read (damaged: the host is left as
+ * it is). Before any transaction: the hook may read the store.
+ * packages_ref: the scan's package set digest, for the hook.
  */
 static enum vg_rc
-rj_host(struct sq *q, const struct vg_policy *p, vg_rejudge_hook hook,
-	void *hook_ctx, int64_t host, int64_t scan, bool *done,
-	struct vg_err *err)
+rj_judge(struct sq *q, const struct vg_policy *p, vg_rejudge_hook hook,
+	 void *hook_ctx, int64_t host, int64_t scan, const char *packages_ref,
+	 struct rj_prep *x, bool *changed, struct vg_err *err)
 {
+	struct vg_section_entry *ent[VG_SECTION_COUNT] = {NULL};
 	struct vg_facts f;
-	struct vg_report r;
-	struct sq_scan sc;
+	struct rj_was was;
+	enum vg_rc rc;
+	bool usable;
+	int i;
+
+	*changed = false;
+	memset(x, 0, sizeof(*x));
+	x->host = host;
+	x->scan = scan;
+	vg_report_init(&x->r);
+	if ((rc = rj_facts(q, scan, &f, ent, &was, &usable, err)) == VG_OK &&
+	    usable &&
+	    (hook == NULL ||
+	     (rc = hook(hook_ctx, &f, packages_ref, err)) == VG_OK) &&
+	    (rc = vg_rules_evaluate(&f, p, &x->r, err)) == VG_OK &&
+	    (rc = scan_prepare(q, &x->sc, &f, &x->r, false, err)) == VG_OK)
+		*changed = !rj_same(&x->sc, &was);
+	free(was.scores);
+	/* The judgement holds no pointer into the facts. */
+	vg_facts_release(&f);
+	for (i = 0; i < VG_SECTION_COUNT; i++)
+		vg_section_entry_unref(ent[i]);
+	if (!*changed)
+		rj_prep_release(x);
+	return rc;
+}
+
+/*
+ * Write x's judgement, inside the caller's transaction. A host whose
+ * latest scan changed since it was read is left alone (*done false):
+ * the new scan was judged as it came.
+ */
+static bool
+rj_write(struct sq *q, struct rj_prep *x, bool *done)
+{
 	struct sq_hstate h;
 	struct sq_dayval dv;
-	enum vg_rc rc;
-	bool usable, in_tx = false;
 
 	*done = false;
-	memset(&sc, 0, sizeof(sc));
-	vg_report_init(&r);
-	if ((rc = rj_facts(q, scan, &f, &usable, err)) != VG_OK || !usable)
-		goto out;
-	/* Before the write transaction: the hook may read the store. */
-	if (hook != NULL && (rc = hook(hook_ctx, &f, err)) != VG_OK)
-		goto out;
-	if ((rc = vg_rules_evaluate(&f, p, &r, err)) != VG_OK ||
-	    (rc = sq_scan_prepare(q, &sc, &f, &r, false, err)) != VG_OK ||
-	    (rc = sq_exec(q, "BEGIN IMMEDIATE", err)) != VG_OK)
-		goto out;
-	in_tx = true;
-	if (!sq_host_state(q, host, &h)) {
-		rc = sq_fail(q, err, _("cannot read the host's scans"));
-		goto out;
-	}
-	if (h.latest != scan)
-		goto commit;
+	if (!sq_host_state(q, x->host, &h))
+		return false;
+	if (h.latest != x->scan)
+		return true;
 	/* The stored time rules, as put_scan stored it. */
-	sc.collected_at = h.latest_at;
-	dayval_of(&sc, scan, &dv);
+	x->sc.collected_at = h.latest_at;
+	dayval_of(&x->sc, x->scan, &dv);
 	/* The rows are judged where they are (migration 13: maybe an
 	 * older scan's), once the previous scan has its own. */
-	if (!rj_unshare(q, host, &h) ||
-	    !rj_findings(q, &sc, host, h.rows, h.latest_at) ||
-	    !rj_scores(q, &sc, scan) ||
+	if (!rj_unshare(q, x->host, &h) ||
+	    !rj_findings(q, &x->sc, x->host, h.rows, h.latest_at) ||
+	    !rj_scores(q, &x->sc, x->scan) ||
 	    (h.prev_rows != 0 && h.prev_rows != h.rows &&
 	     !sq_run2(q, SQ_STATE_PREV, h.prev_rows, h.rows, true)) ||
-	    !sq_day_roll(q, host, &dv)) {
-		rc = sq_fail(q, err, _("cannot record the new judgement"));
-		goto out;
-	}
+	    !sq_day_roll(q, x->host, &dv))
+		return false;
 	*done = true;
-commit:
-	if ((rc = sq_exec(q, "COMMIT", err)) != VG_OK)
-		*done = false;
-	else
-		in_tx = false;
-out:
-	if (in_tx)
-		(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-	sq_scan_release(&sc);
-	vg_report_release(&r);
-	vg_facts_release(&f);
+	return true;
+}
+
+/* Write the n judgements of v in one transaction, then release them;
+ * *n_done counts the hosts written. */
+static enum vg_rc
+rj_flush(struct sq *q, struct rj_prep *v, size_t n, size_t *n_done,
+	 struct vg_err *err)
+{
+	enum vg_rc rc = VG_OK;
+	size_t i, done_n = 0;
+	bool done;
+
+	if (n == 0)
+		return VG_OK;
+	/* The re-judging threads of this process take turns at the
+	 * write lock here, with no busy-wait sleep between them. */
+	(void)pthread_mutex_lock(&rj_write_lock);
+	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) == VG_OK) {
+		for (i = 0; rc == VG_OK && i < n; i++) {
+			if (!rj_write(q, &v[i], &done))
+				rc = sq_fail(q, err,
+					     _("cannot record the new "
+					       "judgement"));
+			else if (done)
+				done_n++;
+		}
+		if (rc == VG_OK)
+			rc = sq_exec(q, "COMMIT", err);
+		if (rc != VG_OK)
+			(void)sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	(void)pthread_mutex_unlock(&rj_write_lock);
+	for (i = 0; i < n; i++)
+		rj_prep_release(&v[i]);
+	if (rc == VG_OK)
+		*n_done += done_n;
 	return rc;
+}
+
+/* A host to re-judge: its latest scan and package set digest. */
+struct rj_item {
+	int64_t host, scan;
+	char *packages_ref;
+};
+
+static void
+rj_items_free(struct rj_item *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].packages_ref);
+	free(v);
+}
+
+/*
+ * The hosts of part (of parts) to re-judge, package set by package set
+ * (then by id), read at once: a host added meanwhile was judged as it
+ * came, under the policy and feeds this run applies.
+ */
+static enum vg_rc
+rj_items(struct sq *q, unsigned part, unsigned parts, struct rj_item **out,
+	 size_t *n_out, struct vg_err *err)
+{
+	sqlite3_stmt *st = q->st[SQ_RJ_NEXT];
+	struct rj_item *v = NULL, *p;
+	size_t n = 0, cap = 0;
+	int step = SQLITE_ERROR;
+	bool ok = true;
+
+	if (sqlite3_bind_int64(st, 1, part) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 2, parts) == SQLITE_OK)
+		while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				if ((p = reallocarray(v, cap, sizeof(*v))) ==
+				    NULL) {
+					ok = false;
+					break;
+				}
+				v = p;
+			}
+			v[n].host = sqlite3_column_int64(st, 0);
+			v[n].scan = sqlite3_column_int64(st, 1);
+			ok = rj_col(st, 2, &v[n].packages_ref);
+			n++;
+		}
+	sq_reset(st);
+	if (!ok) {
+		rj_items_free(v, n);
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	}
+	if (step != SQLITE_DONE) {
+		rj_items_free(v, n);
+		return sq_fail(q, err, _("cannot list the hosts"));
+	}
+	*out = v;
+	*n_out = n;
+	return VG_OK;
 }
 
 enum vg_rc
 sq_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
-	   vg_rejudge_hook hook, void *hook_ctx, size_t *n_hosts,
-	   struct vg_err *err)
+	   vg_rejudge_hook hook, void *hook_ctx, unsigned part, unsigned parts,
+	   size_t *n_hosts, struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_RJ_NEXT];
-	int64_t host = 0, scan;
+	struct rj_item *v = NULL;
+	struct rj_prep *batch;
+	size_t n = 0, i, nb = 0;
 	enum vg_rc rc;
-	bool done;
-	int step;
+	bool changed;
 
 	(void)now;
 	*n_hosts = 0;
-	/* By id, one host at a time: a host added meanwhile comes later
-	 * in the order (ids grow) and is judged too, or came judged. */
-	for (;;) {
-		if (sqlite3_bind_int64(st, 1, host) != SQLITE_OK ||
-		    ((step = sqlite3_step(st)) != SQLITE_ROW &&
-		     step != SQLITE_DONE)) {
-			sq_reset(st);
-			return sq_fail(q, err, _("cannot list the hosts"));
-		}
-		if (step == SQLITE_DONE) {
-			sq_reset(st);
-			return VG_OK;
-		}
-		host = sqlite3_column_int64(st, 0);
-		scan = sqlite3_column_int64(st, 1);
-		sq_reset(st);
-		if ((rc = rj_host(q, p, hook, hook_ctx, host, scan, &done,
-				  err)) != VG_OK)
-			return rc;
-		if (done)
-			(*n_hosts)++;
+	if (parts == 0 || part >= parts)
+		return vg_err_set(err, VG_ERR_USAGE,
+				  _("store: no part %u of %u to re-judge"),
+				  part, parts);
+	if ((rc = rj_items(q, part, parts, &v, &n, err)) != VG_OK)
+		return rc;
+	/*
+	 * A judgement is work redone, not data received: its short
+	 * transactions are not each synced (a power cut loses at most the
+	 * last ones, judged again at the host's next report), but the
+	 * whole is, at the end (a checkpoint syncs the log first).
+	 */
+	if ((batch = calloc(RJ_BATCH, sizeof(*batch))) == NULL) {
+		rj_items_free(v, n);
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 	}
+	if ((rc = sq_exec(q, "PRAGMA synchronous=NORMAL", err)) != VG_OK) {
+		rj_items_free(v, n);
+		free(batch);
+		return rc;
+	}
+	for (i = 0; i < n && rc == VG_OK; i++) {
+		if ((rc = rj_judge(q, p, hook, hook_ctx, v[i].host, v[i].scan,
+				   v[i].packages_ref, &batch[nb], &changed,
+				   err)) != VG_OK) {
+			if (changed)
+				rj_prep_release(&batch[nb]);
+			break;
+		}
+		if (!changed) /* judged alike, or left as it is */
+			(*n_hosts)++;
+		else if (++nb == RJ_BATCH) {
+			rc = rj_flush(q, batch, nb, n_hosts, err);
+			nb = 0;
+		}
+	}
+	if (rc == VG_OK)
+		rc = rj_flush(q, batch, nb, n_hosts, err);
+	else
+		for (i = 0; i < nb; i++)
+			rj_prep_release(&batch[i]);
+	free(batch);
+	rj_items_free(v, n);
+	(void)sqlite3_exec(q->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	(void)sqlite3_exec(q->db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL,
+			   NULL);
+	return rc;
 }
 
 static const struct vg_store_ops sqlite_ops = {

@@ -138,11 +138,10 @@ struct sq_scan {
 	struct vg_buf facts; /* facts JSON, as last_scan reads it back */
 	void *facts_z;       /* ... compressed (SQ_CODEC_ZSTD), owned */
 	size_t facts_z_len;
-	json_t *rep; /* the report in its stored form */
-	/* A report's judgement, when rep is made late (only if its
-	 * findings changed: sq_scan_prepare_report); not owned. */
+	/* The judgement its rows are made of (not owned: it outlives the
+	 * writes). */
 	const struct vg_report *r;
-	/* Per finding of rep, in order: its evidence as text (owned), rule
+	/* Per finding of r, in order: its evidence as text (owned), rule
 	 * number and severity rank, so the transaction only binds. */
 	char **evidence;
 	int *rule, *sev;
@@ -201,8 +200,9 @@ enum vg_rc sq_scan_prepare_report(struct sq *q, struct sq_scan *sc,
 enum vg_rc sq_sections_put(struct sq *q, const struct sq_scan *sc, int64_t now,
 			   struct vg_err *err);
 /* A stored section as JSON (a new reference), NULL when unknown or
- * damaged. */
-json_t *sq_section_json(struct sq *q, const char *digest);
+ * damaged; kind (enum vg_section, -1 when unknown) picks the slot of
+ * the connection's last sections it is kept in. */
+json_t *sq_section_json(struct sq *q, const char *digest, int kind);
 /* Insert sc as a scan of host; inside the caller's transaction. */
 enum vg_rc sq_scan_insert(struct sq *q, struct sq_scan *sc, int64_t host,
 			  int64_t *scan_id, struct vg_err *err);
@@ -214,7 +214,8 @@ json_t *sq_col_facts(struct sq *q, sqlite3_stmt *st, int i);
 /* Re-judge every host's latest scan under p (sqlite.c, store.h). */
 enum vg_rc sq_rejudge(struct vg_store *s, const struct vg_policy *p,
 		      int64_t now, vg_rejudge_hook hook, void *hook_ctx,
-		      size_t *n_hosts, struct vg_err *err);
+		      unsigned part, unsigned parts, size_t *n_hosts,
+		      struct vg_err *err);
 
 /* Finalize the read side's statements (sqlite_query.c). */
 void sq_query_close(struct sq *q);

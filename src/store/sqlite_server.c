@@ -625,7 +625,7 @@ sq_section_get(struct vg_store *s, const char *digest, json_t **out,
 
 	*out = NULL;
 	if (!vg_section_digest_valid(digest) ||
-	    (*out = sq_section_json(q, digest)) == NULL)
+	    (*out = sq_section_json(q, digest, -1)) == NULL)
 		return vg_err_set(
 			err, VG_ERR_NOTFOUND, _("store: no section '%s'"),
 			vg_section_digest_valid(digest) ? digest : "?");

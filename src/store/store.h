@@ -24,8 +24,15 @@ struct vg_store;
 struct vg_policy;
 struct vg_facts;
 
-/* A step run on each host's decoded facts before rejudge judges them. */
+/*
+ * A step run on each host's decoded facts before rejudge judges them.
+ * packages_ref: the digest of the host's package set when the store
+ * keeps it apart (core/sections.h), else NULL; hosts with one digest
+ * come one after another, so what the step derives from the packages
+ * alone can be kept for the next host.
+ */
 typedef enum vg_rc (*vg_rejudge_hook)(void *ctx, struct vg_facts *f,
+				      const char *packages_ref,
 				      struct vg_err *err);
 
 /*
@@ -353,11 +360,16 @@ struct vg_store_ops {
 	 * decoded facts before they are judged (the server re-matches
 	 * them against the known vulnerabilities: vg_vuln_match); what it
 	 * returns other than VG_OK stops the re-judging and is returned.
-	 * The stored facts are left as they were.
+	 * The stored facts are left as they were. A host whose new
+	 * judgement is the stored one is counted but nothing is written.
+	 * Only part (of parts) of the hosts is judged, so parts threads,
+	 * each with a store of its own, share the work: the hosts of one
+	 * package set fall in one part.
 	 */
 	enum vg_rc (*rejudge)(struct vg_store *s, const struct vg_policy *p,
 			      int64_t now, vg_rejudge_hook hook, void *hook_ctx,
-			      size_t *n_hosts, struct vg_err *err);
+			      unsigned part, unsigned parts, size_t *n_hosts,
+			      struct vg_err *err);
 
 	/*
 	 * Declared assets. import records the n declarations (each meeting
@@ -827,7 +839,20 @@ vg_store_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
 		 struct vg_err *err)
 {
 	*n_hosts = 0;
-	return VG_STORE_CALL(s, rejudge, err, p, now, hook, hook_ctx, n_hosts);
+	return VG_STORE_CALL(s, rejudge, err, p, now, hook, hook_ctx, 0, 1,
+			     n_hosts);
+}
+
+/* vg_store_rejudge of part (of parts) of the hosts. */
+static inline enum vg_rc
+vg_store_rejudge_part(struct vg_store *s, const struct vg_policy *p,
+		      int64_t now, vg_rejudge_hook hook, void *hook_ctx,
+		      unsigned part, unsigned parts, size_t *n_hosts,
+		      struct vg_err *err)
+{
+	*n_hosts = 0;
+	return VG_STORE_CALL(s, rejudge, err, p, now, hook, hook_ctx, part,
+			     parts, n_hosts);
 }
 
 static inline enum vg_rc

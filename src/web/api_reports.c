@@ -19,9 +19,10 @@
 #include "respond/incident_facts.h"
 #include "store/store.h"
 #include "vuln/match.h"
+#include "vuln/memo.h"
 #include "web/http.h"
 #include "web/routes.h"
-#include "web/section_cache.h"
+#include "core/section_cache.h"
 #include "util/uuid.h"
 #include "util/banned.h"
 
@@ -131,7 +132,9 @@ stored_answer(const char *uuid, const struct vg_report_sections *sec)
 	o = json_pack("{s:b, s:s}", "stored", 1, "uuid", uuid);
 	m = json_object();
 	for (i = 0; o != NULL && m != NULL && i < VG_SECTION_COUNT; i++) {
-		if (sec->digest[i][0] == '\0')
+		/* The vulnerable packages are the server's, not the
+		 * agent's to send by reference. */
+		if (sec->digest[i][0] == '\0' || i == VG_SECTION_VULNS)
 			continue;
 		name = vg_section_name((enum vg_section)i);
 		(void)json_object_set_new(m, name, json_string(sec->digest[i]));

@@ -160,7 +160,7 @@ struct vg_api_ctx {
 	 * known vulnerabilities on arrival (vuln/match.h). */
 	bool match_vulns;
 	/* The feeds' state (their latest import) when match_vulns: part
-	 * of the key of matching results reused (web/section_cache.h). */
+	 * of the key of matching results reused (core/section_cache.h). */
 	int64_t feeds_at;
 };
 

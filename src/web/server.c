@@ -28,11 +28,11 @@
 #include <unistd.h>
 
 #include "core/policy.h"
-#include "respond/incident_facts.h"
 #include "store/store.h"
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/longpoll.h"
+#include "web/rejudge.h"
 #include "web/routes.h"
 #include "web/server.h"
 #include "vuln/match.h"
@@ -731,28 +731,6 @@ drop_privileges(const char *user, struct vg_err *err)
 	return VG_OK;
 }
 
-/* What the rejudge hook works with: the store, and the lookups of the
- * run remembered (NULL: no feed, the incidents only). */
-struct rejudge_ctx {
-	struct vg_store *store;
-	struct vg_vuln_cache *cache;
-};
-
-/* The rejudge hook: match the host's packages anew (every host asks the
- * same packages: the cache reads each once), then its incidents. */
-static enum vg_rc
-prejudge(void *ctx, struct vg_facts *f, struct vg_err *err)
-{
-	struct rejudge_ctx *rc = ctx;
-	enum vg_rc r;
-
-	if (rc->cache != NULL &&
-	    (r = vg_vuln_match(f, vg_vuln_cache_lookup, rc->cache, err)) !=
-		    VG_OK)
-		return r;
-	return vg_incident_facts_fill(rc->store, f, err);
-}
-
 /* The signal thread's store, opened at first need; NULL after logging. */
 static struct vg_store *
 signal_store(struct server *srv)
@@ -773,38 +751,26 @@ signal_store(struct server *srv)
  * Judge every asset's latest facts again under p (matching them against
  * the known vulnerabilities first when the store holds package feeds),
  * so a policy or feed change re-scores everything without a new scan.
- * It runs in the signal thread on its own connection, host by host in
- * short transactions: requests go on being served meanwhile, new
- * reports already judged under p. p stays alive: only the next reload,
- * in this same thread, frees it. why: what changed, for the log.
+ * It runs from the signal thread, on connections of its own, host by
+ * host in short transactions (web/rejudge.h): requests go on being
+ * served meanwhile, new reports already judged under p. p stays alive:
+ * only the next reload, in this same thread, frees it. why: what
+ * changed, for the log.
  */
 static void
 rejudge(struct server *srv, const struct vg_policy *p, const char *why)
 {
-	struct rejudge_ctx rc;
-	struct vg_store *s;
+	struct vg_rejudge_run run;
 	struct vg_err err;
-	enum vg_rc r;
-	bool match;
 	size_t n = 0;
 
 	vg_err_clear(&err);
-	if ((s = signal_store(srv)) == NULL)
-		return;
-	match = __atomic_load_n(&srv->match_vulns, __ATOMIC_RELAXED);
-	rc.store = s;
-	rc.cache = NULL;
-	if (match &&
-	    (rc.cache = vg_vuln_cache_new(vg_store_vuln_lookup_cb, s)) ==
-		    NULL) {
-		log_warnx(_("%s, but stored scans were not judged again: %s"),
-			  why, _("out of memory"));
-		return;
-	}
-	r = vg_store_rejudge(s, p, (int64_t)time(NULL), prejudge, &rc, &n,
-			     &err);
-	vg_vuln_cache_free(rc.cache);
-	if (r != VG_OK)
+	memset(&run, 0, sizeof(run));
+	run.db = srv->db;
+	run.p = p;
+	run.match = __atomic_load_n(&srv->match_vulns, __ATOMIC_RELAXED);
+	run.feeds_at = __atomic_load_n(&srv->feeds_at, __ATOMIC_RELAXED);
+	if (vg_rejudge_all(&run, &n, &err) != VG_OK)
 		log_warnx(_("%s, but stored scans were not all judged "
 			    "again: %s"),
 			  why, err.msg);
@@ -888,15 +854,7 @@ load_pem(const struct vg_server_config *cfg, struct vg_buf *crt,
 static unsigned
 pool_size(unsigned asked)
 {
-	long n = asked;
-
-	if (n == 0)
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	if (n > SERVER_MAX_THREADS)
-		n = SERVER_MAX_THREADS;
-	return (unsigned)n;
+	return vg_thread_count(asked, SERVER_MAX_THREADS);
 }
 
 /*

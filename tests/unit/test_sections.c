@@ -115,6 +115,7 @@ test_ref(void **state)
 static void
 facts(struct vg_facts *f, size_t n)
 {
+	struct vg_vuln_pkg *v;
 	struct vg_package *p;
 	struct vg_account *a;
 	char name[32];
@@ -136,6 +137,14 @@ facts(struct vg_facts *f, size_t n)
 	a = vg_facts_add_account(f);
 	assert_non_null(a);
 	a->name = vg_facts_str(f, "alice");
+	/* The server's own member, stored apart too. */
+	v = vg_facts_add_vuln_pkg(f);
+	assert_non_null(v);
+	v->package = vg_facts_str(f, "pkg-0");
+	v->version = vg_facts_str(f, "1.0-1");
+	v->ids = vg_facts_str(f, "CVE-2024-0001");
+	v->n_ids = 1;
+	vg_facts_collected(f, VG_SRC_VULNS);
 }
 
 /* "{"uuid":"U","facts":<vg_facts_write(f)>}" */
@@ -311,7 +320,8 @@ test_spooled_hostile(void **state)
 		"{\"uuid\":\"U\"}\n" D1 "x2\n[]",           /* no space */
 		"{\"uuid\":\"U\"}\n" D1 " 99999999999\n[]", /* huge */
 		"{\"uuid\":\"U\"}\n" D1 " 2\n[]\n" D1 " 2\n[]\n" D1
-		" 2\n[]\n" D1 " 2\n[]\n" D1 " 2\n[]", /* too many */
+		" 2\n[]\n" D1 " 2\n[]\n" D1 " 2\n[]\n" D1
+		" 2\n[]", /* too many */
 		"{\"uuid\":\"U\"}\n" D1 " 2\n[]x",
 		"",
 		"\n",

@@ -472,6 +472,77 @@ test_rejudge_shared_older(void **state)
 	rejudge_shared(*state, 3);
 }
 
+/* The rejudge hook of test_rejudge_unchanged: the package set seen. */
+static enum vg_rc
+note_ref(void *ctx, struct vg_facts *f, const char *packages_ref,
+	 struct vg_err *err)
+{
+	(void)f;
+	(void)err;
+	(void)snprintf(ctx, VG_SECTION_DIGEST_MAX, "%s",
+		       packages_ref != NULL ? packages_ref : "(none)");
+	return VG_OK;
+}
+
+/*
+ * A re-judgement that changes nothing writes nothing (triggers count
+ * every write), yet counts the host; the hook is given the host's
+ * package set digest; the hosts split into parts, each judged once.
+ */
+static void
+test_rejudge_unchanged(void **state)
+{
+	struct fx *x = *state;
+	char ref[VG_SECTION_DIGEST_MAX] = "";
+	struct vg_policy p;
+	struct vg_err err;
+	size_t n, n0, n1;
+
+	put(x, 1, T0, "a,b", 1);
+	vg_err_clear(&err);
+	assert_int_equal(vg_policy_init(&p, &err), VG_OK);
+	/* The rules judge the facts anew: not the report put. */
+	assert_int_equal(
+		vg_store_rejudge(x->s[0], &p, T0, note_ref, ref, &n, &err),
+		VG_OK);
+	assert_int_equal(n, 1);
+	assert_true(vg_section_digest_valid(ref));
+	assert_int_equal(raw_int(x->path[0],
+				 "SELECT count(*) FROM scans"
+				 " WHERE packages_ref IS NOT NULL"),
+			 1);
+	raw_exec(x->path[0],
+		 "CREATE TABLE w(n INTEGER); INSERT INTO w VALUES (0);"
+		 "CREATE TRIGGER w1 AFTER INSERT ON findings"
+		 " BEGIN UPDATE w SET n = n + 1; END;"
+		 "CREATE TRIGGER w2 AFTER UPDATE ON findings"
+		 " BEGIN UPDATE w SET n = n + 1; END;"
+		 "CREATE TRIGGER w3 AFTER DELETE ON findings"
+		 " BEGIN UPDATE w SET n = n + 1; END;"
+		 "CREATE TRIGGER w4 AFTER UPDATE ON scans"
+		 " BEGIN UPDATE w SET n = n + 1; END;");
+	/* The same policy again: the same judgement, nothing written. */
+	assert_int_equal(
+		vg_store_rejudge(x->s[0], &p, T0, NULL, NULL, &n, &err), VG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(raw_int(x->path[0], "SELECT n FROM w"), 0);
+	/* In two parts: the host is in one of them. */
+	assert_int_equal(vg_store_rejudge_part(x->s[0], &p, T0, NULL, NULL, 0,
+					       2, &n0, &err),
+			 VG_OK);
+	assert_int_equal(vg_store_rejudge_part(x->s[0], &p, T0, NULL, NULL, 1,
+					       2, &n1, &err),
+			 VG_OK);
+	assert_int_equal(n0 + n1, 1);
+	assert_int_equal(vg_store_rejudge_part(x->s[0], &p, T0, NULL, NULL, 2,
+					       2, &n, &err),
+			 VG_ERR_USAGE);
+	assert_int_equal(vg_store_rejudge_part(x->s[0], &p, T0, NULL, NULL, 0,
+					       0, &n, &err),
+			 VG_ERR_USAGE);
+	vg_policy_release(&p);
+}
+
 /* The sections: stored once, read back whole, by digest. */
 static void
 test_sections_store(void **state)
@@ -495,7 +566,7 @@ test_sections_store(void **state)
 				 "6f1c8a0e-2b7d-4c3e-9f10-000000000101", T0, &f,
 				 &r, &sec, &dup, &err),
 			 VG_OK);
-	for (i = 0; i < VG_SECTION_COUNT; i++) {
+	for (i = 0; i < VG_SECTION_AGENT_COUNT; i++) {
 		assert_true(vg_section_digest_valid(sec.digest[i]));
 		(void)snprintf(digests[i], sizeof(digests[i]), "%s",
 			       sec.digest[i]);
@@ -507,7 +578,7 @@ test_sections_store(void **state)
 			 2);
 	/* By reference: nothing new stored, the same digests. */
 	memset(&sec2, 0, sizeof(sec2));
-	for (i = 0; i < VG_SECTION_COUNT; i++)
+	for (i = 0; i < VG_SECTION_AGENT_COUNT; i++)
 		sec2.known[i] = digests[i];
 	f.collected_at = T0 + 60;
 	assert_int_equal(vg_store_put_report_sections(
@@ -515,7 +586,7 @@ test_sections_store(void **state)
 				 "6f1c8a0e-2b7d-4c3e-9f10-000000000102",
 				 T0 + 60, &f, &r, &sec2, &dup, &err),
 			 VG_OK);
-	for (i = 0; i < VG_SECTION_COUNT; i++)
+	for (i = 0; i < VG_SECTION_AGENT_COUNT; i++)
 		assert_string_equal(sec2.digest[i], digests[i]);
 	assert_int_equal(raw_int(x->path[0], "SELECT count(*) FROM sections"),
 			 2);
@@ -645,6 +716,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unchanged_findings, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_shared_rows, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_rejudge_unchanged, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rejudge_shared_prev, setup,
 						teardown),

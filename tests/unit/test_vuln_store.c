@@ -740,15 +740,19 @@ vuln_findings(struct vg_store *s)
 }
 
 static enum vg_rc
-rematch(void *ctx, struct vg_facts *f, struct vg_err *err)
+rematch(void *ctx, struct vg_facts *f, const char *packages_ref,
+	struct vg_err *err)
 {
+	(void)packages_ref;
 	return vg_vuln_match(f, vg_store_vuln_lookup_cb, ctx, err);
 }
 
 /* A hook that fails: the re-judging stops with its answer. */
 static enum vg_rc
-refuse(void *ctx, struct vg_facts *f, struct vg_err *err)
+refuse(void *ctx, struct vg_facts *f, const char *packages_ref,
+       struct vg_err *err)
 {
+	(void)packages_ref;
 	(void)ctx;
 	(void)f;
 	return vg_err_set(err, VG_ERR_IO, "hook refused");

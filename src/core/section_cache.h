@@ -1,15 +1,16 @@
 /*
- * The server's cache of decoded sections (core/sections.h): a report
- * that refers to its packages instead of sending them is judged on the
- * packages decoded once for every host with that package set, without
- * reading, parsing or decoding the section again. Bounded (the least
+ * The cache of decoded sections (core/sections.h): a report that refers
+ * to its packages instead of sending them is judged on the packages
+ * decoded once for every host with that package set, without reading,
+ * parsing or decoding the section again; the store's re-judgement of
+ * every host decodes each set's sections once the same way. Bounded (the least
  * recently used goes) and shared by the server's threads (a mutex).
  * An entry is never modified once made and is counted: a report's
  * facts point into the entries they took (vg_section_entry_graft)
  * until the report is done with them.
  */
-#ifndef VG_WEB_SECTION_CACHE_H
-#define VG_WEB_SECTION_CACHE_H
+#ifndef VG_CORE_SECTION_CACHE_H
+#define VG_CORE_SECTION_CACHE_H
 
 #include <jansson.h>
 
@@ -47,20 +48,5 @@ enum vg_rc vg_section_entry_graft(const struct vg_section_entry *e,
 void vg_section_entry_unref(struct vg_section_entry *e);
 /* Drop every entry (tests, shutdown); references held stay valid. */
 void vg_section_cache_clear(void);
-
-/*
- * Vulnerability matching's results by (package set digest, release,
- * whether packages were collected, the feeds' state feeds_at): the same
- * packages of the same release against the same feeds match alike, so
- * a report whose packages came by reference is matched once per set,
- * not once per report. Bounded like the sections (VG_VULN_MEMO_MAX).
- */
-#define VG_VULN_MEMO_MAX 64
-/* f's vulnerable packages and VG_SRC_VULNS state from the memo (copied
- * into f); false when not there (f unchanged). */
-bool vg_vuln_memo_get(const char *digest, int64_t feeds_at, struct vg_facts *f);
-/* Keep f's matching results (copied) under its key. */
-void vg_vuln_memo_put(const char *digest, int64_t feeds_at,
-		      const struct vg_facts *f);
 
 #endif

@@ -189,7 +189,10 @@ vg_vuln_check(int argc, char **argv)
 	}
 	vg_print_warnings(&f);
 	status = VG_EXIT_FAILURE;
-	if (vg_vuln_match(&f, vg_store_vuln_lookup_cb, s, &err) != VG_OK) {
+	/* One read snapshot for the ~3,000 lookups. */
+	if (vg_store_vuln_read(s, true, &err) != VG_OK ||
+	    vg_vuln_match(&f, vg_store_vuln_lookup_cb, s, &err) != VG_OK ||
+	    vg_store_vuln_read(s, false, &err) != VG_OK) {
 		log_errx("%s", err.msg);
 		goto done;
 	}

@@ -21,6 +21,7 @@
 #include "core/facts_json.h"
 #include "core/vulns.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "vuln/feed.h"
 #include "vuln/match.h"
@@ -140,22 +141,21 @@ check_text(const struct vg_facts *f)
 	       f->os.codename);
 }
 
-/* The facts' vulnerable_packages array, indented. */
+/* The facts' vulnerable_packages array, indented as jansson would
+ * (vg_vuln_pkgs_write: no tree), in one write. */
 static bool
 check_json(const struct vg_facts *f)
 {
-	json_t *arr;
+	struct vg_buf b;
 	bool ok = false;
 
-	if ((arr = vg_vuln_pkgs_to_json(f)) == NULL) {
+	vg_buf_init(&b, VG_MAX_JSON_DOC);
+	if (vg_vuln_pkgs_write(f, &b) != VG_OK ||
+	    vg_buf_addc(&b, '\n') != VG_OK)
 		log_errx(_("out of memory"));
-		return false;
-	}
-	if (json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ==
-		    0 &&
-	    fputc('\n', stdout) != EOF)
-		ok = true;
-	json_decref(arr);
+	else
+		ok = fwrite(b.data, 1, b.len, stdout) == b.len;
+	vg_buf_release(&b);
 	return ok;
 }
 
@@ -189,7 +189,10 @@ vg_vuln_check(int argc, char **argv)
 	}
 	vg_print_warnings(&f);
 	status = VG_EXIT_FAILURE;
-	if (vg_vuln_match(&f, vg_store_vuln_lookup_cb, s, &err) != VG_OK) {
+	/* One read snapshot for the ~3,000 lookups. */
+	if (vg_store_vuln_read(s, true, &err) != VG_OK ||
+	    vg_vuln_match(&f, vg_store_vuln_lookup_cb, s, &err) != VG_OK ||
+	    vg_store_vuln_read(s, false, &err) != VG_OK) {
 		log_errx("%s", err.msg);
 		goto done;
 	}

@@ -15,6 +15,8 @@
 #include "util/common.h"
 
 #include <limits.h>
+#include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,12 +59,17 @@ static const char *const pw_names[] = {
  * a jansson tree (vg_facts_to_json) or compact text written straight
  * into a buffer (vg_facts_write, which the store uses: building and
  * dumping a tree of 10,000 accounts costs more than the whole insert).
- * One walk keeps the two forms the same document.
+ * One walk keeps the two forms the same document. The text is compact,
+ * or (pretty) what jansson's json_dumpf writes of the tree with
+ * JSON_INDENT(2) | JSON_PRESERVE_ORDER, byte for byte: `vigie vuln
+ * check --format json` printed that, and 640 KB of it cost more as a
+ * tree than all the lookups.
  */
 #define OUT_MAX_DEPTH 8 /* the facts document nests 5 deep */
 
 struct out {
 	struct vg_buf *buf; /* text output, or NULL for a tree */
+	bool pretty;        /* text as jansson's JSON_INDENT(2) */
 	json_t *root;       /* the tree */
 	json_t *stack[OUT_MAX_DEPTH];
 	bool first[OUT_MAX_DEPTH]; /* no member written yet at this level */
@@ -89,7 +96,38 @@ out_text(struct out *o, const char *s, size_t n)
 		o->rc = rc;
 }
 
-/* A JSON string literal: escaped, each invalid UTF-8 byte as U+FFFD. */
+/* Pretty: a new line indented for level n, as jansson's dump_indent. */
+static void
+out_indent(struct out *o, int n)
+{
+	static const char nl[] = "\n                "; /* OUT_MAX_DEPTH x 2 */
+
+	_Static_assert(sizeof(nl) - 2 >= 2 * OUT_MAX_DEPTH, "deep enough");
+	out_text(o, nl, 1 + 2 * (size_t)n);
+}
+
+/* Pretty: jansson's short escape of control byte c, or 0. */
+static char
+short_escape(unsigned char c)
+{
+	switch (c) {
+	case '\b':
+		return 'b';
+	case '\f':
+		return 'f';
+	case '\n':
+		return 'n';
+	case '\r':
+		return 'r';
+	case '\t':
+		return 't';
+	default:
+		return 0;
+	}
+}
+
+/* A JSON string literal: escaped, each invalid UTF-8 byte as U+FFFD
+ * (pretty: control bytes escaped as jansson does). */
 static void
 out_quoted(struct out *o, const char *s)
 {
@@ -114,6 +152,12 @@ out_quoted(struct out *o, const char *s)
 			esc[0] = '\\';
 			esc[1] = (char)p[i];
 			out_text(o, esc, 2);
+		} else if (o->pretty && (esc[1] = short_escape(p[i])) != 0) {
+			esc[0] = '\\';
+			out_text(o, esc, 2);
+		} else if (o->pretty) {
+			(void)snprintf(esc, sizeof(esc), "\\u%04X", p[i]);
+			out_text(o, esc, 6);
 		} else {
 			(void)snprintf(esc, sizeof(esc), "\\u%04x", p[i]);
 			out_text(o, esc, 6);
@@ -133,9 +177,11 @@ out_sep(struct out *o, const char *key)
 	if (!o->first[o->depth - 1])
 		out_text(o, ",", 1);
 	o->first[o->depth - 1] = false;
+	if (o->pretty)
+		out_indent(o, o->depth);
 	if (key != NULL) {
 		out_quoted(o, key);
-		out_text(o, ":", 1);
+		out_text(o, ": ", o->pretty ? 2 : 1);
 	}
 }
 
@@ -232,6 +278,9 @@ out_end(struct out *o)
 	if (o->depth == 0)
 		return;
 	o->depth--;
+	/* Pretty: an empty one stays "[]" / "{}", as jansson's. */
+	if (o->buf != NULL && o->pretty && !o->first[o->depth])
+		out_indent(o, o->depth);
 	if (o->buf != NULL)
 		out_text(o, o->array[o->depth] ? "]" : "}", 1);
 	if (o->split != NULL && o->section >= 0 && o->depth == 1)
@@ -289,6 +338,44 @@ out_null(struct out *o, const char *key)
 	}
 }
 
+/*
+ * A real as jansson writes it (jsonp_dtostr): 17 significant digits, the
+ * locale's decimal point made '.', ".0" when it would read back as an
+ * integer, the exponent without '+' or leading zeros ("1e-05" is
+ * "1e-5"). Its length, -1 when v is not finite (jansson refuses it).
+ */
+static int
+pretty_real(double v, char *num, size_t size)
+{
+	char point = localeconv()->decimal_point[0], *p, *e;
+	size_t len;
+	int n;
+
+	if (!isfinite(v) || (n = snprintf(num, size, "%.17g", v)) < 0 ||
+	    (size_t)n + 3 >= size)
+		return -1;
+	len = (size_t)n;
+	if (point != '.' && (p = strchr(num, point)) != NULL)
+		*p = '.';
+	if (strpbrk(num, ".e") == NULL) {
+		memcpy(num + len, ".0", 3);
+		len += 2;
+	}
+	if ((p = strchr(num, 'e')) != NULL) {
+		e = ++p + 1;
+		if (*p == '-')
+			p++;
+		while (*e == '0')
+			e++;
+		if (e != p) {
+			/* The rest and its NUL. */
+			memmove(p, e, len + 1 - (size_t)(e - num));
+			len -= (size_t)(e - p);
+		}
+	}
+	return (int)len;
+}
+
 /* A score (CVSS, EPSS): null when negative (unknown). */
 static void
 out_score(struct out *o, const char *key, double v)
@@ -298,6 +385,13 @@ out_score(struct out *o, const char *key, double v)
 
 	if (!(v >= 0)) {
 		out_null(o, key);
+	} else if (o->buf != NULL && o->pretty) {
+		out_sep(o, key);
+		n = pretty_real(v, num, sizeof(num));
+		if (n < 0)
+			o->rc = VG_ERR_USAGE; /* not a JSON number */
+		else
+			out_text(o, num, (size_t)n);
 	} else if (o->buf != NULL) {
 		out_sep(o, key);
 		/* 17 digits read back to the same double. */
@@ -752,6 +846,29 @@ vg_vuln_pkgs_to_json(const struct vg_facts *f)
 	arr = json_incref(json_object_get(o.root, "vulnerable_packages"));
 	json_decref(o.root);
 	return arr;
+}
+
+enum vg_rc
+vg_vuln_pkgs_write(const struct vg_facts *f, struct vg_buf *out)
+{
+	size_t len = out->len;
+	struct vg_facts only;
+	struct out o;
+
+	/* The member alone: at the top, enc_vuln_pkgs writes no key. */
+	memset(&only, 0, sizeof(only));
+	only.sources[VG_SRC_VULNS].collected = true;
+	only.vuln_pkgs = f->vuln_pkgs;
+	only.n_vuln_pkgs = f->n_vuln_pkgs;
+	memset(&o, 0, sizeof(o));
+	o.buf = out;
+	o.pretty = true;
+	enc_vuln_pkgs(&o, &only);
+	if (o.rc != VG_OK && out->data != NULL) {
+		out->len = len;
+		out->data[len] = '\0';
+	}
+	return o.rc;
 }
 
 enum vg_rc

@@ -21,6 +21,10 @@ json_t *vg_facts_to_json(const struct vg_facts *f);
 /* Only its "vulnerable_packages" array, as vg_facts_to_json writes it
  * (`vigie vuln check --format json`); NULL on no memory. */
 json_t *vg_vuln_pkgs_to_json(const struct vg_facts *f);
+/* The same array appended to out as the text json_dumpf writes of it
+ * with JSON_INDENT(2) | JSON_PRESERVE_ORDER, byte for byte, without the
+ * tree. Errors as vg_facts_write; out is unchanged on failure. */
+enum vg_rc vg_vuln_pkgs_write(const struct vg_facts *f, struct vg_buf *out);
 
 /*
  * Append f as compact JSON text to out: the same document as

@@ -790,14 +790,30 @@ static const struct {
 				     " WHERE scan_id = NEW.latest_scan_id) "
 				     "WHERE id = NEW.id; END;"},
 	/*
-	 * 15: the digest of a report's package set (its packages section,
+	 * 14: the digest of a report's package set (its packages section,
 	 * migration 12), so re-judging walks the hosts set by set: each
 	 * set is read, decoded and matched once for all its hosts. NULL
 	 * for facts stored whole (a local scan, or a report stored before
 	 * this migration: the facts are zstd frames SQL cannot read; its
 	 * next report fills it).
 	 */
-	{15, "ALTER TABLE scans ADD COLUMN packages_ref TEXT;"},
+	{14, "ALTER TABLE scans ADD COLUMN packages_ref TEXT;"},
+	/*
+	 * 15: the lookup's entries packed (store/vuln_packed.h): one row
+	 * per (package, release) ('' for release-independent entries)
+	 * holding what the lookup returns for it, KEV and EPSS joined in,
+	 * rebuilt by every vulnerability import before it commits; filled
+	 * here by sq_vuln_pack. A lookup reads two rows instead of ~10
+	 * index entries, row fetches and KEV/EPSS probes per package.
+	 * A rowid table, not WITHOUT ROWID: its rows (1 KB on average,
+	 * the kernel's 380 KB) would fill that b-tree's interior pages and
+	 * spill to overflow pages past ~1 KB; here the key index stays
+	 * small and a row up to ~4 KB is read from one page.
+	 */
+	{15,
+	 "CREATE TABLE vuln_packed(package TEXT NOT NULL,"
+	 " release TEXT NOT NULL, entries BLOB NOT NULL,"
+	 " PRIMARY KEY(package, release));"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -1237,6 +1253,9 @@ sq_migrate(struct sq *q, struct vg_err *err)
 			goto done;
 		if (migrations[i].version == 10 &&
 		    (rc = sq_m10_fill(q, err)) != VG_OK)
+			goto done;
+		if (migrations[i].version == 15 &&
+		    (rc = sq_vuln_pack(q, err)) != VG_OK)
 			goto done;
 	}
 	if ((rc = sq_fk_check(q, err)) != VG_OK)
@@ -3243,6 +3262,7 @@ static const struct vg_store_ops sqlite_ops = {
 	.vuln_import_end = sq_vuln_import_end,
 	.vuln_lookup = sq_vuln_lookup,
 	.vuln_feeds = sq_vuln_feeds,
+	.vuln_read = sq_vuln_read,
 	.device_facts = sq_device_facts, /* sqlite_devices.c */
 	/* sqlite_incidents.c */
 	.incident_open = sq_incident_open,

@@ -311,8 +311,12 @@ enum vg_rc sq_vuln_lookup(struct vg_store *s, const char *release,
 			  const char *package, vg_vuln_entry_fn fn, void *ctx,
 			  struct vg_err *err);
 enum vg_rc sq_vuln_feeds(struct vg_store *s, json_t **out, struct vg_err *err);
+enum vg_rc sq_vuln_read(struct vg_store *s, bool begin, struct vg_err *err);
 /* Finalize them, rolling back an import left open. */
 void sq_vulns_close(struct sq *q);
+/* Rebuild the packed lookup rows from the vulnerability tables, inside
+ * the caller's transaction (an import, migration 15). */
+enum vg_rc sq_vuln_pack(struct sq *q, struct vg_err *err);
 
 /*
  * The statement in slot (one of q->ist, tst, vqst), prepared from sql on

@@ -5,6 +5,7 @@
  */
 #include "util/common.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -549,6 +550,81 @@ test_device_round_trip(void **state)
 	assert_int_equal(g.n_device_logins, 0);
 	json_decref(j1);
 	vg_facts_release(&g);
+	vg_facts_release(&f);
+}
+
+/* vg_vuln_pkgs_write equals what jansson dumps of the tree. */
+static void
+expect_pretty_as_jansson(const struct vg_facts *f)
+{
+	struct vg_buf b;
+	json_t *arr;
+	char *want;
+
+	assert_non_null(arr = vg_vuln_pkgs_to_json(f));
+	assert_non_null(
+		want = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER));
+	vg_buf_init(&b, 1u << 20);
+	assert_int_equal(vg_vuln_pkgs_write(f, &b), VG_OK);
+	assert_string_equal(vg_buf_str(&b), want);
+	vg_buf_release(&b);
+	free(want);
+	json_decref(arr);
+}
+
+/*
+ * `vigie vuln check --format json` writes without a tree what it printed
+ * from one: the same bytes for every string (escapes, invalid UTF-8) and
+ * every score (exponents, whole numbers), in a locale whose decimal
+ * point is a comma too; an empty list is "[]".
+ */
+static void
+test_vuln_pretty(void **state)
+{
+	static const double scores[] = {0,
+					7,
+					9.8,
+					0.5,
+					1e-5,
+					4e-05,
+					1e17,
+					1e-300,
+					0.03351,
+					-1,
+					123456789012345678.0};
+	static const char *const strs[] = {
+		"plain",    "tab\there\nnl\r\b\f",      "\x01\x1f\x7f",
+		"q\"b\\s/", "caf\xc3\xa9 \xe2\x82\xac", "bad\xff\xc3",
+		""};
+	const char *const locales[] = {"C", "fr_FR.UTF-8"};
+	struct vg_vuln_pkg *v;
+	struct vg_facts f;
+	size_t i, l;
+
+	(void)state;
+	vg_facts_init(&f);
+	expect_pretty_as_jansson(&f);
+	for (i = 0; i < VG_ARRAY_LEN(scores); i++) {
+		assert_non_null(v = vg_facts_add_vuln_pkg(&f));
+		v->package = vg_facts_str(&f, strs[i % VG_ARRAY_LEN(strs)]);
+		v->version = vg_facts_str(&f, "1.0");
+		/* NULL strings are omitted. */
+		v->ids = i % 2 == 0
+			? vg_facts_str(&f, strs[(i + 1) % VG_ARRAY_LEN(strs)])
+			: NULL;
+		v->n_ids = i;
+		v->status = (enum vg_vuln_pkg_status)(i % 3);
+		v->urgency = (int)(i % 5);
+		v->cvss = scores[i];
+		v->epss = scores[VG_ARRAY_LEN(scores) - 1 - i];
+		v->ransomware = i % 2 != 0;
+	}
+	for (l = 0; l < VG_ARRAY_LEN(locales); l++) {
+		/* A locale the system lacks is tested as C. */
+		(void)setlocale(LC_NUMERIC, locales[l]);
+		expect_pretty_as_jansson(&f);
+	}
+	(void)setlocale(LC_NUMERIC, "C");
 	vg_facts_release(&f);
 }
 
@@ -1430,6 +1506,7 @@ main(void)
 		cmocka_unit_test(test_text_limit),
 		cmocka_unit_test(test_utf8_seq),
 		cmocka_unit_test(test_json_str),
+		cmocka_unit_test(test_vuln_pretty),
 		cmocka_unit_test(test_device_evidence_absent),
 		cmocka_unit_test(test_device_evidence_limit),
 	};

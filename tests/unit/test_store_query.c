@@ -840,8 +840,10 @@ test_migrate_v10(void **state)
 		 /* and migration 13's */
 		 "ALTER TABLE hosts DROP COLUMN findings_scan_id;"
 		 "ALTER TABLE hosts DROP COLUMN prev_findings_scan_id;"
-		 /* and migration 15's */
+		 /* and migration 14's */
 		 "ALTER TABLE scans DROP COLUMN packages_ref;"
+		 /* and migration 15's */
+		 "DROP TABLE vuln_packed;"
 		 "PRAGMA user_version = 9;");
 	if (vg_store_open_sqlite(&x->s, x->path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);

@@ -1,0 +1,77 @@
+/*
+ * The packed form of a (package, release)'s vulnerability entries
+ * (table vuln_packed, store migration 15): every entry the lookup
+ * returns, KEV and EPSS already joined, in one blob, so a lookup reads
+ * one row instead of an index range, a row fetch and two probes per
+ * entry. Written by the store's import, read by its lookup.
+ *
+ * Format (little-endian; no pointer, no alignment):
+ *
+ *   blob  := 0x01 (format) count:u32 entry{count}
+ *   entry := status:u8 urgency:u8 flags:u16
+ *            [cvss:f64 if CVSS] [epss:f64 if EPSS] [percentile:f64 if PCT]
+ *            id NUL [fixed_version NUL if FIXED] [introduced NUL if INTRO]
+ *            [last_affected NUL if LAST] [fixed_on_branches NUL if BRANCHES]
+ *
+ * An f64 is an IEEE-754 binary64, so a score reads back bit for bit;
+ * an absent one is -1 (unknown), an absent text NULL. Flags: KEV 0x01,
+ * RANSOMWARE 0x02 (only with KEV), CVSS 0x04, EPSS 0x08, PCT 0x10,
+ * FIXED 0x20, INTRO 0x40, LAST 0x80, BRANCHES 0x100.
+ *
+ * The store file may be damaged: the decoder checks the whole blob
+ * before it calls back once (count against the bytes left, every text
+ * ended inside the blob, no unknown flag, finite scores, nothing after
+ * the last entry), so a damaged row fails its lookup with an error
+ * naming the package and hands out no entry, rather than a part of
+ * them. An entry cannot be skipped alone: a damaged one leaves no way
+ * to find where the next starts. A status or urgency out of the enums
+ * reads as undetermined / unknown, as the unpacked columns did; text
+ * bytes are handed out as stored, as a text column's were.
+ */
+#ifndef VG_STORE_VULN_PACKED_H
+#define VG_STORE_VULN_PACKED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/vulns.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* One blob's largest size: far above a real package's (the kernel's
+ * ~6,000 entries pack in about 1 MB), far below SQLite's blob limit. */
+#define VG_VULN_PACKED_MAX (64u << 20)
+
+/* A blob being built: init, then add entries, then take the blob. */
+struct vg_vuln_packer {
+	struct vg_buf buf;
+	uint32_t n;
+};
+
+/* Start an empty blob; allocates nothing until the first add. */
+void vg_vuln_packer_init(struct vg_vuln_packer *p);
+/* Empty it for the next blob, keeping its allocation. */
+void vg_vuln_packer_reset(struct vg_vuln_packer *p);
+/* Free the contents. */
+void vg_vuln_packer_release(struct vg_vuln_packer *p);
+
+/* Append e (id required). VG_ERR_LIMIT past VG_VULN_PACKED_MAX,
+ * VG_ERR_NOMEM; a failed add leaves the blob as it was. */
+enum vg_rc vg_vuln_packer_add(struct vg_vuln_packer *p,
+			      const struct vg_vuln_entry *e,
+			      struct vg_err *err);
+/* The blob of the entries added so far (owned by p, valid until its
+ * next add, reset or release). */
+const void *vg_vuln_packer_blob(struct vg_vuln_packer *p, size_t *len);
+
+/*
+ * Call fn for each entry of blob, in the order they were added; the
+ * strings live for the call. A malformed blob: VG_ERR_PARSE naming
+ * package (only used in the message), fn never called. fn's own
+ * failure stops the walk and is returned as is.
+ */
+enum vg_rc vg_vuln_packed_decode(const void *blob, size_t len,
+				 const char *package, vg_vuln_entry_fn fn,
+				 void *ctx, struct vg_err *err);
+
+#endif

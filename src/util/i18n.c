@@ -19,6 +19,9 @@ vg_i18n_init(void)
 	struct stat st;
 
 	(void)setlocale(LC_ALL, "");
+	/* Numbers stay C's: the JSON, CSV and SQL the program writes with
+	 * printf need a decimal point, never a French comma. */
+	(void)setlocale(LC_NUMERIC, "C");
 	if (dir == NULL || *dir == '\0') {
 		dir = VG_LOCALEDIR;
 		if (vg_exe_in_build_tree() ||

@@ -1311,6 +1311,11 @@ sq_close(struct vg_store *s)
 		sq_stmts_close(q->vqst, SQ_VULN_QUERY_SLOTS);
 		for (i = 0; i < VG_SECTION_COUNT; i++)
 			json_decref(q->sec_json[i]);
+		for (i = 0; q->evtext != NULL && i < SQ_EVTEXT_SLOTS; i++) {
+			json_decref(q->evtext[i].ev);
+			free(q->evtext[i].text);
+		}
+		free(q->evtext);
 		(void)sqlite3_close(q->db);
 		ZSTD_freeCCtx(q->zc);
 		ZSTD_freeDCtx(q->zd);
@@ -1539,10 +1544,29 @@ fd_int(crypto_generichash_state *h, int v)
 	(void)crypto_generichash_update(h, b, sizeof(b));
 }
 
-/* The stored text of an evidence: compact, in its order; "{}" for none. */
+/* A copy of n bytes of text, NUL-terminated; NULL on no memory. */
 static char *
-evidence_text(const json_t *ev, char *buf, size_t cap, size_t *len)
+text_dup(const char *t, size_t n)
 {
+	char *c = malloc(n + 1);
+
+	if (c != NULL) {
+		memcpy(c, t, n);
+		c[n] = '\0';
+	}
+	return c;
+}
+
+/*
+ * The stored text of an evidence (compact, in its order; "{}" for none)
+ * into a new string. An evidence shared by other findings (its
+ * reference count tells: core/evidence_cache.h) is serialised once and
+ * its text kept, by address, in q's slots.
+ */
+static char *
+evidence_text(struct sq *q, json_t *ev, char *buf, size_t cap, size_t *len)
+{
+	struct sq_evtext *slot = NULL;
 	size_t n;
 	char *t;
 
@@ -1550,18 +1574,35 @@ evidence_text(const json_t *ev, char *buf, size_t cap, size_t *len)
 		*len = 2;
 		return strdup("{}");
 	}
+	if (ev->refcount > 1 &&
+	    (q->evtext != NULL ||
+	     (q->evtext = calloc(SQ_EVTEXT_SLOTS, sizeof(*q->evtext))) !=
+		     NULL)) {
+		slot = &q->evtext[((uintptr_t)ev / sizeof(void *)) %
+				  SQ_EVTEXT_SLOTS];
+		if (slot->ev == ev) {
+			*len = slot->len;
+			return text_dup(slot->text, slot->len);
+		}
+	}
 	/* Into the buffer first: most evidences are small. */
 	n = json_dumpb(ev, buf, cap, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (n > 0 && n < cap) {
-		if ((t = malloc(n + 1)) != NULL) {
-			memcpy(t, buf, n);
-			t[n] = '\0';
-			*len = n;
-		}
-		return t;
+	if (n > 0 && n < cap)
+		t = text_dup(buf, n);
+	else {
+		t = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		n = t != NULL ? strlen(t) : 0;
 	}
-	t = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	*len = t != NULL ? strlen(t) : 0;
+	*len = n;
+	if (t != NULL && slot != NULL) {
+		json_decref(slot->ev);
+		free(slot->text);
+		slot->ev = NULL;
+		if ((slot->text = text_dup(t, n)) != NULL) {
+			slot->ev = json_incref(ev);
+			slot->len = n;
+		}
+	}
 	return t;
 }
 
@@ -1575,7 +1616,8 @@ evidence_text(const json_t *ev, char *buf, size_t cap, size_t *len)
  * VG_ERR_NOMEM.
  */
 static enum vg_rc
-sq_fdigest(struct sq_scan *sc, const struct vg_report *r, struct vg_err *err)
+sq_fdigest(struct sq *q, struct sq_scan *sc, const struct vg_report *r,
+	   struct vg_err *err)
 {
 	crypto_generichash_state h;
 	unsigned char zero = 0;
@@ -1599,7 +1641,7 @@ sq_fdigest(struct sq_scan *sc, const struct vg_report *r, struct vg_err *err)
 		fd_str(&h, x->check);
 		fd_int(&h, (int)x->severity);
 		fd_str(&h, x->subject);
-		if ((sc->evidence[i] = evidence_text(x->evidence, ev,
+		if ((sc->evidence[i] = evidence_text(q, x->evidence, ev,
 						     sizeof(ev), &len)) == NULL)
 			return vg_err_set(err, VG_ERR_NOMEM,
 					  _("store: out of memory"));
@@ -1684,7 +1726,7 @@ scan_prepare(struct sq *q, struct sq_scan *sc, const struct vg_facts *f,
 					  VG_MAX_JSON_DOC);
 		return vg_err_set(err, rc, _("store: out of memory"));
 	}
-	if ((rc = sq_fdigest(sc, r, err)) != VG_OK ||
+	if ((rc = sq_fdigest(q, sc, r, err)) != VG_OK ||
 	    (rc = sq_scan_scores(sc, r, err)) != VG_OK)
 		return rc;
 	return facts ? sq_compress(q, sc, err) : VG_OK;
@@ -2733,21 +2775,20 @@ rj_fix(struct sq *q, const struct sq_scan *sc, size_t i,
 }
 
 /*
- * Replace scan's findings by sc's: a finding also in the old judgement
- * keeps its row (id, first_seen, state), so links and acceptances made
- * from it hold; a new one is added as a new scan's would be; one gone
- * is deleted. Then the not-evaluated rows.
+ * Replace scan's findings (old, n_old: its rows as read) by sc's: a
+ * finding also in the old judgement keeps its row (id, first_seen,
+ * state), so links and acceptances made from it hold; a new one is
+ * added as a new scan's would be; one gone is deleted. Then the
+ * not-evaluated rows.
  */
 static bool
 rj_findings(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t scan,
-	    int64_t at)
+	    int64_t at, struct rj_old *old, size_t n_old)
 {
-	struct rj_old *old = NULL, *k;
-	size_t n_old = 0, i, j;
+	struct rj_old *k;
+	size_t i, j;
 	bool ok = true;
 
-	if (!rj_old_read(q, scan, &old, &n_old))
-		return false;
 	for (i = 0; ok && i < sc->n_findings; i++) {
 		k = rj_old_find(old, n_old, finding_check(&sc->r->findings[i]),
 				finding_subject(&sc->r->findings[i]));
@@ -2761,7 +2802,6 @@ rj_findings(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t scan,
 	for (j = 0; ok && j < n_old; j++)
 		if (!old[j].kept)
 			ok = sq_run2(q, SQ_RJ_DEL, old[j].id, 0, false);
-	rj_old_free(old, n_old);
 	return ok && sq_run2(q, SQ_RJ_NE_DEL, scan, 0, false) &&
 		sq_put_nes(q, sc->r, scan);
 }
@@ -2972,6 +3012,11 @@ struct rj_prep {
 	int64_t host, scan;
 	struct vg_report r;
 	struct sq_scan sc; /* sc.r is &r: a prep never moves */
+	/* The finding rows it replaces, read before the write lock (the
+	 * rows of scan old_of, read again if they moved meanwhile). */
+	struct rj_old *old;
+	size_t n_old;
+	int64_t old_of;
 };
 
 /* Re-judged hosts written in one transaction (the pages they share,
@@ -2983,6 +3028,25 @@ rj_prep_release(struct rj_prep *x)
 {
 	sq_scan_release(&x->sc);
 	vg_report_release(&x->r);
+	rj_old_free(x->old, x->n_old);
+	x->old = NULL;
+	x->n_old = 0;
+}
+
+/* x's old rows: those of scan rows, read now unless read already. */
+static bool
+rj_old_of(struct sq *q, struct rj_prep *x, int64_t rows)
+{
+	if (x->old_of == rows && (x->old != NULL || x->n_old == 0))
+		return true;
+	rj_old_free(x->old, x->n_old);
+	x->old = NULL;
+	x->n_old = 0;
+	x->old_of = 0;
+	if (!rj_old_read(q, rows, &x->old, &x->n_old))
+		return false;
+	x->old_of = rows;
+	return true;
 }
 
 /*
@@ -2999,6 +3063,7 @@ rj_judge(struct sq *q, const struct vg_policy *p, vg_rejudge_hook hook,
 	 struct rj_prep *x, bool *changed, struct vg_err *err)
 {
 	struct vg_section_entry *ent[VG_SECTION_COUNT] = {NULL};
+	struct sq_hstate h;
 	struct vg_facts f;
 	struct rj_was was;
 	enum vg_rc rc;
@@ -3017,6 +3082,10 @@ rj_judge(struct sq *q, const struct vg_policy *p, vg_rejudge_hook hook,
 	    (rc = vg_rules_evaluate(&f, p, &x->r, err)) == VG_OK &&
 	    (rc = scan_prepare(q, &x->sc, &f, &x->r, false, err)) == VG_OK)
 		*changed = !rj_same(&x->sc, &was);
+	/* The rows to replace read now, outside the write lock (a
+	 * failure: read again inside). */
+	if (*changed && sq_host_state(q, host, &h) && h.latest == scan)
+		(void)rj_old_of(q, x, h.rows);
 	free(was.scores);
 	/* The judgement holds no pointer into the facts. */
 	vg_facts_release(&f);
@@ -3048,8 +3117,9 @@ rj_write(struct sq *q, struct rj_prep *x, bool *done)
 	dayval_of(&x->sc, x->scan, &dv);
 	/* The rows are judged where they are (migration 13: maybe an
 	 * older scan's), once the previous scan has its own. */
-	if (!rj_unshare(q, x->host, &h) ||
-	    !rj_findings(q, &x->sc, x->host, h.rows, h.latest_at) ||
+	if (!rj_unshare(q, x->host, &h) || !rj_old_of(q, x, h.rows) ||
+	    !rj_findings(q, &x->sc, x->host, h.rows, h.latest_at, x->old,
+			 x->n_old) ||
 	    !rj_scores(q, &x->sc, x->scan) ||
 	    (h.prev_rows != 0 && h.prev_rows != h.rows &&
 	     !sq_run2(q, SQ_STATE_PREV, h.prev_rows, h.rows, true)) ||

@@ -121,6 +121,17 @@ struct sq {
 	 * read back one host after another share their package sets). */
 	json_t *sec_json[VG_SECTION_COUNT];
 	char sec_digest[VG_SECTION_COUNT][VG_SECTION_DIGEST_MAX];
+	/* The stored texts of shared evidences (core/evidence_cache.h),
+	 * SQ_EVTEXT_SLOTS made on first use, each holding a reference to
+	 * its evidence (so its address names it while kept). */
+	struct sq_evtext *evtext;
+};
+
+#define SQ_EVTEXT_SLOTS 4096
+struct sq_evtext {
+	json_t *ev; /* NULL: empty */
+	char *text;
+	size_t len;
 };
 
 /* A scan's findings digest (scans.findings_digest): BLAKE2b-256. */

@@ -6,6 +6,7 @@
 
 #include "support.h"
 #include "rules_fixture.h"
+#include "core/evidence_cache.h"
 #include "core/vulns.h"
 #include "util/banned.h"
 
@@ -686,6 +687,52 @@ test_vulnerable_package(void **state)
 	fx_release(&x);
 }
 
+/*
+ * Two hosts with the same vulnerable package share one evidence (built
+ * once: core/evidence_cache.h); any field that differs gives another.
+ */
+static void
+test_shared_evidence(void **state)
+{
+	const struct vg_finding *a, *b;
+	struct vg_vuln_pkg *v;
+	struct fx x, y;
+
+	(void)state;
+	vg_evidence_cache_clear();
+	fx_init(&x, NOW);
+	fx_init(&y, NOW);
+	vg_facts_collected(&x.f, VG_SRC_VULNS);
+	vg_facts_collected(&y.f, VG_SRC_VULNS);
+	(void)add_vuln(&x, "shared", "1.0-1", 1, 7.5, VG_URG_HIGH);
+	(void)add_vuln(&y, "shared", "1.0-1", 1, 7.5, VG_URG_HIGH);
+	RUN(&x, VULN);
+	RUN(&y, VULN);
+	a = vg_fixture_finding(&x.r, VULN, "shared 1.0-1");
+	b = vg_fixture_finding(&y.r, VULN, "shared 1.0-1");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ptr_equal(a->evidence, b->evidence);
+	assert_true(a->evidence->refcount >= 3); /* two findings, cache */
+	/* Another fixed version: another evidence, its own text. */
+	fx_reset_report(&y);
+	v = &y.f.vuln_pkgs[0];
+	v->fixed_version = vg_facts_str(&y.f, "9.9-2");
+	RUN(&y, VULN);
+	b = vg_fixture_finding(&y.r, VULN, "shared 1.0-1");
+	assert_non_null(b);
+	assert_ptr_not_equal(a->evidence, b->evidence);
+	assert_string_equal(json_string_value(json_object_get(b->evidence,
+							      "fixed_version")),
+			    "9.9-2");
+	assert_string_equal(json_string_value(json_object_get(a->evidence,
+							      "fixed_version")),
+			    "9.9-1");
+	fx_release(&x);
+	fx_release(&y);
+	vg_evidence_cache_clear();
+}
+
 int
 main(void)
 {
@@ -700,6 +747,7 @@ main(void)
 		cmocka_unit_test(test_stale_lists),
 		cmocka_unit_test(test_reboot_required),
 		cmocka_unit_test(test_vulnerable_package),
+		cmocka_unit_test(test_shared_evidence),
 		cmocka_unit_test(test_not_utf8),
 	};
 

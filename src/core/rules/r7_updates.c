@@ -11,6 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
+#include "core/evidence_cache.h"
 #include "core/rules.h"
 #include "core/rules/common.h"
 #include "core/vulns.h"
@@ -145,6 +148,46 @@ list_json(const char *s)
 	return a;
 }
 
+static void
+key_str(crypto_generichash_state *h, const char *s)
+{
+	/* With its NUL, so fields cannot run together; NULL as one byte
+	 * 1, told apart from "". */
+	if (s != NULL)
+		(void)crypto_generichash_update(h, (const unsigned char *)s,
+						strlen(s) + 1);
+	else
+		(void)crypto_generichash_update(h, (const unsigned char *)"\1",
+						1);
+}
+
+/* The digest of everything v's evidence is made of (its cache key). */
+static void
+vuln_evidence_key(const struct vg_vuln_pkg *v,
+		  unsigned char key[VG_EVIDENCE_KEY_LEN])
+{
+	crypto_generichash_state h;
+	int64_t nums[4] = {(int64_t)v->n_ids, (int64_t)v->n_kev,
+			   (int64_t)v->status, (int64_t)v->urgency};
+	double scores[2] = {v->epss, v->cvss};
+	unsigned char flag = v->ransomware ? 1 : 0;
+
+	(void)crypto_generichash_init(&h, NULL, 0, VG_EVIDENCE_KEY_LEN);
+	/* What makes the evidence a vulnerable package's (the cache is
+	 * shared with other evidences some day). */
+	key_str(&h, "updates.vulnerable_package");
+	key_str(&h, v->ids);
+	key_str(&h, v->fixed_version);
+	key_str(&h, v->kev_ids);
+	key_str(&h, v->binaries);
+	(void)crypto_generichash_update(&h, (const unsigned char *)nums,
+					sizeof(nums));
+	(void)crypto_generichash_update(&h, (const unsigned char *)scores,
+					sizeof(scores));
+	(void)crypto_generichash_update(&h, &flag, 1);
+	(void)crypto_generichash_final(&h, key, VG_EVIDENCE_KEY_LEN);
+}
+
 /*
  * updates.vulnerable_package: one finding per installed source package
  * affected by known vulnerabilities, its ids and signals as evidence.
@@ -156,6 +199,7 @@ static enum vg_rc
 check_vulnerable_package(const struct vg_check *c, const struct vg_facts *f,
 			 const struct vg_policy *p, struct vg_report *r)
 {
+	unsigned char key[VG_EVIDENCE_KEY_LEN];
 	const struct vg_vuln_pkg *v;
 	char subject[R7_MAX_REASON];
 	const char *urg;
@@ -171,6 +215,10 @@ check_vulnerable_package(const struct vg_check *c, const struct vg_facts *f,
 		    (v->urgency == VG_URG_UNIMPORTANT && v->n_kev == 0))
 			continue;
 		urg = vg_urgency_name(v->urgency);
+		/* Built once for every host with the same package. */
+		vuln_evidence_key(v, key);
+		if ((ev = vg_evidence_cache_get(key)) != NULL)
+			goto add;
 		ev = json_pack("{s:o, s:I, s:s, s:o, s:o, s:I, s:b, s:o, s:o, "
 			       "s:s, s:o}",
 			       "ids", list_json(v->ids), "n_ids",
@@ -188,6 +236,8 @@ check_vulnerable_package(const struct vg_check *c, const struct vg_facts *f,
 			       vg_rule_str_json(v->binaries));
 		if (ev == NULL)
 			return VG_ERR_NOMEM;
+		vg_evidence_cache_put(key, ev);
+	add:
 		(void)snprintf(subject, sizeof(subject), "%s %s",
 			       vg_rule_str(v->package),
 			       vg_rule_str(v->version));

@@ -1,0 +1,72 @@
+/*
+ * The evidence cache (core/evidence_cache.h): direct-mapped slots under
+ * one lock; a slot's evidence is replaced by a newer key's.
+ */
+#include "util/common.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "core/evidence_cache.h"
+#include "util/banned.h"
+
+struct slot {
+	unsigned char key[VG_EVIDENCE_KEY_LEN];
+	json_t *ev; /* NULL: empty */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct slot slots[VG_EVIDENCE_CACHE_SLOTS];
+
+/* The key is a digest: any of its bytes is as good as a hash. */
+static struct slot *
+slot_of(const unsigned char key[VG_EVIDENCE_KEY_LEN])
+{
+	unsigned v = (unsigned)key[0] | (unsigned)key[1] << 8 |
+		(unsigned)key[2] << 16;
+
+	return &slots[v % VG_EVIDENCE_CACHE_SLOTS];
+}
+
+json_t *
+vg_evidence_cache_get(const unsigned char key[VG_EVIDENCE_KEY_LEN])
+{
+	struct slot *s = slot_of(key);
+	json_t *ev = NULL;
+
+	(void)pthread_mutex_lock(&lock);
+	if (s->ev != NULL && memcmp(s->key, key, VG_EVIDENCE_KEY_LEN) == 0)
+		ev = json_incref(s->ev);
+	(void)pthread_mutex_unlock(&lock);
+	return ev;
+}
+
+void
+vg_evidence_cache_put(const unsigned char key[VG_EVIDENCE_KEY_LEN], json_t *ev)
+{
+	struct slot *s = slot_of(key);
+	json_t *old;
+
+	(void)pthread_mutex_lock(&lock);
+	old = s->ev;
+	memcpy(s->key, key, VG_EVIDENCE_KEY_LEN);
+	s->ev = json_incref(ev);
+	(void)pthread_mutex_unlock(&lock);
+	/* Outside the lock: the last reference may free a large tree. */
+	json_decref(old);
+}
+
+void
+vg_evidence_cache_clear(void)
+{
+	size_t i;
+	json_t *old;
+
+	for (i = 0; i < VG_EVIDENCE_CACHE_SLOTS; i++) {
+		(void)pthread_mutex_lock(&lock);
+		old = slots[i].ev;
+		slots[i].ev = NULL;
+		(void)pthread_mutex_unlock(&lock);
+		json_decref(old);
+	}
+}

@@ -2,8 +2,8 @@
  * The SQLite store: one file (mode 0600: it holds account names and
  * host details), WAL mode so readers never block the writer, numbered
  * migrations tracked by PRAGMA user_version. Every statement is prepared
- * once per connection and parameterised; a scan is written in one
- * transaction or not at all.
+ * once per connection, on first use, and parameterised; a scan is written in
+ * one transaction or not at all.
  *
  * Findings and not-evaluated checks are stored in the form the report
  * encoder writes (core/report_json.h), so strings are already valid
@@ -1066,6 +1066,19 @@ sq_stmt_cached(struct sq *q, sqlite3_stmt **slot, const char *sql,
 	return *slot;
 }
 
+sqlite3_stmt *
+sq_st(struct sq *q, enum sq_stmt i)
+{
+	/* On first use, not at open: a short command (vuln check, one
+	 * report) needs a few of the ~50, and preparing them all was a
+	 * fifth of its time. */
+	if (q->st[i] == NULL &&
+	    sqlite3_prepare_v3(q->db, sq_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+			       &q->st[i], NULL) != SQLITE_OK)
+		q->st[i] = NULL;
+	return q->st[i];
+}
+
 void
 sq_stmts_close(sqlite3_stmt **slots, size_t n)
 {
@@ -1328,6 +1341,10 @@ sq_close(struct vg_store *s)
 void
 sq_reset(sqlite3_stmt *st)
 {
+	/* A statement sq_st could not prepare (clear_bindings would
+	 * dereference it). */
+	if (st == NULL)
+		return;
 	(void)sqlite3_reset(st);
 	(void)sqlite3_clear_bindings(st);
 }
@@ -1356,11 +1373,11 @@ sq_host_id(struct sq *q, const char *hostname, const char *kind, int64_t *id)
 	sqlite3_stmt *st;
 	bool ok;
 
-	st = q->st[SQ_HOST_ADD];
+	st = sq_st(q, SQ_HOST_ADD);
 	if (sq_bind_text(st, 1, hostname) != SQLITE_OK ||
 	    sq_bind_text(st, 2, kind) != SQLITE_OK || !sq_step_done(st))
 		return false;
-	st = q->st[SQ_HOST_ID];
+	st = sq_st(q, SQ_HOST_ID);
 	ok = sq_bind_text(st, 1, hostname) == SQLITE_OK &&
 		sqlite3_step(st) == SQLITE_ROW;
 	if (ok)
@@ -1412,7 +1429,7 @@ static bool
 sq_finding_add(struct sq *q, const struct sq_scan *sc, size_t i, int64_t id,
 	       int64_t host, int64_t at, int state)
 {
-	sqlite3_stmt *st = q->st[SQ_FINDING_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_FINDING_ADD);
 	const struct vg_finding *x = &sc->r->findings[i];
 	bool ok;
 
@@ -1437,7 +1454,7 @@ sq_finding_add(struct sq *q, const struct sq_scan *sc, size_t i, int64_t id,
 static bool
 sq_put_nes(struct sq *q, const struct vg_report *r, int64_t id)
 {
-	sqlite3_stmt *st = q->st[SQ_NE_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_NE_ADD);
 	const struct vg_not_evaluated *ne;
 	size_t i;
 	bool ok;
@@ -1477,17 +1494,17 @@ sq_put_findings(struct sq *q, int64_t id, const struct sq_scan *sc,
 			return false;
 		if (!late)
 			continue;
-		ok = sqlite3_bind_int64(q->st[SQ_FIRST_FIX], 1, host) ==
+		ok = sqlite3_bind_int64(sq_st(q, SQ_FIRST_FIX), 1, host) ==
 				SQLITE_OK &&
-			sq_bind_text(q->st[SQ_FIRST_FIX], 2, check) ==
+			sq_bind_text(sq_st(q, SQ_FIRST_FIX), 2, check) ==
 				SQLITE_OK &&
-			sq_bind_text(q->st[SQ_FIRST_FIX], 3, subject) ==
+			sq_bind_text(sq_st(q, SQ_FIRST_FIX), 3, subject) ==
 				SQLITE_OK &&
-			sqlite3_bind_int64(q->st[SQ_FIRST_FIX], 4, at) ==
+			sqlite3_bind_int64(sq_st(q, SQ_FIRST_FIX), 4, at) ==
 				SQLITE_OK &&
-			sq_step_done(q->st[SQ_FIRST_FIX]);
+			sq_step_done(sq_st(q, SQ_FIRST_FIX));
 		if (!ok) {
-			sq_reset(q->st[SQ_FIRST_FIX]);
+			sq_reset(sq_st(q, SQ_FIRST_FIX));
 			return false;
 		}
 	}
@@ -1745,7 +1762,7 @@ sq_scan_prepare_report(struct sq *q, struct sq_scan *sc,
 		       const char *const known[VG_SECTION_COUNT],
 		       struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_SECTION_HAS];
+	sqlite3_stmt *st = sq_st(q, SQ_SECTION_HAS);
 	struct vg_facts_split *sp;
 	enum vg_rc rc;
 	int i, step;
@@ -1803,7 +1820,7 @@ sq_sections_put(struct sq *q, const struct sq_scan *sc, int64_t now,
 		/* A reference the server resolved from its cache: the store
 		 * must hold it still (a store replaced under the server). */
 		if (sc->split->known[i] != NULL) {
-			st = q->st[SQ_SECTION_HAS];
+			st = sq_st(q, SQ_SECTION_HAS);
 			if (sq_bind_text(st, 1, sc->split->known[i]) !=
 				    SQLITE_OK ||
 			    ((step = sqlite3_step(st)) != SQLITE_ROW &&
@@ -1821,7 +1838,7 @@ sq_sections_put(struct sq *q, const struct sq_scan *sc, int64_t now,
 		}
 		if (sc->part_z[i] == NULL)
 			continue;
-		st = q->st[SQ_SECTION_ADD];
+		st = sq_st(q, SQ_SECTION_ADD);
 		ok = bind_static(st, 1, sc->split->digest[i]) == SQLITE_OK &&
 			sqlite3_bind_int64(st, 2,
 					   (int64_t)sc->split->part[i].len) ==
@@ -1894,7 +1911,7 @@ packages_ref(const struct sq_scan *sc)
 static bool
 sq_scan_row(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t *id)
 {
-	sqlite3_stmt *st = q->st[SQ_SCAN_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_SCAN_ADD);
 	bool ok;
 	int k;
 
@@ -1914,7 +1931,7 @@ sq_scan_row(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t *id)
 		return false;
 	}
 	*id = sqlite3_last_insert_rowid(q->db);
-	st = q->st[SQ_SUM_ADD];
+	st = sq_st(q, SQ_SUM_ADD);
 	ok = sqlite3_bind_int64(st, 1, *id) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 2, host) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 3, sc->collected_at) == SQLITE_OK &&
@@ -1955,7 +1972,7 @@ struct sq_hstate {
 static bool
 sq_host_state(struct sq *q, int64_t host, struct sq_hstate *h)
 {
-	sqlite3_stmt *st = q->st[SQ_HOST_STATE];
+	sqlite3_stmt *st = sq_st(q, SQ_HOST_STATE);
 	bool ok;
 
 	memset(h, 0, sizeof(*h));
@@ -1990,7 +2007,7 @@ newer(int64_t at, int64_t id, int64_t bat, int64_t bid)
 static bool
 sq_run2(struct sq *q, enum sq_stmt which, int64_t a, int64_t b, bool two)
 {
-	sqlite3_stmt *st = q->st[which];
+	sqlite3_stmt *st = sq_st(q, which);
 	bool ok;
 
 	ok = sqlite3_bind_int64(st, 1, a) == SQLITE_OK &&
@@ -2015,7 +2032,7 @@ static bool
 sq_host_advance(struct sq *q, int64_t host, const struct sq_hstate *h,
 		int64_t id, int64_t rows, const struct sq_scan *sc)
 {
-	sqlite3_stmt *st = q->st[SQ_HOST_SET];
+	sqlite3_stmt *st = sq_st(q, SQ_HOST_SET);
 	int64_t latest = h->latest, prev = h->prev, at = sc->collected_at;
 	int64_t lrows = h->rows, prows = h->prev_rows;
 	bool ok;
@@ -2093,7 +2110,7 @@ dayval_of(const struct sq_scan *sc, int64_t id, struct sq_dayval *v)
 static bool
 day_delta(struct sq *q, int64_t day, const struct sq_dayval *v, int sign)
 {
-	sqlite3_stmt *st = q->st[SQ_DELTA_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_DELTA_ADD);
 	bool ok = sqlite3_bind_int64(st, 1, day) == SQLITE_OK;
 	int k;
 
@@ -2152,7 +2169,7 @@ col_score_of(sqlite3_stmt *st, int i)
 static bool
 sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
 {
-	sqlite3_stmt *st = q->st[SQ_DAY_AT];
+	sqlite3_stmt *st = sq_st(q, SQ_DAY_AT);
 	struct sq_dayval old;
 	int64_t d = day_of(v->at), od = 0, next = 0;
 	bool ok, has_old = false, has_next = false;
@@ -2181,7 +2198,7 @@ sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
 	 * not change, only the day's latest scan (migration 13). */
 	if (has_old && dayval_same(&old, v))
 		goto set;
-	st = q->st[SQ_DAY_NEXT];
+	st = sq_st(q, SQ_DAY_NEXT);
 	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 2, d) == SQLITE_OK;
 	if (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2200,7 +2217,7 @@ sq_day_roll(struct sq *q, int64_t host, const struct sq_dayval *v)
 	     (has_old && !day_delta(q, next, &old, 1))))
 		return false;
 set:
-	st = q->st[SQ_DAY_SET];
+	st = sq_st(q, SQ_DAY_SET);
 	ok = sqlite3_bind_int64(st, 1, host) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 2, d) == SQLITE_OK &&
 		sqlite3_bind_int64(st, 3, v->scan) == SQLITE_OK &&
@@ -2321,7 +2338,7 @@ sq_list_scans(struct vg_store *s, size_t max, struct vg_scan_summary **out,
 
 	*out = NULL;
 	*n = 0;
-	st = q->st[SQ_LIST];
+	st = sq_st(q, SQ_LIST);
 	if (sqlite3_bind_int64(st, 1,
 			       max > INT64_MAX ? INT64_MAX : (int64_t)max) !=
 	    SQLITE_OK) {
@@ -2404,7 +2421,7 @@ static json_t *sq_unzstd_json(struct sq *q, const void *z, size_t n);
 json_t *
 sq_section_json(struct sq *q, const char *digest, int kind)
 {
-	sqlite3_stmt *st = q->st[SQ_SECTION_GET];
+	sqlite3_stmt *st = sq_st(q, SQ_SECTION_GET);
 	json_t *v = NULL;
 	int i;
 
@@ -2524,7 +2541,7 @@ sq_get_rows(struct sq *q, int64_t id, json_t *doc)
 	a = json_array();
 	if (json_object_set_new(doc, "findings", a) != 0)
 		return false;
-	st = q->st[SQ_FINDINGS];
+	st = sq_st(q, SQ_FINDINGS);
 	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
 		ok = false;
 	while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2550,7 +2567,7 @@ sq_get_rows(struct sq *q, int64_t id, json_t *doc)
 	a = json_array();
 	if (json_object_set_new(doc, "not_evaluated", a) != 0)
 		return false;
-	st = q->st[SQ_NES];
+	st = sq_st(q, SQ_NES);
 	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
 		ok = false;
 	while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2579,7 +2596,7 @@ sq_last_scan(struct vg_store *s, json_t **out, struct vg_err *err)
 	/* One read transaction: the rows of a scan match its header. */
 	if ((rc = sq_exec(q, "BEGIN", err)) != VG_OK)
 		return rc;
-	st = q->st[SQ_LAST];
+	st = sq_st(q, SQ_LAST);
 	if ((step = sqlite3_step(st)) == SQLITE_DONE) {
 		rc = vg_err_set(err, VG_ERR_NOTFOUND,
 				_("store '%s' holds no scan"), q->path);
@@ -2672,7 +2689,7 @@ rj_old_cmp(const void *a, const void *b)
 static bool
 rj_old_read(struct sq *q, int64_t scan, struct rj_old **out, size_t *n_out)
 {
-	sqlite3_stmt *st = q->st[SQ_RJ_OLD];
+	sqlite3_stmt *st = sq_st(q, SQ_RJ_OLD);
 	struct rj_old *v = NULL, *p, *o;
 	size_t n = 0, cap = 0;
 	int step = SQLITE_ERROR;
@@ -2754,7 +2771,7 @@ static bool
 rj_fix(struct sq *q, const struct sq_scan *sc, size_t i,
        const struct rj_old *old)
 {
-	sqlite3_stmt *st = q->st[SQ_RJ_FIX];
+	sqlite3_stmt *st = sq_st(q, SQ_RJ_FIX);
 	const char *sev = vg_severity_name(sc->r->findings[i].severity);
 	const char *rem = sc->r->findings[i].remediation;
 	bool ok;
@@ -2810,7 +2827,7 @@ rj_findings(struct sq *q, const struct sq_scan *sc, int64_t host, int64_t scan,
 static bool
 rj_scores(struct sq *q, const struct sq_scan *sc, int64_t scan)
 {
-	sqlite3_stmt *st = q->st[SQ_RJ_SCAN];
+	sqlite3_stmt *st = sq_st(q, SQ_RJ_SCAN);
 	bool ok;
 	int k;
 
@@ -2824,7 +2841,7 @@ rj_scores(struct sq *q, const struct sq_scan *sc, int64_t scan)
 		sq_reset(st);
 		return false;
 	}
-	st = q->st[SQ_RJ_SUM];
+	st = sq_st(q, SQ_RJ_SUM);
 	ok = sqlite3_bind_int64(st, 1, scan) == SQLITE_OK &&
 		bind_score(st, 2, sc->overall) == SQLITE_OK;
 	for (k = 1; ok && k <= VG_RULE_COUNT; k++)
@@ -2851,7 +2868,7 @@ rj_scores(struct sq *q, const struct sq_scan *sc, int64_t scan)
 static bool
 rj_unshare(struct sq *q, int64_t host, struct sq_hstate *h)
 {
-	sqlite3_stmt *st = q->st[SQ_RJ_ROWS];
+	sqlite3_stmt *st = sq_st(q, SQ_RJ_ROWS);
 	bool ok;
 
 	if (h->prev == 0 || h->prev_rows != h->rows)
@@ -2936,7 +2953,7 @@ rj_facts(struct sq *q, int64_t scan, struct vg_facts *f,
 	 struct vg_section_entry *ent[VG_SECTION_COUNT], struct rj_was *was,
 	 bool *usable, struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_RJ_FACTS];
+	sqlite3_stmt *st = sq_st(q, SQ_RJ_FACTS);
 	struct vg_err ignored;
 	json_t *doc = NULL;
 	enum vg_rc rc;
@@ -3191,7 +3208,7 @@ static enum vg_rc
 rj_items(struct sq *q, unsigned part, unsigned parts, struct rj_item **out,
 	 size_t *n_out, struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_RJ_NEXT];
+	sqlite3_stmt *st = sq_st(q, SQ_RJ_NEXT);
 	struct rj_item *v = NULL, *p;
 	size_t n = 0, cap = 0;
 	int step = SQLITE_ERROR;
@@ -3362,7 +3379,6 @@ sq_setup(struct sq *q, struct vg_err *err)
 {
 	enum vg_rc rc;
 	int64_t v;
-	int i;
 
 	(void)sqlite3_busy_timeout(q->db, SQ_BUSY_TIMEOUT_MS);
 	/* Refuse a newer schema before changing anything in the file;
@@ -3391,11 +3407,6 @@ sq_setup(struct sq *q, struct vg_err *err)
 	     * a steady-state report wrote (bench/ingest.sh). */
 	    (rc = sq_exec(q, "PRAGMA temp_store=MEMORY", err)) != VG_OK)
 		return rc;
-	for (i = 0; i < SQ_COUNT; i++)
-		if (sqlite3_prepare_v3(q->db, sq_sql[i], -1,
-				       SQLITE_PREPARE_PERSISTENT, &q->st[i],
-				       NULL) != SQLITE_OK)
-			return sq_fail(q, err, sq_sql[i]);
 	return VG_OK;
 }
 

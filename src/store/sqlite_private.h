@@ -25,7 +25,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-/* The statements of a connection, prepared once at open (sqlite.c). */
+/* The statements of a connection, prepared on first use (sq_st). */
 enum sq_stmt {
 	SQ_HOST_ADD,
 	SQ_HOST_ID,
@@ -336,6 +336,14 @@ enum vg_rc sq_vuln_pack(struct sq *q, struct vg_err *err);
  */
 sqlite3_stmt *sq_stmt_cached(struct sq *q, sqlite3_stmt **slot, const char *sql,
 			     struct vg_err *err);
+/*
+ * Statement i of q->st, prepared on first use. NULL when SQLite cannot
+ * prepare it, the reason left in sqlite3_errmsg(q->db): the callers'
+ * failure paths report it through sq_fail, since binding or stepping a
+ * NULL statement fails (SQLITE_MISUSE) without touching the connection's
+ * message, and sq_reset and the column readers ignore it.
+ */
+sqlite3_stmt *sq_st(struct sq *q, enum sq_stmt i);
 /* Finalize n cached statements (NULL ones skipped). */
 void sq_stmts_close(sqlite3_stmt **slots, size_t n);
 

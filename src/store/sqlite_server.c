@@ -100,7 +100,7 @@ enum vg_rc
 sq_user_add(struct vg_store *s, const struct vg_user_rec *u, struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_USER_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_USER_ADD);
 	enum vg_rc rc;
 
 	if (!key_ok(u->name, sizeof(u->name)))
@@ -127,7 +127,7 @@ sq_user_get(struct vg_store *s, const char *name, struct vg_user_rec *out,
 	    struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_USER_GET];
+	sqlite3_stmt *st = sq_st(q, SQ_USER_GET);
 	enum vg_rc rc;
 	bool ok;
 
@@ -161,7 +161,7 @@ sq_token_add(struct vg_store *s, const char *token_hash, const char *site,
 	     int64_t expires_at, struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_TOKEN_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_TOKEN_ADD);
 	enum vg_rc rc;
 
 	if (!key_ok(token_hash, VG_STORE_HASH_MAX))
@@ -191,7 +191,7 @@ sq_token_consume(struct vg_store *s, const char *token_hash, int64_t now,
 		 char site[VG_STORE_NAME_MAX], struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_TOKEN_USE];
+	sqlite3_stmt *st = sq_st(q, SQ_TOKEN_USE);
 	enum vg_rc rc;
 	bool ok;
 
@@ -229,7 +229,7 @@ sq_agent_add(struct vg_store *s, const struct vg_agent_rec *a,
 	     struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_AGENT_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_AGENT_ADD);
 	enum vg_rc rc;
 
 	if (!key_ok(a->id, sizeof(a->id)))
@@ -259,7 +259,7 @@ static enum vg_rc
 agent_read(struct sq *q, const char *id, struct vg_agent_rec *out,
 	   struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_AGENT_GET];
+	sqlite3_stmt *st = sq_st(q, SQ_AGENT_GET);
 	enum vg_rc rc;
 	bool ok;
 
@@ -302,7 +302,7 @@ sq_apikey_add(struct vg_store *s, const struct vg_apikey_rec *k,
 	      struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_APIKEY_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_APIKEY_ADD);
 	enum vg_rc rc;
 
 	if (!key_ok(k->id, sizeof(k->id)))
@@ -329,7 +329,7 @@ sq_apikey_get(struct vg_store *s, const char *id, struct vg_apikey_rec *out,
 	      struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_APIKEY_GET];
+	sqlite3_stmt *st = sq_st(q, SQ_APIKEY_GET);
 	enum vg_rc rc;
 	bool ok;
 
@@ -361,7 +361,7 @@ sq_apikey_get(struct vg_store *s, const char *id, struct vg_apikey_rec *out,
 static enum vg_rc
 report_seen(struct sq *q, const char *uuid, bool *seen, struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_REPORT_SEEN];
+	sqlite3_stmt *st = sq_st(q, SQ_REPORT_SEEN);
 	enum vg_rc rc;
 
 	*seen = false;
@@ -382,7 +382,7 @@ static enum vg_rc
 agent_host(struct sq *q, const char *agent_id, const char *hostname,
 	   int64_t *host, struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_AGENT_HOST];
+	sqlite3_stmt *st = sq_st(q, SQ_AGENT_HOST);
 	bool ok;
 
 	ok = sq_bind_text(st, 1, hostname) == SQLITE_OK &&
@@ -402,7 +402,7 @@ static enum vg_rc
 report_link(struct sq *q, const char *agent_id, const char *uuid,
 	    int64_t received_at, int64_t host, int64_t scan, struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_REPORT_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_REPORT_ADD);
 
 	if (sq_bind_text(st, 1, uuid) != SQLITE_OK ||
 	    sq_bind_text(st, 2, agent_id) != SQLITE_OK ||
@@ -412,7 +412,7 @@ report_link(struct sq *q, const char *agent_id, const char *uuid,
 		sq_reset(st);
 		return sq_fail(q, err, _("cannot record the report"));
 	}
-	st = q->st[SQ_AGENT_SEEN];
+	st = sq_st(q, SQ_AGENT_SEEN);
 	if (sq_bind_text(st, 1, agent_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 2, received_at) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 3, host) != SQLITE_OK || !sq_step_done(st)) {
@@ -653,7 +653,7 @@ static enum vg_rc
 device_host(struct sq *q, sqlite3_stmt *sel, const char *key, int64_t *host,
 	    struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_HOST_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_HOST_ADD);
 	const char *kind;
 	bool ok;
 
@@ -715,7 +715,7 @@ static enum vg_rc
 sensor_link(struct sq *q, sqlite3_stmt *seen, const char *agent_id,
 	    const char *uuid, int64_t received_at, struct vg_err *err)
 {
-	sqlite3_stmt *st = q->st[SQ_REPORT_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_REPORT_ADD);
 
 	if (sq_bind_text(st, 1, uuid) != SQLITE_OK ||
 	    sq_bind_text(st, 2, agent_id) != SQLITE_OK ||
@@ -863,7 +863,7 @@ sq_audit_add(struct vg_store *s, int64_t at, const char *actor,
 	     const char *action, const char *detail, struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_AUDIT_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_AUDIT_ADD);
 
 	if (actor == NULL || action == NULL || action[0] == '\0')
 		return bad_arg(err, _("audit actor or action"));
@@ -883,7 +883,7 @@ sq_session_add(struct vg_store *s, const char *hash, int64_t user_id,
 	       const char *csrf, int64_t expires_at, struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_SESSION_ADD];
+	sqlite3_stmt *st = sq_st(q, SQ_SESSION_ADD);
 	enum vg_rc rc;
 
 	if (!key_ok(hash, VG_STORE_HASH_MAX))
@@ -909,7 +909,7 @@ sq_session_get(struct vg_store *s, const char *hash, int64_t now,
 	       struct vg_session_rec *out, struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_SESSION_GET];
+	sqlite3_stmt *st = sq_st(q, SQ_SESSION_GET);
 	enum vg_rc rc;
 	bool ok;
 
@@ -945,7 +945,7 @@ enum vg_rc
 sq_session_delete(struct vg_store *s, const char *hash, struct vg_err *err)
 {
 	struct sq *q = s->impl;
-	sqlite3_stmt *st = q->st[SQ_SESSION_DEL];
+	sqlite3_stmt *st = sq_st(q, SQ_SESSION_DEL);
 
 	if (!key_ok(hash, VG_STORE_HASH_MAX))
 		return bad_arg(err, _("session hash"));

@@ -1005,6 +1005,11 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_RJ_OLD] = "SELECT id, check_id, subject, rule, severity,"
 		      " evidence, remediation FROM findings"
 		      " WHERE scan_id = ?1 ORDER BY id",
+	/* Only the evidence and remediation: the indexes holding rule and
+	 * severity are left untouched (SQLite rewrites an index entry for
+	 * every column set, changed or not). */
+	[SQ_RJ_FIX_EV] = "UPDATE findings SET evidence = ?2,"
+			 " remediation = ?3 WHERE id = ?1",
 	[SQ_RJ_FIX] = "UPDATE findings SET rule = ?2, severity = ?3,"
 		      " sev = ?4, evidence = ?5, remediation = ?6"
 		      " WHERE id = ?1",
@@ -2776,10 +2781,20 @@ rj_fix(struct sq *q, const struct sq_scan *sc, size_t i,
 	const char *rem = sc->r->findings[i].remediation;
 	bool ok;
 
-	if (old->rule == sc->rule[i] && same_text(old->severity, sev) &&
-	    same_text(old->evidence, sc->evidence[i]) &&
-	    same_text(old->remediation, rem))
-		return true;
+	if (old->rule == sc->rule[i] && same_text(old->severity, sev)) {
+		/* Most often: the ids of a vulnerable package grew. */
+		if (same_text(old->evidence, sc->evidence[i]) &&
+		    same_text(old->remediation, rem))
+			return true;
+		st = sq_st(q, SQ_RJ_FIX_EV);
+		ok = sqlite3_bind_int64(st, 1, old->id) == SQLITE_OK &&
+			bind_static(st, 2, sc->evidence[i]) == SQLITE_OK &&
+			bind_static(st, 3, rem) == SQLITE_OK &&
+			sq_step_done(st);
+		if (!ok)
+			sq_reset(st);
+		return ok;
+	}
 	ok = sqlite3_bind_int64(st, 1, old->id) == SQLITE_OK &&
 		sqlite3_bind_int(st, 2, sc->rule[i]) == SQLITE_OK &&
 		bind_static(st, 3, sev) == SQLITE_OK &&
@@ -3037,8 +3052,10 @@ struct rj_prep {
 };
 
 /* Re-judged hosts written in one transaction (the pages they share,
- * summaries and indexes, written once). */
+ * summaries and indexes, written once); while another thread writes,
+ * up to RJ_BATCH_MAX are judged before waiting for it. */
 #define RJ_BATCH 32
+#define RJ_BATCH_MAX 64
 
 static void
 rj_prep_release(struct rj_prep *x)
@@ -3146,21 +3163,27 @@ rj_write(struct sq *q, struct rj_prep *x, bool *done)
 	return true;
 }
 
-/* Write the n judgements of v in one transaction, then release them;
- * *n_done counts the hosts written. */
+/*
+ * Write the n judgements of v in one transaction, then release them;
+ * *n_done counts the hosts written. The re-judging threads of this
+ * process take turns at the write lock here, with no busy-wait sleep
+ * between them; locked: the caller took it.
+ */
 static enum vg_rc
-rj_flush(struct sq *q, struct rj_prep *v, size_t n, size_t *n_done,
+rj_flush(struct sq *q, struct rj_prep *v, size_t n, bool locked, size_t *n_done,
 	 struct vg_err *err)
 {
 	enum vg_rc rc = VG_OK;
 	size_t i, done_n = 0;
 	bool done;
 
-	if (n == 0)
+	if (n == 0) {
+		if (locked)
+			(void)pthread_mutex_unlock(&rj_write_lock);
 		return VG_OK;
-	/* The re-judging threads of this process take turns at the
-	 * write lock here, with no busy-wait sleep between them. */
-	(void)pthread_mutex_lock(&rj_write_lock);
+	}
+	if (!locked)
+		(void)pthread_mutex_lock(&rj_write_lock);
 	if ((rc = sq_exec(q, "BEGIN IMMEDIATE", err)) == VG_OK) {
 		for (i = 0; rc == VG_OK && i < n; i++) {
 			if (!rj_write(q, &v[i], &done))
@@ -3271,7 +3294,7 @@ sq_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
 	 * last ones, judged again at the host's next report), but the
 	 * whole is, at the end (a checkpoint syncs the log first).
 	 */
-	if ((batch = calloc(RJ_BATCH, sizeof(*batch))) == NULL) {
+	if ((batch = calloc(RJ_BATCH_MAX, sizeof(*batch))) == NULL) {
 		rj_items_free(v, n);
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 	}
@@ -3290,13 +3313,17 @@ sq_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
 		}
 		if (!changed) /* judged alike, or left as it is */
 			(*n_hosts)++;
-		else if (++nb == RJ_BATCH) {
-			rc = rj_flush(q, batch, nb, n_hosts, err);
+		/* A batch is written when the lock is free, or full. */
+		else if (++nb >= RJ_BATCH &&
+			 (nb == RJ_BATCH_MAX ||
+			  pthread_mutex_trylock(&rj_write_lock) == 0)) {
+			rc = rj_flush(q, batch, nb, nb < RJ_BATCH_MAX, n_hosts,
+				      err);
 			nb = 0;
 		}
 	}
 	if (rc == VG_OK)
-		rc = rj_flush(q, batch, nb, n_hosts, err);
+		rc = rj_flush(q, batch, nb, false, n_hosts, err);
 	else
 		for (i = 0; i < nb; i++)
 			rj_prep_release(&batch[i]);

@@ -66,6 +66,7 @@ enum sq_stmt {
 	SQ_RJ_FACTS,
 	SQ_RJ_OLD,
 	SQ_RJ_FIX,
+	SQ_RJ_FIX_EV,
 	SQ_RJ_DEL,
 	SQ_RJ_NE_DEL,
 	SQ_RJ_SCAN,

@@ -1,10 +1,11 @@
 /*
- * The evidence cache (core/evidence_cache.h): direct-mapped slots under
- * one lock; a slot's evidence is replaced by a newer key's.
+ * The evidence cache (core/evidence_cache.h): two-way slots under one
+ * lock; the older of a pair's evidences goes for a newer key's.
  */
 #include "util/common.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/evidence_cache.h"
@@ -28,6 +29,19 @@ slot_of(const unsigned char key[VG_EVIDENCE_KEY_LEN])
 	return &slots[v % VG_EVIDENCE_CACHE_SLOTS];
 }
 
+/* The other slot of s's pair. */
+static struct slot *
+pair_of(struct slot *s)
+{
+	return (s - slots) % 2 == 0 ? s + 1 : s - 1;
+}
+
+static bool
+holds(const struct slot *s, const unsigned char key[VG_EVIDENCE_KEY_LEN])
+{
+	return s->ev != NULL && memcmp(s->key, key, VG_EVIDENCE_KEY_LEN) == 0;
+}
+
 json_t *
 vg_evidence_cache_get(const unsigned char key[VG_EVIDENCE_KEY_LEN])
 {
@@ -35,8 +49,11 @@ vg_evidence_cache_get(const unsigned char key[VG_EVIDENCE_KEY_LEN])
 	json_t *ev = NULL;
 
 	(void)pthread_mutex_lock(&lock);
-	if (s->ev != NULL && memcmp(s->key, key, VG_EVIDENCE_KEY_LEN) == 0)
+	/* Two ways: the key's slot and its neighbour. */
+	if (holds(s, key))
 		ev = json_incref(s->ev);
+	else if (holds(pair_of(s), key))
+		ev = json_incref(pair_of(s)->ev);
 	(void)pthread_mutex_unlock(&lock);
 	return ev;
 }
@@ -44,11 +61,17 @@ vg_evidence_cache_get(const unsigned char key[VG_EVIDENCE_KEY_LEN])
 void
 vg_evidence_cache_put(const unsigned char key[VG_EVIDENCE_KEY_LEN], json_t *ev)
 {
-	struct slot *s = slot_of(key);
+	struct slot *s = slot_of(key), *p = pair_of(s);
 	json_t *old;
 
 	(void)pthread_mutex_lock(&lock);
-	old = s->ev;
+	/* The key's slot gets it; what it held moves to the neighbour,
+	 * whose own goes (the older of the two). */
+	old = NULL;
+	if (s->ev != NULL) {
+		old = p->ev;
+		*p = *s;
+	}
 	memcpy(s->key, key, VG_EVIDENCE_KEY_LEN);
 	s->ev = json_incref(ev);
 	(void)pthread_mutex_unlock(&lock);

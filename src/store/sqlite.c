@@ -1002,9 +1002,11 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_RJ_FACTS] = "SELECT facts, facts_codec, facts_zstd,"
 			" findings_digest, scores, overall FROM scans"
 			" WHERE id = ?1",
+	/* In the order of findings_scan (no sort step), the order
+	 * rj_old_find searches. */
 	[SQ_RJ_OLD] = "SELECT id, check_id, subject, rule, severity,"
 		      " evidence, remediation FROM findings"
-		      " WHERE scan_id = ?1 ORDER BY id",
+		      " WHERE scan_id = ?1 ORDER BY check_id, subject, id",
 	/* Only the evidence and remediation: the indexes holding rule and
 	 * severity are left untouched (SQLite rewrites an index entry for
 	 * every column set, changed or not). */
@@ -1579,6 +1581,13 @@ text_dup(const char *t, size_t n)
 	return c;
 }
 
+/* The offset from slot to the other slot of its pair (+1 or -1). */
+static ptrdiff_t
+slot_pair(const struct sq *q, const struct sq_evtext *slot)
+{
+	return (slot - q->evtext) % 2 == 0 ? 1 : -1;
+}
+
 /*
  * The stored text of an evidence (compact, in its order; "{}" for none)
  * into a new string. An evidence shared by other findings (its
@@ -1600,11 +1609,22 @@ evidence_text(struct sq *q, json_t *ev, char *buf, size_t cap, size_t *len)
 	    (q->evtext != NULL ||
 	     (q->evtext = calloc(SQ_EVTEXT_SLOTS, sizeof(*q->evtext))) !=
 		     NULL)) {
+		/* Two ways: the slot of its address, and its neighbour. */
 		slot = &q->evtext[((uintptr_t)ev / sizeof(void *)) %
 				  SQ_EVTEXT_SLOTS];
+		if (slot->ev != ev && slot[slot_pair(q, slot)].ev == ev)
+			slot += slot_pair(q, slot);
 		if (slot->ev == ev) {
 			*len = slot->len;
 			return text_dup(slot->text, slot->len);
+		}
+		/* The older of the two goes: the newer moves aside. */
+		if (slot->ev != NULL) {
+			struct sq_evtext *other = slot + slot_pair(q, slot), x;
+
+			x = *other;
+			*other = *slot;
+			*slot = x;
 		}
 	}
 	/* Into the buffer first: most evidences are small. */
@@ -2676,21 +2696,11 @@ rj_col(sqlite3_stmt *st, int i, char **out)
 	return t == NULL || (*out = strdup(t)) != NULL;
 }
 
-/* By (check, subject), then id: the order rj_old_find searches. */
-static int
-rj_old_cmp(const void *a, const void *b)
-{
-	const struct rj_old *x = a, *y = b;
-	int c = strcmp(x->check, y->check);
-
-	if (c == 0)
-		c = strcmp(x->subject, y->subject);
-	if (c == 0)
-		c = x->id < y->id ? -1 : x->id > y->id;
-	return c;
-}
-
-/* The finding rows of scan into *out, sorted by (check, subject). */
+/*
+ * The finding rows of scan into *out, by (check, subject), then id: in
+ * SQLite's order of texts (memcmp, BINARY), which strcmp follows for
+ * texts without NUL.
+ */
 static bool
 rj_old_read(struct sq *q, int64_t scan, struct rj_old **out, size_t *n_out)
 {
@@ -2731,8 +2741,6 @@ rj_old_read(struct sq *q, int64_t scan, struct rj_old **out, size_t *n_out)
 		rj_old_free(v, n);
 		return false;
 	}
-	if (n > 1)
-		qsort(v, n, sizeof(*v), rj_old_cmp);
 	*out = v;
 	*n_out = n;
 	return true;

@@ -989,14 +989,18 @@ static const char *const sq_sql[SQ_COUNT] = {
 			 " ws8 = ws8 + excluded.ws8, ws9 = ws9 + excluded.ws9,"
 			 " ws10 = ws10 + excluded.ws10",
 	/* Re-judging (sq_rejudge): the hosts of part ?1 of ?2, package
-	 * set by package set (migration 15). A set goes whole to one part
-	 * (by two hex digits of its digest), so no two threads match the
+	 * set by package set (migration 14). A set goes whole to one part
+	 * (by three hex digits of its digest), so no two threads match the
 	 * same set; hosts of no known set go by id. */
 	[SQ_RJ_NEXT] = "SELECT h.id, h.latest_scan_id, s.packages_ref"
 		       " FROM hosts h JOIN scans s ON s.id = h.latest_scan_id"
 		       " WHERE (CASE WHEN s.packages_ref IS NULL THEN h.id"
-		       " ELSE unicode(substr(s.packages_ref, 9, 1)) * 31"
-		       " + unicode(substr(s.packages_ref, 10, 1)) END)"
+		       " ELSE (instr('0123456789abcdef',"
+		       " substr(s.packages_ref, 9, 1)) - 1) * 256"
+		       " + (instr('0123456789abcdef',"
+		       " substr(s.packages_ref, 10, 1)) - 1) * 16"
+		       " + instr('0123456789abcdef',"
+		       " substr(s.packages_ref, 11, 1)) - 1 END)"
 		       " % ?2 = ?1"
 		       " ORDER BY s.packages_ref, h.id",
 	[SQ_RJ_FACTS] = "SELECT facts, facts_codec, facts_zstd,"
@@ -1798,7 +1802,11 @@ sq_scan_prepare_report(struct sq *q, struct sq_scan *sc,
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 	for (i = 0; i < VG_SECTION_COUNT; i++) {
 		vg_buf_init(&sp->part[i], VG_MAX_JSON_DOC);
-		sp->known[i] = known != NULL ? known[i] : NULL;
+		/* Only the agent's members may be known: the server's own
+		 * (vulnerable packages) are always its own matching's. */
+		sp->known[i] = known != NULL && i < VG_SECTION_AGENT_COUNT
+			? known[i]
+			: NULL;
 	}
 	if ((rc = vg_facts_write_split(f, &sc->facts, sp)) != VG_OK) {
 		if (rc == VG_ERR_LIMIT)
@@ -3092,17 +3100,18 @@ rj_old_of(struct sq *q, struct rj_prep *x, int64_t rows)
 }
 
 /*
- * Judge scan (host's latest when read) anew into x, and compare with the
- * stored judgement: *changed false when it is the same (most hosts when
- * a feed update touches none of their packages: nothing to write, x
- * released) or the facts cannot be read (damaged: the host is left as
- * it is). Before any transaction: the hook may read the store.
- * packages_ref: the scan's package set digest, for the hook.
+ * Judge scan (host's latest when read) anew into x (*judged), and
+ * compare with the stored judgement: *changed false when it is the same
+ * (most hosts when a feed update touches none of their packages:
+ * nothing to write, x released) or the facts cannot be read (damaged:
+ * the host is left as it is, not judged). Before any transaction: the
+ * hook may read the store. packages_ref: the scan's package set
+ * digest, for the hook.
  */
 static enum vg_rc
 rj_judge(struct sq *q, const struct vg_policy *p, vg_rejudge_hook hook,
 	 void *hook_ctx, int64_t host, int64_t scan, const char *packages_ref,
-	 struct rj_prep *x, bool *changed, struct vg_err *err)
+	 struct rj_prep *x, bool *changed, bool *judged, struct vg_err *err)
 {
 	struct vg_section_entry *ent[VG_SECTION_COUNT] = {NULL};
 	struct sq_hstate h;
@@ -3112,7 +3121,7 @@ rj_judge(struct sq *q, const struct vg_policy *p, vg_rejudge_hook hook,
 	bool usable;
 	int i;
 
-	*changed = false;
+	*changed = *judged = false;
 	memset(x, 0, sizeof(*x));
 	x->host = host;
 	x->scan = scan;
@@ -3122,8 +3131,10 @@ rj_judge(struct sq *q, const struct vg_policy *p, vg_rejudge_hook hook,
 	    (hook == NULL ||
 	     (rc = hook(hook_ctx, &f, packages_ref, err)) == VG_OK) &&
 	    (rc = vg_rules_evaluate(&f, p, &x->r, err)) == VG_OK &&
-	    (rc = scan_prepare(q, &x->sc, &f, &x->r, false, err)) == VG_OK)
+	    (rc = scan_prepare(q, &x->sc, &f, &x->r, false, err)) == VG_OK) {
+		*judged = true;
 		*changed = !rj_same(&x->sc, &was);
+	}
 	/* The rows to replace read now, outside the write lock (a
 	 * failure: read again inside). */
 	if (*changed && sq_host_state(q, host, &h) && h.latest == scan)
@@ -3286,7 +3297,7 @@ sq_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
 	struct rj_prep *batch;
 	size_t n = 0, i, nb = 0;
 	enum vg_rc rc;
-	bool changed;
+	bool changed, judged;
 
 	(void)now;
 	*n_hosts = 0;
@@ -3296,31 +3307,23 @@ sq_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
 				  part, parts);
 	if ((rc = rj_items(q, part, parts, &v, &n, err)) != VG_OK)
 		return rc;
-	/*
-	 * A judgement is work redone, not data received: its short
-	 * transactions are not each synced (a power cut loses at most the
-	 * last ones, judged again at the host's next report), but the
-	 * whole is, at the end (a checkpoint syncs the log first).
-	 */
 	if ((batch = calloc(RJ_BATCH_MAX, sizeof(*batch))) == NULL) {
 		rj_items_free(v, n);
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 	}
-	if ((rc = sq_exec(q, "PRAGMA synchronous=NORMAL", err)) != VG_OK) {
-		rj_items_free(v, n);
-		free(batch);
-		return rc;
-	}
 	for (i = 0; i < n && rc == VG_OK; i++) {
 		if ((rc = rj_judge(q, p, hook, hook_ctx, v[i].host, v[i].scan,
 				   v[i].packages_ref, &batch[nb], &changed,
-				   err)) != VG_OK) {
+				   &judged, err)) != VG_OK) {
 			if (changed)
 				rj_prep_release(&batch[nb]);
 			break;
 		}
-		if (!changed) /* judged alike, or left as it is */
-			(*n_hosts)++;
+		if (!changed) {
+			/* Judged alike (counted), or damaged: left alone. */
+			if (judged)
+				(*n_hosts)++;
+		}
 		/* A batch is written when the lock is free, or full. */
 		else if (++nb >= RJ_BATCH &&
 			 (nb == RJ_BATCH_MAX ||
@@ -3337,9 +3340,6 @@ sq_rejudge(struct vg_store *s, const struct vg_policy *p, int64_t now,
 			rj_prep_release(&batch[i]);
 	free(batch);
 	rj_items_free(v, n);
-	(void)sqlite3_exec(q->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
-	(void)sqlite3_exec(q->db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL,
-			   NULL);
 	return rc;
 }
 

@@ -59,6 +59,15 @@ resolve_sections(const struct vg_api_ctx *ctx, json_t *jfacts,
 		name = vg_section_name((enum vg_section)i);
 		if (!vg_section_is_ref(v = json_object_get(jfacts, name)))
 			continue;
+		/* The vulnerable packages are the server's to derive: an
+		 * agent naming a stored list would choose what the facts
+		 * say of the host. */
+		if (i >= VG_SECTION_AGENT_COUNT) {
+			json_decref(missing);
+			vg_http_error(resp, 400,
+				      "facts.%s: not sent by reference", name);
+			return false;
+		}
 		if (!vg_section_ref_get(v, digests[i])) {
 			json_decref(missing);
 			vg_http_error(resp, 400,

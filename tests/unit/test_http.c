@@ -887,6 +887,15 @@ test_reports_sections(void **state)
 	vuln_subjects(a, "srv-ref", got, sizeof(got));
 	assert_string_equal(got, "");
 
+	/* The server's own member is never taken by reference: 400. */
+	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000018",
+			"vulnerable_packages", ref);
+	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 400);
+	assert_non_null(strstr(json_string_value(json_object_get(out, "error")),
+			       "facts.vulnerable_packages"));
+	json_decref(out);
+	free(refd);
+
 	/* Unknown: 409 naming the member, nothing stored. */
 	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000014",
 			"accounts", zero);

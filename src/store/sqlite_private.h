@@ -95,7 +95,7 @@ enum sq_state {
  * combination of filters and prepared on first use (sqlite_query.c). */
 #define SQ_QUERY_SLOTS 1024
 /* Statements of the vulnerability tables (sqlite_vulns.c). */
-#define SQ_VULN_SLOTS 8
+#define SQ_VULN_SLOTS 12
 /* Statements of sqlite_incidents.c, sqlite_tasks.c and
  * sqlite_vuln_query.c, each file's own, prepared on first use with
  * sq_stmt_cached and finalised at close. */
@@ -115,6 +115,12 @@ struct sq {
 	 * none: its transaction is open from begin to end). */
 	sqlite3_stmt *vst[SQ_VULN_SLOTS];
 	char *vuln_source;
+	/* Inside vuln_read: lookups walk the packed rows in order (one
+	 * statement stepping on, sqlite_vulns.c), from scan_at, the last
+	 * package asked, for release scan_release (both owned). */
+	bool vuln_reading, scan_on;
+	int scan_step;
+	char *scan_at, *scan_release;
 	sqlite3_stmt *ist[SQ_INCIDENT_SLOTS];
 	sqlite3_stmt *tst[SQ_TASK_SLOTS];
 	sqlite3_stmt *vqst[SQ_VULN_QUERY_SLOTS];

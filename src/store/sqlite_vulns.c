@@ -31,6 +31,7 @@ enum {
 	V_EPSS,
 	V_FEED,
 	V_PACKED,
+	V_SCAN,
 	V_COUNT
 };
 _Static_assert(V_COUNT <= SQ_VULN_SLOTS, "SQ_VULN_SLOTS holds them");
@@ -82,6 +83,11 @@ static const char *const v_sql[V_COUNT] = {
 	[V_PACKED] = "SELECT entries FROM vuln_packed"
 		     " WHERE package = ?1 AND release IN (?2, '')"
 		     " ORDER BY release DESC",
+	/* The packed rows from package ?1 on, in the primary key's order
+	 * (no sort): lookups asked in order step on instead of seeking. */
+	[V_SCAN] = "SELECT package, release, entries FROM vuln_packed"
+		   " WHERE package >= ?1 AND release IN (?2, '')"
+		   " ORDER BY package, release",
 };
 
 static const char v_feeds_sql[] =
@@ -103,6 +109,18 @@ v_stmt(struct sq *q, int i, struct vg_err *err)
 	return q->vst[i];
 }
 
+/* The walk of the packed rows ended (its statement reset). */
+static void
+scan_stop(struct sq *q)
+{
+	if (q->scan_on)
+		sq_reset(q->vst[V_SCAN]);
+	q->scan_on = false;
+	free(q->scan_at);
+	free(q->scan_release);
+	q->scan_at = q->scan_release = NULL;
+}
+
 void
 sq_vulns_close(struct sq *q)
 {
@@ -113,6 +131,7 @@ sq_vulns_close(struct sq *q)
 		free(q->vuln_source);
 		q->vuln_source = NULL;
 	}
+	scan_stop(q);
 	for (i = 0; i < SQ_VULN_SLOTS; i++) {
 		sqlite3_finalize(q->vst[i]);
 		q->vst[i] = NULL;
@@ -537,19 +556,141 @@ done:
 }
 
 /* One statement (one read transaction) reads both rows. */
+/* Decode the packed row st is on (its entries column is i). */
+static enum vg_rc
+row_decode(sqlite3_stmt *st, int i, const char *package, vg_vuln_entry_fn fn,
+	   void *ctx, struct vg_err *err)
+{
+	/* A column of another type is damage too: the decoder refuses
+	 * the NULL pointer or what it does not parse. */
+	const void *blob = sqlite3_column_type(st, i) == SQLITE_BLOB
+		? sqlite3_column_blob(st, i)
+		: NULL;
+
+	return vg_vuln_packed_decode(blob, (size_t)sqlite3_column_bytes(st, i),
+				     package, fn, ctx, err);
+}
+
+static bool
+same_release(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* (Re)start the walk at package for release. */
+static enum vg_rc
+scan_start(struct sq *q, const char *release, const char *package,
+	   struct vg_err *err)
+{
+	sqlite3_stmt *st;
+
+	scan_stop(q);
+	if ((st = v_stmt(q, V_SCAN, err)) == NULL)
+		return VG_ERR_STORE;
+	if ((release != NULL && (q->scan_release = strdup(release)) == NULL) ||
+	    (q->scan_at = strdup(package)) == NULL) {
+		scan_stop(q);
+		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+	}
+	if (sqlite3_bind_text(st, 1, q->scan_at, -1, SQLITE_STATIC) !=
+		    SQLITE_OK ||
+	    (release != NULL &&
+	     sqlite3_bind_text(st, 2, q->scan_release, -1, SQLITE_STATIC) !=
+		     SQLITE_OK)) {
+		sq_reset(st);
+		return sq_fail(q, err, _("cannot look up vulnerabilities"));
+	}
+	q->scan_on = true;
+	q->scan_step = sqlite3_step(st);
+	return VG_OK;
+}
+
+/*
+ * A lookup inside vuln_read: matching asks the packages in order, so
+ * the walk steps on from the last one asked (a few rows) instead of
+ * seeking each anew; asked out of order or for another release, it
+ * starts again there. The release's row is handed out before the
+ * release-independent one (''), as the seek does: '' comes first in
+ * the key's order, so its blob is held until the release's is done.
+ */
+static enum vg_rc
+scan_lookup(struct sq *q, const char *release, const char *package,
+	    vg_vuln_entry_fn fn, void *ctx, struct vg_err *err)
+{
+	sqlite3_stmt *st;
+	void *any = NULL;
+	size_t any_len = 0;
+	const char *p, *r;
+	enum vg_rc rc = VG_OK;
+	bool has_any = false;
+	char *at;
+	int c;
+
+	/* Asked again (another version of one source) or before: the
+	 * rows were passed, so seek. */
+	if ((!q->scan_on || !same_release(release, q->scan_release) ||
+	     strcmp(package, q->scan_at) <= 0) &&
+	    (rc = scan_start(q, release, package, err)) != VG_OK)
+		return rc;
+	st = q->vst[V_SCAN];
+	if (strcmp(package, q->scan_at) != 0) {
+		if ((at = strdup(package)) == NULL)
+			return vg_err_set(err, VG_ERR_NOMEM,
+					  _("store: out of memory"));
+		free(q->scan_at);
+		q->scan_at = at;
+	}
+	for (; q->scan_step == SQLITE_ROW; q->scan_step = sqlite3_step(st)) {
+		if ((p = (const char *)sqlite3_column_text(st, 0)) == NULL)
+			continue;
+		if ((c = strcmp(p, package)) < 0)
+			continue;
+		if (c > 0)
+			break;
+		r = (const char *)sqlite3_column_text(st, 1);
+		if (r != NULL && *r == '\0' && !has_any) {
+			/* Held: handed out after the release's row. */
+			any_len = (size_t)sqlite3_column_bytes(st, 2);
+			if (sqlite3_column_type(st, 2) == SQLITE_BLOB &&
+			    (any = malloc(any_len > 0 ? any_len : 1)) == NULL)
+				return vg_err_set(err, VG_ERR_NOMEM,
+						  _("store: out of memory"));
+			if (any != NULL)
+				memcpy(any, sqlite3_column_blob(st, 2),
+				       any_len);
+			has_any = true;
+			continue;
+		}
+		if ((rc = row_decode(st, 2, package, fn, ctx, err)) != VG_OK)
+			break;
+	}
+	if (rc == VG_OK && q->scan_step != SQLITE_ROW &&
+	    q->scan_step != SQLITE_DONE) {
+		rc = sq_fail(q, err, _("cannot look up vulnerabilities"));
+		scan_stop(q);
+	}
+	if (rc == VG_OK && has_any)
+		rc = vg_vuln_packed_decode(any, any_len, package, fn, ctx, err);
+	free(any);
+	return rc;
+}
+
 enum vg_rc
 sq_vuln_lookup(struct vg_store *s, const char *release, const char *package,
 	       vg_vuln_entry_fn fn, void *ctx, struct vg_err *err)
 {
 	struct sq *q = s->impl;
 	enum vg_rc rc = VG_OK;
-	const void *blob;
 	sqlite3_stmt *st;
 	int step;
 
 	if (package == NULL)
 		return vg_err_set(err, VG_ERR_USAGE,
 				  _("store: a lookup without package"));
+	/* A walk only inside vuln_read: a statement left stepping holds
+	 * its read snapshot, which only that transaction may. */
+	if (q->vuln_reading)
+		return scan_lookup(q, release, package, fn, ctx, err);
 	if ((st = v_stmt(q, V_PACKED, err)) == NULL)
 		return VG_ERR_STORE;
 	/* STATIC: both strings outlive the statement's use, which ends
@@ -561,16 +702,8 @@ sq_vuln_lookup(struct vg_store *s, const char *release, const char *package,
 		sq_reset(st);
 		return sq_fail(q, err, _("cannot look up vulnerabilities"));
 	}
-	while (rc == VG_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		/* A column of another type is damage too: the decoder
-		 * refuses the NULL pointer or what it does not parse. */
-		blob = sqlite3_column_type(st, 0) == SQLITE_BLOB
-			? sqlite3_column_blob(st, 0)
-			: NULL;
-		rc = vg_vuln_packed_decode(blob,
-					   (size_t)sqlite3_column_bytes(st, 0),
-					   package, fn, ctx, err);
-	}
+	while (rc == VG_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = row_decode(st, 0, package, fn, ctx, err);
 	if (rc == VG_OK && step != SQLITE_DONE)
 		rc = sq_fail(q, err, _("cannot look up vulnerabilities"));
 	sq_reset(st);
@@ -587,11 +720,17 @@ sq_vuln_read(struct vg_store *s, bool begin, struct vg_err *err)
 {
 	struct sq *q = s->impl;
 
+	enum vg_rc rc;
+
 	if (q->vuln_source != NULL)
 		return vg_err_set(err, VG_ERR_USAGE,
 				  _("store: an import of '%s' is in progress"),
 				  q->vuln_source);
-	return sq_exec(q, begin ? "BEGIN" : "COMMIT", err);
+	/* The walk's statement is reset before the transaction ends. */
+	scan_stop(q);
+	if ((rc = sq_exec(q, begin ? "BEGIN" : "COMMIT", err)) == VG_OK)
+		q->vuln_reading = begin;
+	return rc;
 }
 
 /* Column i as a JSON string or null (not UTF-8: not ours, null). */

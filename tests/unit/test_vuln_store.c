@@ -894,6 +894,58 @@ test_rejudge_rematch(void **state)
 	vg_policy_release(&p);
 }
 
+/* Two lookups' answers, entry by entry (ids and fixed versions, in
+ * order). */
+static void
+same_got(const struct got *a, const struct got *b)
+{
+	size_t i;
+
+	assert_int_equal(a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		assert_string_equal(a->v[i].id, b->v[i].id);
+		assert_string_equal(a->v[i].fixed, b->v[i].fixed);
+	}
+}
+
+/*
+ * Inside vuln_read the lookups walk the packed rows: in order, asked
+ * twice, backwards, for another release, for a package absent: each the
+ * same answer as a lookup that seeks, the release's entries before the
+ * release-independent ones.
+ */
+static void
+test_lookup_walk(void **state)
+{
+	static const struct {
+		const char *release, *pkg;
+	} asks[] = {
+		{"bullseye", "curl"},    {"bullseye", "nothere"},
+		{"bullseye", "openssl"}, {"bullseye", "openssl"},
+		{"bullseye", "curl"},    {"bookworm", "openssl"},
+		{NULL, "openssl"},       {"bullseye", "zzz"},
+		{"bullseye", "openssl"},
+	};
+	struct fx *fx = *state;
+	struct got want[VG_ARRAY_LEN(asks)], got;
+	struct vg_err err;
+	size_t i;
+
+	load_all(fx->s);
+	for (i = 0; i < VG_ARRAY_LEN(asks); i++)
+		lookup(fx->s, asks[i].release, asks[i].pkg, &want[i]);
+	/* openssl's bullseye rows come before its generic one. */
+	assert_int_equal(want[2].n, 3);
+	assert_string_equal(want[2].v[2].id, "TEMP-0000000-ABCDEF");
+	vg_err_clear(&err);
+	assert_int_equal(vg_store_vuln_read(fx->s, true, &err), VG_OK);
+	for (i = 0; i < VG_ARRAY_LEN(asks); i++) {
+		lookup(fx->s, asks[i].release, asks[i].pkg, &got);
+		same_got(&got, &want[i]);
+	}
+	assert_int_equal(vg_store_vuln_read(fx->s, false, &err), VG_OK);
+}
+
 int
 main(void)
 {
@@ -918,6 +970,8 @@ main(void)
 						fx_teardown),
 		cmocka_unit_test(test_memory_store),
 		cmocka_unit_test_setup_teardown(test_store_state, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_walk, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rejudge_rematch, fx_setup,
 						fx_teardown),

@@ -11,7 +11,6 @@
 #include "util/common.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
@@ -31,6 +30,7 @@
 #include "respond/isolate.h"
 #include "respond/snapshot.h"
 #include "util/buf.h"
+#include "util/curl_lazy.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/banned.h"
@@ -217,8 +217,7 @@ client_init(struct client *c, const struct vg_agent_state *st,
 		       st->agent_id, st->secret);
 	if ((h = c->curl = curl_easy_init()) == NULL) {
 		client_free(c);
-		return vg_err_set(err, VG_ERR_IO,
-				  _("cannot initialise libcurl"));
+		return vg_curl_err(err);
 	}
 	ok = vg_agent_curl_setup(h, st->pin, c->errbuf);
 	ok = ok &&

@@ -7,7 +7,6 @@
 #include "util/common.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <string.h>
 
 #include "agent/upload.h"
+#include "util/curl_lazy.h"
 #include "util/text.h"
 #include "util/banned.h"
 
@@ -35,8 +35,7 @@ vg_upload_global_init(struct vg_err *err)
 {
 	(void)signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return vg_err_set(err, VG_ERR_IO,
-				  _("cannot initialise libcurl"));
+		return vg_curl_err(err);
 	return VG_OK;
 }
 
@@ -146,8 +145,7 @@ vg_upload_new(struct vg_upload **out, const char *server, const char *pin,
 	u->stop = stop;
 	if ((c = u->curl = curl_easy_init()) == NULL) {
 		vg_upload_free(u);
-		return vg_err_set(err, VG_ERR_IO,
-				  _("cannot initialise libcurl"));
+		return vg_curl_err(err);
 	}
 	ok = vg_agent_curl_setup(c, pin, u->errbuf);
 	ok = ok &&

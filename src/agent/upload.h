@@ -7,12 +7,12 @@
 #ifndef VG_AGENT_UPLOAD_H
 #define VG_AGENT_UPLOAD_H
 
-#include <curl/curl.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stddef.h>
 
 #include "util/buf.h"
+#include "util/curl_lazy.h"
 #include "util/err.h"
 
 #define VG_UPLOAD_CONNECT_TIMEOUT 10 /* seconds */

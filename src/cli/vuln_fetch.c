@@ -7,13 +7,13 @@
 #include "util/common.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "cli/vuln_fetch.h"
+#include "util/curl_lazy.h"
 #include "util/banned.h"
 
 /* Waiting for a connection, and for a stalled transfer: a feed of
@@ -42,8 +42,7 @@ enum vg_rc
 vg_fetch_global_init(struct vg_err *err)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return vg_err_set(err, VG_ERR_IO,
-				  _("cannot initialise libcurl"));
+		return vg_curl_err(err);
 	return VG_OK;
 }
 
@@ -360,7 +359,7 @@ vg_fetch(const struct vg_fetch_req *rq, struct vg_buf *body,
 	}
 	if ((c = curl_easy_init()) == NULL ||
 	    !setup(c, &f, plain, headers, errbuf)) {
-		rc = vg_err_set(err, VG_ERR_IO, _("cannot initialise libcurl"));
+		rc = vg_curl_err(err);
 		goto done;
 	}
 	crc = curl_easy_perform(c);

@@ -108,4 +108,11 @@ enum vg_rc vg_notify_smtp_send(const struct vg_smtp_decl *smtp, const char *to,
 enum vg_rc vg_notify_webhook_post(const char *url, const char *body,
 				  char *errbuf, size_t errlen);
 
+/*
+ * The answer of an attempt that got no libcurl handle: VG_ERR_IO with the
+ * reason in errbuf when libcurl cannot be loaded (a failed delivery,
+ * recorded as any other), VG_ERR_NOMEM otherwise.
+ */
+enum vg_rc vg_notify_no_curl(char *errbuf, size_t errlen);
+
 #endif

@@ -6,7 +6,6 @@
  */
 #include "util/common.h"
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "respond/notify_private.h"
+#include "util/curl_lazy.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/banned.h"
@@ -574,7 +574,7 @@ vg_notify_smtp_send(const struct vg_smtp_decl *smtp, const char *to,
 	enum vg_rc rc = VG_ERR_IO;
 
 	if ((c = curl_easy_init()) == NULL)
-		return VG_ERR_NOMEM;
+		return vg_notify_no_curl(errbuf, errlen);
 	(void)snprintf(addr, sizeof(addr), "<%s>", to);
 	if ((rcpt = curl_slist_append(NULL, addr)) == NULL) {
 		curl_easy_cleanup(c);

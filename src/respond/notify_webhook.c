@@ -5,12 +5,12 @@
  */
 #include "util/common.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "respond/notify_private.h"
+#include "util/curl_lazy.h"
 #include "util/banned.h"
 
 /* Bytes of a receiver's answer read (and dropped): enough for any
@@ -113,6 +113,17 @@ write_cb(char *p, size_t size, size_t nmemb, void *ud)
 }
 
 enum vg_rc
+vg_notify_no_curl(char *errbuf, size_t errlen)
+{
+	const char *why = vg_curl_error();
+
+	if (why == NULL)
+		return VG_ERR_NOMEM;
+	(void)snprintf(errbuf, errlen, "%s", why);
+	return VG_ERR_IO;
+}
+
+enum vg_rc
 vg_notify_webhook_post(const char *url, const char *body, char *errbuf,
 		       size_t errlen)
 {
@@ -126,7 +137,7 @@ vg_notify_webhook_post(const char *url, const char *body, char *errbuf,
 	enum vg_rc rc = VG_ERR_IO;
 
 	if ((c = curl_easy_init()) == NULL)
-		return VG_ERR_NOMEM;
+		return vg_notify_no_curl(errbuf, errlen);
 	if ((h = curl_slist_append(NULL, "Content-Type: application/json")) ==
 		    NULL ||
 	    (h2 = curl_slist_append(h, "Expect:")) == NULL) {

@@ -345,11 +345,12 @@ struct vg_store_ops {
 				     struct vg_err *err);
 	/*
 	 * Judge every host's latest scan again under p (a policy reloaded
-	 * on SIGHUP): its stored facts are decoded and evaluated, and the
-	 * scan's findings, not-evaluated checks, scores, summary and the
-	 * daily roll-up replaced, one short write transaction per host, so
-	 * the server goes on serving meanwhile (call it on a store of its
-	 * own, from a thread of its own). A finding kept keeps its id,
+	 * on SIGHUP, new feeds): its stored facts are decoded and
+	 * evaluated, and the scan's findings, not-evaluated checks,
+	 * scores, summary and the daily roll-up replaced, a few dozen
+	 * hosts per short write transaction, so the server goes on
+	 * serving meanwhile (call it on a store of its own, from a thread
+	 * of its own). A finding kept keeps its id,
 	 * first_seen and acceptance; the host's previous scan's fixed
 	 * findings are worked out again. A host that gets a new scan while
 	 * this runs is left as that scan made it. A host whose facts cannot

@@ -103,19 +103,19 @@ fixed_on_branch(const char *list, const struct inst *in, const char **fix,
 	while (p != NULL && *p != '\0') {
 		while (*p == ' ')
 			p++;
-		for (n = 0; p[n] != '\0' && p[n] != ' '; n++)
-			;
-		if (n > 0 && n < sizeof(x)) {
+		n = strcspn(p, " ");
+		/* Compared in place; copied (NUL-ended) only for a branch
+		 * of the installed upstream version, which is rare. */
+		if (n > 0 && n < sizeof(x) &&
+		    (xn = upstream_of(p, n, &xu)) == in->up_n &&
+		    memcmp(xu, in->up, xn) == 0) {
 			memcpy(x, p, n);
 			x[n] = '\0';
-			xn = upstream_of(x, n, &xu);
-			if (xn == in->up_n && memcmp(xu, in->up, xn) == 0) {
-				if (vg_dpkg_version_cmp(in->v, x) >= 0)
-					return true;
-				if (fix != NULL) {
-					*fix = p;
-					*fix_len = n;
-				}
+			if (vg_dpkg_version_cmp(in->v, x) >= 0)
+				return true;
+			if (fix != NULL) {
+				*fix = p;
+				*fix_len = n;
 			}
 		}
 		p += n;

@@ -103,6 +103,9 @@ bool vg_load_policy(struct vg_policy *p, const struct vg_root *root,
  */
 int vg_collect_root(const struct vg_options *o, struct vg_policy *p,
 		    struct vg_facts *f);
+/* The same, collecting only os-release and the packages (vuln check). */
+int vg_collect_root_packages(const struct vg_options *o, struct vg_policy *p,
+			     struct vg_facts *f);
 
 /* Print the facts' collection warnings to stderr. */
 void vg_print_warnings(const struct vg_facts *f);

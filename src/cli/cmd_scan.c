@@ -43,9 +43,11 @@ static const struct vg_command_help scan_help = {
 	0,
 };
 
-int
-vg_collect_root(const struct vg_options *o, struct vg_policy *p,
-		struct vg_facts *f)
+/* vg_collect_root with collect (vg_collect_all or a part of it). */
+static int
+collect_root(const struct vg_options *o, struct vg_policy *p,
+	     struct vg_facts *f,
+	     enum vg_rc (*collect)(struct vg_collect *, struct vg_err *))
 {
 	struct vg_collect c;
 	struct vg_root root;
@@ -65,7 +67,7 @@ vg_collect_root(const struct vg_options *o, struct vg_policy *p,
 	c.root = &root;
 	c.policy = p;
 	c.facts = f;
-	if (vg_collect_all(&c, &err) != VG_OK) {
+	if (collect(&c, &err) != VG_OK) {
 		log_errx("%s", err.msg);
 		vg_facts_release(f);
 		vg_policy_release(p);
@@ -73,6 +75,20 @@ vg_collect_root(const struct vg_options *o, struct vg_policy *p,
 	}
 	vg_root_close(&root);
 	return status;
+}
+
+int
+vg_collect_root(const struct vg_options *o, struct vg_policy *p,
+		struct vg_facts *f)
+{
+	return collect_root(o, p, f, vg_collect_all);
+}
+
+int
+vg_collect_root_packages(const struct vg_options *o, struct vg_policy *p,
+			 struct vg_facts *f)
+{
+	return collect_root(o, p, f, vg_collect_packages);
 }
 
 /*

@@ -183,7 +183,7 @@ vg_vuln_check(int argc, char **argv)
 			 o.db);
 		return VG_EXIT_FAILURE;
 	}
-	if ((status = vg_collect_root(&o, &p, &f)) >= 0) {
+	if ((status = vg_collect_root_packages(&o, &p, &f)) >= 0) {
 		vg_store_free(s);
 		return status;
 	}

@@ -19,5 +19,8 @@ struct vg_collect {
 
 /* Run every collector in order (accounts before what refers to them). */
 enum vg_rc vg_collect_all(struct vg_collect *c, struct vg_err *err);
+/* Only what vulnerability matching needs: os-release and the dpkg
+ * packages (`vigie vuln check`: no apt lists, no accounts...). */
+enum vg_rc vg_collect_packages(struct vg_collect *c, struct vg_err *err);
 
 #endif

@@ -7,10 +7,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "respond/incident_facts.h"
 #include "store/store.h"
+#include "util/threads.h"
 #include "vuln/match.h"
 #include "vuln/memo.h"
 #include "web/rejudge.h"
@@ -64,18 +64,6 @@ share_run(void *arg)
 	sh->rc = vg_store_rejudge_part(sh->store, sh->run->p, 0, prejudge, sh,
 				       sh->part, sh->parts, &sh->n, &sh->err);
 	return NULL;
-}
-
-unsigned
-vg_thread_count(unsigned asked, unsigned max)
-{
-	long n = asked;
-
-	if (n == 0)
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	return (unsigned long)n > max ? max : (unsigned)n;
 }
 
 enum vg_rc

@@ -28,9 +28,6 @@ struct vg_rejudge_run {
 	unsigned threads; /* 0: one per online core */
 };
 
-/* Threads to run: asked, or one per online core when 0; 1 to max. */
-unsigned vg_thread_count(unsigned asked, unsigned max);
-
 /*
  * Judge every host's latest facts again under run->p, matching them
  * anew when run->match, with the incidents naming each host (R10).

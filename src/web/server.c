@@ -32,6 +32,7 @@
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/longpoll.h"
+#include "util/threads.h"
 #include "web/rejudge.h"
 #include "web/routes.h"
 #include "web/server.h"

@@ -187,3 +187,31 @@ vg_section_cache_clear(void)
 	for (i = 0; i < VG_SECTION_CACHE_MAX; i++)
 		vg_section_entry_unref(v[i]);
 }
+
+enum vg_rc
+vg_section_take(json_t *doc, enum vg_section s, vg_section_fetch_fn fetch,
+		void *ctx, char digest[VG_SECTION_DIGEST_MAX],
+		struct vg_section_entry **out, struct vg_err *err)
+{
+	const char *name = vg_section_name(s);
+	json_t *v;
+	enum vg_rc rc;
+
+	*out = NULL;
+	digest[0] = '\0';
+	if (name == NULL || !vg_section_is_ref(v = json_object_get(doc, name)))
+		return VG_OK;
+	if (!vg_section_ref_get(v, digest))
+		return vg_err_set(err, VG_ERR_PARSE,
+				  "facts.%s: expected {\"$ref\": "
+				  "\"blake2b:<64 hex digits>\"}",
+				  name);
+	(void)json_object_del(doc, name);
+	if ((*out = vg_section_cache_get(digest, s)) != NULL)
+		return VG_OK;
+	if ((rc = fetch(ctx, digest, s, &v, err)) != VG_OK)
+		return rc;
+	rc = vg_section_cache_add(digest, s, v, out, err);
+	json_decref(v);
+	return rc;
+}

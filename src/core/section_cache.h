@@ -46,6 +46,28 @@ enum vg_rc vg_section_entry_graft(const struct vg_section_entry *e,
 				  struct vg_facts *f);
 /* Drop a reference (NULL: nothing). */
 void vg_section_entry_unref(struct vg_section_entry *e);
+
+/*
+ * Where vg_section_take reads a section the cache lacks: its JSON array
+ * into *out (a new reference), VG_ERR_NOTFOUND when the store holds no
+ * section of that digest, another error otherwise. kind: its member.
+ */
+typedef enum vg_rc (*vg_section_fetch_fn)(void *ctx, const char *digest,
+					  enum vg_section kind, json_t **out,
+					  struct vg_err *err);
+/*
+ * Member s of the facts document doc when it is a reference: taken out
+ * of doc, its digest into digest and its decoded section into *out (a
+ * new reference: from the cache, else fetched and decoded into it), for
+ * vg_section_entry_graft once the rest of doc is decoded. VG_OK with
+ * *out NULL and digest "" when the member is not a reference;
+ * VG_ERR_PARSE for a malformed reference or section (err names the
+ * member); fetch's errors (VG_ERR_NOTFOUND: an unknown digest).
+ */
+enum vg_rc vg_section_take(json_t *doc, enum vg_section s,
+			   vg_section_fetch_fn fetch, void *ctx,
+			   char digest[VG_SECTION_DIGEST_MAX],
+			   struct vg_section_entry **out, struct vg_err *err);
 /* Drop every entry (tests, shutdown); references held stay valid. */
 void vg_section_cache_clear(void);
 

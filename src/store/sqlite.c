@@ -2930,40 +2930,36 @@ struct rj_was {
 	int overall;
 };
 
+/* vg_section_fetch_fn: a section of this connection's store. */
+static enum vg_rc
+rj_fetch(void *ctx, const char *digest, enum vg_section kind, json_t **out,
+	 struct vg_err *err)
+{
+	(void)err;
+	*out = sq_section_json(ctx, digest, (int)kind);
+	return *out != NULL ? VG_OK : VG_ERR_NOTFOUND;
+}
+
 /*
  * The members of doc held by reference taken out of it, each one's
- * decoded section found in the section cache (else read, parsed and
- * decoded into it) into ent, for vg_section_entry_graft once the rest
- * is decoded: hosts of one set, judged in a row, decode it once. False
- * when one is unknown or damaged (the host is left as it is); *nomem.
+ * decoded section into ent (core/section_cache.h), for
+ * vg_section_entry_graft once the rest is decoded: hosts of one set,
+ * judged in a row, decode it once. False when one is unknown or
+ * damaged (the host is left as it is); *nomem.
  */
 static bool
 rj_sections(struct sq *q, json_t *doc,
 	    struct vg_section_entry *ent[VG_SECTION_COUNT], bool *nomem)
 {
 	char digest[VG_SECTION_DIGEST_MAX];
-	const char *name;
 	struct vg_err ignored;
 	enum vg_rc rc;
-	json_t *v;
 	int i;
 
 	for (i = 0; i < VG_SECTION_COUNT; i++) {
-		name = vg_section_name((enum vg_section)i);
-		if (!vg_section_is_ref(v = json_object_get(doc, name)))
-			continue;
-		if (!vg_section_ref_get(v, digest))
-			return false;
-		(void)json_object_del(doc, name);
-		if ((ent[i] = vg_section_cache_get(digest,
-						   (enum vg_section)i)) != NULL)
-			continue;
-		if ((v = sq_section_json(q, digest, i)) == NULL)
-			return false;
 		vg_err_clear(&ignored);
-		rc = vg_section_cache_add(digest, (enum vg_section)i, v,
-					  &ent[i], &ignored);
-		json_decref(v);
+		rc = vg_section_take(doc, (enum vg_section)i, rj_fetch, q,
+				     digest, &ent[i], &ignored);
 		if (rc != VG_OK) {
 			*nomem = rc == VG_ERR_NOMEM;
 			return false;

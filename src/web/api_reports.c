@@ -41,13 +41,28 @@
  * malformed reference or section, 409 naming the members whose section
  * the server does not hold (the agent then sends them in full).
  */
+/* vg_section_fetch_fn: the request's store, under its lock. */
+static enum vg_rc
+fetch_section(void *c, const char *digest, enum vg_section kind, json_t **out,
+	      struct vg_err *err)
+{
+	const struct vg_api_ctx *ctx = c;
+	enum vg_rc rc;
+
+	(void)kind;
+	vg_api_lock(ctx);
+	rc = vg_store_section_get(ctx->store, digest, out, err);
+	vg_api_unlock(ctx);
+	return rc;
+}
+
 static bool
 resolve_sections(const struct vg_api_ctx *ctx, json_t *jfacts,
 		 char digests[VG_SECTION_COUNT][VG_SECTION_DIGEST_MAX],
 		 struct vg_section_entry *ent[VG_SECTION_COUNT],
 		 struct vg_report_sections *sec, struct vg_http_response *resp)
 {
-	json_t *v, *missing = NULL;
+	json_t *missing = NULL;
 	const char *name;
 	char what[128];
 	struct vg_err err;
@@ -57,44 +72,26 @@ resolve_sections(const struct vg_api_ctx *ctx, json_t *jfacts,
 	vg_err_clear(&err);
 	for (i = 0; i < VG_SECTION_COUNT; i++) {
 		name = vg_section_name((enum vg_section)i);
-		if (!vg_section_is_ref(v = json_object_get(jfacts, name)))
-			continue;
 		/* The vulnerable packages are the server's to derive: an
 		 * agent naming a stored list would choose what the facts
 		 * say of the host. */
-		if (i >= VG_SECTION_AGENT_COUNT) {
+		if (i >= VG_SECTION_AGENT_COUNT &&
+		    vg_section_is_ref(json_object_get(jfacts, name))) {
 			json_decref(missing);
 			vg_http_error(resp, 400,
 				      "facts.%s: not sent by reference", name);
 			return false;
 		}
-		if (!vg_section_ref_get(v, digests[i])) {
-			json_decref(missing);
-			vg_http_error(resp, 400,
-				      "facts.%s: expected {\"$ref\": "
-				      "\"blake2b:<64 hex digits>\"}",
-				      name);
-			return false;
-		}
-		(void)json_object_del(jfacts, name);
-		sec->known[i] = digests[i];
-		if ((ent[i] = vg_section_cache_get(digests[i],
-						   (enum vg_section)i)) != NULL)
-			continue;
-		vg_api_lock(ctx);
-		rc = vg_store_section_get(ctx->store, digests[i], &v, &err);
-		vg_api_unlock(ctx);
+		rc = vg_section_take(jfacts, (enum vg_section)i, fetch_section,
+				     (void *)ctx, digests[i], &ent[i], &err);
+		if (digests[i][0] != '\0' && rc != VG_ERR_PARSE)
+			sec->known[i] = digests[i];
 		if (rc == VG_ERR_NOTFOUND) {
 			if (missing == NULL)
 				missing = json_array();
 			(void)json_array_append_new(missing, json_string(name));
 			continue;
 		}
-		if (rc == VG_OK)
-			rc = vg_section_cache_add(digests[i],
-						  (enum vg_section)i, v,
-						  &ent[i], &err);
-		json_decref(v);
 		if (rc != VG_OK) {
 			json_decref(missing);
 			if (rc == VG_ERR_NOMEM || rc == VG_ERR_STORE) {

@@ -15,6 +15,7 @@
 
 #include "agent/sections.h"
 #include "core/facts_json.h"
+#include "core/section_cache.h"
 #include "core/sections.h"
 #include "util/buf.h"
 #include "util/banned.h"
@@ -421,6 +422,69 @@ test_acked(void **state)
 	assert_int_equal(b.n, 0);
 }
 
+/* A fetch of test_take: the section of D1 is "[]", none other. */
+static enum vg_rc
+fetch_d1(void *ctx, const char *digest, enum vg_section kind, json_t **out,
+	 struct vg_err *err)
+{
+	(void)kind;
+	(*(int *)ctx)++;
+	if (strcmp(digest, D1) != 0)
+		return vg_err_set(err, VG_ERR_NOTFOUND, "no section");
+	*out = json_array();
+	return VG_OK;
+}
+
+/* A member taken out of a document by reference, or left alone. */
+static void
+test_take(void **state)
+{
+	char digest[VG_SECTION_DIGEST_MAX];
+	struct vg_section_entry *e;
+	struct vg_err err;
+	json_t *doc;
+	int fetched = 0;
+
+	(void)state;
+	vg_section_cache_clear();
+	vg_err_clear(&err);
+	doc = json_loads("{\"packages\": {\"$ref\": \"" D1 "\"},"
+			 " \"accounts\": [], \"groups\": {\"$ref\": 1},"
+			 " \"upgrades\": {\"$ref\": \"" D0 "\"}}",
+			 0, NULL);
+	assert_non_null(doc);
+	/* Not a reference: nothing taken. */
+	assert_int_equal(vg_section_take(doc, VG_SECTION_ACCOUNTS, fetch_d1,
+					 &fetched, digest, &e, &err),
+			 VG_OK);
+	assert_null(e);
+	assert_string_equal(digest, "");
+	assert_non_null(json_object_get(doc, "accounts"));
+	/* Known: fetched once, then from the cache; taken out. */
+	assert_int_equal(vg_section_take(doc, VG_SECTION_PACKAGES, fetch_d1,
+					 &fetched, digest, &e, &err),
+			 VG_OK);
+	assert_non_null(e);
+	assert_string_equal(digest, D1);
+	assert_null(json_object_get(doc, "packages"));
+	assert_int_equal(fetched, 1);
+	vg_section_entry_unref(e);
+	/* Malformed: the member named, left in place. */
+	assert_int_equal(vg_section_take(doc, VG_SECTION_GROUPS, fetch_d1,
+					 &fetched, digest, &e, &err),
+			 VG_ERR_PARSE);
+	assert_null(e);
+	assert_non_null(strstr(err.msg, "facts.groups"));
+	/* Unknown: the fetch's answer. */
+	assert_int_equal(vg_section_take(doc, VG_SECTION_UPGRADES, fetch_d1,
+					 &fetched, digest, &e, &err),
+			 VG_ERR_NOTFOUND);
+	assert_null(e);
+	assert_int_equal(fetched, 2);
+	json_decref(doc);
+	vg_section_cache_clear();
+}
+
 int
 main(void)
 {
@@ -431,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_spooled),
 		cmocka_unit_test(test_spooled_hostile),
 		cmocka_unit_test(test_acked),
+		cmocka_unit_test(test_take),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@
 #include "core/policy.h"
 #include "core/sections.h"
 #include "store/store.h"
+#include "store/vuln_packed.h"
 #include "util/buf.h"
 
 /* The statements of a connection, prepared on first use (sq_st). */
@@ -121,6 +122,7 @@ struct sq {
 	bool vuln_reading, scan_on;
 	int scan_step;
 	char *scan_at, *scan_release;
+	struct vg_vuln_unpacked unpacked; /* the lookups' decoding room */
 	sqlite3_stmt *ist[SQ_INCIDENT_SLOTS];
 	sqlite3_stmt *tst[SQ_TASK_SLOTS];
 	sqlite3_stmt *vqst[SQ_VULN_QUERY_SLOTS];

@@ -132,6 +132,7 @@ sq_vulns_close(struct sq *q)
 		q->vuln_source = NULL;
 	}
 	scan_stop(q);
+	vg_vuln_unpacked_release(&q->unpacked);
 	for (i = 0; i < SQ_VULN_SLOTS; i++) {
 		sqlite3_finalize(q->vst[i]);
 		q->vst[i] = NULL;
@@ -558,8 +559,8 @@ done:
 /* One statement (one read transaction) reads both rows. */
 /* Decode the packed row st is on (its entries column is i). */
 static enum vg_rc
-row_decode(sqlite3_stmt *st, int i, const char *package, vg_vuln_entry_fn fn,
-	   void *ctx, struct vg_err *err)
+row_decode(struct sq *q, sqlite3_stmt *st, int i, const char *package,
+	   vg_vuln_entry_fn fn, void *ctx, struct vg_err *err)
 {
 	/* A column of another type is damage too: the decoder refuses
 	 * the NULL pointer or what it does not parse. */
@@ -568,7 +569,7 @@ row_decode(sqlite3_stmt *st, int i, const char *package, vg_vuln_entry_fn fn,
 		: NULL;
 
 	return vg_vuln_packed_decode(blob, (size_t)sqlite3_column_bytes(st, i),
-				     package, fn, ctx, err);
+				     package, &q->unpacked, fn, ctx, err);
 }
 
 static bool
@@ -661,7 +662,7 @@ scan_lookup(struct sq *q, const char *release, const char *package,
 			has_any = true;
 			continue;
 		}
-		if ((rc = row_decode(st, 2, package, fn, ctx, err)) != VG_OK)
+		if ((rc = row_decode(q, st, 2, package, fn, ctx, err)) != VG_OK)
 			break;
 	}
 	if (rc == VG_OK && q->scan_step != SQLITE_ROW &&
@@ -670,7 +671,8 @@ scan_lookup(struct sq *q, const char *release, const char *package,
 		scan_stop(q);
 	}
 	if (rc == VG_OK && has_any)
-		rc = vg_vuln_packed_decode(any, any_len, package, fn, ctx, err);
+		rc = vg_vuln_packed_decode(any, any_len, package, &q->unpacked,
+					   fn, ctx, err);
 	free(any);
 	return rc;
 }
@@ -703,7 +705,7 @@ sq_vuln_lookup(struct vg_store *s, const char *release, const char *package,
 		return sq_fail(q, err, _("cannot look up vulnerabilities"));
 	}
 	while (rc == VG_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = row_decode(st, 0, package, fn, ctx, err);
+		rc = row_decode(q, st, 0, package, fn, ctx, err);
 	if (rc == VG_OK && step != SQLITE_DONE)
 		rc = sq_fail(q, err, _("cannot look up vulnerabilities"));
 	sq_reset(st);

@@ -5,6 +5,7 @@
 #include "util/common.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/vuln_packed.h"
@@ -232,6 +233,21 @@ get_entry(struct cur *c, struct vg_vuln_entry *e)
 	return true;
 }
 
+/* The count of the blob's entries, c set on the first; false when the
+ * head is malformed or the bytes cannot hold the count. */
+static bool
+head(const unsigned char *b, size_t len, struct cur *c, uint32_t *n)
+{
+	if (b == NULL || len < PK_HEAD || b[0] != PK_FORMAT)
+		return false;
+	*n = (uint32_t)b[1] | (uint32_t)b[2] << 8 | (uint32_t)b[3] << 16 |
+		(uint32_t)b[4] << 24;
+	c->p = b + PK_HEAD;
+	c->end = b + len;
+	/* A count the bytes cannot hold is refused before any work. */
+	return *n <= (len - PK_HEAD) / PK_MIN_ENTRY;
+}
+
 /*
  * Walk the blob: with fn NULL, only check it (true when well formed);
  * else hand out each entry, *fn_rc set to fn's first failure.
@@ -245,15 +261,8 @@ walk(const unsigned char *b, size_t len, vg_vuln_entry_fn fn, void *ctx,
 	uint32_t n, i;
 
 	*fn_rc = VG_OK;
-	if (b == NULL || len < PK_HEAD || b[0] != PK_FORMAT)
+	if (!head(b, len, &c, &n))
 		return false;
-	n = (uint32_t)b[1] | (uint32_t)b[2] << 8 | (uint32_t)b[3] << 16 |
-		(uint32_t)b[4] << 24;
-	/* A count the bytes cannot hold is refused before any work. */
-	if (n > (len - PK_HEAD) / PK_MIN_ENTRY)
-		return false;
-	c.p = b + PK_HEAD;
-	c.end = b + len;
 	for (i = 0; i < n; i++) {
 		memset(&e, 0, sizeof(e));
 		if (!get_entry(&c, &e))
@@ -265,17 +274,85 @@ walk(const unsigned char *b, size_t len, vg_vuln_entry_fn fn, void *ctx,
 	return c.p == c.end;
 }
 
+/*
+ * Parse every entry of the blob into u, growing it up to
+ * VG_VULN_UNPACKED_MAX entries; false when the blob is malformed, or
+ * with *use_walk when it holds more entries than that (or u cannot grow):
+ * the two walks, which need no memory, read it then.
+ */
+static bool
+unpack(const unsigned char *b, size_t len, struct vg_vuln_unpacked *u,
+       uint32_t *n, bool *use_walk)
+{
+	struct vg_vuln_entry *e;
+	struct cur c;
+	size_t cap;
+	uint32_t i;
+
+	*use_walk = false;
+	if (!head(b, len, &c, n))
+		return false;
+	if (*n > u->cap) {
+		if (*n > VG_VULN_UNPACKED_MAX) {
+			*use_walk = true;
+			return false;
+		}
+		cap = u->cap > 0 ? u->cap : 64;
+		while (cap < *n)
+			cap *= 2;
+		if (cap > VG_VULN_UNPACKED_MAX)
+			cap = VG_VULN_UNPACKED_MAX;
+		if ((e = reallocarray(u->e, cap, sizeof(*e))) == NULL) {
+			*use_walk = true;
+			return false;
+		}
+		u->e = e;
+		u->cap = cap;
+	}
+	for (i = 0; i < *n; i++) {
+		memset(&u->e[i], 0, sizeof(u->e[i]));
+		if (!get_entry(&c, &u->e[i]))
+			return false;
+	}
+	return c.p == c.end;
+}
+
+void
+vg_vuln_unpacked_release(struct vg_vuln_unpacked *u)
+{
+	free(u->e);
+	u->e = NULL;
+	u->cap = 0;
+}
+
+static enum vg_rc
+damaged(const char *package, size_t len, struct vg_err *err)
+{
+	return vg_err_set(err, VG_ERR_PARSE,
+			  _("store: the vulnerability entries of "
+			    "package '%s' are damaged (%zu bytes)"),
+			  package != NULL ? package : "?", len);
+}
+
 enum vg_rc
 vg_vuln_packed_decode(const void *blob, size_t len, const char *package,
-		      vg_vuln_entry_fn fn, void *ctx, struct vg_err *err)
+		      struct vg_vuln_unpacked *u, vg_vuln_entry_fn fn,
+		      void *ctx, struct vg_err *err)
 {
-	enum vg_rc rc;
+	enum vg_rc rc = VG_OK;
+	bool use_walk = true;
+	uint32_t n, i;
 
-	if (!walk(blob, len, NULL, NULL, &rc))
-		return vg_err_set(err, VG_ERR_PARSE,
-				  _("store: the vulnerability entries of "
-				    "package '%s' are damaged (%zu bytes)"),
-				  package != NULL ? package : "?", len);
+	/* Parsed once into u, then handed out; a blob of more entries
+	 * than u may hold is checked whole, then parsed again as it is
+	 * handed out. */
+	if (u != NULL && unpack(blob, len, u, &n, &use_walk)) {
+		for (i = 0; i < n && rc == VG_OK; i++)
+			rc = fn(ctx, &u->e[i]);
+		return rc;
+	}
+	if (!use_walk || !walk(blob, len, NULL, NULL, &rc))
+		return damaged(package, len, err);
 	(void)walk(blob, len, fn, ctx, &rc);
 	return rc;
 }

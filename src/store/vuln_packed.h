@@ -64,14 +64,32 @@ enum vg_rc vg_vuln_packer_add(struct vg_vuln_packer *p,
  * next add, reset or release). */
 const void *vg_vuln_packer_blob(struct vg_vuln_packer *p, size_t *len);
 
+/* Largest count of entries decoded at once (about 350 KB): the
+ * kernel's ~6,000 are checked, then decoded as they are handed out. */
+#define VG_VULN_UNPACKED_MAX 4096
+
+/* The entries of the last blob decoded, kept for the next decode (one
+ * per connection): a blob is then parsed once, not checked then parsed
+ * again as it is handed out. Zero-initialised is empty. */
+struct vg_vuln_unpacked {
+	struct vg_vuln_entry *e;
+	size_t cap;
+};
+
+/* Free u's entries. */
+void vg_vuln_unpacked_release(struct vg_vuln_unpacked *u);
+
 /*
  * Call fn for each entry of blob, in the order they were added; the
- * strings live for the call. A malformed blob: VG_ERR_PARSE naming
- * package (only used in the message), fn never called. fn's own
- * failure stops the walk and is returned as is.
+ * strings live for the call. u (or NULL) is the room to decode in. A
+ * malformed blob: VG_ERR_PARSE naming package (only used in the
+ * message), fn never called. fn's own failure stops the walk and is
+ * returned as is.
  */
 enum vg_rc vg_vuln_packed_decode(const void *blob, size_t len,
-				 const char *package, vg_vuln_entry_fn fn,
-				 void *ctx, struct vg_err *err);
+				 const char *package,
+				 struct vg_vuln_unpacked *u,
+				 vg_vuln_entry_fn fn, void *ctx,
+				 struct vg_err *err);
 
 #endif

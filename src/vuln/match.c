@@ -69,19 +69,78 @@ upstream_of(const char *v, size_t n, const char **start)
 	return dash != NULL ? (size_t)(dash - v) : n;
 }
 
-/* An installed version, with its "epoch:upstream" worked out once for
- * every entry it is compared with. */
+/* Longest branch list remembered (a few hundred bytes in feeds). */
+#define MATCH_MAX_MEMO_LIST 65536
+
+/*
+ * An installed version, with its "epoch:upstream" worked out once for
+ * every entry it is compared with, and the answers for the last entry's
+ * fix and branch list: a package's entries come in id order, and more
+ * than half share the previous entry's (one advisory fixes several).
+ */
 struct inst {
 	const char *v;
-	const char *up; /* upstream_of(v) */
+	struct vg_dpkg_split split; /* of v */
+	const char *up;             /* upstream_of(v) */
 	size_t up_n;
+	/* up, NUL-ended; "" (found in any list) when too long. */
+	char upz[VG_FEED_MAX_VERSION];
+	/* The last fix compared (fix_known) and v's order against it. */
+	char fix[VG_FEED_MAX_VERSION];
+	bool fix_known;
+	int fix_cmp;
+	/* The last branch list read (list_known), whether it fixes v and
+	 * else where in it v's branch fix is (list_fix_n 0: none). */
+	struct vg_buf list;
+	bool list_known, list_fixed;
+	size_t list_fix_at, list_fix_n;
 };
 
 static void
 inst_init(struct inst *in, const char *v)
 {
 	in->v = v;
+	vg_dpkg_version_split(v, &in->split);
 	in->up_n = upstream_of(v, strlen(v), &in->up);
+	in->upz[0] = '\0';
+	if (in->up_n < sizeof(in->upz)) {
+		memcpy(in->upz, in->up, in->up_n);
+		in->upz[in->up_n] = '\0';
+	}
+	in->fix_known = in->list_known = false;
+	if (in->list.max == 0)
+		vg_buf_init(&in->list, MATCH_MAX_MEMO_LIST);
+}
+
+static void
+inst_release(struct inst *in)
+{
+	vg_buf_release(&in->list);
+}
+
+/* The order of the installed version and v, -1, 0 or 1. */
+static int
+inst_cmp(const struct inst *in, const char *v)
+{
+	return vg_dpkg_version_cmp_split(&in->split, v, SIZE_MAX);
+}
+
+/* inst_cmp against a fix, the last one's answer reused. */
+static int
+inst_cmp_fix(struct inst *in, const char *fix)
+{
+	size_t n;
+
+	if (in->fix_known && strcmp(fix, in->fix) == 0)
+		return in->fix_cmp;
+	in->fix_cmp = inst_cmp(in, fix);
+	if ((n = strlen(fix)) < sizeof(in->fix)) {
+		memcpy(in->fix, fix, n + 1);
+		in->fix_known = true;
+	} else {
+		in->fix_known = false;
+	}
+	return in->fix_cmp;
 }
 
 /*
@@ -96,22 +155,22 @@ static bool
 fixed_on_branch(const char *list, const struct inst *in, const char **fix,
 		size_t *fix_len)
 {
-	char x[VG_FEED_MAX_VERSION];
 	const char *p = list, *xu;
 	size_t n, xn;
 
-	while (p != NULL && *p != '\0') {
+	/* A branch of the installed upstream version holds its text: most
+	 * lists do not, and are not read word by word. */
+	if (list == NULL || strstr(list, in->upz) == NULL)
+		return false;
+	while (*p != '\0') {
 		while (*p == ' ')
 			p++;
 		n = strcspn(p, " ");
-		/* Compared in place; copied (NUL-ended) only for a branch
-		 * of the installed upstream version, which is rare. */
-		if (n > 0 && n < sizeof(x) &&
+		/* Compared in place. */
+		if (n > 0 && n < VG_FEED_MAX_VERSION &&
 		    (xn = upstream_of(p, n, &xu)) == in->up_n &&
 		    memcmp(xu, in->up, xn) == 0) {
-			memcpy(x, p, n);
-			x[n] = '\0';
-			if (vg_dpkg_version_cmp(in->v, x) >= 0)
+			if (vg_dpkg_version_cmp_split(&in->split, p, n) >= 0)
 				return true;
 			if (fix != NULL) {
 				*fix = p;
@@ -123,21 +182,43 @@ fixed_on_branch(const char *list, const struct inst *in, const char **fix,
 	return false;
 }
 
+/* fixed_on_branch, the last list's answer reused; *fix then points into
+ * in's copy of the list (until the next call). */
+static bool
+on_branch(struct inst *in, const char *list, const char **fix, size_t *fix_len)
+{
+	size_t n = strlen(list);
+
+	if (in->list_known && n == in->list.len &&
+	    memcmp(list, in->list.data, n) == 0) {
+		if (in->list_fix_n > 0) {
+			*fix = in->list.data + in->list_fix_at;
+			*fix_len = in->list_fix_n;
+		}
+		return in->list_fixed;
+	}
+	in->list_fixed = fixed_on_branch(list, in, fix, fix_len);
+	vg_buf_reset(&in->list);
+	/* Too long to keep: asked again, read again. */
+	in->list_known = vg_buf_add(&in->list, list, n) == VG_OK;
+	in->list_fix_n = *fix != NULL ? *fix_len : 0;
+	in->list_fix_at = *fix != NULL ? (size_t)(*fix - list) : 0;
+	return in->list_fixed;
+}
+
 /*
  * Whether e affects the installed version, the branch list read once:
  * when it does, *bfix (and *bfix_len) name the fix of the installed
  * version's branch if the feed lists one, else stay NULL.
  */
 static bool
-affects(const struct vg_vuln_entry *e, const struct inst *in, const char **bfix,
+affects(const struct vg_vuln_entry *e, struct inst *in, const char **bfix,
 	size_t *bfix_len)
 {
-	const char *v = in->v;
-
 	*bfix = NULL;
 	*bfix_len = 0;
 	if (e->fixed_on_branches != NULL &&
-	    fixed_on_branch(e->fixed_on_branches, in, bfix, bfix_len))
+	    on_branch(in, e->fixed_on_branches, bfix, bfix_len))
 		return false;
 	switch (e->status) {
 	case VG_VULN_FIXED:
@@ -147,16 +228,16 @@ affects(const struct vg_vuln_entry *e, const struct inst *in, const char **bfix,
 		    strcmp(e->fixed_version, "0") == 0)
 			return false;
 		if (!from_start(e->introduced) &&
-		    vg_dpkg_version_cmp(v, e->introduced) < 0)
+		    inst_cmp(in, e->introduced) < 0)
 			return false;
-		return vg_dpkg_version_cmp(v, e->fixed_version) < 0;
+		return inst_cmp_fix(in, e->fixed_version) < 0;
 	case VG_VULN_OPEN:
 	case VG_VULN_END_OF_LIFE:
 		if (!from_start(e->introduced) &&
-		    vg_dpkg_version_cmp(v, e->introduced) < 0)
+		    inst_cmp(in, e->introduced) < 0)
 			return false;
 		return e->last_affected == NULL ||
-			vg_dpkg_version_cmp(v, e->last_affected) <= 0;
+			inst_cmp(in, e->last_affected) <= 0;
 	case VG_VULN_UNDETERMINED:
 		/* Nobody knows yet: reported, with its own status. */
 		return true;
@@ -172,11 +253,15 @@ vg_vuln_affects(const struct vg_vuln_entry *e, const char *v)
 	const char *bfix;
 	size_t bfix_len;
 	struct inst in;
+	bool yes;
 
 	if (e == NULL || v == NULL)
 		return false;
+	memset(&in, 0, sizeof(in));
 	inst_init(&in, v);
-	return affects(e, &in, &bfix, &bfix_len);
+	yes = affects(e, &in, &bfix, &bfix_len);
+	inst_release(&in);
+	return yes;
 }
 
 /* One affecting entry, its strings copied (they live for the call). */
@@ -215,7 +300,7 @@ static enum vg_rc
 on_entry(void *ctx, const struct vg_vuln_entry *e)
 {
 	struct acc *a = ctx;
-	const char *bfix = NULL;
+	const char *bfix = NULL, *prev;
 	size_t ncap, bfix_len = 0;
 	bool nomem = false;
 	struct hit *h;
@@ -243,9 +328,15 @@ on_entry(void *ctx, const struct vg_vuln_entry *e)
 		memcpy(tmp, bfix, bfix_len);
 		tmp[bfix_len] = '\0';
 		h->fixed = acc_str(a, tmp, VG_FEED_MAX_VERSION, &nomem);
-	} else if (e->status == VG_VULN_FIXED)
-		h->fixed = acc_str(a, e->fixed_version, VG_FEED_MAX_VERSION,
-				   &nomem);
+	} else if (e->status == VG_VULN_FIXED) {
+		/* Hits in a row share their fix (one advisory, several
+		 * ids): one copy, which fold_signals compares once. */
+		prev = a->n > 0 ? a->hits[a->n - 1].fixed : NULL;
+		h->fixed = prev != NULL && strcmp(prev, e->fixed_version) == 0
+			? prev
+			: acc_str(a, e->fixed_version, VG_FEED_MAX_VERSION,
+				  &nomem);
+	}
 	if (nomem)
 		return VG_ERR_NOMEM;
 	h->status = e->status;
@@ -264,6 +355,19 @@ hit_cmp(const void *x, const void *y)
 	const struct hit *a = x, *b = y;
 
 	return strcmp(a->id, b->id);
+}
+
+/* Whether the hits are in id order already: a store hands a row's
+ * entries out in id order, so they are unless two rows gave some. */
+static bool
+hits_sorted(const struct acc *a)
+{
+	size_t i;
+
+	for (i = 1; i < a->n; i++)
+		if (strcmp(a->hits[i - 1].id, a->hits[i].id) > 0)
+			return false;
+	return true;
 }
 
 /*
@@ -316,6 +420,8 @@ static void
 fold_signals(const struct acc *a, struct vg_vuln_pkg *v)
 {
 	bool fixed = false, open = false, eol = false;
+	struct vg_dpkg_split max; /* of v->fixed_version */
+	const char *last = NULL;  /* the fix last compared (shared copies) */
 	int rank = -1;
 	size_t i;
 
@@ -324,9 +430,17 @@ fold_signals(const struct acc *a, struct vg_vuln_pkg *v)
 
 		if (h->status == VG_VULN_FIXED) {
 			fixed = true;
+			/* Hits share their fixes: the highest is split once
+			 * and the same text not compared. */
 			if (v->fixed_version == NULL ||
-			    vg_dpkg_version_cmp(h->fixed, v->fixed_version) > 0)
+			    (h->fixed != last &&
+			     strcmp(h->fixed, v->fixed_version) != 0 &&
+			     vg_dpkg_version_cmp_split(&max, h->fixed,
+						       SIZE_MAX) < 0)) {
 				v->fixed_version = h->fixed;
+				vg_dpkg_version_split(h->fixed, &max);
+			}
+			last = h->fixed;
 		} else if (h->status == VG_VULN_OPEN) {
 			open = true;
 		} else if (h->status == VG_VULN_END_OF_LIFE) {
@@ -463,7 +577,8 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 	}
 	if (a->n == 0)
 		return VG_OK;
-	qsort(a->hits, a->n, sizeof(*a->hits), hit_cmp);
+	if (!hits_sorted(a))
+		qsort(a->hits, a->n, sizeof(*a->hits), hit_cmp);
 	if ((v = vg_facts_add_vuln_pkg(f)) == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
 	v->package = pk[0]->source != NULL && *pk[0]->source != '\0'
@@ -525,6 +640,7 @@ vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
 	}
 	free(a.hits);
 	vg_arena_release(&a.strs);
+	inst_release(&a.version);
 	free(pk);
 	if (rc != VG_OK) {
 		f->n_vuln_pkgs = 0;

@@ -378,6 +378,125 @@ test_properties(void **state)
 			}
 }
 
+/* dpkg's verrevcmp as lib/dpkg/version.c writes it, on NUL-ended
+ * strings: the reference the ported one (which skips common prefixes)
+ * must agree with. */
+static int
+ref_order(int c)
+{
+	if (c >= '0' && c <= '9')
+		return 0;
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return c;
+	if (c == '~')
+		return -1;
+	return c != 0 ? c + 256 : 0;
+}
+
+static int
+ref_isdigit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+ref_verrevcmp(const unsigned char *a, const unsigned char *b)
+{
+	while (*a || *b) {
+		int first_diff = 0;
+
+		while ((*a && !ref_isdigit(*a)) || (*b && !ref_isdigit(*b))) {
+			int ac = ref_order(*a), bc = ref_order(*b);
+
+			if (ac != bc)
+				return ac - bc;
+			a++;
+			b++;
+		}
+		while (*a == '0')
+			a++;
+		while (*b == '0')
+			b++;
+		while (ref_isdigit(*a) && ref_isdigit(*b)) {
+			if (!first_diff)
+				first_diff = *a - *b;
+			a++;
+			b++;
+		}
+		if (ref_isdigit(*a))
+			return 1;
+		if (ref_isdigit(*b))
+			return -1;
+		if (first_diff)
+			return first_diff;
+	}
+	return 0;
+}
+
+/* One part of a split version, NUL-ended, in out (GEN_MAX + 1). */
+static const unsigned char *
+part(const char *s, size_t n, char *out)
+{
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return (const unsigned char *)out;
+}
+
+static int
+ref_cmp(const char *a, const char *b)
+{
+	struct vg_dpkg_split x, y;
+	char p[GEN_MAX + 1], q[GEN_MAX + 1];
+	int d;
+
+	vg_dpkg_version_split(a, &x);
+	vg_dpkg_version_split(b, &y);
+	if ((d = ref_verrevcmp(part(x.epoch, x.epoch_n, p),
+			       part(y.epoch, y.epoch_n, q))) == 0 &&
+	    (d = ref_verrevcmp(part(x.up, x.up_n, p), part(y.up, y.up_n, q))) ==
+		    0)
+		d = ref_verrevcmp(part(x.rev, x.rev_n, p),
+				  part(y.rev, y.rev_n, q));
+	return d > 0 ? 1 : d < 0 ? -1 : 0;
+}
+
+/*
+ * Over every pair of the sample: the order agrees with dpkg's own
+ * verrevcmp, and comparing with a version split once agrees too, also
+ * when the other is a word bounded by its length (a list's: the bytes
+ * after it are not read as part of it).
+ */
+static void
+test_split_and_reference(void **state)
+{
+	struct vg_dpkg_split sa;
+	char word[GEN_MAX + 4];
+	size_t i, j, n;
+	int want;
+
+	(void)state;
+	generate();
+	for (i = 0; i < N_GEN; i++) {
+		vg_dpkg_version_split(gen[i], &sa);
+		for (j = 0; j < N_GEN; j++) {
+			want = vg_dpkg_version_cmp(gen[i], gen[j]);
+			n = strlen(gen[j]);
+			memcpy(word, gen[j], n);
+			memcpy(word + n, "9z", 3);
+			if (ref_cmp(gen[i], gen[j]) != want ||
+			    vg_dpkg_version_cmp_split(&sa, gen[j], SIZE_MAX) !=
+				    want ||
+			    vg_dpkg_version_cmp_split(&sa, word, n) != want) {
+				print_error("'%s' vs '%s': %d\n", gen[i],
+					    gen[j], want);
+				fail();
+			}
+		}
+	}
+	assert_int_equal(vg_dpkg_version_cmp_split(&sa, NULL, 0),
+			 vg_dpkg_version_cmp(gen[N_GEN - 1], ""));
+}
+
 int
 main(void)
 {
@@ -389,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_sorted_sample),
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_properties),
+		cmocka_unit_test(test_split_and_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -122,14 +122,50 @@ pack_all(size_t *len)
 	return copy;
 }
 
-/* Decode blob; the rc, what was seen in s (released by the caller). */
+/* The decoding room kept from one decode to the next, as a store
+ * connection keeps it. */
+static struct vg_vuln_unpacked room;
+
+/* Decode blob with u (or NULL), the callback failing at its
+ * stop_after-th entry (0: never); the rc, what was seen in s. */
+static enum vg_rc
+decode_in(const void *blob, size_t len, struct vg_vuln_unpacked *u,
+	  size_t stop_after, struct seen *s, struct vg_err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->stop_after = stop_after;
+	vg_buf_init(&s->log, 4u << 20);
+	vg_err_clear(err);
+	return vg_vuln_packed_decode(blob, len, "openssl", u, record, s, err);
+}
+
+/*
+ * Decode blob in the kept room and without one (the two walks): both
+ * must agree, rc, entries and message. The rc, what was seen in s
+ * (released by the caller).
+ */
+static enum vg_rc
+decode_stop(const void *blob, size_t len, size_t stop_after, struct seen *s,
+	    struct vg_err *err)
+{
+	struct vg_err err2;
+	struct seen s2;
+	enum vg_rc rc, rc2;
+
+	rc2 = decode_in(blob, len, NULL, stop_after, &s2, &err2);
+	rc = decode_in(blob, len, &room, stop_after, s, err);
+	assert_int_equal(rc, rc2);
+	assert_int_equal(s->n, s2.n);
+	assert_string_equal(vg_buf_str(&s->log), vg_buf_str(&s2.log));
+	assert_string_equal(err->msg, err2.msg);
+	vg_buf_release(&s2.log);
+	return rc;
+}
+
 static enum vg_rc
 decode(const void *blob, size_t len, struct seen *s, struct vg_err *err)
 {
-	memset(s, 0, sizeof(*s));
-	vg_buf_init(&s->log, 1u << 20);
-	vg_err_clear(err);
-	return vg_vuln_packed_decode(blob, len, "openssl", record, s, err);
+	return decode_stop(blob, len, 0, s, err);
 }
 
 /* A refused blob: VG_ERR_PARSE, the package named, no entry seen. */
@@ -253,13 +289,7 @@ test_callback_stops(void **state)
 
 	(void)state;
 	b = pack_all(&len);
-	memset(&s, 0, sizeof(s));
-	vg_buf_init(&s.log, 1u << 20);
-	s.stop_after = 2;
-	vg_err_clear(&err);
-	assert_int_equal(
-		vg_vuln_packed_decode(b, len, "openssl", record, &s, &err),
-		VG_ERR_LIMIT);
+	assert_int_equal(decode_stop(b, len, 2, &s, &err), VG_ERR_LIMIT);
 	assert_int_equal(s.n, 2);
 	vg_buf_release(&s.log);
 	free(b);
@@ -358,6 +388,40 @@ test_byte_flips(void **state)
 	free(b);
 }
 
+/* More entries than the room holds (the kernel's): checked, then
+ * decoded as handed out, the same entries; and the room still serves
+ * the next, smaller blob. */
+static void
+test_beyond_room(void **state)
+{
+	struct vg_vuln_packer pk;
+	struct vg_err err;
+	struct vg_buf want;
+	size_t i;
+
+	(void)state;
+	vg_err_clear(&err);
+	vg_vuln_packer_init(&pk);
+	vg_buf_init(&want, 4u << 20);
+	for (i = 0; i < VG_VULN_UNPACKED_MAX + VG_ARRAY_LEN(entries); i++) {
+		const struct vg_vuln_entry *e =
+			&entries[i % VG_ARRAY_LEN(entries)];
+
+		assert_int_equal(vg_vuln_packer_add(&pk, e, &err), VG_OK);
+		if (i % VG_ARRAY_LEN(entries) == 0)
+			assert_int_equal(vg_buf_adds(&want, entries_log),
+					 VG_OK);
+	}
+	expect_decoded(&pk, vg_buf_str(&want));
+	vg_vuln_packer_reset(&pk);
+	for (i = 0; i < VG_ARRAY_LEN(entries); i++)
+		assert_int_equal(vg_vuln_packer_add(&pk, &entries[i], &err),
+				 VG_OK);
+	expect_decoded(&pk, entries_log);
+	vg_vuln_packer_release(&pk);
+	vg_buf_release(&want);
+}
+
 int
 main(void)
 {
@@ -369,7 +433,10 @@ main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_byte_flips),
+		cmocka_unit_test(test_beyond_room),
 	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	vg_vuln_unpacked_release(&room);
+	return failed;
 }

@@ -5,7 +5,6 @@
  */
 #include "util/common.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 
 #include "util/curl_lazy.h"
@@ -43,51 +42,32 @@ static struct {
 	__typeof__(curl_url_get) *url_get;
 	__typeof__(curl_url_set) *url_set;
 } C;
-static void *curl_handle;
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static bool curl_loaded;
-static struct vg_err curl_load_err;
 
-static void
-load_curl(void)
-{
-#define SYM(f)                                                                 \
-	{                                                                      \
-		"curl_" #f, (void *)&C.f                                       \
-	}
-	const struct vg_dynsym syms[] = {
-		SYM(easy_cleanup), SYM(easy_getinfo),   SYM(easy_init),
-		SYM(easy_perform), SYM(easy_setopt),    SYM(easy_strerror),
-		SYM(free),         SYM(global_cleanup), SYM(global_init),
-		SYM(slist_append), SYM(slist_free_all), SYM(url),
-		SYM(url_cleanup),  SYM(url_get),        SYM(url_set),
-	};
+#define SYM(f) VG_DYNSYM("curl_", C, f)
+static const struct vg_dynsym curl_syms[] = {
+	SYM(easy_cleanup), SYM(easy_getinfo),   SYM(easy_init),
+	SYM(easy_perform), SYM(easy_setopt),    SYM(easy_strerror),
+	SYM(free),         SYM(global_cleanup), SYM(global_init),
+	SYM(slist_append), SYM(slist_free_all), SYM(url),
+	SYM(url_cleanup),  SYM(url_get),        SYM(url_set),
+};
 #undef SYM
 
-	curl_loaded = vg_dynlib_load(CURL_SONAME, syms, VG_ARRAY_LEN(syms),
-				     &curl_handle, &curl_load_err) == VG_OK;
-}
-
-/* Whether libcurl is there, opening it on the first call from any
- * thread (the server's alert senders call it from their workers). */
-static bool
-loaded(void)
-{
-	(void)pthread_once(&curl_once, load_curl);
-	return curl_loaded;
-}
+/* Opened on the first call from any thread (the server's alert senders
+ * call libcurl from their workers). */
+VG_DYNLIB_DEFINE(CURL_SONAME, curl_syms);
 
 const char *
 vg_curl_error(void)
 {
-	return loaded() ? NULL : curl_load_err.msg;
+	return vg_dynlib_error(&lib);
 }
 
 enum vg_rc
 vg_curl_err(struct vg_err *err)
 {
 	if (!loaded())
-		return vg_err_set(err, VG_ERR_IO, "%s", curl_load_err.msg);
+		return vg_err_set(err, VG_ERR_IO, "%s", lib.err.msg);
 	return vg_err_set(err, VG_ERR_IO, _("cannot initialise libcurl"));
 }
 
@@ -172,7 +152,7 @@ curl_easy_perform(CURL *curl)
 const char *
 curl_easy_strerror(CURLcode code)
 {
-	return loaded() ? C.easy_strerror(code) : curl_load_err.msg;
+	return loaded() ? C.easy_strerror(code) : lib.err.msg;
 }
 
 /* Not loaded, nothing was allocated by libcurl: p is NULL. */

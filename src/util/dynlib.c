@@ -46,3 +46,23 @@ vg_dynlib_load(const char *soname, const struct vg_dynsym *syms, size_t n,
 	*handle = h;
 	return VG_OK;
 }
+
+void
+vg_dynlib_open(struct vg_dynlib *lib)
+{
+	(void)vg_dynlib_load(lib->soname, lib->syms, lib->n, &lib->handle,
+			     &lib->err);
+}
+
+bool
+vg_dynlib_ready(struct vg_dynlib *lib)
+{
+	(void)pthread_once(&lib->once, lib->open);
+	return lib->handle != NULL;
+}
+
+const char *
+vg_dynlib_error(struct vg_dynlib *lib)
+{
+	return vg_dynlib_ready(lib) ? NULL : lib->err.msg;
+}

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -38,6 +37,7 @@
 #include "web/server.h"
 #include "vuln/match.h"
 #include "util/buf.h"
+#include "util/mhd_lazy.h"
 #include "util/log.h"
 #include "util/root.h"
 #include "util/text.h"
@@ -960,6 +960,7 @@ vg_server_run(const struct vg_server_config *cfg, struct vg_err *err)
 	struct vg_listen l;
 	sigset_t set, old;
 	char pin[128] = "", where[80];
+	const char *why;
 	enum vg_rc rc;
 	int fd = -1;
 
@@ -987,6 +988,12 @@ vg_server_run(const struct vg_server_config *cfg, struct vg_err *err)
 				_("--no-tls is accepted only on a loopback "
 				  "address, not '%s'"),
 				cfg->listen);
+		goto done;
+	}
+	/* libmicrohttpd is opened here, the first time, before anything
+	 * is made for a server that could not start without it. */
+	if ((why = vg_mhd_error()) != NULL) {
+		rc = vg_err_set(err, VG_ERR_IO, "%s", why);
 		goto done;
 	}
 	srv.tls = cfg->tls;

@@ -9,9 +9,6 @@
 #include "util/common.h"
 
 #include <errno.h>
-#include <gnutls/abstract.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +19,7 @@
 #include "web/http.h"
 #include "web/server.h"
 #include "util/buf.h"
+#include "util/gnutls_lazy.h"
 #include "util/root.h"
 #include "util/banned.h"
 
@@ -275,12 +273,17 @@ vg_tls_ensure(const char *state_dir, const char *cert, const char *key,
 {
 	char crt_path[4096], key_path[4096];
 	bool have_crt, have_key;
+	const char *why;
 	enum vg_rc rc;
 
 	pin[0] = '\0';
 	if ((rc = vg_tls_paths(state_dir, cert, key, crt_path, key_path,
 			       err)) != VG_OK)
 		return rc;
+	/* GnuTLS is opened here, the first time: without it, say so
+	 * rather than blame a certificate file. */
+	if ((why = vg_gnutls_error()) != NULL)
+		return vg_err_set(err, VG_ERR_IO, "%s", why);
 	if (cert == NULL) {
 		/* Ours to make: generate both at first start, never one. */
 		if ((rc = make_dir(state_dir, err)) != VG_OK)

@@ -47,6 +47,24 @@ expect_status 2 "$vigie" user add --role admin --db "$db"
 expect_status 2 "$vigie" apikey create --db "$db"
 expect_status 2 "$vigie" user
 
+# Without libmicrohttpd (opened only by serve: hidden here in a mount
+# namespace, where one can be made) the server names the library it
+# cannot load and makes nothing, not even its certificate.
+mhd=$(PATH=$PATH:/sbin:/usr/sbin ldconfig -p 2>/dev/null |
+	sed -n 's/^[[:space:]]*libmicrohttpd\.so\.12 .*=> //p' | head -n 1)
+if [ -n "$mhd" ] && unshare -rm true 2>/dev/null; then
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	expect_status 1 unshare -rm sh -c \
+		'mount --bind /dev/null "$1" && exec "$2" serve --db "$3" \
+		--state-dir "$4" --listen 127.0.0.1:0' \
+		sh "$mhd" "$vigie" "$db" "$tmp/nolib"
+	grep -q '^vigie: error: cannot load libmicrohttpd\.so\.12: ' \
+		"$tmp/err" || fail "a missing libmicrohttpd is not named"
+	[ ! -e "$tmp/nolib" ] || fail "a certificate made without a server"
+else
+	echo "no mount namespace: serve without libmicrohttpd not checked"
+fi
+
 # Users: a given password (stdin) or a generated one printed once.
 printf 'short\n' >"$tmp/pw"
 expect_status 1 "$vigie" user add alice --role admin --password-stdin \

@@ -22,7 +22,6 @@
 #include "core/facts_json.h"
 #include "core/vulns.h"
 #include "store/store.h"
-#include "util/buf.h"
 #include "util/log.h"
 #include "util/threads.h"
 #include "vuln/feed.h"
@@ -147,21 +146,16 @@ check_text(const struct vg_facts *f)
 }
 
 /* The facts' vulnerable_packages array, indented as jansson would
- * (vg_vuln_pkgs_write: no tree), in one write. */
+ * (vg_vuln_pkgs_print: no tree), written as it is made. */
 static bool
 check_json(const struct vg_facts *f)
 {
-	struct vg_buf b;
-	bool ok = false;
+	enum vg_rc rc = vg_vuln_pkgs_print(f, stdout);
 
-	vg_buf_init(&b, VG_MAX_JSON_DOC);
-	if (vg_vuln_pkgs_write(f, &b) != VG_OK ||
-	    vg_buf_addc(&b, '\n') != VG_OK)
+	/* A write error is the caller's "cannot write the result". */
+	if (rc != VG_OK && rc != VG_ERR_IO)
 		log_errx(_("out of memory"));
-	else
-		ok = fwrite(b.data, 1, b.len, stdout) == b.len;
-	vg_buf_release(&b);
-	return ok;
+	return rc == VG_OK && putchar('\n') != EOF;
 }
 
 /* The store opened in a thread while the packages are read: each takes

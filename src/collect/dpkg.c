@@ -8,6 +8,7 @@
  */
 #include "util/common.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "collect/collectors.h"
@@ -55,10 +56,14 @@ files_present(struct field st)
 		"installed",       "triggers-awaited", "triggers-pending",
 		"half-configured", "unpacked",         "half-installed",
 	};
+	static const char usual[] = "install ok installed";
 	const char *w[3], *p = st.s, *end = st.s + st.n;
 	size_t len[3], i;
 	int k = 0;
 
+	/* Nearly every stanza says just that: no need to split it. */
+	if (st.n == sizeof(usual) - 1 && memcmp(st.s, usual, st.n) == 0)
+		return true;
 	while (p < end) {
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
@@ -80,6 +85,42 @@ files_present(struct field st)
 		if (vg_streqn(states[i], w[2], len[2]))
 			return true;
 	return false;
+}
+
+/*
+ * Copy the package's strings into the facts, in one block of their
+ * arena rather than five (3,000 packages: the allocations showed). No
+ * arch is ""; no source (or version of it) is the package's own.
+ */
+static enum vg_rc
+package_strings(struct vg_facts *f, struct vg_package *p,
+		const struct stanza *st, struct field src, struct field srcver)
+{
+	const struct field from[] = {st->package, st->version, st->arch, src,
+				     srcver};
+	const char **to[] = {&p->name, &p->version, &p->arch, &p->source,
+			     &p->source_version};
+	size_t i, size = 0;
+	char *w;
+
+	_Static_assert(VG_ARRAY_LEN(from) == VG_ARRAY_LEN(to), "one each");
+	/* Each at most the status file's size (VG_MAX_TEXT_FILE). */
+	for (i = 0; i < VG_ARRAY_LEN(from); i++)
+		size += from[i].n + 1;
+	if ((w = vg_arena_alloc(&f->arena, size)) == NULL)
+		return VG_ERR_NOMEM;
+	for (i = 0; i < VG_ARRAY_LEN(from); i++) {
+		if (from[i].s != NULL)
+			memcpy(w, from[i].s, from[i].n);
+		w[from[i].n] = '\0';
+		*to[i] = w;
+		w += from[i].n + 1;
+	}
+	if (src.s == NULL || src.n == 0)
+		p->source = p->name;
+	if (srcver.s == NULL || srcver.n == 0)
+		p->source_version = p->version;
+	return VG_OK;
 }
 
 /* Keep the stanza as a package when it is installed and well formed. */
@@ -124,36 +165,46 @@ stanza_end(struct vg_facts *f, const char *name, struct stanza *st)
 	}
 	if ((p = vg_facts_add_package(f)) == NULL)
 		return VG_ERR_NOMEM;
-	p->name = vg_facts_strn(f, st->package.s, st->package.n);
-	p->version = vg_facts_strn(f, st->version.s, st->version.n);
-	p->arch = st->arch.s != NULL ? vg_facts_strn(f, st->arch.s, st->arch.n)
-				     : vg_facts_str(f, "");
-	p->source = src.s != NULL && src.n > 0 ? vg_facts_strn(f, src.s, src.n)
-					       : p->name;
-	p->source_version = srcver.s != NULL && srcver.n > 0
-		? vg_facts_strn(f, srcver.s, srcver.n)
-		: p->version;
-	if (p->name == NULL || p->version == NULL || p->arch == NULL ||
-	    p->source == NULL || p->source_version == NULL)
-		return VG_ERR_NOMEM;
-	return VG_OK;
+	return package_strings(f, p, st, src, srcver);
 }
 
-/* The field slot for a field name, or NULL for fields we do not keep. */
+/* The fields kept, and where: names in lower case, letters only. */
+#define FIELD(name, member)                                                    \
+	{                                                                      \
+		name, sizeof(name) - 1, offsetof(struct stanza, member)        \
+	}
+static const struct {
+	const char *name;
+	size_t len;
+	size_t off;
+} fields[] = {
+	FIELD("package", package),   FIELD("version", version),
+	FIELD("architecture", arch), FIELD("source", source),
+	FIELD("status", status),
+};
+#undef FIELD
+
+/*
+ * The field slot for a field name, or NULL for fields we do not keep.
+ * Case-insensitive, as deb822 field names are, in ASCII whatever the
+ * locale: b | 0x20 is a lower-case letter only for that letter in
+ * either case. Most lines are other fields (Depends, Description...):
+ * their length turns most of them away before a byte is compared.
+ */
 static struct field *
 field_slot(struct stanza *st, const char *s, size_t n)
 {
-	/* Case-insensitive, as deb822 field names are. */
-	if (vg_strcaseeqn("Package", s, n))
-		return &st->package;
-	if (vg_strcaseeqn("Version", s, n))
-		return &st->version;
-	if (vg_strcaseeqn("Architecture", s, n))
-		return &st->arch;
-	if (vg_strcaseeqn("Source", s, n))
-		return &st->source;
-	if (vg_strcaseeqn("Status", s, n))
-		return &st->status;
+	size_t i, k;
+
+	for (i = 0; i < VG_ARRAY_LEN(fields); i++) {
+		if (n != fields[i].len)
+			continue;
+		for (k = 0; k < n; k++)
+			if (((unsigned char)s[k] | 0x20) != fields[i].name[k])
+				break;
+		if (k == n)
+			return (struct field *)((char *)st + fields[i].off);
+	}
 	return NULL;
 }
 

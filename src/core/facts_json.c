@@ -66,6 +66,10 @@ static const char *const pw_names[] = {
  * tree than all the lookups.
  */
 #define OUT_MAX_DEPTH 8 /* the facts document nests 5 deep */
+/* vg_vuln_pkgs_print hands the text to its stream when this much is
+ * waiting, at the end of a package: a buffer that stays in the cache
+ * rather than 640 KB of fresh pages for 3,000 packages. */
+#define OUT_FLUSH_AT (32u << 10)
 
 struct out {
 	struct vg_buf *buf; /* text output, or NULL for a tree */
@@ -83,28 +87,70 @@ struct out {
 	struct vg_buf *doc;
 	int section;
 	bool skip;
+	FILE *sink; /* vg_vuln_pkgs_print: where the text goes as it grows */
 };
+
+/*
+ * Room for n more bytes at the end of the text, or NULL when nothing is
+ * to be written (skipping a known section, or an earlier failure, or
+ * this one: o->rc says which). The writer fills it and out_commit()s
+ * where it stopped: one bounds check for a whole key or value rather
+ * than one per piece.
+ */
+static char *
+out_room(struct out *o, size_t n)
+{
+	enum vg_rc rc;
+
+	if (o->skip || o->rc != VG_OK)
+		return NULL;
+	if ((rc = vg_buf_reserve(o->buf, n)) != VG_OK) {
+		o->rc = rc;
+		return NULL;
+	}
+	return o->buf->data + o->buf->len;
+}
+
+/* The text now ends at end, inside the room out_room gave. */
+static void
+out_commit(struct out *o, const char *end)
+{
+	vg_buf_setlen(o->buf, (size_t)(end - o->buf->data));
+}
 
 static void
 out_text(struct out *o, const char *s, size_t n)
 {
-	enum vg_rc rc;
+	char *w;
 
-	if (o->skip)
+	if ((w = out_room(o, n)) == NULL)
 		return;
-	if (o->rc == VG_OK && (rc = vg_buf_add(o->buf, s, n)) != VG_OK)
-		o->rc = rc;
+	memcpy(w, s, n);
+	out_commit(o, w + n);
 }
 
-/* Pretty: a new line indented for level n, as jansson's dump_indent. */
-static void
-out_indent(struct out *o, int n)
-{
-	static const char nl[] = "\n                "; /* OUT_MAX_DEPTH x 2 */
-
-	_Static_assert(sizeof(nl) - 2 >= 2 * OUT_MAX_DEPTH, "deep enough");
-	out_text(o, nl, 1 + 2 * (size_t)n);
-}
+/*
+ * The bytes a JSON string holds as they are: printable ASCII (DEL
+ * included, as jansson) but '"' and '\\'. Every other byte stops
+ * out_quoted's scan: a control byte to escape, a non-ASCII byte to
+ * check as UTF-8. The scan's byte-by-byte part: one load and one test a
+ * byte (swar_stop is the same rule 8 bytes at a time).
+ */
+#define Q8(a, b, c, d, e, f, g, h) a, b, c, d, e, f, g, h
+static const bool q_plain[256] = {
+	/* 0x00-0x1f: NUL and control bytes */
+	Q8(0, 0, 0, 0, 0, 0, 0, 0), Q8(0, 0, 0, 0, 0, 0, 0, 0),
+	Q8(0, 0, 0, 0, 0, 0, 0, 0), Q8(0, 0, 0, 0, 0, 0, 0, 0),
+	/* 0x20-0x7f: '"' (0x22) and '\\' (0x5c) are escaped */
+	Q8(1, 1, 0, 1, 1, 1, 1, 1), Q8(1, 1, 1, 1, 1, 1, 1, 1),
+	Q8(1, 1, 1, 1, 1, 1, 1, 1), Q8(1, 1, 1, 1, 1, 1, 1, 1),
+	Q8(1, 1, 1, 1, 1, 1, 1, 1), Q8(1, 1, 1, 1, 1, 1, 1, 1),
+	Q8(1, 1, 1, 1, 1, 1, 1, 1), Q8(1, 1, 1, 1, 0, 1, 1, 1),
+	Q8(1, 1, 1, 1, 1, 1, 1, 1), Q8(1, 1, 1, 1, 1, 1, 1, 1),
+	Q8(1, 1, 1, 1, 1, 1, 1, 1), Q8(1, 1, 1, 1, 1, 1, 1, 1),
+	/* 0x80-0xff: the rest is 0, non-ASCII */
+};
+#undef Q8
 
 /* Pretty: jansson's short escape of control byte c, or 0. */
 static char
@@ -126,63 +172,165 @@ short_escape(unsigned char c)
 	}
 }
 
-/* A JSON string literal: escaped, each invalid UTF-8 byte as U+FFFD
- * (pretty: control bytes escaped as jansson does). */
+/*
+ * The escape of byte c at which out_quoted's scan stopped (not a NUL,
+ * not a valid UTF-8 sequence) into esc; its length. Pretty writes
+ * control bytes as jansson does ("\n", "\u001F"), compact as the store
+ * always has ("\u000a"): its documents are hashed.
+ */
+static size_t
+quoted_escape(const struct out *o, unsigned char c, char esc[6])
+{
+	const char *hex = o->pretty ? "0123456789ABCDEF" : "0123456789abcdef";
+
+	if (c >= 0x80) {
+		memcpy(esc, "\xef\xbf\xbd", 3); /* U+FFFD */
+		return 3;
+	}
+	esc[0] = '\\';
+	if (c == '"' || c == '\\') {
+		esc[1] = (char)c;
+		return 2;
+	}
+	if (o->pretty && (esc[1] = short_escape(c)) != 0)
+		return 2;
+	memcpy(esc + 1, "u00", 3);
+	esc[4] = hex[c >> 4];
+	esc[5] = hex[c & 0xf];
+	return 6;
+}
+
+/*
+ * out_quoted's scan 8 bytes at a time, in a uint64_t: the classic bit
+ * tricks, exact as to whether any byte matches (not as to which).
+ */
+#define SWAR_ONES UINT64_C(0x0101010101010101)
+#define SWAR_HIGH UINT64_C(0x8080808080808080)
+
+/* Non-zero when a byte of x is below c (c <= 0x80). */
+static uint64_t
+swar_less(uint64_t x, uint64_t c)
+{
+	return (x - SWAR_ONES * c) & ~x & SWAR_HIGH;
+}
+
+/* Non-zero when a byte of x stops a run of q_plain bytes: a control
+ * byte, a non-ASCII byte, '"' or '\\'. */
+static uint64_t
+swar_stop(uint64_t x)
+{
+	return (x & SWAR_HIGH) | swar_less(x, 0x20) |
+		swar_less(x ^ (SWAR_ONES * '"'), 1) |
+		swar_less(x ^ (SWAR_ONES * '\\'), 1);
+}
+
+/*
+ * The end of the run of q_plain bytes from i, at most n. Eight bytes at
+ * a time while none stops it (a string of ids is thousands of bytes of
+ * nothing to escape), the last few as the last eight when there are
+ * that many, then byte by byte to the one that stops it.
+ */
+static size_t
+plain_end(const unsigned char *p, size_t i, size_t n)
+{
+	size_t start = i;
+	uint64_t x;
+
+	for (; n - i >= 8; i += 8) {
+		memcpy(&x, p + i, 8);
+		if (swar_stop(x) != 0)
+			break;
+	}
+	/* Fewer than 8 left, and [n - 8, i) seen already in this run. */
+	if (n - i < 8 && i < n && n - start >= 8) {
+		memcpy(&x, p + n - 8, 8);
+		if (swar_stop(x) == 0)
+			return n;
+	}
+	while (i < n && q_plain[p[i]])
+		i++;
+	return i;
+}
+
+/*
+ * The n bytes of pre, then s as a JSON string literal (escaped, each
+ * invalid UTF-8 byte as U+FFFD), then the m bytes of post. A string
+ * with nothing to escape, nearly every one, goes in one append with
+ * its surroundings.
+ */
 static void
-out_quoted(struct out *o, const char *s)
+out_quoted_in(struct out *o, const char *pre, size_t n, const char *s,
+	      const char *post, size_t m)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, k, n;
-	char esc[8];
+	size_t len, i = 0, run = 0, k;
+	char esc[6], *w;
 
 	if (o->skip)
 		return; /* a known section: not even scanned */
-	n = strlen(s);
-	out_text(o, "\"", 1);
-	while (i < n) {
-		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\' &&
-		    (k = vg_utf8_seq(s + i, n - i)) != 0) {
+	len = strlen(s);
+	while ((i = plain_end(p, i, len)) < len) {
+		if (p[i] >= 0x80 && (k = vg_utf8_seq(s + i, len - i)) != 0) {
 			i += k;
 			continue;
 		}
-		out_text(o, s + run, i - run);
-		if (p[i] >= 0x80) {
-			out_text(o, "\xef\xbf\xbd", 3);
-		} else if (p[i] == '"' || p[i] == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)p[i];
-			out_text(o, esc, 2);
-		} else if (o->pretty && (esc[1] = short_escape(p[i])) != 0) {
-			esc[0] = '\\';
-			out_text(o, esc, 2);
-		} else if (o->pretty) {
-			(void)snprintf(esc, sizeof(esc), "\\u%04X", p[i]);
-			out_text(o, esc, 6);
-		} else {
-			(void)snprintf(esc, sizeof(esc), "\\u%04x", p[i]);
-			out_text(o, esc, 6);
+		if (run == 0) {
+			out_text(o, pre, n);
+			out_text(o, "\"", 1);
 		}
+		out_text(o, s + run, i - run);
+		out_text(o, esc, quoted_escape(o, p[i], esc));
 		run = ++i;
 	}
-	out_text(o, s + run, i - run);
-	out_text(o, "\"", 1);
+	if (run > 0) {
+		out_text(o, s + run, len - run);
+		out_text(o, "\"", 1);
+		out_text(o, post, m);
+		return;
+	}
+	if ((w = out_room(o, n + len + m + 2)) == NULL)
+		return;
+	memcpy(w, pre, n);
+	w += n;
+	*w++ = '"';
+	memcpy(w, s, len);
+	w += len;
+	*w++ = '"';
+	memcpy(w, post, m);
+	out_commit(o, w + m);
 }
 
-/* Text: the separator and "key": before a value. */
+static void
+out_quoted(struct out *o, const char *s)
+{
+	out_quoted_in(o, "", 0, s, "", 0);
+}
+
+/* Text: the comma, new line and indentation (pretty) of any level. */
+static const char out_nl[] = ",\n                "; /* OUT_MAX_DEPTH x 2 */
+_Static_assert(sizeof(out_nl) - 3 >= 2 * OUT_MAX_DEPTH, "deep enough");
+
+/*
+ * Text: what comes before a value: the comma after a sibling, pretty a
+ * new line indented as jansson's dump_indent, and "key": (key NULL in an
+ * array).
+ */
 static void
 out_sep(struct out *o, const char *key)
 {
+	size_t skip, n;
+
 	if (o->depth == 0)
 		return;
-	if (!o->first[o->depth - 1])
-		out_text(o, ",", 1);
+	/* The first member has no comma: start one byte in. */
+	skip = o->first[o->depth - 1] ? 1 : 0;
 	o->first[o->depth - 1] = false;
-	if (o->pretty)
-		out_indent(o, o->depth);
-	if (key != NULL) {
-		out_quoted(o, key);
-		out_text(o, ": ", o->pretty ? 2 : 1);
-	}
+	n = o->pretty ? 2 + 2 * (size_t)o->depth : 1;
+	if (key != NULL)
+		out_quoted_in(o, out_nl + skip, n - skip, key, ": ",
+			      o->pretty ? 2 : 1);
+	else
+		out_text(o, out_nl + skip, n - skip);
 }
 
 /* Tree: attach v (consumed) under key, or append it to the array. */
@@ -272,19 +420,37 @@ out_begin(struct out *o, const char *key, bool array)
 	o->depth++;
 }
 
+/* vg_vuln_pkgs_print: hand the text so far to the stream. */
+static void
+out_flush(struct out *o)
+{
+	if (o->rc == VG_OK && o->buf->len > 0 &&
+	    fwrite(o->buf->data, 1, o->buf->len, o->sink) != o->buf->len)
+		o->rc = VG_ERR_IO;
+	vg_buf_reset(o->buf);
+}
+
 static void
 out_end(struct out *o)
 {
+	size_t n;
+	char *w;
+
 	if (o->depth == 0)
 		return;
 	o->depth--;
-	/* Pretty: an empty one stays "[]" / "{}", as jansson's. */
-	if (o->buf != NULL && o->pretty && !o->first[o->depth])
-		out_indent(o, o->depth);
-	if (o->buf != NULL)
-		out_text(o, o->array[o->depth] ? "]" : "}", 1);
+	/* Pretty: a new line indented for the closing bracket, unless the
+	 * object or array is empty ("[]", "{}"), as jansson's. */
+	n = o->pretty && !o->first[o->depth] ? 1 + 2 * (size_t)o->depth : 0;
+	if (o->buf != NULL && (w = out_room(o, n + 1)) != NULL) {
+		memcpy(w, out_nl + 1, n);
+		w[n] = o->array[o->depth] ? ']' : '}';
+		out_commit(o, w + n + 1);
+	}
 	if (o->split != NULL && o->section >= 0 && o->depth == 1)
 		split_end(o);
+	if (o->sink != NULL && (o->depth == 0 || o->buf->len >= OUT_FLUSH_AT))
+		out_flush(o);
 }
 
 /* A string; a NULL string is omitted (written as nothing). */
@@ -304,13 +470,11 @@ out_str(struct out *o, const char *key, const char *s)
 static void
 out_int(struct out *o, const char *key, int64_t v)
 {
-	char num[24];
-	int n;
+	char num[VG_INT_TEXT_MAX];
 
 	if (o->buf != NULL) {
 		out_sep(o, key);
-		n = snprintf(num, sizeof(num), "%lld", (long long)v);
-		out_text(o, num, (size_t)n);
+		out_text(o, num, vg_format_int(v, num));
 	} else {
 		out_add(o, key, json_integer((json_int_t)v));
 	}
@@ -823,6 +987,17 @@ vg_facts_to_json(const struct vg_facts *f)
 	return o.root;
 }
 
+/* f's vulnerable packages alone, for enc_vuln_pkgs to write the member
+ * as the whole document would carry it. */
+static void
+vuln_pkgs_only(const struct vg_facts *f, struct vg_facts *only)
+{
+	memset(only, 0, sizeof(*only));
+	only->sources[VG_SRC_VULNS].collected = true;
+	only->vuln_pkgs = f->vuln_pkgs;
+	only->n_vuln_pkgs = f->n_vuln_pkgs;
+}
+
 json_t *
 vg_vuln_pkgs_to_json(const struct vg_facts *f)
 {
@@ -830,11 +1005,7 @@ vg_vuln_pkgs_to_json(const struct vg_facts *f)
 	struct out o;
 	json_t *arr;
 
-	/* The member alone, as the whole document would carry it. */
-	memset(&only, 0, sizeof(only));
-	only.sources[VG_SRC_VULNS].collected = true;
-	only.vuln_pkgs = f->vuln_pkgs;
-	only.n_vuln_pkgs = f->n_vuln_pkgs;
+	vuln_pkgs_only(f, &only);
 	memset(&o, 0, sizeof(o));
 	out_begin(&o, NULL, false);
 	enc_vuln_pkgs(&o, &only);
@@ -849,25 +1020,22 @@ vg_vuln_pkgs_to_json(const struct vg_facts *f)
 }
 
 enum vg_rc
-vg_vuln_pkgs_write(const struct vg_facts *f, struct vg_buf *out)
+vg_vuln_pkgs_print(const struct vg_facts *f, FILE *fp)
 {
-	size_t len = out->len;
 	struct vg_facts only;
+	struct vg_buf b;
 	struct out o;
 
-	/* The member alone: at the top, enc_vuln_pkgs writes no key. */
-	memset(&only, 0, sizeof(only));
-	only.sources[VG_SRC_VULNS].collected = true;
-	only.vuln_pkgs = f->vuln_pkgs;
-	only.n_vuln_pkgs = f->n_vuln_pkgs;
+	vuln_pkgs_only(f, &only);
+	/* One package's text is far below this. */
+	vg_buf_init(&b, VG_MAX_JSON_DOC);
 	memset(&o, 0, sizeof(o));
-	o.buf = out;
+	o.buf = &b;
 	o.pretty = true;
+	o.sink = fp;
+	/* At the top, enc_vuln_pkgs writes no key. */
 	enc_vuln_pkgs(&o, &only);
-	if (o.rc != VG_OK && out->data != NULL) {
-		out->len = len;
-		out->data[len] = '\0';
-	}
+	vg_buf_release(&b);
 	return o.rc;
 }
 

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/facts.h"
 #include "core/sections.h"
@@ -21,10 +22,15 @@ json_t *vg_facts_to_json(const struct vg_facts *f);
 /* Only its "vulnerable_packages" array, as vg_facts_to_json writes it
  * (`vigie vuln check --format json`); NULL on no memory. */
 json_t *vg_vuln_pkgs_to_json(const struct vg_facts *f);
-/* The same array appended to out as the text json_dumpf writes of it
- * with JSON_INDENT(2) | JSON_PRESERVE_ORDER, byte for byte, without the
- * tree. Errors as vg_facts_write; out is unchanged on failure. */
-enum vg_rc vg_vuln_pkgs_write(const struct vg_facts *f, struct vg_buf *out);
+/*
+ * The same array written to fp as the text json_dumpf writes of it with
+ * JSON_INDENT(2) | JSON_PRESERVE_ORDER, byte for byte, without the tree,
+ * and a piece at a time as it is made, never all of it in memory.
+ * VG_ERR_IO when fp refuses a piece, other errors as vg_facts_write. On
+ * failure fp may hold the beginning of the array: the caller says the
+ * output failed (`vigie vuln check` exits 1).
+ */
+enum vg_rc vg_vuln_pkgs_print(const struct vg_facts *f, FILE *fp);
 
 /*
  * Append f as compact JSON text to out: the same document as

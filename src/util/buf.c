@@ -33,9 +33,8 @@ vg_buf_reset(struct vg_buf *b)
 		b->data[0] = '\0';
 }
 
-/* Make room for n more bytes plus the NUL. */
-static enum vg_rc
-buf_reserve(struct vg_buf *b, size_t n)
+enum vg_rc
+vg_buf_grow(struct vg_buf *b, size_t n)
 {
 	size_t want, cap;
 	char *p;
@@ -54,20 +53,6 @@ buf_reserve(struct vg_buf *b, size_t n)
 		return VG_ERR_NOMEM;
 	b->data = p;
 	b->cap = cap;
-	return VG_OK;
-}
-
-enum vg_rc
-vg_buf_add(struct vg_buf *b, const void *p, size_t n)
-{
-	enum vg_rc rc;
-
-	if ((rc = buf_reserve(b, n)) != VG_OK)
-		return rc;
-	if (n > 0)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
 	return VG_OK;
 }
 
@@ -95,7 +80,7 @@ vg_buf_vprintf(struct vg_buf *b, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		return VG_ERR_USAGE;
-	if ((rc = buf_reserve(b, (size_t)n)) != VG_OK)
+	if ((rc = vg_buf_reserve(b, (size_t)n)) != VG_OK)
 		return rc;
 	(void)vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "util/err.h"
 
@@ -25,8 +26,49 @@ void vg_buf_release(struct vg_buf *b);
 /* Empty the buffer, keeping its allocation. */
 void vg_buf_reset(struct vg_buf *b);
 
+/* The growth path of vg_buf_reserve: doubles the allocation (64 bytes
+ * at first) until n more bytes and the NUL fit, capped at max + 1. */
+enum vg_rc vg_buf_grow(struct vg_buf *b, size_t n);
+
+/*
+ * Make room for n more bytes after the content, which stays as it is:
+ * the caller may then write up to n bytes at data + len and end with
+ * vg_buf_setlen. VG_ERR_LIMIT past max, VG_ERR_NOMEM. Inline because
+ * writers append a few bytes at a time (a JSON key, a comma): when the
+ * room is there, that costs two comparisons rather than a call.
+ */
+static inline enum vg_rc
+vg_buf_reserve(struct vg_buf *b, size_t n)
+{
+	/* len <= max, and cap is 0 or above len: neither subtraction wraps. */
+	if (n < b->cap - b->len && n <= b->max - b->len)
+		return VG_OK;
+	return vg_buf_grow(b, n);
+}
+
+/* Set the length after writing into reserved room (len <= cap - 1). */
+static inline void
+vg_buf_setlen(struct vg_buf *b, size_t len)
+{
+	b->len = len;
+	b->data[len] = '\0';
+}
+
 /* Append; VG_ERR_LIMIT past max, VG_ERR_NOMEM on allocation failure. */
-enum vg_rc vg_buf_add(struct vg_buf *b, const void *p, size_t n);
+static inline enum vg_rc
+vg_buf_add(struct vg_buf *b, const void *p, size_t n)
+{
+	enum vg_rc rc;
+
+	if ((rc = vg_buf_reserve(b, n)) != VG_OK)
+		return rc;
+	/* n == 0 may come with p == NULL, which memcpy must not see. */
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	vg_buf_setlen(b, b->len + n);
+	return VG_OK;
+}
+
 enum vg_rc vg_buf_adds(struct vg_buf *b, const char *s);
 enum vg_rc vg_buf_addc(struct vg_buf *b, char c);
 enum vg_rc vg_buf_printf(struct vg_buf *b, const char *fmt, ...)

@@ -63,14 +63,23 @@ vg_root_openat(const struct vg_root *r, const char *path, int flags)
 	return (int)syscall(SYS_openat2, r->fd, path, &how, sizeof(how));
 }
 
-/* Read all of the open fd (named path in messages) into out; closes fd. */
+/* Bytes read at a time from a file whose size is not known (/proc). */
+#define READ_CHUNK 65536
+
+/*
+ * Read all of the open fd (named path in messages) into out; closes fd.
+ * A file is read straight into out, all of it at once when fstat gives
+ * its size (a dpkg status file is 400 KB: no chunk copied, no buffer
+ * doubled); one that grows meanwhile, or says size 0, goes on by chunks.
+ */
 static enum vg_rc
 read_fd(int fd, const char *path, size_t max, struct vg_buf *out,
 	struct vg_err *err)
 {
-	char chunk[65536];
 	struct stat st;
+	size_t want, room;
 	ssize_t n;
+	char probe;
 	enum vg_rc rc = VG_OK;
 
 	vg_buf_reset(out);
@@ -81,8 +90,25 @@ read_fd(int fd, const char *path, size_t max, struct vg_buf *out,
 				path);
 		goto done;
 	}
+	/* Its size and a byte, to see the end in the same read. */
+	want = st.st_size > 0 && (uintmax_t)st.st_size < max
+		? (size_t)st.st_size + 1
+		: READ_CHUNK;
 	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
+		/* At max, a byte more is too much: read one to see. */
+		if ((room = max - out->len) > 0) {
+			rc = vg_buf_reserve(out, want < room ? want : room);
+			if (rc != VG_OK) {
+				vg_err_set(err, rc, _("cannot read '%s': %s"),
+					   path, strerror(ENOMEM));
+				goto done;
+			}
+			/* All the room there is, within max. */
+			if (room > out->cap - 1 - out->len)
+				room = out->cap - 1 - out->len;
+		}
+		n = room > 0 ? read(fd, out->data + out->len, room)
+			     : read(fd, &probe, 1);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
@@ -93,11 +119,14 @@ read_fd(int fd, const char *path, size_t max, struct vg_buf *out,
 		}
 		if (n == 0)
 			break;
-		if ((rc = vg_buf_add(out, chunk, (size_t)n)) != VG_OK) {
-			vg_err_set(err, rc, _("'%s' is larger than %zu bytes"),
-				   path, max);
+		if (room == 0) {
+			rc = vg_err_set(err, VG_ERR_LIMIT,
+					_("'%s' is larger than %zu bytes"),
+					path, max);
 			goto done;
 		}
+		vg_buf_setlen(out, out->len + (size_t)n);
+		want = READ_CHUNK;
 	}
 	if (out->data == NULL)
 		rc = vg_buf_add(out, "", 0);

@@ -126,6 +126,25 @@ vg_parse_bool(const char *s, bool *out)
 	return VG_ERR_PARSE;
 }
 
+size_t
+vg_format_int(int64_t v, char out[VG_INT_TEXT_MAX])
+{
+	/* The magnitude as unsigned: -INT64_MIN does not fit an int64_t. */
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	char digits[VG_INT_TEXT_MAX];
+	size_t n = 0, len = 0;
+
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		out[len++] = '-';
+	while (n > 0)
+		out[len++] = digits[--n];
+	return len;
+}
+
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
 static int64_t
 days_from_civil(int64_t y, int64_t m, int64_t d)

@@ -60,6 +60,14 @@ enum vg_rc vg_parse_bool(const char *s, bool *out);
 /* Parse an ISO date "YYYY-MM-DD" to a Unix time at 00:00 UTC. */
 enum vg_rc vg_parse_date(const char *s, int64_t *out);
 
+/* The longest vg_format_int writes: "-9223372036854775808". */
+#define VG_INT_TEXT_MAX 20
+
+/* Write v in decimal, as "%lld" would, into out (no NUL); its length.
+ * For writers of many numbers, to which snprintf costs more than the
+ * rest of the number's output. */
+size_t vg_format_int(int64_t v, char out[VG_INT_TEXT_MAX]);
+
 /* Write a Unix time as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into out[21]. */
 void vg_format_time(int64_t t, char out[21]);
 

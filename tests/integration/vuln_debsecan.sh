@@ -47,6 +47,12 @@ expect_status 0 "$vigie" vuln update --db "$db" \
 expect_status 3 "$vigie" vuln check --db "$db" --root "$tmp/root" \
 	--format json
 cp "$tmp/out" "$tmp/vigie.json"
+# A stdout that refuses the text, its first piece or a later one (it is
+# written as it is made): exit 1 with the reason, never a silent cut.
+expect_status 1 sh -c '"$@" >/dev/full' sh "$vigie" vuln check --db "$db" \
+	--root "$tmp/root" --format json
+grep -q "cannot write the result" "$tmp/err" ||
+	fail "vuln check into /dev/full: no 'cannot write the result'"
 # No config, no whitelist, no history: the feed and the status only.
 expect_status 0 /usr/bin/debsecan --config /dev/null \
 	--whitelist "$tmp/no-whitelist" --source "file://$tmp/feed/" \

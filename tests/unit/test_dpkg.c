@@ -187,6 +187,59 @@ test_status(void **state)
 	}
 }
 
+/* Field names match in any case, in ASCII only: a byte that is not the
+ * letter in either case is another field. */
+static void
+test_field_names(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *arch, *source; /* NULL: nothing kept */
+	} rows[] = {
+		{"PACKAGE: a\nSTATUS: install ok installed\nVERSION: 1\n"
+		 "ARCHITECTURE: amd64\nSOURCE: s (2)\n",
+		 "amd64", "s"},
+		{"pAcKaGe: a\nsTaTuS: install ok installed\nvErSiOn: 1\n"
+		 "architecturE: all\n",
+		 "all", "a"},
+		{"Packages: a\nStatus: install ok installed\nVersion: 1\n",
+		 NULL, NULL},
+		{"Packag: a\nStatus: install ok installed\nVersion: 1\n", NULL,
+		 NULL},
+		{"Pack@ge: a\nStatus: install ok installed\nVersion: 1\n", NULL,
+		 NULL},
+		{"Packag\xe5: a\nStatus: install ok installed\nVersion: 1\n",
+		 NULL, NULL},
+		{"Package: a\nStatu\x13: install ok installed\nVersion: 1\n",
+		 NULL, NULL},
+		{"Package: a\nStatus: install ok installed\nVersio\x0e: 1\n",
+		 NULL, NULL},
+		{"Package: a\nStatus: install ok installed\nVersion: 1\n"
+		 "Architectur\xc5: amd64\nS\x0fURCE: s\n",
+		 "", "a"},
+	};
+	struct vg_facts f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		vg_facts_init(&f);
+		assert_int_equal(vg_dpkg_status_parse(&f, "s", rows[i].text,
+						      strlen(rows[i].text)),
+				 VG_OK);
+		if (f.n_packages != (rows[i].arch != NULL ? 1u : 0u))
+			fail_msg("row %zu: %zu packages", i, f.n_packages);
+		if (rows[i].arch != NULL) {
+			assert_string_equal(f.packages[0].name, "a");
+			assert_string_equal(f.packages[0].version, "1");
+			assert_string_equal(f.packages[0].arch, rows[i].arch);
+			assert_string_equal(f.packages[0].source,
+					    rows[i].source);
+		}
+		vg_facts_release(&f);
+	}
+}
+
 /* Hostile bytes: each row must not crash, keep nothing or one package. */
 struct row {
 	const char *text;
@@ -305,8 +358,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),   cmocka_unit_test(test_status),
-		cmocka_unit_test(test_hostile), cmocka_unit_test(test_many),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_field_names),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_collect),
 	};
 

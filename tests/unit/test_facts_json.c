@@ -553,21 +553,34 @@ test_device_round_trip(void **state)
 	vg_facts_release(&f);
 }
 
-/* vg_vuln_pkgs_write equals what jansson dumps of the tree. */
+/* What vg_vuln_pkgs_print writes; the caller frees it. */
+static char *
+pretty_text(const struct vg_facts *f)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	assert_non_null(fp = open_memstream(&text, &len));
+	assert_int_equal(vg_vuln_pkgs_print(f, fp), VG_OK);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(strlen(text), len);
+	return text;
+}
+
+/* vg_vuln_pkgs_print writes what jansson dumps of the tree. */
 static void
 expect_pretty_as_jansson(const struct vg_facts *f)
 {
-	struct vg_buf b;
 	json_t *arr;
-	char *want;
+	char *want, *got;
 
 	assert_non_null(arr = vg_vuln_pkgs_to_json(f));
 	assert_non_null(
 		want = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER));
-	vg_buf_init(&b, 1u << 20);
-	assert_int_equal(vg_vuln_pkgs_write(f, &b), VG_OK);
-	assert_string_equal(vg_buf_str(&b), want);
-	vg_buf_release(&b);
+	got = pretty_text(f);
+	assert_string_equal(got, want);
+	free(got);
 	free(want);
 	json_decref(arr);
 }
@@ -625,6 +638,132 @@ test_vuln_pretty(void **state)
 		expect_pretty_as_jansson(&f);
 	}
 	(void)setlocale(LC_NUMERIC, "C");
+	vg_facts_release(&f);
+}
+
+/* The i-th string member of v (i < 6). */
+static const char **
+vuln_str(struct vg_vuln_pkg *v, size_t i)
+{
+	const char **const members[] = {&v->package,       &v->version,
+					&v->binaries,      &v->ids,
+					&v->fixed_version, &v->kev_ids};
+
+	return members[i];
+}
+
+/*
+ * Strings that make the writers escape, replace or copy: each piece at
+ * every offset of strings of every length up to 3 words of 8 bytes (the
+ * scan goes 8 bytes at a time, then the last 8), some very long. The
+ * pretty text is jansson's, byte for byte; the compact text reads back
+ * as the tree and keeps the store's own escapes ("\u001f").
+ */
+static void
+test_escapes(void **state)
+{
+	static const char *const pieces[] = {
+		"\x01",
+		"\x1f",
+		"\n",
+		"\t",
+		"\x7f",
+		"\"",
+		"\\",
+		"/",
+		" ",
+		"\xc3\xa9",
+		"\xe2\x82\xac",
+		"\xf0\x9f\x98\x80",
+		"\xff",
+		"\xe2\x82",
+		"\xc0\x80",
+		"\xed\xa0\x80",
+		"\xf4\x90\x80\x80",
+		"\x80",
+	};
+	struct vg_vuln_pkg *v = NULL;
+	struct vg_facts f;
+	struct vg_buf b;
+	json_t *tree, *text;
+	size_t len, at, i, n, k = 0;
+	char s[64], *big;
+
+	(void)state;
+	vg_facts_init(&f);
+	for (len = 0; len <= 24; len++)
+		for (at = 0; at <= len; at++)
+			for (i = 0; i < VG_ARRAY_LEN(pieces); i++) {
+				/* at bytes, the piece, len - at bytes. */
+				memset(s, 'a', at);
+				n = strlen(pieces[i]);
+				memcpy(s + at, pieces[i], n);
+				memset(s + at + n, 'b', len - at);
+				s[len + n] = '\0';
+				/* Six strings a package. */
+				if (k % 6 == 0) {
+					assert_non_null(
+						v = vg_facts_add_vuln_pkg(&f));
+					v->cvss = -1;
+					v->epss = -1;
+				}
+				*vuln_str(v, k++ % 6) = vg_facts_str(&f, s);
+			}
+	/* Longer than what the printer holds before it writes. */
+	len = 200000;
+	assert_non_null(big = malloc(len + 1));
+	memset(big, 'x', len);
+	big[len] = '\0';
+	assert_non_null(v = vg_facts_add_vuln_pkg(&f));
+	v->package = vg_facts_str(&f, big);
+	big[len - 3] = '"';
+	big[len / 2] = '\x01';
+	v->ids = vg_facts_str(&f, big);
+	free(big);
+	expect_pretty_as_jansson(&f);
+
+	f.sources[VG_SRC_VULNS].collected = true;
+	assert_non_null(tree = vg_facts_to_json(&f));
+	vg_buf_init(&b, VG_MAX_JSON_DOC);
+	assert_int_equal(vg_facts_write(&f, &b), VG_OK);
+	assert_non_null(text = json_loadb(b.data, b.len, 0, NULL));
+	assert_true(json_equal(tree, text));
+	assert_non_null(strstr(b.data, "\"a\\u001f\""));
+	assert_non_null(strstr(b.data, "\"a\\u000a\""));
+	assert_null(strstr(b.data, "\\u001F"));
+	json_decref(tree);
+	json_decref(text);
+	vg_buf_release(&b);
+	vg_facts_release(&f);
+}
+
+/* A stream that refuses the text: VG_ERR_IO, whether it refuses the
+ * first piece or a later one. */
+static void
+test_pretty_write_error(void **state)
+{
+	const char *const sinks[] = {"/dev/null", "/dev/full"};
+	const char *const modes[] = {"r", "w"};
+	struct vg_vuln_pkg *v;
+	struct vg_facts f;
+	size_t i;
+	FILE *fp;
+
+	(void)state;
+	vg_facts_init(&f);
+	/* Some 200 KB of text: several pieces. */
+	for (i = 0; i < 2000; i++) {
+		assert_non_null(v = vg_facts_add_vuln_pkg(&f));
+		v->package = vg_facts_str(&f, "openssl");
+		v->version = vg_facts_str(&f, "3.0.11-1~deb12u2");
+		v->cvss = -1;
+		v->epss = -1;
+	}
+	for (i = 0; i < VG_ARRAY_LEN(sinks); i++) {
+		assert_non_null(fp = fopen(sinks[i], modes[i]));
+		assert_int_equal(vg_vuln_pkgs_print(&f, fp), VG_ERR_IO);
+		(void)fclose(fp);
+	}
 	vg_facts_release(&f);
 }
 
@@ -1507,6 +1646,8 @@ main(void)
 		cmocka_unit_test(test_utf8_seq),
 		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_vuln_pretty),
+		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_pretty_write_error),
 		cmocka_unit_test(test_device_evidence_absent),
 		cmocka_unit_test(test_device_evidence_limit),
 	};

@@ -54,6 +54,82 @@ test_buf_detach(void **state)
 	free(s);
 }
 
+/* Room reserved then filled: within the cap, and a buffer whose cap
+ * was lowered after it grew still honours the new one. */
+static void
+test_buf_reserve(void **state)
+{
+	struct vg_buf b;
+
+	(void)state;
+	vg_buf_init(&b, 10);
+	assert_int_equal(vg_buf_reserve(&b, 0), VG_OK);
+	assert_non_null(b.data);
+	assert_int_equal(vg_buf_reserve(&b, 10), VG_OK);
+	memcpy(b.data, "0123456789", 10);
+	vg_buf_setlen(&b, 4);
+	assert_string_equal(vg_buf_str(&b), "0123");
+	assert_int_equal(vg_buf_reserve(&b, 7), VG_ERR_LIMIT);
+	assert_int_equal(vg_buf_add(&b, "456789", 6), VG_OK);
+	assert_int_equal(vg_buf_add(&b, "", 0), VG_OK);
+	assert_int_equal(vg_buf_add(&b, "x", 1), VG_ERR_LIMIT);
+	assert_string_equal(vg_buf_str(&b), "0123456789");
+	vg_buf_reset(&b);
+	assert_true(b.cap > 3);
+	b.max = 2;
+	assert_int_equal(vg_buf_add(&b, "abc", 3), VG_ERR_LIMIT);
+	assert_int_equal(vg_buf_add(&b, "ab", 2), VG_OK);
+	assert_string_equal(vg_buf_str(&b), "ab");
+	vg_buf_release(&b);
+}
+
+/* vg_format_int writes what "%lld" does, at both ends of the range. */
+static void
+test_format_int(void **state)
+{
+	static const int64_t rows[] = {
+		0,
+		1,
+		-1,
+		9,
+		10,
+		-10,
+		99,
+		100,
+		12345,
+		-98765,
+		INT32_MAX,
+		INT32_MIN,
+		INT64_MAX,
+		INT64_MIN,
+		INT64_MAX - 1,
+		INT64_MIN + 1,
+	};
+	int64_t v[VG_ARRAY_LEN(rows) + 4 * 19], p = 1;
+	char out[VG_INT_TEXT_MAX + 1], want[32];
+	size_t i, n, nv = 0;
+	int k;
+
+	(void)state;
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++)
+		v[nv++] = rows[i];
+	/* Every length: 10^k - 1, 10^k and their negatives, up to 10^18. */
+	for (k = 0; k < 19; k++) {
+		v[nv++] = p - 1;
+		v[nv++] = p;
+		v[nv++] = -p;
+		v[nv++] = -(p - 1);
+		if (k < 18)
+			p *= 10;
+	}
+	for (i = 0; i < nv; i++) {
+		n = vg_format_int(v[i], out);
+		out[n] = '\0';
+		(void)snprintf(want, sizeof(want), "%lld", (long long)v[i]);
+		assert_string_equal(out, want);
+	}
+}
+
 static void
 test_arena(void **state)
 {
@@ -235,6 +311,14 @@ test_root_confinement(void **state)
 	assert_int_equal(vg_root_read(&r, "/etc/real", 3, &b, &err),
 			 VG_ERR_LIMIT);
 	assert_int_equal(b.len, 0);
+	/* Exactly the cap is read; a byte less is too little, also into a
+	 * buffer that grew larger before. */
+	assert_int_equal(vg_root_read(&r, "/etc/real", 7, &b, &err), VG_OK);
+	assert_string_equal(vg_buf_str(&b), "inside\n");
+	assert_int_equal(vg_root_read(&r, "/etc/real", 6, &b, &err),
+			 VG_ERR_LIMIT);
+	assert_non_null(strstr(err.msg, "larger than 6 bytes"));
+	assert_int_equal(b.len, 0);
 	assert_int_equal(vg_root_stat(&r, "/etc/real", &st), 0);
 	assert_int_equal(st.st_size, 7);
 	assert_int_equal(vg_root_stat(&r, "/nope", &st), -1);
@@ -245,6 +329,52 @@ test_root_confinement(void **state)
 	assert_int_equal(vg_root_open(&r, "/nonexistent-root-dir", &err),
 			 VG_ERR_NOTFOUND);
 	assert_non_null(strstr(err.msg, "/nonexistent-root-dir"));
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * Files read whole whatever their size: empty, one byte, around the
+ * read chunk (64 KB) and the doubling steps of the buffer, and a /proc
+ * file that says size 0 but has content.
+ */
+static void
+test_read_sizes(void **state)
+{
+	static const size_t sizes[] = {0,     1,     63,    64,     65,
+				       65535, 65536, 65537, 200000, 262145};
+	char *dir = vg_test_tmpdir(), path[4096], *want;
+	struct vg_err err;
+	struct vg_buf b;
+	size_t i, k;
+	FILE *fp;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/f", dir);
+	vg_buf_init(&b, 1);
+	for (i = 0; i < VG_ARRAY_LEN(sizes); i++) {
+		assert_non_null(want = malloc(sizes[i] + 1));
+		for (k = 0; k < sizes[i]; k++)
+			want[k] = (char)('a' + k % 26);
+		assert_non_null(fp = fopen(path, "w"));
+		assert_int_equal(fwrite(want, 1, sizes[i], fp), sizes[i]);
+		assert_int_equal(fclose(fp), 0);
+		assert_int_equal(vg_file_read(path, sizes[i], &b, &err), VG_OK);
+		assert_int_equal(b.len, sizes[i]);
+		assert_non_null(b.data);
+		assert_int_equal(b.data[b.len], '\0');
+		assert_memory_equal(b.data, want, sizes[i]);
+		if (sizes[i] > 0)
+			assert_int_equal(
+				vg_file_read(path, sizes[i] - 1, &b, &err),
+				VG_ERR_LIMIT);
+		free(want);
+	}
+	/* The kernel writes it as it is read: size 0, content anyway. */
+	assert_int_equal(vg_file_read("/proc/self/status", 1 << 20, &b, &err),
+			 VG_OK);
+	assert_non_null(strstr(vg_buf_str(&b), "Name:"));
+	vg_buf_release(&b);
 	vg_test_rmtree(dir);
 	free(dir);
 }
@@ -285,7 +415,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_buf_detach),
+		cmocka_unit_test(test_buf_reserve),
+		cmocka_unit_test(test_format_int),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_read_sizes),
 		cmocka_unit_test(test_parse_int),
 		cmocka_unit_test(test_parse_date),
 		cmocka_unit_test(test_lines),

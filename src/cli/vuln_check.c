@@ -9,7 +9,6 @@
 
 #include <getopt.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -23,7 +22,6 @@
 #include "core/vulns.h"
 #include "store/store.h"
 #include "util/log.h"
-#include "util/threads.h"
 #include "vuln/feed.h"
 #include "vuln/match.h"
 #include "util/banned.h"
@@ -31,9 +29,6 @@
 /* Findings of the store read per page by `vuln list` (the store's
  * largest page). */
 #define VULN_LIST_PAGE 500
-/* Threads matching a host's packages (each shares out ~800 packages of
- * the benchmark's 3,334). */
-#define VULN_CHECK_THREADS_MAX 4
 /* Columns of the text tables. */
 #define VULN_COL_PACKAGE 28
 #define VULN_COL_VERSION 28
@@ -90,7 +85,7 @@ vg_vuln_store_open(const char *db, struct vg_store **s, struct vg_err *err)
 	/* A store that does not exist is not created: no data. */
 	if (db == NULL || access(db, F_OK) != 0)
 		return VG_OK;
-	if ((rc = vg_store_open_sqlite_shared(s, db, err)) != VG_OK ||
+	if ((rc = vg_store_open_sqlite(s, db, err)) != VG_OK ||
 	    (rc = vg_vuln_store_state(*s, &has_packages, NULL, err)) != VG_OK) {
 		vg_store_free(*s);
 		*s = NULL;
@@ -158,52 +153,9 @@ check_json(const struct vg_facts *f)
 	return rc == VG_OK && putchar('\n') != EOF;
 }
 
-/* The store opened in a thread while the packages are read: each takes
- * about as long (SQLite reads the store's schema; dpkg's status file is
- * parsed). */
-struct opening {
-	const char *db;
-	struct vg_store *s;
-	struct vg_err err;
-	enum vg_rc rc;
-};
-
-static void *
-opening_run(void *arg)
-{
-	struct opening *op = arg;
-
-	op->rc = vg_vuln_store_open(op->db, &op->s, &op->err);
-	return NULL;
-}
-
-/* Match f's packages in threads, each with a twin of s (one snapshot);
- * in this thread alone when s has no twin. */
-static enum vg_rc
-check_match(struct vg_store *s, struct vg_facts *f, struct vg_err *err)
-{
-	struct vg_store *ctxs[VULN_CHECK_THREADS_MAX];
-	size_t i, n = 1, want;
-	enum vg_rc rc = VG_OK;
-
-	ctxs[0] = s;
-	want = vg_thread_count(0, VULN_CHECK_THREADS_MAX);
-	while (n < want && rc == VG_OK &&
-	       (rc = vg_store_vuln_twin(s, &ctxs[n], err)) == VG_OK &&
-	       ctxs[n] != NULL)
-		n++;
-	if (rc == VG_OK)
-		rc = vg_vuln_match_shared(f, vg_store_vuln_lookup_cb,
-					  (void *const *)ctxs, n, err);
-	for (i = 1; i < n; i++)
-		vg_store_free(ctxs[i]);
-	return rc;
-}
-
 int
 vg_vuln_check(int argc, char **argv)
 {
-	struct opening op = {0};
 	struct vg_store *s = NULL;
 	struct vg_options o;
 	struct vg_policy p;
@@ -211,43 +163,29 @@ vg_vuln_check(int argc, char **argv)
 	struct vg_err err;
 	size_t i, n = 0;
 	int status, first;
-	pthread_t t;
-	bool started;
 
 	if ((status = vg_parse_options(&check_help, argc, argv, &o, &first)) >=
 	    0)
 		return status;
-	op.db = o.db;
-	if (!(started = pthread_create(&t, NULL, opening_run, &op) == 0))
-		(void)opening_run(&op);
-	status = vg_collect_root_packages(&o, &p, &f);
-	if (started)
-		(void)pthread_join(t, NULL);
-	s = op.s;
-	/* The store's verdict first, as when it was opened first. */
-	if (op.rc != VG_OK || s == NULL) {
-		if (op.rc != VG_OK)
-			log_errx("%s: %s", o.db, op.err.msg);
-		else
-			log_errx(_("no vulnerability data in '%s': run `vigie "
-				   "vuln update`"),
-				 o.db);
-		if (status < 0) {
-			vg_facts_release(&f);
-			vg_policy_release(&p);
-		}
+	if (vg_vuln_store_open(o.db, &s, &err) != VG_OK) {
+		log_errx("%s: %s", o.db, err.msg);
 		return VG_EXIT_FAILURE;
 	}
-	if (status >= 0) {
+	if (s == NULL) {
+		log_errx(_("no vulnerability data in '%s': run `vigie vuln "
+			   "update`"),
+			 o.db);
+		return VG_EXIT_FAILURE;
+	}
+	if ((status = vg_collect_root_packages(&o, &p, &f)) >= 0) {
 		vg_store_free(s);
 		return status;
 	}
 	vg_print_warnings(&f);
 	status = VG_EXIT_FAILURE;
-	/* One read snapshot for the ~3,000 lookups, shared by the threads
-	 * (twins of one connection). */
+	/* One read snapshot for the ~3,000 lookups. */
 	if (vg_store_vuln_read(s, true, &err) != VG_OK ||
-	    check_match(s, &f, &err) != VG_OK ||
+	    vg_vuln_match(&f, vg_store_vuln_lookup_cb, s, &err) != VG_OK ||
 	    vg_store_vuln_read(s, false, &err) != VG_OK) {
 		log_errx("%s", err.msg);
 		goto done;

@@ -1340,8 +1340,7 @@ sq_close(struct vg_store *s)
 			free(q->evtext[i].text);
 		}
 		free(q->evtext);
-		if (!q->borrowed)
-			(void)sqlite3_close(q->db);
+		(void)sqlite3_close(q->db);
 		ZSTD_freeCCtx(q->zc);
 		ZSTD_freeDCtx(q->zd);
 		free(q->path);
@@ -3382,7 +3381,6 @@ static const struct vg_store_ops sqlite_ops = {
 	.vuln_lookup = sq_vuln_lookup,
 	.vuln_feeds = sq_vuln_feeds,
 	.vuln_read = sq_vuln_read,
-	.vuln_twin = sq_vuln_twin,
 	.device_facts = sq_device_facts, /* sqlite_devices.c */
 	/* sqlite_incidents.c */
 	.incident_open = sq_incident_open,
@@ -3443,9 +3441,9 @@ sq_setup(struct sq *q, struct vg_err *err)
 	return VG_OK;
 }
 
-/* Open path; mutex is SQLITE_OPEN_NOMUTEX or SQLITE_OPEN_FULLMUTEX. */
-static enum vg_rc
-sq_open(struct vg_store **out, const char *path, int mutex, struct vg_err *err)
+enum vg_rc
+vg_store_open_sqlite(struct vg_store **out, const char *path,
+		     struct vg_err *err)
 {
 	struct vg_store *s = NULL;
 	struct sq *q = NULL;
@@ -3464,7 +3462,8 @@ sq_open(struct vg_store **out, const char *path, int mutex, struct vg_err *err)
 	s->ops = &sqlite_ops;
 	s->impl = q;
 	if (sqlite3_open_v2(path, &q->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | mutex,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		rc = sq_fail(q, err, _("cannot open"));
 		sq_close(s);
@@ -3474,48 +3473,6 @@ sq_open(struct vg_store **out, const char *path, int mutex, struct vg_err *err)
 		sq_close(s);
 		return rc;
 	}
-	q->shared = mutex == SQLITE_OPEN_FULLMUTEX;
 	*out = s;
-	return VG_OK;
-}
-
-enum vg_rc
-vg_store_open_sqlite(struct vg_store **out, const char *path,
-		     struct vg_err *err)
-{
-	return sq_open(out, path, SQLITE_OPEN_NOMUTEX, err);
-}
-
-enum vg_rc
-vg_store_open_sqlite_shared(struct vg_store **out, const char *path,
-			    struct vg_err *err)
-{
-	return sq_open(out, path, SQLITE_OPEN_FULLMUTEX, err);
-}
-
-enum vg_rc
-sq_vuln_twin(struct vg_store *s, struct vg_store **out, struct vg_err *err)
-{
-	struct sq *q = s->impl, *t;
-	struct vg_store *ts;
-
-	*out = NULL;
-	if (!q->shared || !q->vuln_reading)
-		return VG_OK;
-	ts = calloc(1, sizeof(*ts));
-	t = calloc(1, sizeof(*t));
-	if (ts == NULL || t == NULL || (t->path = strdup(q->path)) == NULL) {
-		free(t);
-		free(ts);
-		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
-	}
-	ts->ops = &sqlite_ops;
-	ts->impl = t;
-	t->db = q->db;
-	t->shared = t->borrowed = true;
-	/* Inside the parent's read transaction, which is the
-	 * connection's. */
-	t->vuln_reading = true;
-	*out = ts;
 	return VG_OK;
 }

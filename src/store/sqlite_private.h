@@ -107,9 +107,6 @@ enum sq_state {
 struct sq {
 	sqlite3 *db;
 	char *path;
-	/* Opened serialising its own calls (vg_store_open_sqlite_shared);
-	 * a twin's db is its parent's, closed by the parent. */
-	bool shared, borrowed;
 	sqlite3_stmt *st[SQ_COUNT];
 	sqlite3_stmt **qst; /* SQ_QUERY_SLOTS, allocated on first use */
 	ZSTD_CCtx *zc;      /* facts compression, made on first use */
@@ -335,8 +332,6 @@ enum vg_rc sq_vuln_lookup(struct vg_store *s, const char *release,
 			  struct vg_err *err);
 enum vg_rc sq_vuln_feeds(struct vg_store *s, json_t **out, struct vg_err *err);
 enum vg_rc sq_vuln_read(struct vg_store *s, bool begin, struct vg_err *err);
-enum vg_rc sq_vuln_twin(struct vg_store *s, struct vg_store **out,
-			struct vg_err *err);
 /* Finalize them, rolling back an import left open. */
 void sq_vulns_close(struct sq *q);
 /* Rebuild the packed lookup rows from the vulnerability tables, inside

@@ -728,11 +728,6 @@ sq_vuln_read(struct vg_store *s, bool begin, struct vg_err *err)
 		return vg_err_set(err, VG_ERR_USAGE,
 				  _("store: an import of '%s' is in progress"),
 				  q->vuln_source);
-	/* A twin's snapshot is its parent's to begin and end. */
-	if (q->borrowed)
-		return vg_err_set(
-			err, VG_ERR_USAGE,
-			_("store: a twin cannot begin or end a read"));
 	/* The walk's statement is reset before the transaction ends. */
 	scan_stop(q);
 	if ((rc = sq_exec(q, begin ? "BEGIN" : "COMMIT", err)) == VG_OK)

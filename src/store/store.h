@@ -446,15 +446,6 @@ struct vg_store_ops {
 	 */
 	enum vg_rc (*vuln_read)(struct vg_store *s, bool begin,
 				struct vg_err *err);
-	/*
-	 * Inside vuln_read, a handle whose lookups another thread may run
-	 * while s's run: the same connection and read snapshot, statements
-	 * of its own. Only vuln_lookup may be called on it; free it
-	 * (vg_store_free) before vuln_read(s, false). *out NULL when s
-	 * cannot (not opened shared, or not inside vuln_read). Optional.
-	 */
-	enum vg_rc (*vuln_twin)(struct vg_store *s, struct vg_store **out,
-				struct vg_err *err);
 
 	/*
 	 * Devices merged over time (issue 4): the facts of the latest scan
@@ -618,10 +609,6 @@ struct vg_store {
  */
 enum vg_rc vg_store_open_sqlite(struct vg_store **out, const char *path,
 				struct vg_err *err);
-/* vg_store_open_sqlite, the connection serialising its own calls, so
- * that twins (vuln_twin) may look up vulnerabilities from threads. */
-enum vg_rc vg_store_open_sqlite_shared(struct vg_store **out, const char *path,
-				       struct vg_err *err);
 /* A store held in memory, for tests. */
 enum vg_rc vg_store_open_memory(struct vg_store **out, struct vg_err *err);
 
@@ -962,17 +949,6 @@ static inline enum vg_rc
 vg_store_vuln_read(struct vg_store *s, bool begin, struct vg_err *err)
 {
 	return s->ops->vuln_read != NULL ? s->ops->vuln_read(s, begin, err)
-					 : VG_OK;
-}
-
-/* See vuln_twin in struct vg_store_ops: *out NULL when the store has
- * none. */
-static inline enum vg_rc
-vg_store_vuln_twin(struct vg_store *s, struct vg_store **out,
-		   struct vg_err *err)
-{
-	*out = NULL;
-	return s->ops->vuln_twin != NULL ? s->ops->vuln_twin(s, out, err)
 					 : VG_OK;
 }
 

@@ -24,7 +24,6 @@
 #include "util/common.h"
 
 #include <jansson.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,8 +38,6 @@
 #define MATCH_MAX_IDS_LISTED 50
 /* Binary packages listed for one source package (libreoffice has 200). */
 #define MATCH_MAX_BINARIES_LISTED 32
-/* Fewest packages worth a thread of their own. */
-#define MATCH_MIN_SHARE 256
 /* Affecting entries kept for one package: the Linux kernel source has
  * about 10,000 CVEs; more is a broken or hostile store. */
 #define MATCH_MAX_HITS 200000
@@ -558,9 +555,8 @@ binaries_of(struct vg_facts *f, struct vg_package *const *pk, size_t n,
 /* Look up one source package (the run pk[0..n)) and record it when an
  * entry affects it. */
 static enum vg_rc
-match_one(struct vg_facts *f, const char *release, struct acc *a,
-	  struct vg_package *const *pk, size_t n, vg_vuln_lookup_fn lookup,
-	  void *ctx, struct vg_err *err)
+match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
+	  size_t n, vg_vuln_lookup_fn lookup, void *ctx, struct vg_err *err)
 {
 	struct vg_vuln_pkg *v;
 	enum vg_rc rc;
@@ -569,7 +565,7 @@ match_one(struct vg_facts *f, const char *release, struct acc *a,
 	vg_arena_release(&a->strs);
 	vg_arena_init(&a->strs);
 	inst_init(&a->version, src_version(pk[0]));
-	rc = lookup(ctx, release, src_name(pk[0]), on_entry, a, err);
+	rc = lookup(ctx, f->os.codename, src_name(pk[0]), on_entry, a, err);
 	if (rc != VG_OK) {
 		/* Our own callback's failures leave err empty. */
 		if (err != NULL && err->msg[0] == '\0')
@@ -600,145 +596,14 @@ match_one(struct vg_facts *f, const char *release, struct acc *a,
 	return VG_OK;
 }
 
-/* Match the runs of pk[0..n) (sorted), recording into out. */
-static enum vg_rc
-match_runs(struct vg_facts *out, const char *release,
-	   struct vg_package *const *pk, size_t n, vg_vuln_lookup_fn lookup,
-	   void *ctx, struct vg_err *err)
-{
-	enum vg_rc rc = VG_OK;
-	struct acc a;
-	size_t i, j;
-
-	memset(&a, 0, sizeof(a));
-	vg_arena_init(&a.strs);
-	vg_err_clear(err);
-	for (i = 0; i < n && rc == VG_OK; i = j) {
-		for (j = i + 1; j < n && same_source(pk[i], pk[j]); j++)
-			;
-		rc = match_one(out, release, &a, pk + i, j - i, lookup, ctx,
-			       err);
-	}
-	free(a.hits);
-	vg_arena_release(&a.strs);
-	inst_release(&a.version);
-	return rc;
-}
-
-/* One share of the packages, matched in its own thread into its own
- * facts (a facts' arena is not shared between threads). */
-struct share {
-	const char *release;
-	struct vg_package *const *pk;
-	size_t n;
-	vg_vuln_lookup_fn lookup;
-	void *ctx;
-	struct vg_facts out;
-	struct vg_err err;
-	enum vg_rc rc;
-	pthread_t thread;
-	bool started;
-};
-
-static void *
-share_run(void *arg)
-{
-	struct share *sh = arg;
-
-	sh->rc = match_runs(&sh->out, sh->release, sh->pk, sh->n, sh->lookup,
-			    sh->ctx, &sh->err);
-	return NULL;
-}
-
-/* Append the vulnerable packages of from to f, their strings copied
- * into f (package and version are f's already). */
-static enum vg_rc
-adopt(struct vg_facts *f, const struct vg_facts *from)
-{
-	const struct vg_vuln_pkg *v;
-	struct vg_vuln_pkg *d;
-	size_t i;
-
-	for (i = 0; i < from->n_vuln_pkgs; i++) {
-		v = &from->vuln_pkgs[i];
-		if ((d = vg_facts_add_vuln_pkg(f)) == NULL)
-			return VG_ERR_NOMEM;
-		*d = *v;
-		if ((v->binaries != NULL &&
-		     (d->binaries = vg_facts_str(f, v->binaries)) == NULL) ||
-		    (v->ids != NULL &&
-		     (d->ids = vg_facts_str(f, v->ids)) == NULL) ||
-		    (v->kev_ids != NULL &&
-		     (d->kev_ids = vg_facts_str(f, v->kev_ids)) == NULL) ||
-		    (v->fixed_version != NULL &&
-		     (d->fixed_version = vg_facts_str(f, v->fixed_version)) ==
-			     NULL))
-			return VG_ERR_NOMEM;
-	}
-	return VG_OK;
-}
-
-/*
- * Match pk[0..n) in shares of contiguous runs (a lookup walks its
- * store in order), share k with ctxs[k], the first in this thread; the
- * shares' results appended to f in order, so the result is the one
- * share would give. A thread that cannot start leaves its share to this
- * thread, after the others.
- */
-static enum vg_rc
-match_shares(struct vg_facts *f, struct vg_package *const *pk, size_t n,
-	     vg_vuln_lookup_fn lookup, void *const *ctxs, size_t n_ctx,
-	     struct vg_err *err)
-{
-	struct share *sh;
-	enum vg_rc rc = VG_OK;
-	size_t k, at = 0, end;
-
-	if ((sh = calloc(n_ctx, sizeof(*sh))) == NULL)
-		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
-	for (k = 0; k < n_ctx; k++) {
-		/* Equal counts of packages, cut between two runs. */
-		end = k + 1 == n_ctx ? n : n * (k + 1) / n_ctx;
-		if (end < at)
-			end = at;
-		while (end > at && end < n && same_source(pk[end - 1], pk[end]))
-			end++;
-		sh[k].release = f->os.codename;
-		sh[k].pk = pk + at;
-		sh[k].n = end - at;
-		sh[k].lookup = lookup;
-		sh[k].ctx = ctxs[k];
-		vg_facts_init(&sh[k].out);
-		at = end;
-		sh[k].started = k > 0 &&
-			pthread_create(&sh[k].thread, NULL, share_run,
-				       &sh[k]) == 0;
-	}
-	for (k = 0; k < n_ctx; k++) {
-		if (sh[k].started)
-			(void)pthread_join(sh[k].thread, NULL);
-		else
-			(void)share_run(&sh[k]);
-	}
-	for (k = 0; k < n_ctx && rc == VG_OK; k++) {
-		if ((rc = sh[k].rc) != VG_OK && err != NULL)
-			*err = sh[k].err;
-		else if ((rc = adopt(f, &sh[k].out)) != VG_OK)
-			(void)vg_err_set(err, rc, _("out of memory"));
-	}
-	for (k = 0; k < n_ctx; k++)
-		vg_facts_release(&sh[k].out);
-	free(sh);
-	return rc;
-}
-
 enum vg_rc
-vg_vuln_match_shared(struct vg_facts *f, vg_vuln_lookup_fn lookup,
-		     void *const *ctxs, size_t n_ctx, struct vg_err *err)
+vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
+	      struct vg_err *err)
 {
 	struct vg_package **pk;
+	struct acc a;
 	enum vg_rc rc = VG_OK;
-	size_t i, n = 0;
+	size_t i, j, n = 0;
 
 	f->n_vuln_pkgs = 0;
 	if (!f->sources[VG_SRC_PACKAGES].collected) {
@@ -752,9 +617,6 @@ vg_vuln_match_shared(struct vg_facts *f, vg_vuln_lookup_fn lookup,
 					 "(VERSION_CODENAME)"));
 		return VG_OK;
 	}
-	if (n_ctx == 0)
-		return vg_err_set(err, VG_ERR_USAGE,
-				  _("vulnerability matching without store"));
 	if (f->n_packages > 0 &&
 	    (pk = calloc(f->n_packages, sizeof(*pk))) == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
@@ -768,13 +630,17 @@ vg_vuln_match_shared(struct vg_facts *f, vg_vuln_lookup_fn lookup,
 			pk[n++] = &f->packages[i];
 	if (n > 0)
 		qsort(pk, n, sizeof(*pk), pkg_cmp);
-	/* A share of fewer packages than this costs more to start than
-	 * it saves. */
-	if (n_ctx > 1 && n / n_ctx < MATCH_MIN_SHARE)
-		n_ctx = 1;
-	rc = n_ctx == 1
-		? match_runs(f, f->os.codename, pk, n, lookup, ctxs[0], err)
-		: match_shares(f, pk, n, lookup, ctxs, n_ctx, err);
+	memset(&a, 0, sizeof(a));
+	vg_arena_init(&a.strs);
+	vg_err_clear(err);
+	for (i = 0; i < n && rc == VG_OK; i = j) {
+		for (j = i + 1; j < n && same_source(pk[i], pk[j]); j++)
+			;
+		rc = match_one(f, &a, pk + i, j - i, lookup, ctx, err);
+	}
+	free(a.hits);
+	vg_arena_release(&a.strs);
+	inst_release(&a.version);
 	free(pk);
 	if (rc != VG_OK) {
 		f->n_vuln_pkgs = 0;
@@ -787,13 +653,6 @@ vg_vuln_match_shared(struct vg_facts *f, vg_vuln_lookup_fn lookup,
 	}
 	vg_facts_collected(f, VG_SRC_VULNS);
 	return VG_OK;
-}
-
-enum vg_rc
-vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
-	      struct vg_err *err)
-{
-	return vg_vuln_match_shared(f, lookup, &ctx, 1, err);
 }
 
 /* Member key of o as a string, or "" (absent, null). */

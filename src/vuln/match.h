@@ -40,16 +40,6 @@ bool vg_vuln_affects(const struct vg_vuln_entry *e, const char *v);
 enum vg_rc vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup,
 			 void *ctx, struct vg_err *err);
 
-/*
- * vg_vuln_match in n_ctx threads, the sorted packages shared out in
- * contiguous parts, part k looked up with ctxs[k] (each a lookup context
- * of its own, for its own thread). Same result as vg_vuln_match; a
- * small package list is matched in this thread with ctxs[0].
- */
-enum vg_rc vg_vuln_match_shared(struct vg_facts *f, vg_vuln_lookup_fn lookup,
-				void *const *ctxs, size_t n_ctx,
-				struct vg_err *err);
-
 struct vg_store;
 
 /*

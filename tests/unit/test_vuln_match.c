@@ -524,122 +524,6 @@ test_not_collected(void **state)
 	vg_facts_release(&f);
 }
 
-/* Two results field for field. */
-static void
-same_result(const struct vg_facts *a, const struct vg_facts *b)
-{
-	const struct vg_vuln_pkg *x, *y;
-	size_t i;
-
-	assert_int_equal(a->n_vuln_pkgs, b->n_vuln_pkgs);
-	for (i = 0; i < a->n_vuln_pkgs; i++) {
-		x = &a->vuln_pkgs[i];
-		y = &b->vuln_pkgs[i];
-		assert_string_equal(x->package, y->package);
-		assert_string_equal(x->version, y->version);
-		assert_string_equal(x->binaries, y->binaries);
-		assert_string_equal(x->ids, y->ids);
-		assert_int_equal(x->n_ids, y->n_ids);
-		if (x->fixed_version == NULL || y->fixed_version == NULL)
-			assert_ptr_equal(x->fixed_version, y->fixed_version);
-		else
-			assert_string_equal(x->fixed_version, y->fixed_version);
-		assert_int_equal(x->status, y->status);
-		assert_int_equal(x->urgency, y->urgency);
-		assert_true(x->cvss == y->cvss && x->epss == y->epss);
-		if (x->kev_ids == NULL || y->kev_ids == NULL)
-			assert_ptr_equal(x->kev_ids, y->kev_ids);
-		else
-			assert_string_equal(x->kev_ids, y->kev_ids);
-		assert_int_equal(x->n_kev, y->n_kev);
-		assert_int_equal(x->ransomware, y->ransomware);
-	}
-}
-
-#define SHARED_SOURCES 1200
-
-/*
- * Matching in threads (vg_vuln_match_shared) gives what one thread
- * gives, in the same order, each (source, version) looked up once in
- * all; a share's failing lookup fails the whole with its message.
- */
-static void
-test_shared(void **state)
-{
-	static struct row rows[SHARED_SOURCES * 2];
-	static char names[SHARED_SOURCES][16], ids[SHARED_SOURCES * 2][24];
-	static char fixes[SHARED_SOURCES][16], bins[SHARED_SOURCES][24];
-	struct store one = {rows, 0, 0, "", VG_OK}, many[4];
-	void *ctxs[4];
-	struct vg_facts f, g;
-	struct vg_err err;
-	size_t i, n, k, calls;
-
-	(void)state;
-	host(&f, "bookworm");
-	for (i = 0; i < SHARED_SOURCES; i++) {
-		(void)snprintf(names[i], sizeof(names[i]), "src%04zu", i);
-		(void)snprintf(fixes[i], sizeof(fixes[i]), "1.%zu-2", i % 7);
-		(void)snprintf(bins[i], sizeof(bins[i]), "lib%04zu", i);
-		/* Installed below, at or above the fix; every third has a
-		 * second binary of the same source. */
-		pkg(&f, names[i], i % 3 == 0 ? "1.0-1" : "1.3-1", names[i],
-		    i % 3 == 0 ? "1.0-1" : "1.3-1");
-		if (i % 3 == 0)
-			pkg(&f, bins[i], "1.0-1", names[i], "1.0-1");
-		for (k = 0; k < 2; k++, one.n++) {
-			(void)snprintf(ids[one.n], sizeof(ids[one.n]),
-				       "CVE-2024-%05zu", one.n);
-			rows[one.n] = (struct row){k == 0 ? "bookworm" : NULL,
-						   names[i],
-						   ids[one.n],
-						   k == 0 ? FIXED : OPEN,
-						   k == 0 ? fixes[i] : NULL,
-						   NULL,
-						   NULL,
-						   (enum vg_urgency)(i % 5),
-						   (double)(i % 10),
-						   i % 11 == 0,
-						   false,
-						   -1};
-		}
-	}
-	assert_int_equal(vg_vuln_match(&f, fake_lookup, &one, &err), VG_OK);
-	assert_int_equal(one.calls, SHARED_SOURCES);
-	for (n = 1; n <= 4; n++) {
-		host(&g, "bookworm");
-		for (i = 0; i < f.n_packages; i++)
-			pkg(&g, f.packages[i].name, f.packages[i].version,
-			    f.packages[i].source, f.packages[i].source_version);
-		calls = 0;
-		for (k = 0; k < n; k++) {
-			many[k] = one;
-			many[k].calls = 0;
-			ctxs[k] = &many[k];
-		}
-		assert_int_equal(
-			vg_vuln_match_shared(&g, fake_lookup, ctxs, n, &err),
-			VG_OK);
-		assert_true(g.sources[VG_SRC_VULNS].collected);
-		same_result(&f, &g);
-		for (k = 0; k < n; k++) {
-			assert_true(many[k].calls > 0);
-			calls += many[k].calls;
-		}
-		assert_int_equal(calls, SHARED_SOURCES);
-		/* The last share's store broken: the whole fails. */
-		many[n - 1].fail = VG_ERR_STORE;
-		assert_int_equal(
-			vg_vuln_match_shared(&g, fake_lookup, ctxs, n, &err),
-			VG_ERR_STORE);
-		assert_string_equal(err.msg, "store broken");
-		assert_false(g.sources[VG_SRC_VULNS].collected);
-		assert_int_equal(g.n_vuln_pkgs, 0);
-		vg_facts_release(&g);
-	}
-	vg_facts_release(&f);
-}
-
 int
 main(void)
 {
@@ -650,7 +534,6 @@ main(void)
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_not_collected),
-		cmocka_unit_test(test_shared),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,6 @@
  */
 #include "util/common.h"
 
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -947,83 +946,6 @@ test_lookup_walk(void **state)
 	assert_int_equal(vg_store_vuln_read(fx->s, false, &err), VG_OK);
 }
 
-/* One thread's lookups through its own handle, each compared with
- * what a seek answered. */
-struct walker {
-	struct vg_store *s;
-	const struct got *want; /* curl, openssl */
-	int rounds;
-};
-
-static void *
-walker_run(void *arg)
-{
-	struct walker *w = arg;
-	struct got g;
-	int i;
-
-	for (i = 0; i < w->rounds; i++) {
-		lookup(w->s, "bullseye", "curl", &g);
-		same_got(&g, &w->want[0]);
-		lookup(w->s, "bullseye", "openssl", &g);
-		same_got(&g, &w->want[1]);
-	}
-	return NULL;
-}
-
-/*
- * A twin (vuln_twin): none outside vuln_read or on a connection not
- * opened shared; inside, lookups from two threads at once answer as
- * seeks do, from the parent's snapshot (an import committed meanwhile
- * is seen only after the read ends); a twin cannot begin or end one.
- */
-static void
-test_twin(void **state)
-{
-	struct fx *fx = *state;
-	struct vg_store *s, *t;
-	struct got want[2], g;
-	struct walker w[2];
-	struct vg_vuln_rec r;
-	struct vg_err err;
-	pthread_t th;
-
-	load_all(fx->s);
-	lookup(fx->s, "bullseye", "curl", &want[0]);
-	lookup(fx->s, "bullseye", "openssl", &want[1]);
-	vg_err_clear(&err);
-	assert_int_equal(vg_store_vuln_read(fx->s, true, &err), VG_OK);
-	assert_int_equal(vg_store_vuln_twin(fx->s, &t, &err), VG_OK);
-	assert_null(t);
-	assert_int_equal(vg_store_vuln_read(fx->s, false, &err), VG_OK);
-
-	assert_int_equal(vg_store_open_sqlite_shared(&s, fx->path, &err),
-			 VG_OK);
-	assert_int_equal(vg_store_vuln_twin(s, &t, &err), VG_OK);
-	assert_null(t);
-	assert_int_equal(vg_store_vuln_read(s, true, &err), VG_OK);
-	assert_int_equal(vg_store_vuln_twin(s, &t, &err), VG_OK);
-	assert_non_null(t);
-	assert_int_equal(vg_store_vuln_read(t, true, &err), VG_ERR_USAGE);
-	/* The snapshot is taken: curl's fix changes on another
-	 * connection, unseen by both. */
-	lookup(s, "bullseye", "curl", &g);
-	r = rec("CVE-2021-22946", "curl", "bullseye", VG_VULN_FIXED,
-		"7.88.1-1");
-	import_recs(fx->s, "debsecan-bullseye", &r, 1, true);
-	w[0] = (struct walker){s, want, 200};
-	w[1] = (struct walker){t, want, 200};
-	assert_int_equal(pthread_create(&th, NULL, walker_run, &w[1]), 0);
-	(void)walker_run(&w[0]);
-	assert_int_equal(pthread_join(th, NULL), 0);
-	vg_store_free(t);
-	assert_int_equal(vg_store_vuln_read(s, false, &err), VG_OK);
-	lookup(s, "bullseye", "curl", &g);
-	assert_int_equal(g.n, 1);
-	assert_string_equal(g.v[0].fixed, "7.88.1-1");
-	vg_store_free(s);
-}
-
 int
 main(void)
 {
@@ -1047,8 +969,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_packed, fx_setup,
 						fx_teardown),
 		cmocka_unit_test(test_memory_store),
-		cmocka_unit_test_setup_teardown(test_twin, fx_setup,
-						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_store_state, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_walk, fx_setup,

@@ -102,7 +102,8 @@ count(const char *db, const char *sql)
  */
 static enum vg_rc
 put_host(struct vg_store *s, const struct vg_policy *p, const char *doc,
-	 size_t len, size_t i, size_t k, int64_t feeds_at, struct vg_err *err)
+	 size_t len, size_t i, size_t k, int64_t feeds_state,
+	 struct vg_err *err)
 {
 	char name[64], ver[256], key[32], uuid[37];
 	struct vg_report_sections sec;
@@ -134,8 +135,9 @@ put_host(struct vg_store *s, const struct vg_policy *p, const char *doc,
 	}
 	(void)snprintf(key, sizeof(key), "set-%zu", k);
 	vg_uuid_new(uuid);
-	if ((rc = vg_vuln_match_memo(&f, key, feeds_at, vg_store_vuln_lookup_cb,
-				     s, err)) == VG_OK &&
+	if ((rc = vg_vuln_match_memo(&f, key, feeds_state,
+				     vg_store_vuln_lookup_cb, s, err)) ==
+		    VG_OK &&
 	    (rc = vg_rules_evaluate(&f, p, &r, err)) == VG_OK)
 		rc = vg_store_put_report_sections(s, a.id, uuid, f.collected_at,
 						  &f, &r, &sec, &dup, err);
@@ -152,7 +154,7 @@ fill(const char *db, const char *facts, const char *hosts_arg)
 	struct vg_policy p;
 	struct vg_err err;
 	size_t len = 0, hosts, i, k, done = 0;
-	int64_t v, feeds_at = 0;
+	int64_t v, feeds_state = 0;
 	bool has;
 	double t0;
 	char *doc;
@@ -169,15 +171,15 @@ fill(const char *db, const char *facts, const char *hosts_arg)
 	vg_err_clear(&err);
 	if (vg_policy_init(&p, &err) != VG_OK ||
 	    vg_store_open_sqlite(&s, db, &err) != VG_OK ||
-	    vg_vuln_store_state(s, &has, &feeds_at, &err) != VG_OK)
+	    vg_vuln_store_state(s, &has, &feeds_state, &err) != VG_OK)
 		goto fail;
 	t0 = now_s();
 	/* Set by set, so each set is matched once; a host's id says
 	 * nothing of its set (host i is of set i % SETS). */
 	for (k = 0; k < SETS; k++)
 		for (i = k; i < hosts; i += SETS) {
-			if (put_host(s, &p, doc, len, i, k, feeds_at, &err) !=
-			    VG_OK)
+			if (put_host(s, &p, doc, len, i, k, feeds_state,
+				     &err) != VG_OK)
 				goto fail;
 			if (++done % 1000 == 0)
 				fprintf(stderr, "rematch: %zu hosts stored\n",
@@ -239,7 +241,7 @@ judge(const char *db, const char *threads_arg)
 	memset(&run, 0, sizeof(run));
 	if (vg_policy_init(&p, &err) != VG_OK ||
 	    vg_store_open_sqlite(&s, db, &err) != VG_OK ||
-	    vg_vuln_store_state(s, &run.match, &run.feeds_at, &err) != VG_OK)
+	    vg_vuln_store_state(s, &run.match, &run.feeds_state, &err) != VG_OK)
 		goto fail;
 	vg_store_free(s);
 	s = NULL;

@@ -24,6 +24,7 @@
 #include "util/common.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -664,29 +665,48 @@ feed_str(const json_t *o, const char *key)
 	return v != NULL ? v : "";
 }
 
+/*
+ * A 64-bit digest of every feed's row (sources, locations, validators,
+ * import times, counts): any import changes it, even two in one second
+ * (`vuln update --debsecan ... --kev ...`), which the latest import
+ * time alone did not tell apart. Never 0 for a store with feeds.
+ */
+static enum vg_rc
+feeds_digest(const json_t *feeds, int64_t *state, struct vg_err *err)
+{
+	unsigned char d[8];
+	uint64_t u = 0;
+	char *text;
+	size_t i;
+
+	if ((text = json_dumps(feeds, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+	(void)crypto_generichash(d, sizeof(d), (const unsigned char *)text,
+				 strlen(text), NULL, 0);
+	free(text);
+	for (i = 0; i < sizeof(d); i++)
+		u = u << 8 | d[i];
+	*state = (int64_t)(u >> 1 | 1);
+	return VG_OK;
+}
+
 enum vg_rc
-vg_vuln_store_state(struct vg_store *s, bool *has_packages,
-		    int64_t *imported_at, struct vg_err *err)
+vg_vuln_store_state(struct vg_store *s, bool *has_packages, int64_t *state,
+		    struct vg_err *err)
 {
 	const json_t *o;
 	const char *src;
 	json_t *feeds = NULL;
-	json_int_t at;
-	enum vg_rc rc;
+	enum vg_rc rc = VG_OK;
 	size_t i;
 
 	*has_packages = false;
-	if (imported_at != NULL)
-		*imported_at = 0;
+	if (state != NULL)
+		*state = 0;
 	if ((rc = vg_store_vuln_feeds(s, &feeds, err)) != VG_OK)
 		return rc;
 	json_array_foreach(feeds, i, o)
 	{
-		/* Any feed counts for the change: KEV and EPSS signals
-		 * change what matching records too. */
-		at = json_integer_value(json_object_get(o, "imported_at"));
-		if (imported_at != NULL && at > *imported_at)
-			*imported_at = (int64_t)at;
 		/* A debsecan feed is stored per release
 		 * ("debsecan-bullseye", "debsecan-generic"). */
 		src = feed_str(o, "source");
@@ -696,6 +716,10 @@ vg_vuln_store_state(struct vg_store *s, bool *has_packages,
 		    json_integer_value(json_object_get(o, "records")) > 0)
 			*has_packages = true;
 	}
+	/* Any feed counts for the change: KEV and EPSS signals change
+	 * what matching records too. */
+	if (state != NULL && json_array_size(feeds) > 0)
+		rc = feeds_digest(feeds, state, err);
 	json_decref(feeds);
-	return VG_OK;
+	return rc;
 }

@@ -46,13 +46,14 @@ struct vg_store;
  * The state of the store's vulnerability data, from its feeds
  * (vg_store_vuln_feeds): *has_packages true when a package feed
  * ("debian-json", "debsecan-<release>", "osv") holds records (KEV and
- * EPSS alone only prioritise: nothing to match against); *imported_at
- * (may be NULL) the latest import of any feed, 0 when none, so a caller
- * can tell the data changed. The one place that decides whether
- * matching is worth running (`vigie scan`, `vigie vuln`, `vigie serve`).
+ * EPSS alone only prioritise: nothing to match against); *state (may be
+ * NULL) a digest of every feed's row, 0 when none: it changes at every
+ * import, so a caller can tell the data changed and key results on it.
+ * The one place that decides whether matching is worth running (`vigie
+ * scan`, `vigie vuln`, `vigie serve`).
  */
 enum vg_rc vg_vuln_store_state(struct vg_store *s, bool *has_packages,
-			       int64_t *imported_at, struct vg_err *err);
+			       int64_t *state, struct vg_err *err);
 
 /*
  * A lookup that remembers, for matching many hosts in a row (the

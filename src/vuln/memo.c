@@ -19,7 +19,7 @@ struct memo {
 	char digest[VG_SECTION_DIGEST_MAX];
 	char *release; /* NULL: no codename */
 	bool packages; /* the packages source collected */
-	int64_t feeds_at;
+	int64_t feeds_state;
 	struct vg_facts v; /* vuln_pkgs and sources[VG_SRC_VULNS] only */
 	uint64_t used;
 	bool set;
@@ -36,12 +36,12 @@ same_str(const char *a, const char *b)
 		(a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* m's key is f's (with digest and feeds_at). */
+/* m's key is f's (with digest and feeds_state). */
 static bool
-memo_is(const struct memo *m, const char *digest, int64_t feeds_at,
+memo_is(const struct memo *m, const char *digest, int64_t feeds_state,
 	const struct vg_facts *f)
 {
-	return m->set && m->feeds_at == feeds_at &&
+	return m->set && m->feeds_state == feeds_state &&
 		m->packages == f->sources[VG_SRC_PACKAGES].collected &&
 		strcmp(m->digest, digest) == 0 &&
 		same_str(m->release, f->os.codename);
@@ -81,14 +81,14 @@ copy_vulns(struct vg_facts *dst, const struct vg_facts *src)
 }
 
 bool
-vg_vuln_memo_get(const char *digest, int64_t feeds_at, struct vg_facts *f)
+vg_vuln_memo_get(const char *digest, int64_t feeds_state, struct vg_facts *f)
 {
 	bool hit = false;
 	size_t i;
 
 	(void)pthread_mutex_lock(&memo_lock);
 	for (i = 0; i < VG_VULN_MEMO_MAX && !hit; i++) {
-		if (!memo_is(&memo[i], digest, feeds_at, f))
+		if (!memo_is(&memo[i], digest, feeds_state, f))
 			continue;
 		memo[i].used = ++memo_clock;
 		/* No memory: matched again, as without the memo. */
@@ -103,7 +103,8 @@ vg_vuln_memo_get(const char *digest, int64_t feeds_at, struct vg_facts *f)
 }
 
 void
-vg_vuln_memo_put(const char *digest, int64_t feeds_at, const struct vg_facts *f)
+vg_vuln_memo_put(const char *digest, int64_t feeds_state,
+		 const struct vg_facts *f)
 {
 	struct memo m, old;
 	size_t i, victim = 0;
@@ -111,7 +112,7 @@ vg_vuln_memo_put(const char *digest, int64_t feeds_at, const struct vg_facts *f)
 	memset(&m, 0, sizeof(m));
 	vg_facts_init(&m.v);
 	(void)snprintf(m.digest, sizeof(m.digest), "%s", digest);
-	m.feeds_at = feeds_at;
+	m.feeds_state = feeds_state;
 	m.packages = f->sources[VG_SRC_PACKAGES].collected;
 	m.set = true;
 	if ((f->os.codename != NULL &&
@@ -123,7 +124,7 @@ vg_vuln_memo_put(const char *digest, int64_t feeds_at, const struct vg_facts *f)
 	}
 	(void)pthread_mutex_lock(&memo_lock);
 	for (i = 0; i < VG_VULN_MEMO_MAX; i++) {
-		if (memo_is(&memo[i], digest, feeds_at, f)) {
+		if (memo_is(&memo[i], digest, feeds_state, f)) {
 			victim = VG_VULN_MEMO_MAX;
 			break;
 		}
@@ -149,18 +150,19 @@ vg_vuln_memo_put(const char *digest, int64_t feeds_at, const struct vg_facts *f)
 
 enum vg_rc
 vg_vuln_match_memo(struct vg_facts *f, const char *packages_ref,
-		   int64_t feeds_at, vg_vuln_lookup_fn lookup, void *ctx,
+		   int64_t feeds_state, vg_vuln_lookup_fn lookup, void *ctx,
 		   struct vg_err *err)
 {
 	enum vg_rc rc;
 
 	/* The facts' own results (stored ones, re-judged) are replaced. */
 	f->n_vuln_pkgs = 0;
-	if (packages_ref != NULL && vg_vuln_memo_get(packages_ref, feeds_at, f))
+	if (packages_ref != NULL &&
+	    vg_vuln_memo_get(packages_ref, feeds_state, f))
 		return VG_OK;
 	if ((rc = vg_vuln_match(f, lookup, ctx, err)) != VG_OK)
 		return rc;
 	if (packages_ref != NULL)
-		vg_vuln_memo_put(packages_ref, feeds_at, f);
+		vg_vuln_memo_put(packages_ref, feeds_state, f);
 	return VG_OK;
 }

@@ -1,6 +1,7 @@
 /*
  * Vulnerability matching's results by (package set digest, release,
- * whether packages were collected, the feeds' state feeds_at): the same
+ * whether packages were collected, the feeds' state: vuln/match.h's
+ * vg_vuln_store_state): the same
  * packages of the same release against the same feeds match alike, so
  * hosts sharing a package set (core/sections.h) are matched once per
  * set: the server's reports sent by reference, and its re-judgement of
@@ -22,9 +23,10 @@
 
 /* f's vulnerable packages and VG_SRC_VULNS state from the memo (copied
  * into f, whose own must be empty); false when not there (f unchanged). */
-bool vg_vuln_memo_get(const char *digest, int64_t feeds_at, struct vg_facts *f);
+bool vg_vuln_memo_get(const char *digest, int64_t feeds_state,
+		      struct vg_facts *f);
 /* Keep f's matching results (copied) under its key. */
-void vg_vuln_memo_put(const char *digest, int64_t feeds_at,
+void vg_vuln_memo_put(const char *digest, int64_t feeds_state,
 		      const struct vg_facts *f);
 
 /*
@@ -34,7 +36,7 @@ void vg_vuln_memo_put(const char *digest, int64_t feeds_at,
  * vg_vuln_match.
  */
 enum vg_rc vg_vuln_match_memo(struct vg_facts *f, const char *packages_ref,
-			      int64_t feeds_at, vg_vuln_lookup_fn lookup,
+			      int64_t feeds_state, vg_vuln_lookup_fn lookup,
 			      void *ctx, struct vg_err *err);
 
 #endif

@@ -254,7 +254,7 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 	 * while the feeds stay as they are. */
 	pk = sec->known[VG_SECTION_PACKAGES];
 	if (ctx->match_vulns &&
-	    (pk == NULL || !vg_vuln_memo_get(pk, ctx->feeds_at, f))) {
+	    (pk == NULL || !vg_vuln_memo_get(pk, ctx->feeds_state, f))) {
 		/* The lookup reads the store: under its lock. */
 		vg_api_lock(ctx);
 		rc = vg_vuln_match(f, vg_store_vuln_lookup_cb, ctx->store,
@@ -266,7 +266,7 @@ judge_and_store(const struct vg_api_ctx *ctx, const struct vg_agent_rec *agent,
 			goto done;
 		}
 		if (pk != NULL)
-			vg_vuln_memo_put(pk, ctx->feeds_at, f);
+			vg_vuln_memo_put(pk, ctx->feeds_state, f);
 	}
 	/* The incidents naming the host, from the store (R10). */
 	vg_api_lock(ctx);

@@ -159,9 +159,9 @@ struct vg_api_ctx {
 	/* The store holds package feeds: reports are matched against the
 	 * known vulnerabilities on arrival (vuln/match.h). */
 	bool match_vulns;
-	/* The feeds' state (their latest import) when match_vulns: part
+	/* The feeds' state (vg_vuln_store_state) when match_vulns: part
 	 * of the key of matching results reused (core/section_cache.h). */
-	int64_t feeds_at;
+	int64_t feeds_state;
 };
 
 /* Counters kept by the server (atomics), read by /metrics. */

@@ -40,7 +40,7 @@ prejudge(void *ctx, struct vg_facts *f, const char *packages_ref,
 	enum vg_rc r;
 
 	if (sh->cache != NULL &&
-	    (r = vg_vuln_match_memo(f, packages_ref, sh->run->feeds_at,
+	    (r = vg_vuln_match_memo(f, packages_ref, sh->run->feeds_state,
 				    vg_vuln_cache_lookup, sh->cache, err)) !=
 		    VG_OK)
 		return r;

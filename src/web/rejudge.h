@@ -22,9 +22,9 @@ struct vg_rejudge_run {
 	const char *db;            /* the SQLite store's path */
 	const struct vg_policy *p; /* judged under it */
 	/* Match the packages against the store's feeds first (they hold
-	 * package data), feeds_at their state (vuln/memo.h). */
+	 * package data), feeds_state their state (vuln/memo.h). */
 	bool match;
-	int64_t feeds_at;
+	int64_t feeds_state;
 	unsigned threads; /* 0: one per online core */
 };
 

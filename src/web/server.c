@@ -72,9 +72,10 @@ struct server {
 	/* The store holds package feeds (read by requests, atomically;
 	 * refreshed by the signal thread every SERVER_VULN_REFRESH s). */
 	bool match_vulns;
-	/* The feeds' latest import when last looked at: a change means
-	 * new data, so every host is matched and judged again. */
-	int64_t feeds_at;
+	/* The feeds' state (vg_vuln_store_state) when last looked at: a
+	 * change means new data, so every host is matched and judged
+	 * again. */
+	int64_t feeds_state;
 	/* The signal thread's own store (feeds, re-judging), or NULL. */
 	struct vg_store *sig_store;
 	/* Agents' long-polls held (suspended) and their waker. */
@@ -326,7 +327,7 @@ run_handler(struct server *srv, struct MHD_Connection *c, struct conn *cx,
 	ctx.principal = &cx->principal;
 	ctx.stats = &srv->stats;
 	ctx.match_vulns = __atomic_load_n(&srv->match_vulns, __ATOMIC_RELAXED);
-	ctx.feeds_at = __atomic_load_n(&srv->feeds_at, __ATOMIC_RELAXED);
+	ctx.feeds_state = __atomic_load_n(&srv->feeds_state, __ATOMIC_RELAXED);
 	req.method = cx->route->method;
 	req.path = cx->route->path;
 	req.url = url;
@@ -770,7 +771,7 @@ rejudge(struct server *srv, const struct vg_policy *p, const char *why)
 	run.db = srv->db;
 	run.p = p;
 	run.match = __atomic_load_n(&srv->match_vulns, __ATOMIC_RELAXED);
-	run.feeds_at = __atomic_load_n(&srv->feeds_at, __ATOMIC_RELAXED);
+	run.feeds_state = __atomic_load_n(&srv->feeds_state, __ATOMIC_RELAXED);
 	if (vg_rejudge_all(&run, &n, &err) != VG_OK)
 		log_warnx(_("%s, but stored scans were not all judged "
 			    "again: %s"),
@@ -790,21 +791,21 @@ refresh_feeds(struct server *srv)
 {
 	struct vg_store *s;
 	struct vg_err err;
-	int64_t at = 0;
+	int64_t state = 0;
 	bool has = false, changed;
 
 	vg_err_clear(&err);
 	if ((s = signal_store(srv)) == NULL)
 		return false;
-	if (vg_vuln_store_state(s, &has, &at, &err) != VG_OK) {
+	if (vg_vuln_store_state(s, &has, &state, &err) != VG_OK) {
 		log_warnx(_("cannot read the vulnerability feeds: %s"),
 			  err.msg);
 		return false;
 	}
 	__atomic_store_n(&srv->match_vulns, has, __ATOMIC_RELAXED);
-	changed = at != srv->feeds_at;
-	/* Read by the request threads (ctx.feeds_at). */
-	__atomic_store_n(&srv->feeds_at, at, __ATOMIC_RELAXED);
+	changed = state != srv->feeds_state;
+	/* Read by the request threads (ctx.feeds_state). */
+	__atomic_store_n(&srv->feeds_state, state, __ATOMIC_RELAXED);
 	return changed && has;
 }
 

@@ -878,7 +878,7 @@ test_reports_sections(void **state)
 	free(refd);
 	vuln_subjects(a, "srv-ref", got, sizeof(got));
 	assert_string_equal(got, "openssl 3.0.11-1~deb12u1");
-	a->ctx.feeds_at = 1;
+	a->ctx.feeds_state = 1;
 	refd = with_ref(body, "6f1c8a0e-2b7d-4c3e-9f10-000000000017",
 			"packages", ref);
 	assert_int_equal(call(a, vg_api_reports, auth, refd, &out), 201);

@@ -265,14 +265,28 @@ vg_vuln_affects(const struct vg_vuln_entry *e, const char *v)
 	return yes;
 }
 
-/* One affecting entry, its strings copied (they live for the call). */
+/* One affecting entry's id, copied (the entry's strings live for the
+ * call), and whether it is in KEV: what the lists need. */
 struct hit {
 	const char *id;
-	const char *fixed; /* VG_VULN_FIXED only */
-	enum vg_vuln_status status;
-	enum vg_urgency urgency;
+	bool kev;
+};
+
+/* The signals of a package's affecting entries, folded as they come. */
+struct fold {
+	bool fixed, open, eol, ransomware;
+	int rank, urgency; /* urgency_rank of the highest, and it */
 	double cvss, epss;
-	bool kev, ransomware;
+	/* The highest fix (a copy), split, and the id it came with: of
+	 * fixes equal in dpkg's order the lowest id's is kept, as when the
+	 * hits were folded in id order. */
+	const char *max, *max_id;
+	size_t max_n;
+	struct vg_dpkg_split max_split;
+	/* The fix last found lower: its other hits need no comparison. */
+	char lower[VG_FEED_MAX_VERSION + 1];
+	size_t lower_n;
+	bool lower_known;
 };
 
 /* The affecting entries of one package being looked up. */
@@ -280,118 +294,10 @@ struct acc {
 	struct inst version; /* installed source version */
 	struct hit *hits;
 	size_t n, cap;
+	struct fold fold;
 	struct vg_arena strs; /* the hits' strings, emptied per package */
+	struct vg_buf ids, kev, bins; /* the lists being built, reused */
 };
-
-/* Copy at most max bytes of s (NULL stays NULL). */
-static const char *
-acc_str(struct acc *a, const char *s, size_t max, bool *nomem)
-{
-	const char *c;
-
-	if (s == NULL)
-		return NULL;
-	c = vg_arena_strndup(&a->strs, s, strnlen(s, max));
-	if (c == NULL)
-		*nomem = true;
-	return c;
-}
-
-static enum vg_rc
-on_entry(void *ctx, const struct vg_vuln_entry *e)
-{
-	struct acc *a = ctx;
-	const char *bfix = NULL, *prev;
-	size_t ncap, bfix_len = 0;
-	bool nomem = false;
-	struct hit *h;
-
-	if (e == NULL || e->id == NULL || *e->id == '\0' ||
-	    !affects(e, &a->version, &bfix, &bfix_len))
-		return VG_OK;
-	if (a->n >= MATCH_MAX_HITS)
-		return VG_ERR_LIMIT;
-	if (a->n == a->cap) {
-		ncap = a->cap ? a->cap * 2 : 32;
-		if ((h = reallocarray(a->hits, ncap, sizeof(*h))) == NULL)
-			return VG_ERR_NOMEM;
-		a->hits = h;
-		a->cap = ncap;
-	}
-	h = &a->hits[a->n];
-	memset(h, 0, sizeof(*h));
-	h->id = acc_str(a, e->id, VG_FEED_MAX_ID, &nomem);
-	/* The fix to install is the one of the installed version's branch
-	 * when the feed names it, else the feed's fixed version. */
-	if (bfix != NULL) {
-		char tmp[VG_FEED_MAX_VERSION];
-
-		memcpy(tmp, bfix, bfix_len);
-		tmp[bfix_len] = '\0';
-		h->fixed = acc_str(a, tmp, VG_FEED_MAX_VERSION, &nomem);
-	} else if (e->status == VG_VULN_FIXED) {
-		/* Hits in a row share their fix (one advisory, several
-		 * ids): one copy, which fold_signals compares once. */
-		prev = a->n > 0 ? a->hits[a->n - 1].fixed : NULL;
-		h->fixed = prev != NULL && strcmp(prev, e->fixed_version) == 0
-			? prev
-			: acc_str(a, e->fixed_version, VG_FEED_MAX_VERSION,
-				  &nomem);
-	}
-	if (nomem)
-		return VG_ERR_NOMEM;
-	h->status = e->status;
-	h->urgency = e->urgency;
-	h->cvss = e->cvss;
-	h->epss = e->epss;
-	h->kev = e->kev;
-	h->ransomware = e->kev && e->kev_ransomware;
-	a->n++;
-	return VG_OK;
-}
-
-static int
-hit_cmp(const void *x, const void *y)
-{
-	const struct hit *a = x, *b = y;
-
-	return strcmp(a->id, b->id);
-}
-
-/* Whether the hits are in id order already: a store hands a row's
- * entries out in id order, so they are unless two rows gave some. */
-static bool
-hits_sorted(const struct acc *a)
-{
-	size_t i;
-
-	for (i = 1; i < a->n; i++)
-		if (strcmp(a->hits[i - 1].id, a->hits[i].id) > 0)
-			return false;
-	return true;
-}
-
-/*
- * The urgency's weight when taking the highest: "unimportant" below
- * "unknown", so the highest is "unimportant" only when all are.
- */
-static int
-urgency_rank(enum vg_urgency u)
-{
-	switch (u) {
-	case VG_URG_UNIMPORTANT:
-		return 0;
-	case VG_URG_UNKNOWN:
-		return 1;
-	case VG_URG_LOW:
-		return 2;
-	case VG_URG_MEDIUM:
-		return 3;
-	case VG_URG_HIGH:
-		return 4;
-	}
-	return 1;
-}
 
 /* Append item to a comma-joined list. */
 static enum vg_rc
@@ -416,51 +322,160 @@ list_str(struct vg_facts *f, const struct vg_buf *b, const char **out)
 	return VG_OK;
 }
 
-/* The scalar signals of the package, over every affecting entry. */
-static void
-fold_signals(const struct acc *a, struct vg_vuln_pkg *v)
+/*
+ * The urgency's weight when taking the highest: "unimportant" below
+ * "unknown", so the highest is "unimportant" only when all are.
+ */
+static int
+urgency_rank(enum vg_urgency u)
 {
-	bool fixed = false, open = false, eol = false;
-	struct vg_dpkg_split max; /* of v->fixed_version */
-	const char *last = NULL;  /* the fix last compared (shared copies) */
-	int rank = -1;
+	switch (u) {
+	case VG_URG_UNIMPORTANT:
+		return 0;
+	case VG_URG_UNKNOWN:
+		return 1;
+	case VG_URG_LOW:
+		return 2;
+	case VG_URG_MEDIUM:
+		return 3;
+	case VG_URG_HIGH:
+		return 4;
+	}
+	return 1;
+}
+
+/*
+ * Fold a fix (n bytes at fix) of the affecting entry id into the
+ * highest: compared only when its text is neither the highest's nor the
+ * one last found lower (hits in a row share their fix: one advisory,
+ * several ids).
+ */
+static enum vg_rc
+fold_fix(struct acc *a, const char *id, const char *fix, size_t n)
+{
+	struct fold *o = &a->fold;
+	int c = -1;
+
+	if (o->max != NULL) {
+		if ((n == o->max_n && memcmp(fix, o->max, n) == 0) ||
+		    (o->lower_known && n == o->lower_n &&
+		     memcmp(fix, o->lower, n) == 0))
+			return VG_OK;
+		c = vg_dpkg_version_cmp_split(&o->max_split, fix, n);
+		if (c > 0 || (c == 0 && strcmp(id, o->max_id) >= 0)) {
+			if (c > 0 && n < sizeof(o->lower)) {
+				memcpy(o->lower, fix, n);
+				o->lower_n = n;
+				o->lower_known = true;
+			}
+			return VG_OK;
+		}
+	}
+	if ((o->max = vg_arena_strndup(&a->strs, fix, n)) == NULL)
+		return VG_ERR_NOMEM;
+	o->max_n = n;
+	o->max_id = id;
+	vg_dpkg_version_split(o->max, &o->max_split);
+	return VG_OK;
+}
+
+/* Fold e, which affects the installed version, bfix its branch's fix
+ * (NULL: the feed's fixed version). */
+static enum vg_rc
+fold_entry(struct acc *a, const struct vg_vuln_entry *e, const char *id,
+	   const char *bfix, size_t bfix_len)
+{
+	struct fold *o = &a->fold;
+	enum vg_rc rc = VG_OK;
+
+	/* The fix to install is the one of the installed version's branch
+	 * when the feed names it, else the feed's fixed version. */
+	if (e->status == VG_VULN_FIXED) {
+		o->fixed = true;
+		rc = bfix != NULL ? fold_fix(a, id, bfix, bfix_len)
+				  : fold_fix(a, id, e->fixed_version,
+					     strnlen(e->fixed_version,
+						     VG_FEED_MAX_VERSION));
+	} else if (e->status == VG_VULN_OPEN) {
+		o->open = true;
+	} else if (e->status == VG_VULN_END_OF_LIFE) {
+		o->eol = true;
+	}
+	if (urgency_rank(e->urgency) > o->rank) {
+		o->rank = urgency_rank(e->urgency);
+		o->urgency = (int)e->urgency;
+	}
+	if (e->cvss > o->cvss && e->cvss <= 10.0)
+		o->cvss = e->cvss;
+	if (e->epss > o->epss && e->epss <= 1.0)
+		o->epss = e->epss;
+	o->ransomware = o->ransomware || (e->kev && e->kev_ransomware);
+	return rc;
+}
+
+static enum vg_rc
+on_entry(void *ctx, const struct vg_vuln_entry *e)
+{
+	struct acc *a = ctx;
+	const char *bfix = NULL;
+	size_t ncap, bfix_len = 0;
+	struct hit *h;
+
+	if (e == NULL || e->id == NULL || *e->id == '\0' ||
+	    !affects(e, &a->version, &bfix, &bfix_len))
+		return VG_OK;
+	if (a->n >= MATCH_MAX_HITS)
+		return VG_ERR_LIMIT;
+	if (a->n == a->cap) {
+		ncap = a->cap ? a->cap * 2 : 32;
+		if ((h = reallocarray(a->hits, ncap, sizeof(*h))) == NULL)
+			return VG_ERR_NOMEM;
+		a->hits = h;
+		a->cap = ncap;
+	}
+	h = &a->hits[a->n];
+	h->kev = e->kev;
+	if ((h->id = vg_arena_strndup(&a->strs, e->id,
+				      strnlen(e->id, VG_FEED_MAX_ID))) == NULL)
+		return VG_ERR_NOMEM;
+	a->n++;
+	return fold_entry(a, e, h->id, bfix, bfix_len);
+}
+
+static int
+hit_cmp(const void *x, const void *y)
+{
+	const struct hit *a = x, *b = y;
+
+	return strcmp(a->id, b->id);
+}
+
+/* Whether the hits are in id order already: a store hands a row's
+ * entries out in id order, so they are unless two rows gave some. */
+static bool
+hits_sorted(const struct acc *a)
+{
 	size_t i;
 
-	for (i = 0; i < a->n; i++) {
-		const struct hit *h = &a->hits[i];
+	for (i = 1; i < a->n; i++)
+		if (strcmp(a->hits[i - 1].id, a->hits[i].id) > 0)
+			return false;
+	return true;
+}
 
-		if (h->status == VG_VULN_FIXED) {
-			fixed = true;
-			/* Hits share their fixes: the highest is split once
-			 * and the same text not compared. */
-			if (v->fixed_version == NULL ||
-			    (h->fixed != last &&
-			     strcmp(h->fixed, v->fixed_version) != 0 &&
-			     vg_dpkg_version_cmp_split(&max, h->fixed,
-						       SIZE_MAX) < 0)) {
-				v->fixed_version = h->fixed;
-				vg_dpkg_version_split(h->fixed, &max);
-			}
-			last = h->fixed;
-		} else if (h->status == VG_VULN_OPEN) {
-			open = true;
-		} else if (h->status == VG_VULN_END_OF_LIFE) {
-			eol = true;
-		}
-		if (urgency_rank(h->urgency) > rank) {
-			rank = urgency_rank(h->urgency);
-			v->urgency = (int)h->urgency;
-		}
-		if (h->cvss > v->cvss && h->cvss <= 10.0)
-			v->cvss = h->cvss;
-		if (h->epss > v->epss && h->epss <= 1.0)
-			v->epss = h->epss;
-		v->ransomware = v->ransomware || h->ransomware;
-	}
-	v->status = fixed ? VG_VPKG_FIX_AVAILABLE
-		: open    ? VG_VPKG_NO_FIX_YET
-		: eol     ? VG_VPKG_END_OF_LIFE
-			  : VG_VPKG_UNDETERMINED;
+/* The folded signals into v. */
+static void
+fold_out(const struct fold *o, struct vg_vuln_pkg *v)
+{
+	v->fixed_version = o->max;
+	v->urgency = o->urgency;
+	v->cvss = o->cvss;
+	v->epss = o->epss;
+	v->ransomware = o->ransomware;
+	v->status = o->fixed ? VG_VPKG_FIX_AVAILABLE
+		: o->open    ? VG_VPKG_NO_FIX_YET
+		: o->eol     ? VG_VPKG_END_OF_LIFE
+			     : VG_VPKG_UNDETERMINED;
 }
 
 /*
@@ -468,31 +483,28 @@ fold_signals(const struct acc *a, struct vg_vuln_pkg *v)
  * MATCH_MAX_IDS_LISTED and counted exactly.
  */
 static enum vg_rc
-fold_ids(struct vg_facts *f, const struct acc *a, struct vg_vuln_pkg *v)
+fold_ids(struct vg_facts *f, struct acc *a, struct vg_vuln_pkg *v)
 {
-	struct vg_buf ids, kev;
 	enum vg_rc rc = VG_OK;
 	size_t i, j;
 	bool in_kev;
 
-	vg_buf_init(&ids, MATCH_MAX_LIST);
-	vg_buf_init(&kev, MATCH_MAX_LIST);
+	vg_buf_reset(&a->ids);
+	vg_buf_reset(&a->kev);
 	for (i = 0; i < a->n && rc == VG_OK; i = j) {
 		in_kev = false;
 		for (j = i;
 		     j < a->n && strcmp(a->hits[j].id, a->hits[i].id) == 0; j++)
 			in_kev = in_kev || a->hits[j].kev;
 		if (v->n_ids++ < MATCH_MAX_IDS_LISTED)
-			rc = list_add(&ids, a->hits[i].id);
+			rc = list_add(&a->ids, a->hits[i].id);
 		if (in_kev && rc == VG_OK && v->n_kev++ < MATCH_MAX_IDS_LISTED)
-			rc = list_add(&kev, a->hits[i].id);
+			rc = list_add(&a->kev, a->hits[i].id);
 	}
 	if (rc == VG_OK)
-		rc = list_str(f, &ids, &v->ids);
+		rc = list_str(f, &a->ids, &v->ids);
 	if (rc == VG_OK)
-		rc = list_str(f, &kev, &v->kev_ids);
-	vg_buf_release(&ids);
-	vg_buf_release(&kev);
+		rc = list_str(f, &a->kev, &v->kev_ids);
 	return rc;
 }
 
@@ -535,21 +547,19 @@ same_source(const struct vg_package *a, const struct vg_package *b)
 
 /* The binary names of the run pk[0..n), comma-joined and capped. */
 static enum vg_rc
-binaries_of(struct vg_facts *f, struct vg_package *const *pk, size_t n,
-	    const char **out)
+binaries_of(struct vg_facts *f, struct vg_buf *b, struct vg_package *const *pk,
+	    size_t n, const char **out)
 {
-	struct vg_buf b;
 	enum vg_rc rc = VG_OK;
 	size_t i;
 
-	vg_buf_init(&b, MATCH_MAX_LIST);
+	vg_buf_reset(b);
 	for (i = 0; i < n && i < MATCH_MAX_BINARIES_LISTED && rc == VG_OK; i++)
-		rc = list_add(&b, pk[i]->name);
+		rc = list_add(b, pk[i]->name);
 	if (rc == VG_OK && n > MATCH_MAX_BINARIES_LISTED)
-		rc = vg_buf_printf(&b, ",+%zu", n - MATCH_MAX_BINARIES_LISTED);
+		rc = vg_buf_printf(b, ",+%zu", n - MATCH_MAX_BINARIES_LISTED);
 	if (rc == VG_OK)
-		rc = list_str(f, &b, out);
-	vg_buf_release(&b);
+		rc = list_str(f, b, out);
 	return rc;
 }
 
@@ -565,6 +575,9 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 	a->n = 0;
 	vg_arena_release(&a->strs);
 	vg_arena_init(&a->strs);
+	memset(&a->fold, 0, sizeof(a->fold));
+	a->fold.rank = -1;
+	a->fold.cvss = a->fold.epss = -1;
 	inst_init(&a->version, src_version(pk[0]));
 	rc = lookup(ctx, f->os.codename, src_name(pk[0]), on_entry, a, err);
 	if (rc != VG_OK) {
@@ -586,13 +599,13 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 		? pk[0]->source
 		: pk[0]->name;
 	v->version = a->version.v;
-	fold_signals(a, v);
-	/* The fixed version points into the lookup's strings: copy it. */
+	fold_out(&a->fold, v);
+	/* The fixed version is a copy for this package only: keep it. */
 	if (v->fixed_version != NULL &&
 	    (v->fixed_version = vg_facts_str(f, v->fixed_version)) == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
 	if ((rc = fold_ids(f, a, v)) != VG_OK ||
-	    (rc = binaries_of(f, pk, n, &v->binaries)) != VG_OK)
+	    (rc = binaries_of(f, &a->bins, pk, n, &v->binaries)) != VG_OK)
 		return vg_err_set(err, rc, _("out of memory"));
 	return VG_OK;
 }
@@ -633,6 +646,9 @@ vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
 		qsort(pk, n, sizeof(*pk), pkg_cmp);
 	memset(&a, 0, sizeof(a));
 	vg_arena_init(&a.strs);
+	vg_buf_init(&a.ids, MATCH_MAX_LIST);
+	vg_buf_init(&a.kev, MATCH_MAX_LIST);
+	vg_buf_init(&a.bins, MATCH_MAX_LIST);
 	vg_err_clear(err);
 	for (i = 0; i < n && rc == VG_OK; i = j) {
 		for (j = i + 1; j < n && same_source(pk[i], pk[j]); j++)
@@ -641,6 +657,9 @@ vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
 	}
 	free(a.hits);
 	vg_arena_release(&a.strs);
+	vg_buf_release(&a.ids);
+	vg_buf_release(&a.kev);
+	vg_buf_release(&a.bins);
 	inst_release(&a.version);
 	free(pk);
 	if (rc != VG_OK) {

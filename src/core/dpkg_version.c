@@ -321,3 +321,91 @@ vg_dpkg_version_valid(const char *v)
 	 * last '-'. */
 	return chars_ok(pv.up, ".+~:-") && chars_ok(pv.rev, ".+~");
 }
+
+/* A key being made: false once it would pass VG_DPKG_KEY_MAX. */
+struct key {
+	unsigned char *b;
+	size_t n;
+	bool ok;
+};
+
+#define KEY_END 0x02
+
+static void
+key_put(struct key *k, unsigned char c)
+{
+	if (k->n >= VG_DPKG_KEY_MAX)
+		k->ok = false;
+	else
+		k->b[k->n++] = c;
+}
+
+/* A digit run: its significant digits' count, then them. */
+static void
+key_digits(struct key *k, const char *s, size_t n)
+{
+	while (n > 0 && *s == '0') {
+		s++;
+		n--;
+	}
+	if (n > 0xff) {
+		k->ok = false;
+		return;
+	}
+	key_put(k, (unsigned char)n);
+	while (n-- > 0)
+		key_put(k, (unsigned char)*s++);
+}
+
+/* A part: (non-digit run, end, digit run) pairs, then an end. */
+static void
+key_part(struct key *k, struct part p)
+{
+	size_t i = 0, j;
+	unsigned char c;
+
+	do {
+		for (; i < p.n && !is_digit((unsigned char)p.s[i]); i++) {
+			c = (unsigned char)p.s[i];
+			key_put(k,
+				c == '~' ? 0x01
+					: is_alpha(c)
+					? c
+					: (unsigned char)(0x80 | c));
+		}
+		key_put(k, KEY_END);
+		for (j = i; j < p.n && is_digit((unsigned char)p.s[j]); j++)
+			;
+		key_digits(k, p.s + i, j - i);
+		i = j;
+	} while (i < p.n);
+	key_put(k, KEY_END);
+}
+
+size_t
+vg_dpkg_version_key(const char *v, unsigned char key[VG_DPKG_KEY_MAX])
+{
+	struct key k = {key, 0, true};
+	struct version pv;
+
+	/* Valid only: a valid version's characters are ASCII, and its
+	 * epoch digits. */
+	if (!vg_dpkg_version_valid(v))
+		return 0;
+	split(v, &pv);
+	key_digits(&k, pv.epoch.s, pv.epoch.n);
+	key_part(&k, pv.up);
+	key_part(&k, pv.rev);
+	return k.ok ? k.n : 0;
+}
+
+int
+vg_dpkg_key_cmp(const unsigned char *a, size_t an, const unsigned char *b,
+		size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	if (c == 0)
+		return an < bn ? -1 : an > bn ? 1 : 0;
+	return c < 0 ? -1 : 1;
+}

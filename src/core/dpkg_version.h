@@ -36,6 +36,31 @@ void vg_dpkg_version_split(const char *v, struct vg_dpkg_split *out);
 int vg_dpkg_version_cmp_split(const struct vg_dpkg_split *a, const char *b,
 			      size_t n);
 
+/* Longest key vg_dpkg_version_key makes. */
+#define VG_DPKG_KEY_MAX 255
+
+/*
+ * An order-preserving key of v: for any two versions that
+ * vg_dpkg_version_valid accepts, vg_dpkg_key_cmp of their keys has the
+ * sign of vg_dpkg_version_cmp. Made once (the store packs one for each
+ * fixed version) so that matching compares bytes instead of splitting
+ * and walking both versions. Its length (1 to VG_DPKG_KEY_MAX), or 0
+ * when v is not valid or its key would be longer.
+ *
+ * Each part (epoch, upstream, revision) is its runs in order: a
+ * non-digit run as one byte per character ('~' 0x01, letters as
+ * themselves, '.', '+', '-', ':' as 0x80 + themselves), then an end
+ * byte 0x02 (above '~', below letters: the end of a run weighs 0 in
+ * dpkg's order), then the digit run as its count of significant digits
+ * (one byte) and those digits; the part ends with one more 0x02. The
+ * epoch is a digit run alone.
+ */
+size_t vg_dpkg_version_key(const char *v, unsigned char key[VG_DPKG_KEY_MAX]);
+
+/* Compare two keys: -1, 0 or 1. */
+int vg_dpkg_key_cmp(const unsigned char *a, size_t an, const unsigned char *b,
+		    size_t bn);
+
 /*
  * Whether dpkg accepts v without error nor warning: optional blanks
  * around, epoch a non-negative number up to INT_MAX with something after

@@ -97,7 +97,12 @@ typedef enum vg_rc (*vg_epss_fn)(void *ctx, const struct vg_epss_rec *r);
 struct vg_vuln_entry {
 	const char *id; /* CVE or TEMP id */
 	enum vg_vuln_status status;
-	const char *fixed_version;     /* VG_VULN_FIXED */
+	const char *fixed_version; /* VG_VULN_FIXED */
+	/* fixed_version's vg_dpkg_version_key (core/dpkg_version.h), or
+	 * NULL: a store's packed entries carry it, so matching compares
+	 * bytes. Lives as the strings do. */
+	const unsigned char *fixed_key;
+	size_t fixed_key_len;
 	const char *introduced;        /* OSV: affected from (NULL: always) */
 	const char *last_affected;     /* OSV: affected up to, inclusive */
 	const char *fixed_on_branches; /* debsecan: space-separated or NULL */

@@ -803,7 +803,7 @@ static const struct {
 	 * per (package, release) ('' for release-independent entries)
 	 * holding what the lookup returns for it, KEV and EPSS joined in,
 	 * rebuilt by every vulnerability import before it commits; filled
-	 * here by sq_vuln_pack. A lookup reads two rows instead of ~10
+	 * by migration 16's sq_vuln_pack. A lookup reads two rows instead of ~10
 	 * index entries, row fetches and KEV/EPSS probes per package.
 	 * A rowid table, not WITHOUT ROWID: its rows (1 KB on average,
 	 * the kernel's 380 KB) would fill that b-tree's interior pages and
@@ -814,6 +814,13 @@ static const struct {
 	 "CREATE TABLE vuln_packed(package TEXT NOT NULL,"
 	 " release TEXT NOT NULL, entries BLOB NOT NULL,"
 	 " PRIMARY KEY(package, release));"},
+	/*
+	 * 16: the packed entries carry each fixed version's order key
+	 * (store/vuln_packed.h, FIXED_KEY), so matching compares bytes;
+	 * the rows are packed again by sq_vuln_pack, which also fills
+	 * them for a store coming from before 15. No schema change.
+	 */
+	{16, "SELECT 1;"},
 };
 
 static const char *const sq_sql[SQ_COUNT] = {
@@ -1278,7 +1285,7 @@ sq_migrate(struct sq *q, struct vg_err *err)
 		if (migrations[i].version == 10 &&
 		    (rc = sq_m10_fill(q, err)) != VG_OK)
 			goto done;
-		if (migrations[i].version == 15 &&
+		if (migrations[i].version == 16 &&
 		    (rc = sq_vuln_pack(q, err)) != VG_OK)
 			goto done;
 	}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dpkg_version.h"
 #include "store/vuln_packed.h"
 #include "util/banned.h"
 
@@ -27,7 +28,8 @@ enum {
 	F_INTRO = 0x40,
 	F_LAST = 0x80,
 	F_BRANCHES = 0x100,
-	F_ALL = 0x1ff,
+	F_FIXED_KEY = 0x200,
+	F_ALL = 0x3ff,
 };
 
 void
@@ -86,8 +88,8 @@ vg_vuln_packer_add(struct vg_vuln_packer *p, const struct vg_vuln_entry *e,
 		   struct vg_err *err)
 {
 	static const unsigned char head[PK_HEAD] = {PK_FORMAT, 0, 0, 0, 0};
-	unsigned char fix[PK_FIXED];
-	size_t mark = p->buf.len;
+	unsigned char fix[PK_FIXED], key[1 + VG_DPKG_KEY_MAX];
+	size_t mark = p->buf.len, key_len = 0;
 	unsigned flags = 0;
 	enum vg_rc rc;
 
@@ -107,6 +109,13 @@ vg_vuln_packer_add(struct vg_vuln_packer *p, const struct vg_vuln_entry *e,
 	flags |= e->introduced != NULL ? F_INTRO : 0;
 	flags |= e->last_affected != NULL ? F_LAST : 0;
 	flags |= e->fixed_on_branches != NULL ? F_BRANCHES : 0;
+	/* The fix's key, made here from its text (never taken from e). */
+	if (e->fixed_version != NULL &&
+	    (key_len = vg_dpkg_version_key(e->fixed_version, key + 1)) > 0) {
+		key[0] = (unsigned char)key_len;
+		key_len++;
+		flags |= F_FIXED_KEY;
+	}
 	/* The enums are small; a value out of them is stored as the
 	 * decoder would read it anyway. */
 	fix[0] = (unsigned)e->status <= VG_VULN_END_OF_LIFE
@@ -124,6 +133,8 @@ vg_vuln_packer_add(struct vg_vuln_packer *p, const struct vg_vuln_entry *e,
 	     (rc = put_f64(&p->buf, e->epss_percentile)) != VG_OK) ||
 	    (rc = put_str(&p->buf, e->id)) != VG_OK ||
 	    (rc = put_str(&p->buf, e->fixed_version)) != VG_OK ||
+	    ((flags & F_FIXED_KEY) &&
+	     (rc = vg_buf_add(&p->buf, key, key_len)) != VG_OK) ||
 	    (rc = put_str(&p->buf, e->introduced)) != VG_OK ||
 	    (rc = put_str(&p->buf, e->last_affected)) != VG_OK ||
 	    (rc = put_str(&p->buf, e->fixed_on_branches)) != VG_OK) {
@@ -196,6 +207,21 @@ get_str(struct cur *c, bool want, const char **s)
 	return true;
 }
 
+/* The fixed version's key: its length (1 to VG_DPKG_KEY_MAX), then it. */
+static bool
+get_key(struct cur *c, struct vg_vuln_entry *e)
+{
+	size_t n;
+
+	if (c->p == c->end || (n = *c->p) == 0 ||
+	    (size_t)(c->end - c->p) - 1 < n)
+		return false;
+	e->fixed_key = c->p + 1;
+	e->fixed_key_len = n;
+	c->p += 1 + n;
+	return true;
+}
+
 /* One entry at c into e; false when it does not fit or is malformed. */
 static bool
 get_entry(struct cur *c, struct vg_vuln_entry *e)
@@ -223,6 +249,7 @@ get_entry(struct cur *c, struct vg_vuln_entry *e)
 		return false;
 	if (!get_str(c, true, &e->id) ||
 	    !get_str(c, flags & F_FIXED, &e->fixed_version) ||
+	    ((flags & F_FIXED_KEY) && (!(flags & F_FIXED) || !get_key(c, e))) ||
 	    !get_str(c, flags & F_INTRO, &e->introduced) ||
 	    !get_str(c, flags & F_LAST, &e->last_affected) ||
 	    !get_str(c, flags & F_BRANCHES, &e->fixed_on_branches))

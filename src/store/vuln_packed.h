@@ -10,13 +10,20 @@
  *   blob  := 0x01 (format) count:u32 entry{count}
  *   entry := status:u8 urgency:u8 flags:u16
  *            [cvss:f64 if CVSS] [epss:f64 if EPSS] [percentile:f64 if PCT]
- *            id NUL [fixed_version NUL if FIXED] [introduced NUL if INTRO]
+ *            id NUL [fixed_version NUL if FIXED]
+ *            [key_len:u8 key{key_len} if FIXED_KEY]
+ *            [introduced NUL if INTRO]
  *            [last_affected NUL if LAST] [fixed_on_branches NUL if BRANCHES]
  *
  * An f64 is an IEEE-754 binary64, so a score reads back bit for bit;
  * an absent one is -1 (unknown), an absent text NULL. Flags: KEV 0x01,
  * RANSOMWARE 0x02 (only with KEV), CVSS 0x04, EPSS 0x08, PCT 0x10,
- * FIXED 0x20, INTRO 0x40, LAST 0x80, BRANCHES 0x100.
+ * FIXED 0x20, INTRO 0x40, LAST 0x80, BRANCHES 0x100, FIXED_KEY 0x200
+ * (only with FIXED: the fixed version's vg_dpkg_version_key, which the
+ * packer makes from the text when the version is valid, so matching
+ * compares bytes; migration 16 repacked the rows of earlier stores).
+ * A damaged key is not detected: it orders its entry wrongly, as a
+ * damaged version text would.
  *
  * The store file may be damaged: the decoder checks the whole blob
  * before it calls back once (count against the bytes left, every text

@@ -86,6 +86,10 @@ struct inst {
 	size_t up_n;
 	/* up, NUL-ended; "" (found in any list) when too long. */
 	char upz[VG_FEED_MAX_VERSION];
+	/* v's vg_dpkg_version_key (key_len 0: v is not valid): compared
+	 * with the fixes' keys the store packs. */
+	unsigned char key[VG_DPKG_KEY_MAX];
+	size_t key_len;
 	/* The last fix compared (fix_known) and v's order against it. */
 	char fix[VG_FEED_MAX_VERSION];
 	bool fix_known;
@@ -108,6 +112,7 @@ inst_init(struct inst *in, const char *v)
 		memcpy(in->upz, in->up, in->up_n);
 		in->upz[in->up_n] = '\0';
 	}
+	in->key_len = vg_dpkg_version_key(v, in->key);
 	in->fix_known = in->list_known = false;
 	if (in->list.max == 0)
 		vg_buf_init(&in->list, MATCH_MAX_MEMO_LIST);
@@ -231,6 +236,10 @@ affects(const struct vg_vuln_entry *e, struct inst *in, const char **bfix,
 		if (!from_start(e->introduced) &&
 		    inst_cmp(in, e->introduced) < 0)
 			return false;
+		if (e->fixed_key != NULL && in->key_len > 0)
+			return vg_dpkg_key_cmp(in->key, in->key_len,
+					       e->fixed_key,
+					       e->fixed_key_len) < 0;
 		return inst_cmp_fix(in, e->fixed_version) < 0;
 	case VG_VULN_OPEN:
 	case VG_VULN_END_OF_LIFE:
@@ -282,7 +291,11 @@ struct fold {
 	 * hits were folded in id order. */
 	const char *max, *max_id;
 	size_t max_n;
-	struct vg_dpkg_split max_split;
+	struct vg_dpkg_split max_split; /* when max_split_ok */
+	bool max_split_ok;
+	/* Its key, when it came with one (max_key_len 0: none). */
+	unsigned char max_key[VG_DPKG_KEY_MAX];
+	size_t max_key_len;
 	/* The fix last found lower: its other hits need no comparison. */
 	char lower[VG_FEED_MAX_VERSION + 1];
 	size_t lower_n;
@@ -351,7 +364,8 @@ urgency_rank(enum vg_urgency u)
  * several ids).
  */
 static enum vg_rc
-fold_fix(struct acc *a, const char *id, const char *fix, size_t n)
+fold_fix(struct acc *a, const char *id, const char *fix, size_t n,
+	 const unsigned char *key, size_t key_len)
 {
 	struct fold *o = &a->fold;
 	int c = -1;
@@ -361,7 +375,17 @@ fold_fix(struct acc *a, const char *id, const char *fix, size_t n)
 		    (o->lower_known && n == o->lower_n &&
 		     memcmp(fix, o->lower, n) == 0))
 			return VG_OK;
-		c = vg_dpkg_version_cmp_split(&o->max_split, fix, n);
+		/* Keys when both have one, else the texts. */
+		if (key != NULL && o->max_key_len > 0) {
+			c = vg_dpkg_key_cmp(o->max_key, o->max_key_len, key,
+					    key_len);
+		} else {
+			if (!o->max_split_ok) {
+				vg_dpkg_version_split(o->max, &o->max_split);
+				o->max_split_ok = true;
+			}
+			c = vg_dpkg_version_cmp_split(&o->max_split, fix, n);
+		}
 		if (c > 0 || (c == 0 && strcmp(id, o->max_id) >= 0)) {
 			if (c > 0 && n < sizeof(o->lower)) {
 				memcpy(o->lower, fix, n);
@@ -375,7 +399,11 @@ fold_fix(struct acc *a, const char *id, const char *fix, size_t n)
 		return VG_ERR_NOMEM;
 	o->max_n = n;
 	o->max_id = id;
-	vg_dpkg_version_split(o->max, &o->max_split);
+	o->max_split_ok = false;
+	o->max_key_len =
+		key != NULL && key_len <= sizeof(o->max_key) ? key_len : 0;
+	if (o->max_key_len > 0)
+		memcpy(o->max_key, key, key_len);
 	return VG_OK;
 }
 
@@ -392,10 +420,11 @@ fold_entry(struct acc *a, const struct vg_vuln_entry *e, const char *id,
 	 * when the feed names it, else the feed's fixed version. */
 	if (e->status == VG_VULN_FIXED) {
 		o->fixed = true;
-		rc = bfix != NULL ? fold_fix(a, id, bfix, bfix_len)
+		rc = bfix != NULL ? fold_fix(a, id, bfix, bfix_len, NULL, 0)
 				  : fold_fix(a, id, e->fixed_version,
 					     strnlen(e->fixed_version,
-						     VG_FEED_MAX_VERSION));
+						     VG_FEED_MAX_VERSION),
+					     e->fixed_key, e->fixed_key_len);
 	} else if (e->status == VG_VULN_OPEN) {
 		o->open = true;
 	} else if (e->status == VG_VULN_END_OF_LIFE) {

@@ -158,6 +158,19 @@ keep_entry(void *ctx, const struct vg_vuln_entry *e)
 	k->introduced = keep_str(fl, e->introduced);
 	k->last_affected = keep_str(fl, e->last_affected);
 	k->fixed_on_branches = keep_str(fl, e->fixed_on_branches);
+	k->fixed_key = NULL;
+	k->fixed_key_len = 0;
+	if (e->fixed_key != NULL && e->fixed_key_len > 0) {
+		unsigned char *key = vg_arena_alloc(&c->strs, e->fixed_key_len);
+
+		if (key == NULL)
+			fl->nomem = true;
+		else {
+			memcpy(key, e->fixed_key, e->fixed_key_len);
+			k->fixed_key = key;
+			k->fixed_key_len = e->fixed_key_len;
+		}
+	}
 	if (fl->nomem)
 		return VG_ERR_NOMEM;
 	c->n_entries++;

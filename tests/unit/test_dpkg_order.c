@@ -497,6 +497,101 @@ test_split_and_reference(void **state)
 			 vg_dpkg_version_cmp(gen[N_GEN - 1], ""));
 }
 
+#define N_VALID 1500
+
+/* Versions dpkg accepts: an optional epoch, an upstream starting with a
+ * digit, an optional revision, from the characters each may hold. */
+static size_t
+generate_valid(char out[][GEN_MAX * 3 + 8], size_t want)
+{
+	static const char up[] = "0001199..++~~--::abzAZ";
+	static const char rev[] = "00199..++~~az";
+	char v[GEN_MAX * 3 + 8];
+	size_t n = 0, k, len, tries;
+
+	for (tries = 0; n < want && tries < want * 100; tries++) {
+		len = 0;
+		if (rng() % 3 == 0) {
+			for (k = 1 + rng() % 2; k > 0; k--)
+				v[len++] = (char)('0' + rng() % 3);
+			v[len++] = ':';
+		}
+		v[len++] = (char)('0' + rng() % 10);
+		for (k = rng() % GEN_MAX; k > 0; k--)
+			v[len++] = up[rng() % (sizeof(up) - 1)];
+		if (rng() % 2 == 0) {
+			v[len++] = '-';
+			for (k = 1 + rng() % 6; k > 0; k--)
+				v[len++] = rev[rng() % (sizeof(rev) - 1)];
+		}
+		v[len] = '\0';
+		if (vg_dpkg_version_valid(v))
+			memcpy(out[n++], v, len + 1);
+	}
+	return n;
+}
+
+/* The sign of the key comparison, against vg_dpkg_version_cmp. */
+static void
+same_as_keys(const char *a, const char *b)
+{
+	unsigned char ka[VG_DPKG_KEY_MAX], kb[VG_DPKG_KEY_MAX];
+	size_t na = vg_dpkg_version_key(a, ka), nb = vg_dpkg_version_key(b, kb);
+
+	if (na == 0 || nb == 0 ||
+	    vg_dpkg_key_cmp(ka, na, kb, nb) != vg_dpkg_version_cmp(a, b)) {
+		print_error("keys of '%s' '%s': %d, versions %d\n", a, b,
+			    na && nb ? vg_dpkg_key_cmp(ka, na, kb, nb) : 9,
+			    vg_dpkg_version_cmp(a, b));
+		fail();
+	}
+}
+
+/*
+ * Keys order valid versions as dpkg does: every pair of a random sample
+ * of valid versions and the reference vectors whose two sides are
+ * valid; no key for an invalid version or one too long for a key.
+ */
+static void
+test_keys(void **state)
+{
+	static char valid[N_VALID][GEN_MAX * 3 + 8];
+	unsigned char k[VG_DPKG_KEY_MAX];
+	char longest[400];
+	size_t i, j, n;
+
+	(void)state;
+	n = generate_valid(valid, N_VALID);
+	assert_true(n > N_VALID / 2);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			same_as_keys(valid[i], valid[j]);
+	for (i = 0; i < VG_ARRAY_LEN(ref_vectors); i++)
+		if (vg_dpkg_version_valid(ref_vectors[i].a) &&
+		    vg_dpkg_version_valid(ref_vectors[i].b))
+			same_as_keys(ref_vectors[i].a, ref_vectors[i].b);
+	for (i = 0; i < VG_ARRAY_LEN(parse_vectors); i++)
+		if (vg_dpkg_version_valid(parse_vectors[i].a) &&
+		    vg_dpkg_version_valid(parse_vectors[i].b))
+			same_as_keys(parse_vectors[i].a, parse_vectors[i].b);
+	same_as_keys("1.0", "1.0.0");
+	same_as_keys("1.0~rc1", "1.0");
+	same_as_keys("1:0.9", "2.0");
+	same_as_keys("00:1.0-0", "1.0");
+	same_as_keys("1.0a0~", "1.0a");
+	same_as_keys("1.01-1", "1.1-1");
+	assert_int_equal(vg_dpkg_version_key("", k), 0);
+	assert_int_equal(vg_dpkg_version_key("a1.0", k), 0);
+	assert_int_equal(vg_dpkg_version_key(NULL, k), 0);
+	memset(longest, '1', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	assert_int_equal(vg_dpkg_version_key(longest, k), 0);
+	for (i = 0; i + 1 < sizeof(longest); i += 2)
+		longest[i] = '.';
+	longest[0] = '1';
+	assert_int_equal(vg_dpkg_version_key(longest, k), 0);
+}
+
 int
 main(void)
 {
@@ -509,6 +604,7 @@ main(void)
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_properties),
 		cmocka_unit_test(test_split_and_reference),
+		cmocka_unit_test(test_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

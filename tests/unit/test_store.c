@@ -879,7 +879,7 @@ test_sqlite_reopen(void **state)
 		vg_store_free(fx->s);
 		fx->s = NULL;
 	}
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 15);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 16);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM scans"), 1);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM hosts"), 1);
 	assert_int_equal(raw_int(fx->path,
@@ -1066,7 +1066,7 @@ test_sqlite_migrate_v1(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 15);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 16);
 	assert_int_equal(vg_store_list_scans(s, 10, &v, &n, &err), VG_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].id, 3);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dpkg_version.h"
 #include "store/vuln_packed.h"
 #include "support.h"
 #include "util/buf.h"
@@ -215,6 +216,58 @@ test_round_trip(void **state)
 	free(b);
 }
 
+/* A fixed version's key, packed from its text (whatever the entry
+ * says), handed back with it; none for a version dpkg refuses. */
+static enum vg_rc
+check_key(void *ctx, const struct vg_vuln_entry *e)
+{
+	unsigned char k[VG_DPKG_KEY_MAX];
+	size_t n = e->fixed_version != NULL
+		? vg_dpkg_version_key(e->fixed_version, k)
+		: 0;
+
+	(*(size_t *)ctx)++;
+	assert_int_equal(e->fixed_key_len, n);
+	if (n == 0)
+		assert_null(e->fixed_key);
+	else
+		assert_memory_equal(e->fixed_key, k, n);
+	return VG_OK;
+}
+
+static void
+test_fixed_keys(void **state)
+{
+	static const unsigned char bogus[] = {9, 9, 9};
+	struct vg_vuln_packer pk;
+	struct vg_vuln_entry e[3];
+	struct vg_err err;
+	const void *b;
+	size_t len, i, seen = 0;
+
+	(void)state;
+	memset(e, 0, sizeof(e));
+	e[0] = entries[0];
+	e[0].fixed_key = bogus; /* not the packer's to take */
+	e[0].fixed_key_len = sizeof(bogus);
+	e[1] = entries[3]; /* "\xc3\x28": no key */
+	e[2] = entries[0];
+	e[2].fixed_version = "1:2.0~rc1-3";
+	vg_err_clear(&err);
+	vg_vuln_packer_init(&pk);
+	for (i = 0; i < VG_ARRAY_LEN(e); i++)
+		assert_int_equal(vg_vuln_packer_add(&pk, &e[i], &err), VG_OK);
+	b = vg_vuln_packer_blob(&pk, &len);
+	assert_int_equal(vg_vuln_packed_decode(b, len, "openssl", &room,
+					       check_key, &seen, &err),
+			 VG_OK);
+	assert_int_equal(vg_vuln_packed_decode(b, len, "openssl", NULL,
+					       check_key, &seen, &err),
+			 VG_OK);
+	assert_int_equal(seen, 2 * VG_ARRAY_LEN(e));
+	vg_vuln_packer_release(&pk);
+}
+
 /* What the lookup promised before packing: an out-of-range enum reads
  * undetermined / unknown, "fixed" without a version undetermined. */
 static void
@@ -336,7 +389,11 @@ static const struct hostile hostile[] = {
 	H("flagged text missing", 0x01, 1, 0, 0, 0, 0, 0, 0x20, 0, 'x', 0),
 	H("second text without NUL", 0x01, 1, 0, 0, 0, 0, 0, 0x20, 0, 'x', 0,
 	  '1'),
-	H("unknown flag", 0x01, 1, 0, 0, 0, 0, 0, 0, 0x02, 'x', 0),
+	H("unknown flag", 0x01, 1, 0, 0, 0, 0, 0, 0, 0x04, 'x', 0),
+	H("key without fix", 0x01, 1, 0, 0, 0, 0, 0, 0, 0x02, 'x', 0, 1, 2),
+	H("empty key", 0x01, 1, 0, 0, 0, 0, 0, 0x20, 0x02, 'x', 0, '1', 0, 0),
+	H("key cut", 0x01, 1, 0, 0, 0, 0, 0, 0x20, 0x02, 'x', 0, '1', 0, 3, 2,
+	  1),
 	H("ransomware without KEV", 0x01, 1, 0, 0, 0, 0, 0, 0x02, 0, 'x', 0),
 	H("score cut", 0x01, 1, 0, 0, 0, 0, 0, 0x04, 0, 1, 2, 3, 'x', 0),
 	H("NaN score", 0x01, 1, 0, 0, 0, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0, 0xf8,
@@ -434,6 +491,7 @@ main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_byte_flips),
 		cmocka_unit_test(test_beyond_room),
+		cmocka_unit_test(test_fixed_keys),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 

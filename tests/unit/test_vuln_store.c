@@ -676,11 +676,26 @@ test_packed(void **state)
 	raw_exec(fx->path, "DROP TABLE vuln_packed; PRAGMA user_version = 14;");
 	if (vg_store_open_sqlite(&fx->s, fx->path, &err) != VG_OK)
 		fail_msg("reopen: %s", err.msg);
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 15);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 16);
 	lookup(fx->s, "bullseye", "openssl", &g);
 	assert_int_equal(g.n, 3);
 	assert_string_equal(g.v[2].id, "TEMP-0000000-ABCDEF");
 	assert_true(entry(&g, "CVE-2021-3711")->kev_ransomware);
+	/* Packed with its fix's order key. */
+	assert_true(entry(&g, "CVE-2021-3711")->fixed_key_len > 0);
+	/* A schema-15 store (rows packed without keys; here emptied):
+	 * migration 16 packs them again. */
+	vg_store_free(fx->s);
+	fx->s = NULL;
+	raw_exec(fx->path,
+		 "UPDATE vuln_packed SET entries = x'0100000000';"
+		 " PRAGMA user_version = 15;");
+	if (vg_store_open_sqlite(&fx->s, fx->path, &err) != VG_OK)
+		fail_msg("reopen: %s", err.msg);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 16);
+	lookup(fx->s, "bullseye", "openssl", &g);
+	assert_int_equal(g.n, 3);
+	assert_true(entry(&g, "CVE-2021-3711")->fixed_key_len > 0);
 	/* A NULL or empty release: the release-independent row only. */
 	lookup(fx->s, NULL, "openssl", &g);
 	assert_int_equal(g.n, 1);

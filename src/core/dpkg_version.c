@@ -252,16 +252,18 @@ vg_dpkg_version_cmp_split(const struct vg_dpkg_split *a, const char *b,
 	return cmp_parts(ae, au, ar, vb.epoch, vb.up, vb.rev);
 }
 
-/* Every byte of p is a letter, a digit or one of extra. */
+/* Every byte of p is a letter, a digit or one of extra ("." "+" "~"
+ * and, for an upstream version, ":" "-"). */
 static bool
-chars_ok(struct part p, const char *extra)
+chars_ok(struct part p, bool upstream)
 {
 	size_t i;
 	unsigned char c;
 
 	for (i = 0; i < p.n; i++) {
 		c = (unsigned char)p.s[i];
-		if (!is_digit(c) && !is_alpha(c) && strchr(extra, c) == NULL)
+		if (!is_digit(c) && !is_alpha(c) && c != '.' && c != '+' &&
+		    c != '~' && (!upstream || (c != ':' && c != '-')))
 			return false;
 	}
 	return true;
@@ -284,42 +286,50 @@ epoch_fits(struct part p)
 	return true;
 }
 
-bool
-vg_dpkg_version_valid(const char *v)
+/* Whether the version split in pv is valid. */
+static bool
+split_valid(const struct version *pv)
 {
-	struct version pv;
 	const char *rest;
 	size_t i;
 
-	if (v == NULL)
-		return false;
-	split(v, &pv);
-	if (pv.whole.n == 0)
+	if (pv->whole.n == 0)
 		return false;
 	/* Only white space may follow the version (no embedded blanks). */
-	for (rest = pv.whole.s + pv.whole.n; *rest != '\0'; rest++)
+	for (rest = pv->whole.s + pv->whole.n; *rest != '\0'; rest++)
 		if (!is_space((unsigned char)*rest))
 			return false;
 	/* A ':' that did not make an epoch: empty or not a number. */
-	if (!pv.has_colon && memchr(pv.whole.s, ':', pv.whole.n) != NULL)
+	if (!pv->has_colon && memchr(pv->whole.s, ':', pv->whole.n) != NULL)
 		return false;
-	if (pv.has_colon) {
-		if (!epoch_fits(pv.epoch))
+	if (pv->has_colon) {
+		if (!epoch_fits(pv->epoch))
 			return false;
-		for (i = 0; pv.epoch_neg && i < pv.epoch.n; i++)
-			if (pv.epoch.s[i] != '0')
+		for (i = 0; pv->epoch_neg && i < pv->epoch.n; i++)
+			if (pv->epoch.s[i] != '0')
 				return false;
-		if (pv.up.n == 0 && !pv.has_hyphen)
+		if (pv->up.n == 0 && !pv->has_hyphen)
 			return false; /* nothing after the colon */
 	}
-	if (pv.has_hyphen && pv.rev.n == 0)
+	if (pv->has_hyphen && pv->rev.n == 0)
 		return false;
-	if (pv.up.n == 0 || !is_digit((unsigned char)pv.up.s[0]))
+	if (pv->up.n == 0 || !is_digit((unsigned char)pv->up.s[0]))
 		return false;
 	/* ':' in upstream only with an epoch, '-' only with a revision:
 	 * both follow from the split, which takes the first ':' and the
 	 * last '-'. */
-	return chars_ok(pv.up, ".+~:-") && chars_ok(pv.rev, ".+~");
+	return chars_ok(pv->up, true) && chars_ok(pv->rev, false);
+}
+
+bool
+vg_dpkg_version_valid(const char *v)
+{
+	struct version pv;
+
+	if (v == NULL)
+		return false;
+	split(v, &pv);
+	return split_valid(&pv);
 }
 
 /* A key being made: false once it would pass VG_DPKG_KEY_MAX. */
@@ -390,9 +400,11 @@ vg_dpkg_version_key(const char *v, unsigned char key[VG_DPKG_KEY_MAX])
 
 	/* Valid only: a valid version's characters are ASCII, and its
 	 * epoch digits. */
-	if (!vg_dpkg_version_valid(v))
+	if (v == NULL)
 		return 0;
 	split(v, &pv);
+	if (!split_valid(&pv))
+		return 0;
 	key_digits(&k, pv.epoch.s, pv.epoch.n);
 	key_part(&k, pv.up);
 	key_part(&k, pv.rev);

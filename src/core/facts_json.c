@@ -333,6 +333,51 @@ out_sep(struct out *o, const char *key)
 		out_text(o, out_nl + skip, n - skip);
 }
 
+/*
+ * out_sep then the vn bytes of v, quoted when q, in one append: nearly
+ * every member of a document has a plain key and a value with nothing to
+ * escape, and its two appends (each a reserve, a scan and copies) were
+ * the writer's main cost. False, nothing written, when the key or a
+ * quoted value needs escaping, or out_sep would write no key: the
+ * caller then writes it in parts.
+ */
+static bool
+out_member(struct out *o, const char *key, const char *v, size_t vn, bool q)
+{
+	size_t kn, skip, n, m;
+	char *w;
+
+	if (key == NULL || o->depth == 0 || o->skip)
+		return false;
+	kn = strlen(key);
+	if (plain_end((const unsigned char *)key, 0, kn) != kn ||
+	    (q && plain_end((const unsigned char *)v, 0, vn) != vn))
+		return false;
+	skip = o->first[o->depth - 1] ? 1 : 0;
+	n = (o->pretty ? 2 + 2 * (size_t)o->depth : 1) - skip;
+	m = o->pretty ? 2 : 1;
+	/* The separator, "key": and the value, quoted or not. */
+	if ((w = out_room(o, n + kn + 2 + m + vn + (q ? 2 : 0))) == NULL)
+		return true; /* the failure is in o->rc */
+	o->first[o->depth - 1] = false;
+	memcpy(w, out_nl + skip, n);
+	w += n;
+	*w++ = '"';
+	memcpy(w, key, kn);
+	w += kn;
+	*w++ = '"';
+	memcpy(w, ": ", m);
+	w += m;
+	if (q)
+		*w++ = '"';
+	memcpy(w, v, vn);
+	w += vn;
+	if (q)
+		*w++ = '"';
+	out_commit(o, w);
+	return true;
+}
+
 /* Tree: attach v (consumed) under key, or append it to the array. */
 static void
 out_add(struct out *o, const char *key, json_t *v)
@@ -460,6 +505,8 @@ out_str(struct out *o, const char *key, const char *s)
 	if (s == NULL)
 		return;
 	if (o->buf != NULL) {
+		if (out_member(o, key, s, strlen(s), true))
+			return;
 		out_sep(o, key);
 		out_quoted(o, s);
 	} else {
@@ -471,10 +518,14 @@ static void
 out_int(struct out *o, const char *key, int64_t v)
 {
 	char num[VG_INT_TEXT_MAX];
+	size_t n;
 
 	if (o->buf != NULL) {
-		out_sep(o, key);
-		out_text(o, num, vg_format_int(v, num));
+		n = vg_format_int(v, num);
+		if (!out_member(o, key, num, n, false)) {
+			out_sep(o, key);
+			out_text(o, num, n);
+		}
 	} else {
 		out_add(o, key, json_integer((json_int_t)v));
 	}
@@ -484,8 +535,11 @@ static void
 out_bool(struct out *o, const char *key, bool v)
 {
 	if (o->buf != NULL) {
-		out_sep(o, key);
-		out_text(o, v ? "true" : "false", v ? 4 : 5);
+		if (!out_member(o, key, v ? "true" : "false", v ? 4 : 5,
+				false)) {
+			out_sep(o, key);
+			out_text(o, v ? "true" : "false", v ? 4 : 5);
+		}
 	} else {
 		out_add(o, key, json_boolean(v));
 	}
@@ -495,8 +549,10 @@ static void
 out_null(struct out *o, const char *key)
 {
 	if (o->buf != NULL) {
-		out_sep(o, key);
-		out_text(o, "null", 4);
+		if (!out_member(o, key, "null", 4, false)) {
+			out_sep(o, key);
+			out_text(o, "null", 4);
+		}
 	} else {
 		out_add(o, key, json_null());
 	}

@@ -29,7 +29,8 @@ enum {
 	F_LAST = 0x80,
 	F_BRANCHES = 0x100,
 	F_FIXED_KEY = 0x200,
-	F_ALL = 0x3ff,
+	F_SAME_BRANCHES = 0x400,
+	F_ALL = 0x7ff,
 };
 
 void
@@ -37,6 +38,7 @@ vg_vuln_packer_init(struct vg_vuln_packer *p)
 {
 	vg_buf_init(&p->buf, VG_VULN_PACKED_MAX);
 	p->n = 0;
+	p->list = false;
 }
 
 void
@@ -44,6 +46,7 @@ vg_vuln_packer_reset(struct vg_vuln_packer *p)
 {
 	vg_buf_reset(&p->buf);
 	p->n = 0;
+	p->list = false;
 }
 
 void
@@ -83,14 +86,24 @@ put_str(struct vg_buf *b, const char *s)
 	return s == NULL ? VG_OK : vg_buf_add(b, s, strlen(s) + 1);
 }
 
+/* The branch list s (or none), its place in the blob in *at. */
+static enum vg_rc
+put_list(struct vg_vuln_packer *p, const char *s, size_t *at)
+{
+	*at = p->buf.len;
+	return put_str(&p->buf, s);
+}
+
 enum vg_rc
 vg_vuln_packer_add(struct vg_vuln_packer *p, const struct vg_vuln_entry *e,
 		   struct vg_err *err)
 {
 	static const unsigned char head[PK_HEAD] = {PK_FORMAT, 0, 0, 0, 0};
 	unsigned char fix[PK_FIXED], key[1 + VG_DPKG_KEY_MAX];
-	size_t mark = p->buf.len, key_len = 0;
+	const char *list = e->fixed_on_branches;
+	size_t mark = p->buf.len, key_len = 0, list_n, list_at = 0;
 	unsigned flags = 0;
+	bool same;
 	enum vg_rc rc;
 
 	if (e->id == NULL)
@@ -108,7 +121,10 @@ vg_vuln_packer_add(struct vg_vuln_packer *p, const struct vg_vuln_entry *e,
 	flags |= e->fixed_version != NULL ? F_FIXED : 0;
 	flags |= e->introduced != NULL ? F_INTRO : 0;
 	flags |= e->last_affected != NULL ? F_LAST : 0;
-	flags |= e->fixed_on_branches != NULL ? F_BRANCHES : 0;
+	list_n = list != NULL ? strlen(list) : 0;
+	same = list != NULL && p->list && list_n == p->list_n &&
+		memcmp(p->buf.data + p->list_at, list, list_n) == 0;
+	flags |= list != NULL ? (same ? F_SAME_BRANCHES : F_BRANCHES) : 0;
 	/* The fix's key, made here from its text (never taken from e). */
 	if (e->fixed_version != NULL &&
 	    (key_len = vg_dpkg_version_key(e->fixed_version, key + 1)) > 0) {
@@ -137,7 +153,7 @@ vg_vuln_packer_add(struct vg_vuln_packer *p, const struct vg_vuln_entry *e,
 	     (rc = vg_buf_add(&p->buf, key, key_len)) != VG_OK) ||
 	    (rc = put_str(&p->buf, e->introduced)) != VG_OK ||
 	    (rc = put_str(&p->buf, e->last_affected)) != VG_OK ||
-	    (rc = put_str(&p->buf, e->fixed_on_branches)) != VG_OK) {
+	    (rc = put_list(p, same ? NULL : list, &list_at)) != VG_OK) {
 		cut(&p->buf, mark);
 		if (rc == VG_ERR_LIMIT)
 			return vg_err_set(err, rc,
@@ -147,6 +163,12 @@ vg_vuln_packer_add(struct vg_vuln_packer *p, const struct vg_vuln_entry *e,
 		return vg_err_set(err, rc, _("store: out of memory"));
 	}
 	p->n++;
+	/* A repeated list keeps the first's place. */
+	if (list != NULL && !same) {
+		p->list_at = list_at;
+		p->list_n = list_n;
+	}
+	p->list = list != NULL;
 	return VG_OK;
 }
 
@@ -222,9 +244,11 @@ get_key(struct cur *c, struct vg_vuln_entry *e)
 	return true;
 }
 
-/* One entry at c into e; false when it does not fit or is malformed. */
+/* One entry at c into e, prev_list the previous entry's branch list
+ * (NULL: none, or the first); false when it does not fit or is
+ * malformed. */
 static bool
-get_entry(struct cur *c, struct vg_vuln_entry *e)
+get_entry(struct cur *c, struct vg_vuln_entry *e, const char *prev_list)
 {
 	unsigned flags;
 
@@ -238,7 +262,9 @@ get_entry(struct cur *c, struct vg_vuln_entry *e)
 	flags = (unsigned)c->p[2] | (unsigned)c->p[3] << 8;
 	c->p += PK_FIXED;
 	if ((flags & ~(unsigned)F_ALL) != 0 ||
-	    ((flags & F_RANSOM) && !(flags & F_KEV)))
+	    ((flags & F_RANSOM) && !(flags & F_KEV)) ||
+	    ((flags & F_SAME_BRANCHES) &&
+	     ((flags & F_BRANCHES) || prev_list == NULL)))
 		return false;
 	e->kev = (flags & F_KEV) != 0;
 	e->kev_ransomware = (flags & F_RANSOM) != 0;
@@ -254,6 +280,8 @@ get_entry(struct cur *c, struct vg_vuln_entry *e)
 	    !get_str(c, flags & F_LAST, &e->last_affected) ||
 	    !get_str(c, flags & F_BRANCHES, &e->fixed_on_branches))
 		return false;
+	if (flags & F_SAME_BRANCHES)
+		e->fixed_on_branches = prev_list;
 	/* "Fixed" with no version to compare with says nothing. */
 	if (e->status == VG_VULN_FIXED && e->fixed_version == NULL)
 		e->status = VG_VULN_UNDETERMINED;
@@ -284,6 +312,7 @@ walk(const unsigned char *b, size_t len, vg_vuln_entry_fn fn, void *ctx,
      enum vg_rc *fn_rc)
 {
 	struct vg_vuln_entry e;
+	const char *list = NULL;
 	struct cur c;
 	uint32_t n, i;
 
@@ -292,8 +321,9 @@ walk(const unsigned char *b, size_t len, vg_vuln_entry_fn fn, void *ctx,
 		return false;
 	for (i = 0; i < n; i++) {
 		memset(&e, 0, sizeof(e));
-		if (!get_entry(&c, &e))
+		if (!get_entry(&c, &e, list))
 			return false;
+		list = e.fixed_on_branches;
 		if (fn != NULL && (*fn_rc = fn(ctx, &e)) != VG_OK)
 			return true;
 	}
@@ -338,7 +368,8 @@ unpack(const unsigned char *b, size_t len, struct vg_vuln_unpacked *u,
 	}
 	for (i = 0; i < *n; i++) {
 		memset(&u->e[i], 0, sizeof(u->e[i]));
-		if (!get_entry(&c, &u->e[i]))
+		if (!get_entry(&c, &u->e[i],
+			       i > 0 ? u->e[i - 1].fixed_on_branches : NULL))
 			return false;
 	}
 	return c.p == c.end;

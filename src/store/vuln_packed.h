@@ -18,7 +18,10 @@
  * An f64 is an IEEE-754 binary64, so a score reads back bit for bit;
  * an absent one is -1 (unknown), an absent text NULL. Flags: KEV 0x01,
  * RANSOMWARE 0x02 (only with KEV), CVSS 0x04, EPSS 0x08, PCT 0x10,
- * FIXED 0x20, INTRO 0x40, LAST 0x80, BRANCHES 0x100, FIXED_KEY 0x200
+ * FIXED 0x20, INTRO 0x40, LAST 0x80, BRANCHES 0x100, FIXED_KEY 0x200,
+ * SAME_BRANCHES 0x400 (no text: the previous entry's branch list, which
+ * more than half of a package's entries repeat; never with BRANCHES,
+ * never on an entry after one without a list)
  * (only with FIXED: the fixed version's vg_dpkg_version_key, which the
  * packer makes from the text when the version is valid, so matching
  * compares bytes; migration 16 repacked the rows of earlier stores).
@@ -53,6 +56,10 @@
 struct vg_vuln_packer {
 	struct vg_buf buf;
 	uint32_t n;
+	/* The last entry's branch list, when it had one: at list_at in
+	 * buf, list_n bytes (an entry with the same is SAME_BRANCHES). */
+	bool list;
+	size_t list_at, list_n;
 };
 
 /* Start an empty blob; allocates nothing until the first add. */

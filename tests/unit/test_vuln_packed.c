@@ -216,6 +216,48 @@ test_round_trip(void **state)
 	free(b);
 }
 
+/*
+ * Entries repeating the previous one's branch list carry none of their
+ * own (SAME_BRANCHES) and decode with it; a different list, or none in
+ * between, is written again.
+ */
+static void
+test_same_branches(void **state)
+{
+	static const char *const lists[] = {
+		"1.0-1 1.1-1", "1.0-1 1.1-1", "1.0-1 1.1-1", NULL,
+		"1.0-1 1.1-1", "2.0-1",       "2.0-1"};
+	struct vg_vuln_packer pk;
+	struct vg_vuln_entry e[VG_ARRAY_LEN(lists)];
+	struct vg_err err;
+	struct vg_buf want;
+	size_t len, i;
+
+	(void)state;
+	vg_err_clear(&err);
+	vg_vuln_packer_init(&pk);
+	vg_buf_init(&want, 1u << 20);
+	for (i = 0; i < VG_ARRAY_LEN(lists); i++) {
+		e[i] = entries[1];
+		e[i].fixed_on_branches = lists[i];
+		assert_int_equal(vg_vuln_packer_add(&pk, &e[i], &err), VG_OK);
+		assert_int_equal(
+			vg_buf_printf(&want,
+				      "TEMP-0000000-ABCDEF|2|0|(null)|1.0.0|"
+				      "1.1.1z|%s|-1|00|0|0\n",
+				      lists[i] != NULL ? lists[i] : "(null)"),
+			VG_OK);
+	}
+	(void)vg_vuln_packer_blob(&pk, &len);
+	/* Three lists written (12 and 6 bytes with their NUL), not six:
+	 * each entry is 4 fixed bytes, two scores (16) and 33 bytes of id
+	 * and versions. */
+	assert_int_equal(len, 5 + 7 * 53 + 2 * 12 + 6);
+	expect_decoded(&pk, vg_buf_str(&want));
+	vg_vuln_packer_release(&pk);
+	vg_buf_release(&want);
+}
+
 /* A fixed version's key, packed from its text (whatever the entry
  * says), handed back with it; none for a version dpkg refuses. */
 static enum vg_rc
@@ -394,6 +436,12 @@ static const struct hostile hostile[] = {
 	H("empty key", 0x01, 1, 0, 0, 0, 0, 0, 0x20, 0x02, 'x', 0, '1', 0, 0),
 	H("key cut", 0x01, 1, 0, 0, 0, 0, 0, 0x20, 0x02, 'x', 0, '1', 0, 3, 2,
 	  1),
+	H("first entry's list the previous one's", 0x01, 1, 0, 0, 0, 0, 0, 0,
+	  0x04, 'x', 0),
+	H("a list and the previous one's", 0x01, 2, 0, 0, 0, 0, 0, 0, 0x01, 'x',
+	  0, 'l', 0, 0, 0, 0, 0x05, 'y', 0, 'm', 0),
+	H("the previous list when it had none", 0x01, 2, 0, 0, 0, 0, 0, 0, 0,
+	  'x', 0, 0, 0, 0, 0x04, 'y', 0),
 	H("ransomware without KEV", 0x01, 1, 0, 0, 0, 0, 0, 0x02, 0, 'x', 0),
 	H("score cut", 0x01, 1, 0, 0, 0, 0, 0, 0x04, 0, 1, 2, 3, 'x', 0),
 	H("NaN score", 0x01, 1, 0, 0, 0, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0, 0xf8,
@@ -492,6 +540,7 @@ main(void)
 		cmocka_unit_test(test_byte_flips),
 		cmocka_unit_test(test_beyond_room),
 		cmocka_unit_test(test_fixed_keys),
+		cmocka_unit_test(test_same_branches),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 

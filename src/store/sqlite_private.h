@@ -117,11 +117,13 @@ struct sq {
 	sqlite3_stmt *vst[SQ_VULN_SLOTS];
 	char *vuln_source;
 	/* Inside vuln_read: lookups walk the packed rows in order (one
-	 * statement stepping on, sqlite_vulns.c), from scan_at, the last
-	 * package asked, for release scan_release (both owned). */
+	 * statement stepping on, sqlite_vulns.c) from scan_from, for
+	 * release scan_release (both owned, and bound to the statement
+	 * until it is reset); scan_at is the last package asked. */
 	bool vuln_reading, scan_on;
 	int scan_step;
-	char *scan_at, *scan_release;
+	char *scan_from, *scan_release;
+	struct vg_buf scan_at;
 	struct vg_vuln_unpacked unpacked; /* the lookups' decoding room */
 	sqlite3_stmt *ist[SQ_INCIDENT_SLOTS];
 	sqlite3_stmt *tst[SQ_TASK_SLOTS];

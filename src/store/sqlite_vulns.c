@@ -116,9 +116,10 @@ scan_stop(struct sq *q)
 	if (q->scan_on)
 		sq_reset(q->vst[V_SCAN]);
 	q->scan_on = false;
-	free(q->scan_at);
+	free(q->scan_from);
 	free(q->scan_release);
-	q->scan_at = q->scan_release = NULL;
+	q->scan_from = q->scan_release = NULL;
+	vg_buf_release(&q->scan_at);
 }
 
 void
@@ -578,22 +579,41 @@ same_release(const char *a, const char *b)
 	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
+/* The package asked cannot be kept as the walk's position. */
+static enum vg_rc
+scan_name_error(enum vg_rc rc, struct vg_err *err)
+{
+	if (rc == VG_ERR_LIMIT)
+		return vg_err_set(err, rc,
+				  _("store: a package name longer than %d "
+				    "bytes"),
+				  VG_MAX_LINE);
+	return vg_err_set(err, rc, _("store: out of memory"));
+}
+
 /* (Re)start the walk at package for release. */
 static enum vg_rc
 scan_start(struct sq *q, const char *release, const char *package,
 	   struct vg_err *err)
 {
 	sqlite3_stmt *st;
+	enum vg_rc rc;
 
 	scan_stop(q);
 	if ((st = v_stmt(q, V_SCAN, err)) == NULL)
 		return VG_ERR_STORE;
+	/* A package name is one field of one line. */
+	vg_buf_init(&q->scan_at, VG_MAX_LINE);
 	if ((release != NULL && (q->scan_release = strdup(release)) == NULL) ||
-	    (q->scan_at = strdup(package)) == NULL) {
+	    (q->scan_from = strdup(package)) == NULL) {
 		scan_stop(q);
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 	}
-	if (sqlite3_bind_text(st, 1, q->scan_at, -1, SQLITE_STATIC) !=
+	if ((rc = vg_buf_adds(&q->scan_at, package)) != VG_OK) {
+		scan_stop(q);
+		return scan_name_error(rc, err);
+	}
+	if (sqlite3_bind_text(st, 1, q->scan_from, -1, SQLITE_STATIC) !=
 		    SQLITE_OK ||
 	    (release != NULL &&
 	     sqlite3_bind_text(st, 2, q->scan_release, -1, SQLITE_STATIC) !=
@@ -624,23 +644,19 @@ scan_lookup(struct sq *q, const char *release, const char *package,
 	const char *p, *r;
 	enum vg_rc rc = VG_OK;
 	bool has_any = false;
-	char *at;
 	int c;
 
 	/* Asked again (another version of one source) or before: the
 	 * rows were passed, so seek. */
 	if ((!q->scan_on || !same_release(release, q->scan_release) ||
-	     strcmp(package, q->scan_at) <= 0) &&
+	     strcmp(package, vg_buf_str(&q->scan_at)) <= 0) &&
 	    (rc = scan_start(q, release, package, err)) != VG_OK)
 		return rc;
 	st = q->vst[V_SCAN];
-	if (strcmp(package, q->scan_at) != 0) {
-		if ((at = strdup(package)) == NULL)
-			return vg_err_set(err, VG_ERR_NOMEM,
-					  _("store: out of memory"));
-		free(q->scan_at);
-		q->scan_at = at;
-	}
+	/* The seek's text stays bound; only the position moves. */
+	vg_buf_reset(&q->scan_at);
+	if ((rc = vg_buf_adds(&q->scan_at, package)) != VG_OK)
+		return scan_name_error(rc, err);
 	for (; q->scan_step == SQLITE_ROW; q->scan_step = sqlite3_step(st)) {
 		if ((p = (const char *)sqlite3_column_text(st, 0)) == NULL)
 			continue;

@@ -521,8 +521,8 @@ fold_ids(struct vg_facts *f, struct acc *a, struct vg_vuln_pkg *v)
 	vg_buf_reset(&a->ids);
 	vg_buf_reset(&a->kev);
 	for (i = 0; i < a->n && rc == VG_OK; i = j) {
-		in_kev = false;
-		for (j = i;
+		in_kev = a->hits[i].kev;
+		for (j = i + 1;
 		     j < a->n && strcmp(a->hits[j].id, a->hits[i].id) == 0; j++)
 			in_kev = in_kev || a->hits[j].kev;
 		if (v->n_ids++ < MATCH_MAX_IDS_LISTED)

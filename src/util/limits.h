@@ -19,5 +19,6 @@
 #define VG_MAX_HOMES 100000       /* home directories inspected */
 #define VG_MAX_JSON_DOC (256u << 20) /* one facts JSON document */
 #define VG_MAX_JSON_DEPTH 32         /* nesting of a facts document */
+#define VG_MAX_SYMLINKS 40           /* links followed in one path, as Linux */
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * struct vg_root: a directory standing for "/" of the system audited. Every
- * path is resolved inside it (openat2 RESOLVE_IN_ROOT), so an absolute
- * symlink in a mounted image cannot make vigie read the auditing host.
+ * path is resolved inside it (openat2 RESOLVE_IN_ROOT, or the same walk
+ * in user space where the kernel lacks openat2: util/root_walk.h), so an
+ * absolute symlink in a mounted image cannot make vigie read the auditing
+ * host.
  */
 #ifndef VG_UTIL_ROOT_H
 #define VG_UTIL_ROOT_H
@@ -25,7 +27,10 @@ struct vg_root {
 enum vg_rc vg_root_open(struct vg_root *r, const char *dir, struct vg_err *err);
 void vg_root_close(struct vg_root *r);
 
-/* open(2) a path inside the root; returns an fd or -1 with errno set. */
+/*
+ * open(2) a path inside the root, for reading: flags among O_RDONLY and
+ * VG_ROOT_OPEN_FLAGS, others EINVAL. Returns an fd or -1 with errno set.
+ */
 int vg_root_openat(const struct vg_root *r, const char *path, int flags);
 
 /*

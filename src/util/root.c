@@ -2,13 +2,32 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+/*
+ * openat2(2)'s ABI (Linux 5.6), stable: declared here when the system's
+ * headers predate it (RHEL 8's 4.18, Debian 10's 4.19), so vigie builds
+ * there and, at run time, falls back to util/root_walk.c.
+ */
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#else
+struct open_how {
+	uint64_t flags;
+	uint64_t mode;
+	uint64_t resolve;
+};
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_IN_ROOT 0x10
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
 
 #include "util/root.h"
 #include "util/root_walk.h"

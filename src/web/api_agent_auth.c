@@ -58,23 +58,12 @@ vg_api_report_envelope(const struct vg_http_request *req,
 		       char uuid[VG_UUID_LEN + 1],
 		       struct vg_http_response *resp)
 {
-	json_error_t jerr;
 	const json_t *juuid;
 	json_t *doc;
 	size_t i;
 
-	doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
-			 &jerr);
-	if (doc == NULL) {
-		vg_http_error(resp, 400, "body: line %d, column %d: %s",
-			      jerr.line, jerr.column, jerr.text);
+	if ((doc = vg_http_body_object(req, resp)) == NULL)
 		return NULL;
-	}
-	if (!json_is_object(doc)) {
-		vg_http_error(resp, 400, "body: not a JSON object");
-		json_decref(doc);
-		return NULL;
-	}
 	juuid = json_object_get(doc, "uuid");
 	if (!json_is_string(juuid) ||
 	    json_string_length(juuid) != VG_UUID_LEN ||

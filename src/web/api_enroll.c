@@ -86,24 +86,14 @@ vg_api_enroll(const struct vg_api_ctx *ctx, const struct vg_http_request *req,
 	char secret[VG_SECRET_HEX], actor[64];
 	struct vg_agent_rec agent;
 	const char *token, *hostname;
-	json_error_t jerr;
 	struct vg_err err;
 	json_t *doc;
 	enum vg_rc rc;
 
 	vg_err_clear(&err);
 	memset(&agent, 0, sizeof(agent));
-	doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
-			 &jerr);
-	if (doc == NULL) {
-		vg_http_error(resp, 400, "body: line %d, column %d: %s",
-			      jerr.line, jerr.column, jerr.text);
+	if ((doc = vg_http_body_object(req, resp)) == NULL)
 		return;
-	}
-	if (!json_is_object(doc)) {
-		vg_http_error(resp, 400, "body: not a JSON object");
-		goto done;
-	}
 	if ((token = get_field(doc, "token", hex_valid, resp)) == NULL ||
 	    (hostname = get_field(doc, "hostname", hostname_valid, resp)) ==
 		    NULL)

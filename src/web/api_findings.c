@@ -221,7 +221,6 @@ vg_api_finding_accept(const struct vg_api_ctx *ctx,
 		      struct vg_http_response *resp)
 {
 	const char *reason, *until, *key;
-	json_error_t jerr;
 	struct vg_err err;
 	int64_t id, when;
 	json_t *doc, *v;
@@ -235,17 +234,8 @@ vg_api_finding_accept(const struct vg_api_ctx *ctx,
 		vg_http_error(resp, 400, "%s", err.msg);
 		return;
 	}
-	doc = json_loadb(req->body != NULL ? req->body : "", req->body_len,
-			 JSON_REJECT_DUPLICATES, &jerr);
-	if (doc == NULL) {
-		vg_http_error(resp, 400, "body: line %d, column %d: %s",
-			      jerr.line, jerr.column, jerr.text);
+	if ((doc = vg_http_body_object(req, resp)) == NULL)
 		return;
-	}
-	if (!json_is_object(doc)) {
-		vg_http_error(resp, 400, "body: not a JSON object");
-		goto done;
-	}
 	json_object_foreach(doc, key, v)
 	{
 		if (strcmp(key, "reason") != 0 && strcmp(key, "until") != 0) {

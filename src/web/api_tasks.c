@@ -24,28 +24,6 @@
 #define TASK_DETAIL_MAX 4095
 #define EVIDENCE_SCHEMA "vigie.evidence/1"
 
-/* The body as a JSON object, or NULL after answering 400. */
-static json_t *
-body_object(const struct vg_http_request *req, struct vg_http_response *resp)
-{
-	json_error_t jerr;
-	json_t *doc;
-
-	doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
-			 &jerr);
-	if (doc == NULL) {
-		vg_http_error(resp, 400, "body: line %d, column %d: %s",
-			      jerr.line, jerr.column, jerr.text);
-		return NULL;
-	}
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		vg_http_error(resp, 400, "body: not a JSON object");
-		return NULL;
-	}
-	return doc;
-}
-
 void
 vg_api_tasks_get(const struct vg_api_ctx *ctx,
 		 const struct vg_http_request *req,
@@ -222,7 +200,7 @@ vg_api_task_evidence(const struct vg_api_ctx *ctx,
 		vg_http_error(resp, 400, "%s", err.msg);
 		return;
 	}
-	if ((doc = body_object(req, resp)) == NULL)
+	if ((doc = vg_http_body_object(req, resp)) == NULL)
 		return;
 	if (ev_check(doc, &summary, resp)) {
 		/* Stored as received: the digest is of these bytes. */
@@ -264,7 +242,7 @@ vg_api_task_result(const struct vg_api_ctx *ctx,
 		vg_http_error(resp, 400, "%s", err.msg);
 		return;
 	}
-	if ((doc = body_object(req, resp)) == NULL)
+	if ((doc = vg_http_body_object(req, resp)) == NULL)
 		return;
 	jstate = json_object_get(doc, "state");
 	state = json_string_value(jstate);

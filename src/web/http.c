@@ -178,6 +178,28 @@ vg_http_error(struct vg_http_response *resp, unsigned status, const char *fmt,
 	vg_http_json(resp, status, v);
 }
 
+json_t *
+vg_http_body_object(const struct vg_http_request *req,
+		    struct vg_http_response *resp)
+{
+	json_error_t jerr;
+	json_t *doc;
+
+	doc = json_loadb(req->body != NULL ? req->body : "", req->body_len,
+			 JSON_REJECT_DUPLICATES, &jerr);
+	if (doc == NULL) {
+		vg_http_error(resp, 400, "body: line %d, column %d: %s",
+			      jerr.line, jerr.column, jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		vg_http_error(resp, 400, "body: not a JSON object");
+		return NULL;
+	}
+	return doc;
+}
+
 /* Printable ASCII without space: what an id or a secret may hold. */
 static bool
 token_char(char c)

@@ -107,6 +107,10 @@ void vg_http_json(struct vg_http_response *resp, unsigned status, json_t *v);
 /* {"error": "<message>"} with status; the message is English text. */
 void vg_http_error(struct vg_http_response *resp, unsigned status,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The request's body as a JSON object (duplicate keys refused), or NULL
+ * after answering 400 with where it is wrong. */
+json_t *vg_http_body_object(const struct vg_http_request *req,
+			    struct vg_http_response *resp);
 
 /*
  * Credentials of "Authorization: Bearer <id>:<secret>" (scheme in any

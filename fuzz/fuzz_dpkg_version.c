@@ -2,10 +2,13 @@
  * Fuzz target: dpkg version order (core/dpkg_version.h). The input is
  * two versions separated by the first newline (a third, after the next
  * one, for transitivity); the order must be antisymmetric, reflexive,
- * transitive on the triple and never crash on any bytes.
+ * transitive on the triple and never crash on any bytes; comparing with
+ * a version split once, and comparing two valid versions' order keys,
+ * must agree with it.
  */
 #include "util/common.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +16,28 @@
 #include "util/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The split and key comparisons of a and b agree with ab. */
+static void
+same_order(const char *a, const char *b, int ab)
+{
+	unsigned char ka[VG_DPKG_KEY_MAX], kb[VG_DPKG_KEY_MAX];
+	struct vg_dpkg_split sa;
+	size_t na, nb;
+
+	vg_dpkg_version_split(a, &sa);
+	if (vg_dpkg_version_cmp_split(&sa, b, SIZE_MAX) != ab ||
+	    vg_dpkg_version_cmp_split(&sa, b, strlen(b)) != ab)
+		abort();
+	na = vg_dpkg_version_key(a, ka);
+	nb = vg_dpkg_version_key(b, kb);
+	/* A key exactly for the valid versions (when short enough). */
+	if ((na > 0 && !vg_dpkg_version_valid(a)) ||
+	    (nb > 0 && !vg_dpkg_version_valid(b)))
+		abort();
+	if (na > 0 && nb > 0 && vg_dpkg_key_cmp(ka, na, kb, nb) != ab)
+		abort();
+}
 
 /* The next newline-separated piece of [*p, end), as a C string (an
  * embedded NUL just cuts it, as it would for any C caller). */
@@ -45,9 +70,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if ((ab <= 0 && bc <= 0 && ac > 0) || (ab >= 0 && bc >= 0 && ac < 0))
 		abort();
-	/* Valid versions are a subset: still no crash on the rest. */
-	(void)vg_dpkg_version_valid(a);
-	(void)vg_dpkg_version_valid(b);
+	same_order(a, b, ab);
+	same_order(b, c, bc);
 	free(a);
 	free(b);
 	free(c);

@@ -104,12 +104,17 @@ check(const char *path, int flags)
 {
 	struct open_how how;
 	struct stat ks, us;
-	int k, ke, u, ue;
+	int k, ke, u, ue, tries;
 
 	memset(&how, 0, sizeof(how));
 	how.flags = (uint64_t)(flags | O_CLOEXEC);
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	k = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	/* EAGAIN: a rename elsewhere raced with a ".."; the kernel asks
+	 * to try again. */
+	tries = 0;
+	do
+		k = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	while (k == -1 && errno == EAGAIN && ++tries < 100);
 	ke = errno;
 	u = vg_root_walk_open(root_fd, path, flags);
 	ue = errno;

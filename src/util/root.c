@@ -69,6 +69,9 @@ vg_root_close(struct vg_root *r)
 	r->path = NULL;
 }
 
+/* openat2 calls for one path that a rename elsewhere may interrupt. */
+#define ROOT_OPENAT2_TRIES 8
+
 /*
  * Whether openat2(2) can be used, asked once per process. A kernel that
  * has it answers a zero-sized struct open_how with EINVAL before looking
@@ -96,7 +99,7 @@ int
 vg_root_openat(const struct vg_root *r, const char *path, int flags)
 {
 	struct open_how how;
-	int fd;
+	int fd = -1, tries;
 
 	while (*path == '/')
 		path++;
@@ -110,8 +113,17 @@ vg_root_openat(const struct vg_root *r, const char *path, int flags)
 		memset(&how, 0, sizeof(how));
 		how.flags = (uint64_t)(flags | O_CLOEXEC);
 		how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-		fd = (int)syscall(SYS_openat2, r->fd, path, &how, sizeof(how));
-		if (fd != -1 || errno != ENOSYS)
+		/* EAGAIN: a rename or mount anywhere on the system raced
+		 * with a ".." of the path; the kernel asks to try again. A
+		 * system that keeps renaming gets the walk, which says
+		 * EAGAIN only when a directory on the way really moved. */
+		for (tries = 0; tries < ROOT_OPENAT2_TRIES; tries++) {
+			fd = (int)syscall(SYS_openat2, r->fd, path, &how,
+					  sizeof(how));
+			if (fd != -1 || errno != EAGAIN)
+				break;
+		}
+		if (fd != -1 || (errno != ENOSYS && errno != EAGAIN))
 			return fd;
 	}
 	return vg_root_walk_open(r->fd, path, flags);

@@ -306,15 +306,23 @@ teardown(void **state)
 	return 0;
 }
 
+/* openat2, tried again while a rename or mount elsewhere on the system
+ * (another test running) interrupts a ".." (EAGAIN), as the kernel
+ * asks. */
 static int
 kernel_open(int root_fd, const char *path, int flags)
 {
 	struct open_how how;
+	int fd, tries = 0;
 
 	memset(&how, 0, sizeof(how));
 	how.flags = (uint64_t)(flags | O_CLOEXEC);
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	return (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	do
+		fd = (int)syscall(SYS_openat2, root_fd, path, &how,
+				  sizeof(how));
+	while (fd == -1 && errno == EAGAIN && ++tries < 100);
+	return fd;
 }
 
 /* Whether openat2 works here, to compare with (not under valgrind). */

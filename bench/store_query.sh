@@ -14,9 +14,8 @@
 # synthetic rules and severities, 200 acceptances),
 # with the derived columns put_scan maintains (latest/previous scan,
 # scan summaries, finding states and first_seen, the findings' hostname
-# and site of schema 6; the per-site sums of schema 5 and the hosts'
-# latest site, owner and category of schema 6 follow from their
-# triggers), then starts
+# and site of schema 6, the per-site sums of schema 5, and the hosts'
+# latest site, owner and category of schema 6), then starts
 # `vigie serve --no-tls` on loopback and times each API query RUNS
 # times with curl. Prints p50 and p99 per query, in milliseconds.
 #
@@ -59,6 +58,14 @@ t2=$((now - 86400))
 
 if [ -z "$reuse" ]; then
 echo "generating $ASSETS assets x 2 scans x $PER_SCAN findings..." >&2
+# site_sums' weights and weighted scores: a score counts when an integer
+# 0-100, as the read side and the triggers count it.
+site_w= site_ws=
+for c in overall s1 s2 s3 s4 s5 s6 s7 s8 s9 s10; do
+	ok="typeof($c) = 'integer' AND $c BETWEEN 0 AND 100"
+	site_w="$site_w, sum(iif($ok, w, 0))"
+	site_ws="$site_ws, sum(iif($ok, w * $c, 0))"
+done
 start=$(date +%s)
 sqlite3 "$db" <<EOF
 PRAGMA journal_mode=WAL;
@@ -116,9 +123,29 @@ UPDATE scan_sums SET
     WHERE f.scan_id = scan_sums.scan_id AND f.sev = 2),
   n_low = (SELECT count(*) FROM findings f
     WHERE f.scan_id = scan_sums.scan_id AND f.sev = 3);
--- Schema 5's triggers fill site_sums and hosts.latest_overall here,
--- schema 6's hosts.latest_site, latest_owner and latest_category.
 UPDATE hosts SET latest_scan_id = 2 * id, prev_scan_id = 2 * id - 1;
+-- What the triggers of a writing vigie keep (TEMP since schema 17, so
+-- not this session's): the hosts' copies of their latest summary
+-- (schemas 5 and 6), the per-site sums (5) and counts by severity (6).
+UPDATE hosts SET (latest_overall, latest_site, latest_owner,
+  latest_category) = (SELECT overall, site, owner, category
+  FROM scan_sums WHERE scan_id = hosts.latest_scan_id);
+INSERT INTO site_sums(kind, site, n, w0, w1, w2, w3, w4, w5, w6, w7, w8,
+  w9, w10, ws0, ws1, ws2, ws3, ws4, ws5, ws6, ws7, ws8, ws9, ws10)
+  SELECT kind, site, count(*)$site_w$site_ws
+  FROM (SELECT iif(k.k = 0, 0, iif(s.site IS NULL, 1, 2)) AS kind,
+      iif(k.k = 0 OR s.site IS NULL, '', s.site) AS site,
+      iif(s.criticality BETWEEN 1 AND 4, s.criticality, 1) AS w, s.*
+    FROM hosts h JOIN scan_sums s ON s.scan_id = h.latest_scan_id,
+      (SELECT 0 AS k UNION ALL SELECT 1) k)
+  GROUP BY kind, site;
+INSERT INTO sev_sums(kind, site, n0, n1, n2, n3)
+  SELECT iif(k.k = 0, 0, iif(s.site IS NULL, 1, 2)),
+    iif(k.k = 0 OR s.site IS NULL, '', s.site), sum(s.n_critical),
+    sum(s.n_high), sum(s.n_medium), sum(s.n_low)
+  FROM hosts h JOIN scan_sums s ON s.scan_id = h.latest_scan_id,
+    (SELECT 0 AS k UNION ALL SELECT 1) k
+  GROUP BY 1, 2;
 -- Schema 13: each scan holds its own rows.
 UPDATE hosts SET findings_scan_id = latest_scan_id,
   prev_findings_scan_id = prev_scan_id;

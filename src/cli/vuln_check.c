@@ -85,7 +85,7 @@ vg_vuln_store_open(const char *db, struct vg_store **s, struct vg_err *err)
 	/* A store that does not exist is not created: no data. */
 	if (db == NULL || access(db, F_OK) != 0)
 		return VG_OK;
-	if ((rc = vg_store_open_sqlite(s, db, err)) != VG_OK ||
+	if ((rc = vg_store_open_sqlite_read(s, db, err)) != VG_OK ||
 	    (rc = vg_vuln_store_state(*s, &has_packages, NULL, err)) != VG_OK) {
 		vg_store_free(*s);
 		*s = NULL;
@@ -350,7 +350,7 @@ vg_vuln_list(int argc, char **argv)
 		return VG_EXIT_FAILURE;
 	}
 	status = VG_EXIT_FAILURE;
-	if (vg_store_open_sqlite(&s, o.db, &err) != VG_OK ||
+	if (vg_store_open_sqlite_read(&s, o.db, &err) != VG_OK ||
 	    (out = json_array()) == NULL) {
 		log_errx("%s",
 			 out == NULL && s != NULL ? _("out of memory")

@@ -67,6 +67,10 @@
  * the read side) and scores...
  */
 /* clang-format off */
+/* The start of a trigger's definition (SQ_SITE_LATEST...): stored in the
+ * file by migrations 5 to 13; TEMP, a connection's own, since 17. */
+#define SQ_TRIGGER "CREATE TRIGGER "
+#define SQ_TEMP_TRIGGER "CREATE TEMP TRIGGER "
 #define SQ_SUM_ROW(p) \
 	"iif(" p "criticality BETWEEN 1 AND 4, " p "criticality, 1) AS w, " \
 	p "site AS site, " p "overall AS overall, " \
@@ -139,9 +143,11 @@
 		    " FROM hosts h" \
 		    " JOIN scan_sums s ON s.scan_id = h.latest_scan_id")
 /* A host's latest scan moved: out with the old, in with the new
- * (migration 13 adds a condition: when the two summaries differ). */
-#define SQ_SITE_LATEST(cond) \
-	"CREATE TRIGGER site_sums_latest AFTER UPDATE OF latest_scan_id" \
+ * (migration 13 adds a condition: when the two summaries differ).
+ * create: SQ_TRIGGER in the migrations that stored the triggers,
+ * SQ_TEMP_TRIGGER since 17 (sq_derived). */
+#define SQ_SITE_LATEST(create, cond) \
+	create "site_sums_latest AFTER UPDATE OF latest_scan_id" \
 	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" cond \
 	" BEGIN UPDATE hosts SET latest_overall = (SELECT overall" \
 	" FROM scan_sums WHERE scan_id = NEW.latest_scan_id)" \
@@ -151,10 +157,10 @@
 		    " UNION ALL SELECT 1, " SQ_SUM_ROW("") \
 		    " FROM scan_sums WHERE scan_id = NEW.latest_scan_id") \
 	" END;"
-#define SQ_M5_LATEST SQ_SITE_LATEST("")
+#define SQ_M5_LATEST SQ_SITE_LATEST(SQ_TRIGGER, "")
 /* A latest scan's summary changed (a re-judgement). */
-#define SQ_M5_RESCORE \
-	"CREATE TRIGGER site_sums_rescore AFTER UPDATE OF site," \
+#define SQ_SITE_RESCORE(create) \
+	create "site_sums_rescore AFTER UPDATE OF site," \
 	" criticality, overall, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10" \
 	" ON scan_sums WHEN (SELECT latest_scan_id FROM hosts" \
 	" WHERE id = NEW.host_id) = NEW.scan_id" \
@@ -163,6 +169,7 @@
 	SQ_SITE_ADD("SELECT -1 AS g, " SQ_SUM_ROW("OLD.") \
 		    " UNION ALL SELECT 1, " SQ_SUM_ROW("NEW.")) \
 	" END;"
+#define SQ_M5_RESCORE SQ_SITE_RESCORE(SQ_TRIGGER)
 /*
  * Migration 6's sev_sums: the latest scans' findings by severity, for
  * the establishment (kind 0, site '') and per site (1: undeclared, site
@@ -187,8 +194,8 @@
 	SQ_SEV_ADD("SELECT 1 AS g, " SQ_SEV_ROW("s.") " FROM hosts h" \
 		   " JOIN scan_sums s ON s.scan_id = h.latest_scan_id")
 /* A host's latest scan moved: out with the old, in with the new. */
-#define SQ_SEV_LATEST(cond) \
-	"CREATE TRIGGER sev_sums_latest AFTER UPDATE OF latest_scan_id" \
+#define SQ_SEV_LATEST(create, cond) \
+	create "sev_sums_latest AFTER UPDATE OF latest_scan_id" \
 	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" cond \
 	" BEGIN " \
 	SQ_SEV_ADD("SELECT -1 AS g, " SQ_SEV_ROW("") \
@@ -196,16 +203,17 @@
 		   " UNION ALL SELECT 1, " SQ_SEV_ROW("") \
 		   " FROM scan_sums WHERE scan_id = NEW.latest_scan_id") \
 	" END;"
-#define SQ_M6_LATEST SQ_SEV_LATEST("")
+#define SQ_M6_LATEST SQ_SEV_LATEST(SQ_TRIGGER, "")
 /* A latest scan's counts changed (a re-judgement). */
-#define SQ_M6_RESCORE \
-	"CREATE TRIGGER sev_sums_rescore AFTER UPDATE OF site, n_critical," \
+#define SQ_SEV_RESCORE(create) \
+	create "sev_sums_rescore AFTER UPDATE OF site, n_critical," \
 	" n_high, n_medium, n_low ON scan_sums WHEN (SELECT latest_scan_id" \
 	" FROM hosts WHERE id = NEW.host_id) = NEW.scan_id" \
 	" BEGIN " \
 	SQ_SEV_ADD("SELECT -1 AS g, " SQ_SEV_ROW("OLD.") \
 		   " UNION ALL SELECT 1, " SQ_SEV_ROW("NEW.")) \
 	" END;"
+#define SQ_M6_RESCORE SQ_SEV_RESCORE(SQ_TRIGGER)
 /*
  * Migration 13: the old and the new latest summaries (OLD and NEW of an
  * update of hosts.latest_scan_id) are equal in the columns listed (p:
@@ -230,6 +238,36 @@
 #define SQ_M13_DECL \
 	SQ_SAME(SQ_IS("site") " AND " SQ_IS("owner") " AND " \
 		SQ_IS("category"))
+/*
+ * Migration 6's copies of what they copy: an agent's host takes the
+ * latest hostname (often the same) into its findings, a summary's site
+ * goes into its findings, and the hosts keep their latest summary's
+ * declaration (site, owner, category). Migration 13 gives
+ * hosts_decl_latest a condition (cond).
+ */
+#define SQ_FINDINGS_RENAME(create) \
+	create "findings_rename AFTER UPDATE OF hostname ON hosts" \
+	" WHEN OLD.hostname IS NOT NEW.hostname" \
+	" BEGIN UPDATE findings SET hostname = NEW.hostname" \
+	" WHERE host_id = NEW.id; END;"
+#define SQ_FINDINGS_SITE(create) \
+	create "findings_site_set AFTER UPDATE OF site ON scan_sums" \
+	" WHEN OLD.site IS NOT NEW.site" \
+	" BEGIN UPDATE findings SET site = NEW.site" \
+	" WHERE scan_id = NEW.scan_id; END;"
+#define SQ_DECL_LATEST(create, cond) \
+	create "hosts_decl_latest AFTER UPDATE OF latest_scan_id" \
+	" ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id" cond \
+	" BEGIN UPDATE hosts SET (latest_site, latest_owner," \
+	" latest_category) = (SELECT site, owner, category FROM scan_sums" \
+	" WHERE scan_id = NEW.latest_scan_id) WHERE id = NEW.id; END;"
+#define SQ_DECL_RESCORE(create) \
+	create "hosts_decl_rescore AFTER UPDATE OF site, owner," \
+	" category ON scan_sums WHEN (SELECT latest_scan_id FROM hosts" \
+	" WHERE id = NEW.host_id) = NEW.scan_id" \
+	" BEGIN UPDATE hosts SET latest_site = NEW.site," \
+	" latest_owner = NEW.owner, latest_category = NEW.category" \
+	" WHERE id = NEW.host_id; END;"
 /* clang-format on */
 
 /*
@@ -604,27 +642,9 @@ static const struct {
 	 "CREATE INDEX findings_site ON findings(state, site, sev, rule,"
 	 " check_id, hostname, subject, id, host_id) WHERE state = 1;"
 	 "CREATE INDEX hosts_site ON hosts(latest_site, latest_overall IS NULL,"
-	 " latest_overall, hostname, id) WHERE latest_scan_id IS NOT NULL;"
-	 /* An agent's host takes the latest hostname (often the same). */
-	 "CREATE TRIGGER findings_rename AFTER UPDATE OF hostname ON hosts"
-	 " WHEN OLD.hostname IS NOT NEW.hostname"
-	 " BEGIN UPDATE findings SET hostname = NEW.hostname"
-	 " WHERE host_id = NEW.id; END;"
-	 "CREATE TRIGGER findings_site_set AFTER UPDATE OF site ON scan_sums"
-	 " WHEN OLD.site IS NOT NEW.site"
-	 " BEGIN UPDATE findings SET site = NEW.site"
-	 " WHERE scan_id = NEW.scan_id; END;"
-	 "CREATE TRIGGER hosts_decl_latest AFTER UPDATE OF latest_scan_id"
-	 " ON hosts WHEN OLD.latest_scan_id IS NOT NEW.latest_scan_id"
-	 " BEGIN UPDATE hosts SET (latest_site, latest_owner,"
-	 " latest_category) = (SELECT site, owner, category FROM scan_sums"
-	 " WHERE scan_id = NEW.latest_scan_id) WHERE id = NEW.id; END;"
-	 "CREATE TRIGGER hosts_decl_rescore AFTER UPDATE OF site, owner,"
-	 " category ON scan_sums WHEN (SELECT latest_scan_id FROM hosts"
-	 " WHERE id = NEW.host_id) = NEW.scan_id"
-	 " BEGIN UPDATE hosts SET latest_site = NEW.site,"
-	 " latest_owner = NEW.owner, latest_category = NEW.category"
-	 " WHERE id = NEW.host_id; END;"
+	 " latest_overall, hostname, id) WHERE latest_scan_id IS NOT "
+	 "NULL;" SQ_FINDINGS_RENAME(SQ_TRIGGER) SQ_FINDINGS_SITE(SQ_TRIGGER)
+		 SQ_DECL_LATEST(SQ_TRIGGER, "") SQ_DECL_RESCORE(SQ_TRIGGER)
 	 /* The latest scans' findings by severity, kept like site_sums. */
 	 "CREATE TABLE sev_sums ("
 	 " kind INTEGER NOT NULL,"
@@ -777,18 +797,9 @@ static const struct {
 	 " prev_findings_scan_id = prev_scan_id;"
 	 "DROP TRIGGER site_sums_latest;"
 	 "DROP TRIGGER sev_sums_latest;"
-	 "DROP TRIGGER hosts_decl_latest;" SQ_SITE_LATEST(SQ_M13_SITE)
-		 SQ_SEV_LATEST(
-			 SQ_M13_SEV) "CREATE TRIGGER hosts_decl_latest AFTER "
-				     "UPDATE OF latest_scan_id"
-				     " ON hosts WHEN OLD.latest_scan_id IS NOT "
-				     "NEW.latest_scan_id" SQ_M13_DECL
-				     " BEGIN UPDATE hosts SET (latest_site, "
-				     "latest_owner,"
-				     " latest_category) = (SELECT site, owner, "
-				     "category FROM scan_sums"
-				     " WHERE scan_id = NEW.latest_scan_id) "
-				     "WHERE id = NEW.id; END;"},
+	 "DROP TRIGGER hosts_decl_latest;" SQ_SITE_LATEST(
+		 SQ_TRIGGER, SQ_M13_SITE) SQ_SEV_LATEST(SQ_TRIGGER, SQ_M13_SEV)
+		 SQ_DECL_LATEST(SQ_TRIGGER, SQ_M13_DECL)},
 	/*
 	 * 14: the digest of a report's package set (its packages section,
 	 * migration 12), so re-judging walks the hosts set by set: each
@@ -803,12 +814,12 @@ static const struct {
 	 * per (package, release) ('' for release-independent entries)
 	 * holding what the lookup returns for it, KEV and EPSS joined in,
 	 * rebuilt by every vulnerability import before it commits; filled
-	 * by migration 16's sq_vuln_pack. A lookup reads two rows instead of ~10
-	 * index entries, row fetches and KEV/EPSS probes per package.
-	 * A rowid table, not WITHOUT ROWID: its rows (1 KB on average,
-	 * the kernel's 380 KB) would fill that b-tree's interior pages and
-	 * spill to overflow pages past ~1 KB; here the key index stays
-	 * small and a row up to ~4 KB is read from one page.
+	 * by migration 16's sq_vuln_pack. A lookup reads two rows instead of
+	 * ~10 index entries, row fetches and KEV/EPSS probes per package. A
+	 * rowid table, not WITHOUT ROWID: its rows (1 KB on average, the
+	 * kernel's 380 KB) would fill that b-tree's interior pages and spill to
+	 * overflow pages past ~1 KB; here the key index stays small and a row
+	 * up to ~4 KB is read from one page.
 	 */
 	{15,
 	 "CREATE TABLE vuln_packed(package TEXT NOT NULL,"
@@ -821,7 +832,41 @@ static const struct {
 	 * them for a store coming from before 15. No schema change.
 	 */
 	{16, "SELECT 1;"},
+	/*
+	 * 17: the triggers that keep derived data (the sums, the copies
+	 * of migration 6) leave the file: each connection that may write
+	 * makes them TEMP when it opens (sq_derived), and a connection
+	 * that only reads (vg_store_open_sqlite_read: `vuln check`) no
+	 * longer parses them, which was two thirds of its open (0.65 of
+	 * 1 ms, bench/vuln.sh). They are the latest definitions; the
+	 * timeline's guards stay in the file, to hold against any
+	 * connection. A migration after this one that moves a host's
+	 * latest scan or changes a summary must maintain the derived
+	 * data itself: the TEMP triggers are made after the migrations.
+	 */
+	{17,
+	 "DROP TRIGGER IF EXISTS site_sums_latest;"
+	 "DROP TRIGGER IF EXISTS site_sums_rescore;"
+	 "DROP TRIGGER IF EXISTS sev_sums_latest;"
+	 "DROP TRIGGER IF EXISTS sev_sums_rescore;"
+	 "DROP TRIGGER IF EXISTS findings_rename;"
+	 "DROP TRIGGER IF EXISTS findings_site_set;"
+	 "DROP TRIGGER IF EXISTS hosts_decl_latest;"
+	 "DROP TRIGGER IF EXISTS hosts_decl_rescore;"},
 };
+
+/* Migration 17's triggers, made by every connection that may write. */
+/* clang-format off */
+static const char sq_derived_sql[] =
+	SQ_SITE_LATEST(SQ_TEMP_TRIGGER, SQ_M13_SITE)
+	SQ_SITE_RESCORE(SQ_TEMP_TRIGGER)
+	SQ_SEV_LATEST(SQ_TEMP_TRIGGER, SQ_M13_SEV)
+	SQ_SEV_RESCORE(SQ_TEMP_TRIGGER)
+	SQ_FINDINGS_RENAME(SQ_TEMP_TRIGGER)
+	SQ_FINDINGS_SITE(SQ_TEMP_TRIGGER)
+	SQ_DECL_LATEST(SQ_TEMP_TRIGGER, SQ_M13_DECL)
+	SQ_DECL_RESCORE(SQ_TEMP_TRIGGER);
+/* clang-format on */
 
 static const char *const sq_sql[SQ_COUNT] = {
 	/* A local scan's host: by hostname, among hosts of no agent. */
@@ -3412,6 +3457,18 @@ static const struct vg_store_ops sqlite_ops = {
 };
 
 /* Settings, schema and statements of a fresh connection. */
+/* Make migration 17's TEMP triggers (named in a failure: their SQL is
+ * too long for a message). */
+static enum vg_rc
+sq_derived(struct sq *q, struct vg_err *err)
+{
+	if (sqlite3_exec(q->db, sq_derived_sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sq_fail(q, err,
+			       _("cannot make the derived data's "
+				 "triggers"));
+	return VG_OK;
+}
+
 static enum vg_rc
 sq_setup(struct sq *q, struct vg_err *err)
 {
@@ -3443,22 +3500,20 @@ sq_setup(struct sq *q, struct vg_err *err)
 	     * rows): a savepoint's journal (one per report of a group
 	     * commit) in memory; on disk it was two thirds of the bytes
 	     * a steady-state report wrote (bench/ingest.sh). */
-	    (rc = sq_exec(q, "PRAGMA temp_store=MEMORY", err)) != VG_OK)
+	    (rc = sq_exec(q, "PRAGMA temp_store=MEMORY", err)) != VG_OK ||
+	    /* Last: a change of temp_store drops TEMP triggers. */
+	    (rc = sq_derived(q, err)) != VG_OK)
 		return rc;
 	return VG_OK;
 }
 
-enum vg_rc
-vg_store_open_sqlite(struct vg_store **out, const char *path,
-		     struct vg_err *err)
+/* A store of path, not yet opened: VG_ERR_NOMEM. */
+static enum vg_rc
+sq_alloc(struct vg_store **out, const char *path, struct vg_err *err)
 {
 	struct vg_store *s = NULL;
 	struct sq *q = NULL;
-	enum vg_rc rc;
 
-	*out = NULL;
-	if ((rc = sq_create(path, err)) != VG_OK)
-		return rc;
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (q = calloc(1, sizeof(*q))) == NULL ||
 	    (q->path = strdup(path)) == NULL) {
@@ -3468,17 +3523,87 @@ vg_store_open_sqlite(struct vg_store **out, const char *path,
 	}
 	s->ops = &sqlite_ops;
 	s->impl = q;
-	if (sqlite3_open_v2(path, &q->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				    SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
-		rc = sq_fail(q, err, _("cannot open"));
+	*out = s;
+	return VG_OK;
+}
+
+/* Open s's connection with flags (SQLITE_OPEN_*); s is freed on
+ * failure. */
+static enum vg_rc
+sq_connect(struct vg_store *s, int flags, struct vg_err *err)
+{
+	struct sq *q = s->impl;
+	enum vg_rc rc;
+
+	if (sqlite3_open_v2(q->path, &q->db, flags | SQLITE_OPEN_NOMUTEX,
+			    NULL) == SQLITE_OK)
+		return VG_OK;
+	rc = sq_fail(q, err, _("cannot open"));
+	sq_close(s);
+	return rc;
+}
+
+enum vg_rc
+vg_store_open_sqlite(struct vg_store **out, const char *path,
+		     struct vg_err *err)
+{
+	struct vg_store *s;
+	enum vg_rc rc;
+
+	*out = NULL;
+	if ((rc = sq_create(path, err)) != VG_OK ||
+	    (rc = sq_alloc(&s, path, err)) != VG_OK ||
+	    (rc = sq_connect(s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			     err)) != VG_OK)
+		return rc;
+	if ((rc = sq_setup(s->impl, err)) != VG_OK) {
 		sq_close(s);
 		return rc;
 	}
-	if ((rc = sq_setup(q, err)) != VG_OK) {
-		sq_close(s);
+	*out = s;
+	return VG_OK;
+}
+
+/*
+ * A reader's setup: the schema must be this vigie's own (*older when
+ * it is older: a writer's open migrates it). Nothing else to set: the
+ * journal mode is the file's, the rest concerns writes.
+ */
+static enum vg_rc
+sq_setup_read(struct sq *q, bool *older, struct vg_err *err)
+{
+	enum vg_rc rc;
+	int64_t v;
+
+	(void)sqlite3_busy_timeout(q->db, SQ_BUSY_TIMEOUT_MS);
+	if ((rc = sq_int(q, "PRAGMA user_version", &v, err)) != VG_OK)
 		return rc;
+	if (v > sq_latest())
+		return sq_newer(q, v, err);
+	*older = v < sq_latest();
+	if (*older)
+		return VG_OK;
+	return sq_exec(q,
+		       "PRAGMA mmap_size = " SQ_MMAP_BYTES ";"
+		       "PRAGMA query_only = ON",
+		       err);
+}
+
+enum vg_rc
+vg_store_open_sqlite_read(struct vg_store **out, const char *path,
+			  struct vg_err *err)
+{
+	struct vg_store *s;
+	bool older = false;
+	enum vg_rc rc;
+
+	*out = NULL;
+	if ((rc = sq_alloc(&s, path, err)) != VG_OK ||
+	    (rc = sq_connect(s, SQLITE_OPEN_READWRITE, err)) != VG_OK)
+		return rc;
+	if ((rc = sq_setup_read(s->impl, &older, err)) != VG_OK || older) {
+		sq_close(s);
+		return older ? vg_store_open_sqlite(out, path, err) : rc;
 	}
 	*out = s;
 	return VG_OK;

@@ -609,6 +609,14 @@ struct vg_store {
  */
 enum vg_rc vg_store_open_sqlite(struct vg_store **out, const char *path,
 				struct vg_err *err);
+/*
+ * Open the existing SQLite store at path only to read it: a write fails.
+ * Quicker than vg_store_open_sqlite (no migration to check, none of the
+ * TEMP triggers a writer makes); a store of an older schema is opened by
+ * vg_store_open_sqlite instead, which migrates it.
+ */
+enum vg_rc vg_store_open_sqlite_read(struct vg_store **out, const char *path,
+				     struct vg_err *err);
 /* A store held in memory, for tests. */
 enum vg_rc vg_store_open_memory(struct vg_store **out, struct vg_err *err);
 

@@ -658,7 +658,7 @@ test_sqlite_schema(void **state)
 {
 	struct fx *fx = *state;
 
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 16);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 17);
 	assert_int_equal(raw_int(fx->path,
 				 "SELECT count(*) FROM sqlite_master WHERE name"
 				 " IN ('assets', 'assets_mac', 'assets_ip')"),

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -879,7 +880,7 @@ test_sqlite_reopen(void **state)
 		vg_store_free(fx->s);
 		fx->s = NULL;
 	}
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 16);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 17);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM scans"), 1);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM hosts"), 1);
 	assert_int_equal(raw_int(fx->path,
@@ -920,6 +921,85 @@ test_sqlite_newer_schema(void **state)
 	assert_non_null(strstr(err.msg, fx->path));
 	/* Left as it was found. */
 	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 999);
+}
+
+/*
+ * A reader's open (vg_store_open_sqlite_read): it reads, refuses every
+ * write, and does not parse the triggers of derived data, which are no
+ * longer in the file (migration 17); a writer's connection makes them
+ * its own and keeps the host's latest score. An older schema is opened
+ * by a writer's open, migrated; a newer one and a non-database refused.
+ */
+static void
+test_sqlite_read_only(void **state)
+{
+	struct fixture *fx = *state;
+	struct vg_scan_summary *v = NULL;
+	struct vg_store *r = NULL;
+	struct vg_facts f;
+	struct vg_report rep;
+	struct vg_err err;
+	int64_t id = 0;
+	size_t n = 0;
+
+	assert_true(put(fx->s, "alpha", 100, 2, 70) > 0);
+	assert_int_equal(raw_int(fx->path,
+				 "SELECT count(*) FROM hosts"
+				 " WHERE latest_overall = 70"),
+			 1);
+	assert_int_equal(
+		raw_int(fx->path,
+			"SELECT count(*) FROM sqlite_master"
+			" WHERE type = 'trigger' AND name NOT IN"
+			" ('timeline_no_update', 'timeline_no_delete')"),
+		0);
+	vg_err_clear(&err);
+	assert_int_equal(vg_store_open_sqlite_read(&r, fx->path, &err), VG_OK);
+	assert_int_equal(vg_store_list_scans(r, 10, &v, &n, &err), VG_OK);
+	assert_int_equal(n, 1);
+	free(v);
+	make_facts(&f, "beta", 200, 3);
+	make_report(&rep, 1, 50);
+	assert_int_equal(vg_store_put_scan(r, &f, &rep, &id, &err),
+			 VG_ERR_STORE);
+	assert_non_null(strstr(err.msg, "readonly"));
+	vg_report_release(&rep);
+	vg_facts_release(&f);
+	vg_store_free(r);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM scans"), 1);
+	/* The writer's triggers follow its next scan. */
+	assert_true(put(fx->s, "alpha", 300, 1, 40) > 0);
+	assert_int_equal(raw_int(fx->path,
+				 "SELECT count(*) FROM hosts"
+				 " WHERE latest_overall = 40"),
+			 1);
+	vg_store_free(fx->s);
+	fx->s = NULL;
+
+	raw_exec(fx->path, "PRAGMA user_version = 16");
+	assert_int_equal(vg_store_open_sqlite_read(&r, fx->path, &err), VG_OK);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 17);
+	vg_store_free(r);
+	raw_exec(fx->path, "PRAGMA user_version = 999");
+	assert_int_equal(vg_store_open_sqlite_read(&r, fx->path, &err),
+			 VG_ERR_STORE);
+	assert_null(r);
+	assert_non_null(strstr(err.msg, "newer vigie (schema 999)"));
+	raw_exec(fx->path, "PRAGMA user_version = 17");
+	/* Neither a file that is not a store nor a missing one. */
+	vg_test_write(fx->dir, "junk.db",
+		      "this is not an SQLite file, just text, long enough to "
+		      "cover a header of one hundred bytes or so, yes indeed "
+		      "it is long enough now.\n");
+	(void)snprintf(fx->path, sizeof(fx->path), "%s/junk.db", fx->dir);
+	assert_int_equal(vg_store_open_sqlite_read(&r, fx->path, &err),
+			 VG_ERR_STORE);
+	assert_null(r);
+	(void)snprintf(fx->path, sizeof(fx->path), "%s/none.db", fx->dir);
+	assert_int_equal(vg_store_open_sqlite_read(&r, fx->path, &err),
+			 VG_ERR_STORE);
+	assert_null(r);
+	assert_int_equal(access(fx->path, F_OK), -1);
 }
 
 static void
@@ -1066,7 +1146,7 @@ test_sqlite_migrate_v1(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 16);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 17);
 	assert_int_equal(vg_store_list_scans(s, 10, &v, &n, &err), VG_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].id, 3);
@@ -1338,6 +1418,7 @@ main(void)
 		cmocka_unit_test(test_sqlite_mode),
 		SQL(test_sqlite_reopen),
 		SQL(test_sqlite_newer_schema),
+		SQL(test_sqlite_read_only),
 		cmocka_unit_test(test_sqlite_not_a_database),
 		SQL(test_sqlite_rollback),
 		SQL(test_sqlite_report_rollback),

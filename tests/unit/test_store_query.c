@@ -844,10 +844,17 @@ test_migrate_v10(void **state)
 		 "ALTER TABLE scans DROP COLUMN packages_ref;"
 		 /* and migration 15's */
 		 "DROP TABLE vuln_packed;"
+		 /* and put back the triggers 13 replaces and 17 drops */
+		 "CREATE TRIGGER site_sums_latest AFTER UPDATE ON hosts"
+		 " BEGIN SELECT 1; END;"
+		 "CREATE TRIGGER sev_sums_latest AFTER UPDATE ON hosts"
+		 " BEGIN SELECT 1; END;"
+		 "CREATE TRIGGER hosts_decl_latest AFTER UPDATE ON hosts"
+		 " BEGIN SELECT 1; END;"
 		 "PRAGMA user_version = 9;");
 	if (vg_store_open_sqlite(&x->s, x->path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(x->path, "PRAGMA user_version"), 16);
+	assert_int_equal(raw_int(x->path, "PRAGMA user_version"), 17);
 	check_named(x, "00:1b:21:aa:bb:01", "CT <scanner>", "Welch Allyn");
 	check_named(x, "10.0.0.9", "10.0.0.9", "(null)");
 	check_named(x, "10.0.0.10", "10.0.0.10", "(null)");
@@ -1876,7 +1883,7 @@ test_migrate_v2(void **state)
 	vg_err_clear(&err);
 	if (vg_store_open_sqlite(&s, path, &err) != VG_OK)
 		fail_msg("open: %s", err.msg);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 16);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 17);
 	check_sums(path); /* migration 5 filled them */
 	/* Migration 6 copied hostnames, sites and declarations. */
 	assert_int_equal(raw_int(path,

@@ -676,7 +676,7 @@ test_packed(void **state)
 	raw_exec(fx->path, "DROP TABLE vuln_packed; PRAGMA user_version = 14;");
 	if (vg_store_open_sqlite(&fx->s, fx->path, &err) != VG_OK)
 		fail_msg("reopen: %s", err.msg);
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 16);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 17);
 	lookup(fx->s, "bullseye", "openssl", &g);
 	assert_int_equal(g.n, 3);
 	assert_string_equal(g.v[2].id, "TEMP-0000000-ABCDEF");
@@ -692,7 +692,7 @@ test_packed(void **state)
 		 " PRAGMA user_version = 15;");
 	if (vg_store_open_sqlite(&fx->s, fx->path, &err) != VG_OK)
 		fail_msg("reopen: %s", err.msg);
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 16);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 17);
 	lookup(fx->s, "bullseye", "openssl", &g);
 	assert_int_equal(g.n, 3);
 	assert_true(entry(&g, "CVE-2021-3711")->fixed_key_len > 0);

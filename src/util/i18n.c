@@ -18,10 +18,16 @@ vg_i18n_init(void)
 	const char *dir = getenv("VIGIE_LOCALEDIR");
 	struct stat st;
 
-	(void)setlocale(LC_ALL, "");
-	/* Numbers stay C's: the JSON, CSV and SQL the program writes with
-	 * printf need a decimal point, never a French comma. */
-	(void)setlocale(LC_NUMERIC, "C");
+	/*
+	 * Only the messages and the character set follow the environment:
+	 * numbers stay C's (the JSON, CSV and SQL the program writes with
+	 * printf need a decimal point, never a French comma), dates are
+	 * formatted with explicit locales (respond/export.c), and nothing
+	 * collates. Loading every category costs a short command 24 file
+	 * opens under C.UTF-8 (0.2 ms, against 0.12).
+	 */
+	(void)setlocale(LC_CTYPE, "");
+	(void)setlocale(LC_MESSAGES, "");
 	if (dir == NULL || *dir == '\0') {
 		dir = VG_LOCALEDIR;
 		if (vg_exe_in_build_tree() ||

@@ -81,8 +81,12 @@ upstream_of(const char *v, size_t n, const char **start)
  */
 struct inst {
 	const char *v;
-	struct vg_dpkg_split split; /* of v */
-	const char *up;             /* upstream_of(v) */
+	/* v's split and key are worked out at their first use (inst_split,
+	 * inst_key): a package whose entries are all undetermined, or
+	 * fixed on its branch, needs neither. */
+	struct vg_dpkg_split split; /* of v, when split_ok */
+	bool split_ok, key_ok;
+	const char *up; /* upstream_of(v) */
 	size_t up_n;
 	/* up, NUL-ended; "" (found in any list) when too long. */
 	char upz[VG_FEED_MAX_VERSION];
@@ -105,14 +109,13 @@ static void
 inst_init(struct inst *in, const char *v)
 {
 	in->v = v;
-	vg_dpkg_version_split(v, &in->split);
+	in->split_ok = in->key_ok = false;
 	in->up_n = upstream_of(v, strlen(v), &in->up);
 	in->upz[0] = '\0';
 	if (in->up_n < sizeof(in->upz)) {
 		memcpy(in->upz, in->up, in->up_n);
 		in->upz[in->up_n] = '\0';
 	}
-	in->key_len = vg_dpkg_version_key(v, in->key);
 	in->fix_known = in->list_known = false;
 	if (in->list.max == 0)
 		vg_buf_init(&in->list, MATCH_MAX_MEMO_LIST);
@@ -124,11 +127,33 @@ inst_release(struct inst *in)
 	vg_buf_release(&in->list);
 }
 
+/* The installed version's split, worked out once. */
+static const struct vg_dpkg_split *
+inst_split(struct inst *in)
+{
+	if (!in->split_ok) {
+		vg_dpkg_version_split(in->v, &in->split);
+		in->split_ok = true;
+	}
+	return &in->split;
+}
+
+/* The installed version's key length (0: not valid), worked out once. */
+static size_t
+inst_key(struct inst *in)
+{
+	if (!in->key_ok) {
+		in->key_len = vg_dpkg_version_key(in->v, in->key);
+		in->key_ok = true;
+	}
+	return in->key_len;
+}
+
 /* The order of the installed version and v, -1, 0 or 1. */
 static int
-inst_cmp(const struct inst *in, const char *v)
+inst_cmp(struct inst *in, const char *v)
 {
-	return vg_dpkg_version_cmp_split(&in->split, v, SIZE_MAX);
+	return vg_dpkg_version_cmp_split(inst_split(in), v, SIZE_MAX);
 }
 
 /* inst_cmp against a fix, the last one's answer reused. */
@@ -158,7 +183,7 @@ inst_cmp_fix(struct inst *in, const char *fix)
  * version of that branch's fix goes to *fix when v is older than it.
  */
 static bool
-fixed_on_branch(const char *list, const struct inst *in, const char **fix,
+fixed_on_branch(const char *list, struct inst *in, const char **fix,
 		size_t *fix_len)
 {
 	const char *p = list, *xu;
@@ -176,7 +201,8 @@ fixed_on_branch(const char *list, const struct inst *in, const char **fix,
 		if (n > 0 && n < VG_FEED_MAX_VERSION &&
 		    (xn = upstream_of(p, n, &xu)) == in->up_n &&
 		    memcmp(xu, in->up, xn) == 0) {
-			if (vg_dpkg_version_cmp_split(&in->split, p, n) >= 0)
+			if (vg_dpkg_version_cmp_split(inst_split(in), p, n) >=
+			    0)
 				return true;
 			if (fix != NULL) {
 				*fix = p;
@@ -236,7 +262,7 @@ affects(const struct vg_vuln_entry *e, struct inst *in, const char **bfix,
 		if (!from_start(e->introduced) &&
 		    inst_cmp(in, e->introduced) < 0)
 			return false;
-		if (e->fixed_key != NULL && in->key_len > 0)
+		if (e->fixed_key != NULL && inst_key(in) > 0)
 			return vg_dpkg_key_cmp(in->key, in->key_len,
 					       e->fixed_key,
 					       e->fixed_key_len) < 0;

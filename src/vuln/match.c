@@ -29,7 +29,6 @@
 #include <string.h>
 
 #include "core/dpkg_version.h"
-#include "util/arena.h"
 #include "util/buf.h"
 #include "store/store.h"
 #include "vuln/match.h"
@@ -301,8 +300,11 @@ vg_vuln_affects(const struct vg_vuln_entry *e, const char *v)
 }
 
 /* One affecting entry's id, copied (the entry's strings live for the
- * call), and whether it is in KEV: what the lists need. */
+ * call), and whether it is in KEV: what the lists need. The copy is at
+ * id_at in the package's strs until its lookup ends (strs may move
+ * meanwhile), then at id. */
 struct hit {
+	size_t id_at;
 	const char *id;
 	bool kev;
 };
@@ -312,11 +314,13 @@ struct fold {
 	bool fixed, open, eol, ransomware;
 	int rank, urgency; /* urgency_rank of the highest, and it */
 	double cvss, epss;
-	/* The highest fix (a copy), split, and the id it came with: of
-	 * fixes equal in dpkg's order the lowest id's is kept, as when the
-	 * hits were folded in id order. */
-	const char *max, *max_id;
-	size_t max_n;
+	/* The highest fix (NULL, or a copy in max_text), split, and the id
+	 * it came with (at max_id_at in strs): of fixes equal in dpkg's
+	 * order the lowest id's is kept, as when the hits were folded in id
+	 * order. */
+	const char *max;
+	char max_text[VG_FEED_MAX_VERSION + 1];
+	size_t max_n, max_id_at;
 	struct vg_dpkg_split max_split; /* when max_split_ok */
 	bool max_split_ok;
 	/* Its key, when it came with one (max_key_len 0: none). */
@@ -334,7 +338,9 @@ struct acc {
 	struct hit *hits;
 	size_t n, cap;
 	struct fold fold;
-	struct vg_arena strs; /* the hits' strings, emptied per package */
+	/* The hits' ids, each NUL-ended, emptied per package: one buffer
+	 * that keeps its allocation, rather than an arena's per package. */
+	struct vg_buf strs;
 	struct vg_buf ids, kev, bins; /* the lists being built, reused */
 };
 
@@ -390,10 +396,11 @@ urgency_rank(enum vg_urgency u)
  * several ids).
  */
 static enum vg_rc
-fold_fix(struct acc *a, const char *id, const char *fix, size_t n,
+fold_fix(struct acc *a, size_t id_at, const char *fix, size_t n,
 	 const unsigned char *key, size_t key_len)
 {
 	struct fold *o = &a->fold;
+	const char *id = a->strs.data + id_at;
 	int c = -1;
 
 	if (o->max != NULL) {
@@ -412,7 +419,8 @@ fold_fix(struct acc *a, const char *id, const char *fix, size_t n,
 			}
 			c = vg_dpkg_version_cmp_split(&o->max_split, fix, n);
 		}
-		if (c > 0 || (c == 0 && strcmp(id, o->max_id) >= 0)) {
+		if (c > 0 ||
+		    (c == 0 && strcmp(id, a->strs.data + o->max_id_at) >= 0)) {
 			if (c > 0 && n < sizeof(o->lower)) {
 				memcpy(o->lower, fix, n);
 				o->lower_n = n;
@@ -421,10 +429,14 @@ fold_fix(struct acc *a, const char *id, const char *fix, size_t n,
 			return VG_OK;
 		}
 	}
-	if ((o->max = vg_arena_strndup(&a->strs, fix, n)) == NULL)
-		return VG_ERR_NOMEM;
+	/* A branch's fix is shorter, a feed's cut to VG_FEED_MAX_VERSION. */
+	if (n >= sizeof(o->max_text))
+		return VG_ERR_LIMIT;
+	memcpy(o->max_text, fix, n);
+	o->max_text[n] = '\0';
+	o->max = o->max_text;
 	o->max_n = n;
-	o->max_id = id;
+	o->max_id_at = id_at;
 	o->max_split_ok = false;
 	o->max_key_len =
 		key != NULL && key_len <= sizeof(o->max_key) ? key_len : 0;
@@ -436,7 +448,7 @@ fold_fix(struct acc *a, const char *id, const char *fix, size_t n,
 /* Fold e, which affects the installed version, bfix its branch's fix
  * (NULL: the feed's fixed version). */
 static enum vg_rc
-fold_entry(struct acc *a, const struct vg_vuln_entry *e, const char *id,
+fold_entry(struct acc *a, const struct vg_vuln_entry *e, size_t id_at,
 	   const char *bfix, size_t bfix_len)
 {
 	struct fold *o = &a->fold;
@@ -446,8 +458,8 @@ fold_entry(struct acc *a, const struct vg_vuln_entry *e, const char *id,
 	 * when the feed names it, else the feed's fixed version. */
 	if (e->status == VG_VULN_FIXED) {
 		o->fixed = true;
-		rc = bfix != NULL ? fold_fix(a, id, bfix, bfix_len, NULL, 0)
-				  : fold_fix(a, id, e->fixed_version,
+		rc = bfix != NULL ? fold_fix(a, id_at, bfix, bfix_len, NULL, 0)
+				  : fold_fix(a, id_at, e->fixed_version,
 					     strnlen(e->fixed_version,
 						     VG_FEED_MAX_VERSION),
 					     e->fixed_key, e->fixed_key_len);
@@ -475,6 +487,7 @@ on_entry(void *ctx, const struct vg_vuln_entry *e)
 	const char *bfix = NULL;
 	size_t ncap, bfix_len = 0;
 	struct hit *h;
+	enum vg_rc rc;
 
 	if (e == NULL || e->id == NULL || *e->id == '\0' ||
 	    !affects(e, &a->version, &bfix, &bfix_len))
@@ -490,11 +503,23 @@ on_entry(void *ctx, const struct vg_vuln_entry *e)
 	}
 	h = &a->hits[a->n];
 	h->kev = e->kev;
-	if ((h->id = vg_arena_strndup(&a->strs, e->id,
-				      strnlen(e->id, VG_FEED_MAX_ID))) == NULL)
-		return VG_ERR_NOMEM;
+	h->id_at = a->strs.len;
+	if ((rc = vg_buf_add(&a->strs, e->id,
+			     strnlen(e->id, VG_FEED_MAX_ID))) != VG_OK ||
+	    (rc = vg_buf_add(&a->strs, "", 1)) != VG_OK)
+		return rc;
 	a->n++;
-	return fold_entry(a, e, h->id, bfix, bfix_len);
+	return fold_entry(a, e, h->id_at, bfix, bfix_len);
+}
+
+/* The hits' ids where their lookup left them. */
+static void
+hits_resolve(struct acc *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		a->hits[i].id = a->strs.data + a->hits[i].id_at;
 }
 
 static int
@@ -628,8 +653,7 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 	enum vg_rc rc;
 
 	a->n = 0;
-	vg_arena_release(&a->strs);
-	vg_arena_init(&a->strs);
+	vg_buf_reset(&a->strs);
 	memset(&a->fold, 0, sizeof(a->fold));
 	a->fold.rank = -1;
 	a->fold.cvss = a->fold.epss = -1;
@@ -646,6 +670,7 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 	}
 	if (a->n == 0)
 		return VG_OK;
+	hits_resolve(a);
 	if (!hits_sorted(a))
 		qsort(a->hits, a->n, sizeof(*a->hits), hit_cmp);
 	if ((v = vg_facts_add_vuln_pkg(f)) == NULL)
@@ -700,7 +725,7 @@ vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
 	if (n > 0)
 		qsort(pk, n, sizeof(*pk), pkg_cmp);
 	memset(&a, 0, sizeof(a));
-	vg_arena_init(&a.strs);
+	vg_buf_init(&a.strs, MATCH_MAX_HITS * (VG_FEED_MAX_ID + 1));
 	vg_buf_init(&a.ids, MATCH_MAX_LIST);
 	vg_buf_init(&a.kev, MATCH_MAX_LIST);
 	vg_buf_init(&a.bins, MATCH_MAX_LIST);
@@ -711,7 +736,7 @@ vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
 		rc = match_one(f, &a, pk + i, j - i, lookup, ctx, err);
 	}
 	free(a.hits);
-	vg_arena_release(&a.strs);
+	vg_buf_release(&a.strs);
 	vg_buf_release(&a.ids);
 	vg_buf_release(&a.kev);
 	vg_buf_release(&a.bins);

@@ -21,8 +21,28 @@ void vg_os_release_parse(struct vg_facts *f, const char *name, const char *buf,
 
 /* dpkg.c: /var/lib/dpkg/status */
 enum vg_rc vg_collect_dpkg(struct vg_collect *c);
+/* The whole status file in buf: vg_dpkg_parse_some's last piece. */
 enum vg_rc vg_dpkg_status_parse(struct vg_facts *f, const char *name,
 				const char *buf, size_t len);
+
+/* A status file parsed piece by piece (name only used in messages). */
+struct vg_dpkg_parser {
+	struct vg_facts *f;
+	const char *name;
+	int lineno; /* lines consumed before the next piece */
+};
+
+void vg_dpkg_parser_init(struct vg_dpkg_parser *p, struct vg_facts *f,
+			 const char *name);
+/*
+ * Keep the packages of the stanzas that end in buf[0..len): *used is
+ * how far they went; the rest (an unfinished stanza) must come again at
+ * the start of the next piece. The last piece (last) is parsed whole.
+ * The pieces' stanzas come out as the whole file's would, with the same
+ * line numbers in warnings. VG_ERR_NOMEM only.
+ */
+enum vg_rc vg_dpkg_parse_some(struct vg_dpkg_parser *p, const char *buf,
+			      size_t len, bool last, size_t *used);
 
 /* apt.c: /var/lib/apt/lists (plain, .gz, .xz, .lz4, .zst) */
 enum vg_rc vg_collect_apt(struct vg_collect *c);

@@ -4,7 +4,10 @@
  * packages whose files are on disk are kept (see files_present()). One
  * pass over the buffer;
  * field values are byte ranges until a stanza is complete, then copied
- * once into the facts arena.
+ * once into the facts arena. So the file is read by pieces into one
+ * small buffer (DPKG_CHUNK), each parsed up to the last stanza it ends:
+ * 400 KB read at once was 100 page faults of fresh memory, a fifth of
+ * a `vuln check`'s.
  */
 #include "util/common.h"
 
@@ -16,6 +19,8 @@
 #include "util/banned.h"
 
 #define DPKG_STATUS "/var/lib/dpkg/status"
+/* Bytes read at a time: the buffer grows only for a longer stanza. */
+#define DPKG_CHUNK (64u << 10)
 
 /* A field value inside the status buffer; s == NULL when absent. */
 struct field {
@@ -208,74 +213,134 @@ field_slot(struct stanza *st, const char *s, size_t n)
 	return NULL;
 }
 
+/* One line of a stanza into st (n > 0, line number lineno). */
+static void
+stanza_line(struct stanza *st, const char *line, size_t n, int lineno)
+{
+	struct field *slot;
+	const char *colon, *val;
+	size_t vn;
+
+	if (st->line == 0)
+		st->line = lineno;
+	/* Continuations belong to fields we skip (Description...). */
+	if (line[0] == ' ' || line[0] == '\t')
+		return;
+	if ((colon = memchr(line, ':', n)) == NULL || colon == line) {
+		st->bad = true;
+		return;
+	}
+	if ((slot = field_slot(st, line, (size_t)(colon - line))) == NULL)
+		return;
+	val = colon + 1;
+	vn = n - (size_t)(val - line);
+	vg_trim(&val, &vn);
+	slot->s = val;
+	slot->n = vn;
+}
+
+void
+vg_dpkg_parser_init(struct vg_dpkg_parser *p, struct vg_facts *f,
+		    const char *name)
+{
+	p->f = f;
+	p->name = name;
+	p->lineno = 0;
+}
+
+enum vg_rc
+vg_dpkg_parse_some(struct vg_dpkg_parser *p, const char *buf, size_t len,
+		   bool last, size_t *used)
+{
+	const char *nl, *line;
+	struct stanza st;
+	struct vg_lines it;
+	size_t n;
+	int done_lines = 0;
+	enum vg_rc rc;
+
+	*used = 0;
+	/* Not the last piece: only its whole lines, the rest comes again. */
+	if (!last) {
+		if ((nl = memrchr(buf, '\n', len)) == NULL)
+			return VG_OK;
+		len = (size_t)(nl - buf) + 1;
+	}
+	memset(&st, 0, sizeof(st));
+	vg_lines_init(&it, buf, len);
+	while (vg_lines_next(&it, &line, &n)) {
+		if (n > 0) {
+			stanza_line(&st, line, n, p->lineno + it.lineno);
+			continue;
+		}
+		if ((rc = stanza_end(p->f, p->name, &st)) != VG_OK)
+			return rc;
+		memset(&st, 0, sizeof(st));
+		/* Parsed up to here: the field ranges are copied. */
+		*used = (size_t)(it.p - buf);
+		done_lines = it.lineno;
+	}
+	if (last) {
+		*used = len;
+		return stanza_end(p->f, p->name, &st);
+	}
+	/* The unfinished stanza is parsed again with the next piece. */
+	p->lineno += done_lines;
+	return VG_OK;
+}
+
 enum vg_rc
 vg_dpkg_status_parse(struct vg_facts *f, const char *name, const char *buf,
 		     size_t len)
 {
-	struct stanza st;
-	struct vg_lines it;
-	struct field *slot;
-	const char *line, *colon, *val;
-	size_t n, vn;
-	enum vg_rc rc;
+	struct vg_dpkg_parser p;
+	size_t used;
 
-	memset(&st, 0, sizeof(st));
-	vg_lines_init(&it, buf, len);
-	while (vg_lines_next(&it, &line, &n)) {
-		if (n == 0) {
-			if ((rc = stanza_end(f, name, &st)) != VG_OK)
-				return rc;
-			memset(&st, 0, sizeof(st));
-			continue;
-		}
-		if (st.line == 0)
-			st.line = it.lineno;
-		/* Continuations belong to fields we skip (Description...). */
-		if (line[0] == ' ' || line[0] == '\t')
-			continue;
-		if ((colon = memchr(line, ':', n)) == NULL || colon == line) {
-			st.bad = true;
-			continue;
-		}
-		if ((slot = field_slot(&st, line, (size_t)(colon - line))) ==
-		    NULL)
-			continue;
-		val = colon + 1;
-		vn = n - (size_t)(val - line);
-		vg_trim(&val, &vn);
-		slot->s = val;
-		slot->n = vn;
-	}
-	return stanza_end(f, name, &st);
+	vg_dpkg_parser_init(&p, f, name);
+	return vg_dpkg_parse_some(&p, buf, len, true, &used);
+}
+
+/* vg_root_read_by's callback: the pieces of the status file. */
+static enum vg_rc
+parse_piece(void *ctx, const char *buf, size_t len, bool last, size_t *used)
+{
+	return vg_dpkg_parse_some(ctx, buf, len, last, used);
 }
 
 enum vg_rc
 vg_collect_dpkg(struct vg_collect *c)
 {
-	struct vg_buf buf;
+	struct vg_facts *f = c->facts;
+	size_t n_packages = f->n_packages, n_warnings = f->n_warnings,
+	       n_dropped = f->n_warnings_dropped;
+	struct vg_dpkg_parser p;
 	struct vg_err err;
 	enum vg_rc rc;
 
-	vg_buf_init(&buf, VG_MAX_TEXT_FILE);
 	vg_err_clear(&err);
-	rc = vg_root_read(c->root, DPKG_STATUS, VG_MAX_TEXT_FILE, &buf, &err);
+	vg_dpkg_parser_init(&p, f, DPKG_STATUS);
+	rc = vg_root_read_by(c->root, DPKG_STATUS, VG_MAX_TEXT_FILE, DPKG_CHUNK,
+			     parse_piece, &p, &err);
+	/* A file that failed part way leaves nothing it gave: as when it
+	 * was read whole before a byte was parsed. */
+	if (rc != VG_OK) {
+		f->n_packages = n_packages;
+		f->n_warnings = n_warnings;
+		f->n_warnings_dropped = n_dropped;
+	}
 	if (rc == VG_ERR_NOTFOUND) {
 		vg_facts_not_collected(c->facts, VG_SRC_PACKAGES,
 				       _("no dpkg database (%s)"), DPKG_STATUS);
-		rc = VG_OK;
-		goto done;
+		return VG_OK;
 	}
-	if (rc != VG_OK) {
+	/* The parser's own failure (no memory) leaves err empty. */
+	if (rc != VG_OK && err.msg[0] != '\0') {
 		vg_facts_not_collected(c->facts, VG_SRC_PACKAGES, "%s",
 				       err.msg);
-		rc = rc == VG_ERR_NOMEM ? rc : VG_OK;
-		goto done;
+		return rc == VG_ERR_NOMEM ? rc : VG_OK;
 	}
-	if ((rc = vg_dpkg_status_parse(c->facts, DPKG_STATUS, buf.data,
-				       buf.len)) != VG_OK)
-		goto done;
+	if (rc != VG_OK)
+		return rc;
 	vg_facts_collected(c->facts, VG_SRC_PACKAGES);
-done:
-	vg_buf_release(&buf);
-	return rc;
+	return VG_OK;
 }

@@ -132,6 +132,31 @@ vg_root_openat(const struct vg_root *r, const char *path, int flags)
 /* Bytes read at a time from a file whose size is not known (/proc). */
 #define READ_CHUNK 65536
 
+/* A read that failed (rc) with errno e. */
+static enum vg_rc
+read_error(const char *path, enum vg_rc rc, int e, struct vg_err *err)
+{
+	return vg_err_set(err, rc, _("cannot read '%s': %s"), path,
+			  strerror(e));
+}
+
+static enum vg_rc
+too_large(const char *path, size_t max, struct vg_err *err)
+{
+	return vg_err_set(err, VG_ERR_LIMIT, _("'%s' is larger than %zu bytes"),
+			  path, max);
+}
+
+/* A FIFO or device would hang or never end: read regular files. */
+static enum vg_rc
+regular(int fd, const char *path, struct stat *st, struct vg_err *err)
+{
+	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode))
+		return vg_err_set(err, VG_ERR_IO,
+				  _("'%s' is not a regular file"), path);
+	return VG_OK;
+}
+
 /*
  * Read all of the open fd (named path in messages) into out; closes fd.
  * A file is read straight into out, all of it at once when fstat gives
@@ -150,12 +175,8 @@ read_fd(int fd, const char *path, size_t max, struct vg_buf *out,
 
 	vg_buf_reset(out);
 	out->max = max;
-	/* A FIFO or device would hang or never end: read regular files. */
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		rc = vg_err_set(err, VG_ERR_IO, _("'%s' is not a regular file"),
-				path);
+	if ((rc = regular(fd, path, &st, err)) != VG_OK)
 		goto done;
-	}
 	/* Its size and a byte, to see the end in the same read. */
 	want = st.st_size > 0 && (uintmax_t)st.st_size < max
 		? (size_t)st.st_size + 1
@@ -165,8 +186,7 @@ read_fd(int fd, const char *path, size_t max, struct vg_buf *out,
 		if ((room = max - out->len) > 0) {
 			rc = vg_buf_reserve(out, want < room ? want : room);
 			if (rc != VG_OK) {
-				vg_err_set(err, rc, _("cannot read '%s': %s"),
-					   path, strerror(ENOMEM));
+				(void)read_error(path, rc, ENOMEM, err);
 				goto done;
 			}
 			/* All the room there is, within max. */
@@ -178,17 +198,13 @@ read_fd(int fd, const char *path, size_t max, struct vg_buf *out,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			rc = vg_err_set(err, VG_ERR_IO,
-					_("cannot read '%s': %s"), path,
-					strerror(errno));
+			rc = read_error(path, VG_ERR_IO, errno, err);
 			goto done;
 		}
 		if (n == 0)
 			break;
 		if (room == 0) {
-			rc = vg_err_set(err, VG_ERR_LIMIT,
-					_("'%s' is larger than %zu bytes"),
-					path, max);
+			rc = too_large(path, max, err);
 			goto done;
 		}
 		vg_buf_setlen(out, out->len + (size_t)n);
@@ -208,6 +224,83 @@ open_error(const char *path, struct vg_err *err)
 {
 	return vg_err_set(err, errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO,
 			  _("cannot open '%s': %s"), path, strerror(errno));
+}
+
+/* read(2) into b's room (at least a byte) past EINTR; the count or -1. */
+static ssize_t
+read_some(int fd, struct vg_buf *b)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, b->data + b->len, b->cap - 1 - b->len);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+/*
+ * vg_root_read_by on the open fd; closes fd. b holds what fn has not
+ * consumed, and a piece more: chunk bytes at first (a power of two,
+ * the doubling from 64 stops there), and more (doubling) only when fn
+ * leaves over half of it; a read fills what is free. The bytes read are
+ * counted against max, not b's size.
+ */
+static enum vg_rc
+read_by(int fd, const char *path, size_t max, size_t chunk, vg_read_fn fn,
+	void *ctx, struct vg_err *err)
+{
+	struct vg_buf b;
+	struct stat st;
+	size_t total = 0, used;
+	ssize_t n;
+	enum vg_rc rc;
+
+	vg_buf_init(&b, max + chunk);
+	if ((rc = regular(fd, path, &st, err)) != VG_OK)
+		goto done;
+	for (;;) {
+		if ((rc = vg_buf_reserve(&b,
+					 b.cap == 0 ? chunk - 1 : chunk / 2)) !=
+		    VG_OK) {
+			rc = read_error(path, VG_ERR_NOMEM, ENOMEM, err);
+			goto done;
+		}
+		if ((n = read_some(fd, &b)) == -1) {
+			rc = read_error(path, VG_ERR_IO, errno, err);
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if ((size_t)n > max - total) {
+			rc = too_large(path, max, err);
+			goto done;
+		}
+		total += (size_t)n;
+		vg_buf_setlen(&b, b.len + (size_t)n);
+		if ((rc = fn(ctx, b.data, b.len, false, &used)) != VG_OK)
+			goto done;
+		/* Never trust a count: fn cannot consume more than it got. */
+		used = used < b.len ? used : b.len;
+		memmove(b.data, b.data + used, b.len - used);
+		vg_buf_setlen(&b, b.len - used);
+	}
+	rc = fn(ctx, b.data != NULL ? b.data : "", b.len, true, &used);
+done:
+	close(fd);
+	vg_buf_release(&b);
+	return rc;
+}
+
+enum vg_rc
+vg_root_read_by(const struct vg_root *r, const char *path, size_t max,
+		size_t chunk, vg_read_fn fn, void *ctx, struct vg_err *err)
+{
+	int fd;
+
+	fd = vg_root_openat(r, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1)
+		return open_error(path, err);
+	return read_by(fd, path, max, chunk, fn, ctx, err);
 }
 
 enum vg_rc

@@ -42,6 +42,26 @@ enum vg_rc vg_root_read(const struct vg_root *r, const char *path, size_t max,
 			struct vg_buf *out, struct vg_err *err);
 
 /*
+ * A reader of a file by pieces: parse buf[0..len), *used set to the
+ * bytes consumed (the rest is handed again, with what follows); last on
+ * the final call, at the end of the file. Its failure stops the read.
+ */
+typedef enum vg_rc (*vg_read_fn)(void *ctx, const char *buf, size_t len,
+				 bool last, size_t *used);
+
+/*
+ * Read the regular file at path (inside the root) by pieces into one
+ * buffer of chunk bytes (a power of two, at least 64; it grows for a
+ * unit fn leaves over half of it), for a parser that copies what it keeps:
+ * no buffer of the file's size. Errors as vg_root_read's (the file is
+ * at most max bytes), or fn's returned as is; fn may have been called
+ * before a failure.
+ */
+enum vg_rc vg_root_read_by(const struct vg_root *r, const char *path,
+			   size_t max, size_t chunk, vg_read_fn fn, void *ctx,
+			   struct vg_err *err);
+
+/*
  * Read a whole regular file named by an ordinary path (not inside a
  * root: --config, a facts document), with the same contract.
  */

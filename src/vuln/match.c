@@ -29,7 +29,6 @@
 #include <string.h>
 
 #include "core/dpkg_version.h"
-#include "util/arena.h"
 #include "util/buf.h"
 #include "store/store.h"
 #include "vuln/match.h"
@@ -81,8 +80,12 @@ upstream_of(const char *v, size_t n, const char **start)
  */
 struct inst {
 	const char *v;
-	struct vg_dpkg_split split; /* of v */
-	const char *up;             /* upstream_of(v) */
+	/* v's split and key are worked out at their first use (inst_split,
+	 * inst_key): a package whose entries are all undetermined, or
+	 * fixed on its branch, needs neither. */
+	struct vg_dpkg_split split; /* of v, when split_ok */
+	bool split_ok, key_ok;
+	const char *up; /* upstream_of(v) */
 	size_t up_n;
 	/* up, NUL-ended; "" (found in any list) when too long. */
 	char upz[VG_FEED_MAX_VERSION];
@@ -105,14 +108,13 @@ static void
 inst_init(struct inst *in, const char *v)
 {
 	in->v = v;
-	vg_dpkg_version_split(v, &in->split);
+	in->split_ok = in->key_ok = false;
 	in->up_n = upstream_of(v, strlen(v), &in->up);
 	in->upz[0] = '\0';
 	if (in->up_n < sizeof(in->upz)) {
 		memcpy(in->upz, in->up, in->up_n);
 		in->upz[in->up_n] = '\0';
 	}
-	in->key_len = vg_dpkg_version_key(v, in->key);
 	in->fix_known = in->list_known = false;
 	if (in->list.max == 0)
 		vg_buf_init(&in->list, MATCH_MAX_MEMO_LIST);
@@ -124,11 +126,33 @@ inst_release(struct inst *in)
 	vg_buf_release(&in->list);
 }
 
+/* The installed version's split, worked out once. */
+static const struct vg_dpkg_split *
+inst_split(struct inst *in)
+{
+	if (!in->split_ok) {
+		vg_dpkg_version_split(in->v, &in->split);
+		in->split_ok = true;
+	}
+	return &in->split;
+}
+
+/* The installed version's key length (0: not valid), worked out once. */
+static size_t
+inst_key(struct inst *in)
+{
+	if (!in->key_ok) {
+		in->key_len = vg_dpkg_version_key(in->v, in->key);
+		in->key_ok = true;
+	}
+	return in->key_len;
+}
+
 /* The order of the installed version and v, -1, 0 or 1. */
 static int
-inst_cmp(const struct inst *in, const char *v)
+inst_cmp(struct inst *in, const char *v)
 {
-	return vg_dpkg_version_cmp_split(&in->split, v, SIZE_MAX);
+	return vg_dpkg_version_cmp_split(inst_split(in), v, SIZE_MAX);
 }
 
 /* inst_cmp against a fix, the last one's answer reused. */
@@ -158,7 +182,7 @@ inst_cmp_fix(struct inst *in, const char *fix)
  * version of that branch's fix goes to *fix when v is older than it.
  */
 static bool
-fixed_on_branch(const char *list, const struct inst *in, const char **fix,
+fixed_on_branch(const char *list, struct inst *in, const char **fix,
 		size_t *fix_len)
 {
 	const char *p = list, *xu;
@@ -176,7 +200,8 @@ fixed_on_branch(const char *list, const struct inst *in, const char **fix,
 		if (n > 0 && n < VG_FEED_MAX_VERSION &&
 		    (xn = upstream_of(p, n, &xu)) == in->up_n &&
 		    memcmp(xu, in->up, xn) == 0) {
-			if (vg_dpkg_version_cmp_split(&in->split, p, n) >= 0)
+			if (vg_dpkg_version_cmp_split(inst_split(in), p, n) >=
+			    0)
 				return true;
 			if (fix != NULL) {
 				*fix = p;
@@ -236,7 +261,7 @@ affects(const struct vg_vuln_entry *e, struct inst *in, const char **bfix,
 		if (!from_start(e->introduced) &&
 		    inst_cmp(in, e->introduced) < 0)
 			return false;
-		if (e->fixed_key != NULL && in->key_len > 0)
+		if (e->fixed_key != NULL && inst_key(in) > 0)
 			return vg_dpkg_key_cmp(in->key, in->key_len,
 					       e->fixed_key,
 					       e->fixed_key_len) < 0;
@@ -275,8 +300,11 @@ vg_vuln_affects(const struct vg_vuln_entry *e, const char *v)
 }
 
 /* One affecting entry's id, copied (the entry's strings live for the
- * call), and whether it is in KEV: what the lists need. */
+ * call), and whether it is in KEV: what the lists need. The copy is at
+ * id_at in the package's strs until its lookup ends (strs may move
+ * meanwhile), then at id. */
 struct hit {
+	size_t id_at;
 	const char *id;
 	bool kev;
 };
@@ -286,11 +314,13 @@ struct fold {
 	bool fixed, open, eol, ransomware;
 	int rank, urgency; /* urgency_rank of the highest, and it */
 	double cvss, epss;
-	/* The highest fix (a copy), split, and the id it came with: of
-	 * fixes equal in dpkg's order the lowest id's is kept, as when the
-	 * hits were folded in id order. */
-	const char *max, *max_id;
-	size_t max_n;
+	/* The highest fix (NULL, or a copy in max_text), split, and the id
+	 * it came with (at max_id_at in strs): of fixes equal in dpkg's
+	 * order the lowest id's is kept, as when the hits were folded in id
+	 * order. */
+	const char *max;
+	char max_text[VG_FEED_MAX_VERSION + 1];
+	size_t max_n, max_id_at;
 	struct vg_dpkg_split max_split; /* when max_split_ok */
 	bool max_split_ok;
 	/* Its key, when it came with one (max_key_len 0: none). */
@@ -308,7 +338,9 @@ struct acc {
 	struct hit *hits;
 	size_t n, cap;
 	struct fold fold;
-	struct vg_arena strs; /* the hits' strings, emptied per package */
+	/* The hits' ids, each NUL-ended, emptied per package: one buffer
+	 * that keeps its allocation, rather than an arena's per package. */
+	struct vg_buf strs;
 	struct vg_buf ids, kev, bins; /* the lists being built, reused */
 };
 
@@ -364,10 +396,11 @@ urgency_rank(enum vg_urgency u)
  * several ids).
  */
 static enum vg_rc
-fold_fix(struct acc *a, const char *id, const char *fix, size_t n,
+fold_fix(struct acc *a, size_t id_at, const char *fix, size_t n,
 	 const unsigned char *key, size_t key_len)
 {
 	struct fold *o = &a->fold;
+	const char *id = a->strs.data + id_at;
 	int c = -1;
 
 	if (o->max != NULL) {
@@ -386,7 +419,8 @@ fold_fix(struct acc *a, const char *id, const char *fix, size_t n,
 			}
 			c = vg_dpkg_version_cmp_split(&o->max_split, fix, n);
 		}
-		if (c > 0 || (c == 0 && strcmp(id, o->max_id) >= 0)) {
+		if (c > 0 ||
+		    (c == 0 && strcmp(id, a->strs.data + o->max_id_at) >= 0)) {
 			if (c > 0 && n < sizeof(o->lower)) {
 				memcpy(o->lower, fix, n);
 				o->lower_n = n;
@@ -395,10 +429,14 @@ fold_fix(struct acc *a, const char *id, const char *fix, size_t n,
 			return VG_OK;
 		}
 	}
-	if ((o->max = vg_arena_strndup(&a->strs, fix, n)) == NULL)
-		return VG_ERR_NOMEM;
+	/* A branch's fix is shorter, a feed's cut to VG_FEED_MAX_VERSION. */
+	if (n >= sizeof(o->max_text))
+		return VG_ERR_LIMIT;
+	memcpy(o->max_text, fix, n);
+	o->max_text[n] = '\0';
+	o->max = o->max_text;
 	o->max_n = n;
-	o->max_id = id;
+	o->max_id_at = id_at;
 	o->max_split_ok = false;
 	o->max_key_len =
 		key != NULL && key_len <= sizeof(o->max_key) ? key_len : 0;
@@ -410,7 +448,7 @@ fold_fix(struct acc *a, const char *id, const char *fix, size_t n,
 /* Fold e, which affects the installed version, bfix its branch's fix
  * (NULL: the feed's fixed version). */
 static enum vg_rc
-fold_entry(struct acc *a, const struct vg_vuln_entry *e, const char *id,
+fold_entry(struct acc *a, const struct vg_vuln_entry *e, size_t id_at,
 	   const char *bfix, size_t bfix_len)
 {
 	struct fold *o = &a->fold;
@@ -420,8 +458,8 @@ fold_entry(struct acc *a, const struct vg_vuln_entry *e, const char *id,
 	 * when the feed names it, else the feed's fixed version. */
 	if (e->status == VG_VULN_FIXED) {
 		o->fixed = true;
-		rc = bfix != NULL ? fold_fix(a, id, bfix, bfix_len, NULL, 0)
-				  : fold_fix(a, id, e->fixed_version,
+		rc = bfix != NULL ? fold_fix(a, id_at, bfix, bfix_len, NULL, 0)
+				  : fold_fix(a, id_at, e->fixed_version,
 					     strnlen(e->fixed_version,
 						     VG_FEED_MAX_VERSION),
 					     e->fixed_key, e->fixed_key_len);
@@ -449,6 +487,7 @@ on_entry(void *ctx, const struct vg_vuln_entry *e)
 	const char *bfix = NULL;
 	size_t ncap, bfix_len = 0;
 	struct hit *h;
+	enum vg_rc rc;
 
 	if (e == NULL || e->id == NULL || *e->id == '\0' ||
 	    !affects(e, &a->version, &bfix, &bfix_len))
@@ -464,11 +503,23 @@ on_entry(void *ctx, const struct vg_vuln_entry *e)
 	}
 	h = &a->hits[a->n];
 	h->kev = e->kev;
-	if ((h->id = vg_arena_strndup(&a->strs, e->id,
-				      strnlen(e->id, VG_FEED_MAX_ID))) == NULL)
-		return VG_ERR_NOMEM;
+	h->id_at = a->strs.len;
+	if ((rc = vg_buf_add(&a->strs, e->id,
+			     strnlen(e->id, VG_FEED_MAX_ID))) != VG_OK ||
+	    (rc = vg_buf_add(&a->strs, "", 1)) != VG_OK)
+		return rc;
 	a->n++;
-	return fold_entry(a, e, h->id, bfix, bfix_len);
+	return fold_entry(a, e, h->id_at, bfix, bfix_len);
+}
+
+/* The hits' ids where their lookup left them. */
+static void
+hits_resolve(struct acc *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		a->hits[i].id = a->strs.data + a->hits[i].id_at;
 }
 
 static int
@@ -602,8 +653,7 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 	enum vg_rc rc;
 
 	a->n = 0;
-	vg_arena_release(&a->strs);
-	vg_arena_init(&a->strs);
+	vg_buf_reset(&a->strs);
 	memset(&a->fold, 0, sizeof(a->fold));
 	a->fold.rank = -1;
 	a->fold.cvss = a->fold.epss = -1;
@@ -620,6 +670,7 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 	}
 	if (a->n == 0)
 		return VG_OK;
+	hits_resolve(a);
 	if (!hits_sorted(a))
 		qsort(a->hits, a->n, sizeof(*a->hits), hit_cmp);
 	if ((v = vg_facts_add_vuln_pkg(f)) == NULL)
@@ -674,7 +725,7 @@ vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
 	if (n > 0)
 		qsort(pk, n, sizeof(*pk), pkg_cmp);
 	memset(&a, 0, sizeof(a));
-	vg_arena_init(&a.strs);
+	vg_buf_init(&a.strs, MATCH_MAX_HITS * (VG_FEED_MAX_ID + 1));
 	vg_buf_init(&a.ids, MATCH_MAX_LIST);
 	vg_buf_init(&a.kev, MATCH_MAX_LIST);
 	vg_buf_init(&a.bins, MATCH_MAX_LIST);
@@ -685,7 +736,7 @@ vg_vuln_match(struct vg_facts *f, vg_vuln_lookup_fn lookup, void *ctx,
 		rc = match_one(f, &a, pk + i, j - i, lookup, ctx, err);
 	}
 	free(a.hits);
-	vg_arena_release(&a.strs);
+	vg_buf_release(&a.strs);
 	vg_buf_release(&a.ids);
 	vg_buf_release(&a.kev);
 	vg_buf_release(&a.bins);

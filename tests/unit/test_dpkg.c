@@ -289,6 +289,104 @@ test_hostile(void **state)
 	}
 }
 
+/* The facts of buf parsed by pieces of k bytes, as vg_root_read_by
+ * hands them: what a piece leaves comes again before the next. */
+static void
+parse_pieces(struct vg_facts *f, const char *buf, size_t len, size_t k)
+{
+	struct vg_dpkg_parser p;
+	char *w = malloc(len + 1);
+	size_t have = 0, at = 0, n, used;
+
+	assert_non_null(w);
+	vg_dpkg_parser_init(&p, f, "s");
+	while (at < len) {
+		n = len - at < k ? len - at : k;
+		memcpy(w + have, buf + at, n);
+		have += n;
+		at += n;
+		assert_int_equal(vg_dpkg_parse_some(&p, w, have, false, &used),
+				 VG_OK);
+		assert_true(used <= have);
+		memmove(w, w + used, have - used);
+		have -= used;
+	}
+	assert_int_equal(vg_dpkg_parse_some(&p, w, have, true, &used), VG_OK);
+	free(w);
+}
+
+static void
+str_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+/* The same packages and warnings (line numbers included), in order. */
+static void
+assert_facts_same(const struct vg_facts *a, const struct vg_facts *b)
+{
+	size_t i;
+
+	assert_int_equal(a->n_packages, b->n_packages);
+	for (i = 0; i < b->n_packages; i++) {
+		str_same(a->packages[i].name, b->packages[i].name);
+		str_same(a->packages[i].version, b->packages[i].version);
+		str_same(a->packages[i].arch, b->packages[i].arch);
+		str_same(a->packages[i].source, b->packages[i].source);
+		str_same(a->packages[i].source_version,
+			 b->packages[i].source_version);
+	}
+	assert_int_equal(a->n_warnings, b->n_warnings);
+	for (i = 0; i < b->n_warnings; i++)
+		assert_string_equal(a->warnings[i], b->warnings[i]);
+}
+
+/* Parsed by pieces of k bytes, buf gives what it gives whole. */
+static void
+assert_pieces_same(const char *buf, size_t len, size_t k)
+{
+	struct vg_facts whole, parts;
+
+	vg_facts_init(&whole);
+	vg_facts_init(&parts);
+	assert_int_equal(vg_dpkg_status_parse(&whole, "s", buf, len), VG_OK);
+	parse_pieces(&parts, buf, len, k);
+	assert_facts_same(&parts, &whole);
+	vg_facts_release(&whole);
+	vg_facts_release(&parts);
+}
+
+/* Every piece size cuts a line, a CRLF, a stanza or a blank line
+ * somewhere: none changes what the file gives. */
+static void
+test_pieces(void **state)
+{
+	struct vg_buf crlf;
+	size_t k, i;
+
+	(void)state;
+	for (k = 1; k <= sizeof(status); k++)
+		assert_pieces_same(status, sizeof(status) - 1, k);
+	vg_buf_init(&crlf, VG_MAX_TEXT_FILE);
+	for (i = 0; i < sizeof(status) - 1; i++)
+		assert_int_equal(status[i] == '\n'
+					 ? vg_buf_adds(&crlf, "\r\n")
+					 : vg_buf_addc(&crlf, status[i]),
+				 VG_OK);
+	for (k = 1; k <= crlf.len + 1; k += 3)
+		assert_pieces_same(crlf.data, crlf.len, k);
+	/* No line end at all, and only blank lines. */
+	assert_pieces_same("Package: a\rStatus: install ok installed",
+			   strlen("Package: a\rStatus: install ok installed"),
+			   7);
+	assert_pieces_same("\n\n\r\n\n", 5, 1);
+	assert_pieces_same("", 0, 1);
+	vg_buf_release(&crlf);
+}
+
 /* 5,000 packages parse in one pass; each field copied once. */
 static void
 test_many(void **state)
@@ -354,6 +452,61 @@ test_collect(void **state)
 	free(dir);
 }
 
+/*
+ * A status file of many read pieces, with a stanza longer than a piece
+ * (the reader's buffer grows for it): collected as parsed whole.
+ */
+static void
+test_collect_pieces(void **state)
+{
+	char *dir = vg_test_tmpdir();
+	struct vg_facts f, whole;
+	struct vg_root root;
+	struct vg_collect c;
+	struct vg_err err;
+	struct vg_buf b;
+	size_t i;
+
+	(void)state;
+	vg_buf_init(&b, VG_MAX_TEXT_FILE);
+	for (i = 0; i < 3000; i++) {
+		assert_int_equal(vg_buf_printf(&b,
+					       "Package: pkg%zu\n"
+					       "Status: install ok installed\n"
+					       "Version: 1.%zu-1\n"
+					       "Description: x\n",
+					       i, i),
+				 VG_OK);
+		/* 300 KB of description in one stanza. */
+		while (i == 1500 && b.len < 400000)
+			assert_int_equal(vg_buf_adds(&b, " long line\n"),
+					 VG_OK);
+		assert_int_equal(vg_buf_adds(&b, i % 7 ? "\n" : "bad\n\n"),
+				 VG_OK);
+	}
+	vg_test_write(dir, "var/lib/dpkg/status", b.data);
+	assert_int_equal(vg_root_open(&root, dir, &err), VG_OK);
+	memset(&c, 0, sizeof(c));
+	c.root = &root;
+	c.facts = &f;
+	vg_facts_init(&f);
+	vg_facts_init(&whole);
+	assert_int_equal(vg_collect_dpkg(&c), VG_OK);
+	assert_true(f.sources[VG_SRC_PACKAGES].collected);
+	assert_int_equal(vg_dpkg_status_parse(&whole, "/var/lib/dpkg/status",
+					      b.data, b.len),
+			 VG_OK);
+	/* Every seventh stanza is malformed, and warned of. */
+	assert_int_equal(f.n_packages, 3000 - 429);
+	assert_facts_same(&f, &whole);
+	vg_facts_release(&f);
+	vg_facts_release(&whole);
+	vg_root_close(&root);
+	vg_buf_release(&b);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -364,6 +517,8 @@ main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_collect),
+		cmocka_unit_test(test_collect_pieces),
+		cmocka_unit_test(test_pieces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

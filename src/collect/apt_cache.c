@@ -15,10 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "collect/apt_cache.h"
 #include "util/text.h"
+#include "util/zlib_lazy.h"
 #include "util/banned.h"
 
 #define CACHE_MAGIC "VGAPTIDX"

@@ -12,15 +12,15 @@
  */
 #include "util/common.h"
 
-#include <lz4frame.h>
-#include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include "collect/apt.h"
 #include "collect/collectors.h"
+#include "util/lz4_lazy.h"
+#include "util/lzma_lazy.h"
+#include "util/zlib_lazy.h"
+#include "util/zstd_lazy.h"
 #include "util/banned.h"
 
 /* Output is handed to the sink in chunks of at most this size. */
@@ -115,7 +115,9 @@ vg_decomp_new(struct vg_decomp **out, const char *name, size_t max,
 	      struct vg_err *err)
 {
 	struct vg_decomp *d;
-	enum vg_rc rc = VG_ERR_NOMEM;
+	/* What explains a failure: a decoder that cannot start may lack
+	 * its library (util/dynlib.h). */
+	enum vg_rc (*why)(struct vg_err *) = nomem;
 
 	*out = NULL;
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
@@ -139,6 +141,7 @@ vg_decomp_new(struct vg_decomp **out, const char *name, size_t max,
 		/* 15 + 32: the largest window, gzip or zlib header detected. */
 		if (inflateInit2(&d->gz, 15 + 32) != Z_OK) {
 			d->codec = C_PLAIN; /* nothing to end */
+			why = vg_zlib_nomem;
 			goto fail;
 		}
 		break;
@@ -147,23 +150,29 @@ vg_decomp_new(struct vg_decomp **out, const char *name, size_t max,
 
 		d->xz = init;
 		if (lzma_stream_decoder(&d->xz, DECOMPRESS_XZ_MEMLIMIT,
-					LZMA_CONCATENATED) != LZMA_OK)
+					LZMA_CONCATENATED) != LZMA_OK) {
+			why = vg_lzma_nomem;
 			goto fail;
+		}
 		break;
 	}
 	case C_LZ4:
-		if (LZ4F_isError(LZ4F_createDecompressionContext(&d->lz4,
-								 LZ4F_VERSION)))
+		if (LZ4F_isError(LZ4F_createDecompressionContext(
+			    &d->lz4, LZ4F_VERSION))) {
+			why = vg_lz4_nomem;
 			goto fail;
+		}
 		d->lz4_hint = 1; /* a frame header is wanted */
 		break;
 	case C_ZST:
 		if ((d->zst = ZSTD_createDStream()) == NULL ||
 		    ZSTD_isError(ZSTD_initDStream(d->zst)) ||
-		    ZSTD_isError(
-			    ZSTD_DCtx_setParameter(d->zst, ZSTD_d_windowLogMax,
-						   DECOMPRESS_ZSTD_WINDOW_LOG)))
+		    ZSTD_isError(ZSTD_DCtx_setParameter(
+			    d->zst, ZSTD_d_windowLogMax,
+			    DECOMPRESS_ZSTD_WINDOW_LOG))) {
+			why = vg_zstd_nomem;
 			goto fail;
+		}
 		d->zst_hint = 1;
 		break;
 	}
@@ -171,7 +180,7 @@ vg_decomp_new(struct vg_decomp **out, const char *name, size_t max,
 	return VG_OK;
 fail:
 	vg_decomp_free(d);
-	return vg_err_set(err, rc, _("out of memory"));
+	return why(err);
 }
 
 void

@@ -1582,7 +1582,7 @@ sq_zstd(struct sq *q, const char *text, size_t len, void **out, size_t *out_len,
 	size_t cap = ZSTD_compressBound(len), n;
 
 	if (q->zc == NULL && (q->zc = ZSTD_createCCtx()) == NULL)
-		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
+		return vg_zstd_nomem(err);
 	if ((*out = malloc(cap > 0 ? cap : 1)) == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("store: out of memory"));
 	n = ZSTD_compressCCtx(q->zc, *out, cap, text, len, SQ_ZSTD_LEVEL);

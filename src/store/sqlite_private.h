@@ -17,7 +17,6 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <zstd.h>
 
 #include "core/facts_json.h"
 #include "core/policy.h"
@@ -25,6 +24,7 @@
 #include "store/store.h"
 #include "store/vuln_packed.h"
 #include "util/buf.h"
+#include "util/zstd_lazy.h"
 
 /* The statements of a connection, prepared on first use (sq_st). */
 enum sq_stmt {

@@ -15,10 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
 
 #include "store/sqlite_private.h"
 #include "store/store.h"
+#include "util/zstd_lazy.h"
 #include "util/banned.h"
 
 /* An evidence document at most (the API's body ceiling). */
@@ -631,7 +631,7 @@ compress(struct sq *q, const void *body, size_t len, void **z, size_t *zlen,
 
 	*z = NULL;
 	if (q->zc == NULL && (q->zc = ZSTD_createCCtx()) == NULL)
-		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+		return vg_zstd_nomem(err);
 	if ((*z = malloc(cap > 0 ? cap : 1)) == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
 	n = ZSTD_compressCCtx(q->zc, *z, cap, body, len, TASK_ZSTD_LEVEL);
@@ -819,7 +819,7 @@ sq_evidence_get(struct vg_store *s, int64_t id, void **body, size_t *len,
 	    want != (unsigned long long)bytes)
 		goto damaged;
 	if (q->zd == NULL && (q->zd = ZSTD_createDCtx()) == NULL) {
-		rc = vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+		rc = vg_zstd_nomem(err);
 		goto out;
 	}
 	if ((out = malloc((size_t)bytes)) == NULL) {

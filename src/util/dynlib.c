@@ -66,3 +66,13 @@ vg_dynlib_error(struct vg_dynlib *lib)
 {
 	return vg_dynlib_ready(lib) ? NULL : lib->err.msg;
 }
+
+enum vg_rc
+vg_dynlib_nomem(struct vg_dynlib *lib, struct vg_err *err)
+{
+	const char *why = vg_dynlib_error(lib);
+
+	if (why != NULL)
+		return vg_err_set(err, VG_ERR_NOTFOUND, "%s", why);
+	return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+}

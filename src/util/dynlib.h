@@ -42,8 +42,10 @@ enum vg_rc vg_dynlib_load(const char *soname, const struct vg_dynsym *syms,
 /*
  * A library whose functions vigie defines itself, each forwarding to the
  * library opened by the first call from any thread (util/curl_lazy.c,
- * util/mhd_lazy.c, util/gnutls_lazy.c). Defined with VG_DYNLIB_DEFINE;
- * the fields are vg_dynlib_ready's.
+ * util/mhd_lazy.c, util/gnutls_lazy.c, and the compression libraries'
+ * util/zlib_lazy.c, util/lzma_lazy.c, util/lz4_lazy.c,
+ * util/zstd_lazy.c). Defined with VG_DYNLIB_DEFINE; the fields are
+ * vg_dynlib_ready's.
  */
 struct vg_dynlib {
 	const char *soname;
@@ -92,5 +94,13 @@ bool vg_dynlib_ready(struct vg_dynlib *lib);
 /* Why lib cannot be opened ("cannot load libgnutls.so.30: ..."), NULL
  * when it can: opens it if not yet asked for. */
 const char *vg_dynlib_error(struct vg_dynlib *lib);
+
+/*
+ * Report in err a failure of lib's that, the library open, only a lack
+ * of memory explains (a NULL context, a stream that cannot start): why
+ * lib cannot be opened when it cannot (VG_ERR_NOTFOUND), else "out of
+ * memory" (VG_ERR_NOMEM). Returns the code set.
+ */
+enum vg_rc vg_dynlib_nomem(struct vg_dynlib *lib, struct vg_err *err);
 
 #endif

@@ -19,11 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
-
 #include "vuln/feed.h"
 #include "util/text.h"
 #include "util/utf8.h"
+#include "util/zlib_lazy.h"
 
 #include "util/banned.h"
 
@@ -77,7 +76,7 @@ inflate_all(const char *buf, size_t len, const char *name, char **out,
 
 	memset(&z, 0, sizeof(z));
 	if (inflateInit(&z) != Z_OK)
-		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
+		return vg_zlib_nomem(err);
 	z.next_in = (Bytef *)(uintptr_t)buf;
 	for (;;) {
 		if (data == NULL || have == cap) {

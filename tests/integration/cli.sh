@@ -96,4 +96,34 @@ expect_status 0 "$vigie" facts --root "$tmp/jail"
 jq -e '.sources.passwd.collected == false' "$tmp/out" >/dev/null ||
 	fail "a symlink out of the root was followed"
 
+# zlib, liblzma, liblz4 and libzstd are opened on first use, never
+# linked: without them (hidden in a mount namespace, where one can be
+# made) a command that needs none still runs, and the others name the
+# library they cannot load.
+if command -v readelf >/dev/null 2>&1; then
+	! readelf -d "$vigie" | grep -Eq 'NEEDED.*\[lib(z|lzma|lz4|zstd)\.' ||
+		fail "vigie is linked with a compression library"
+fi
+libs=$(PATH=$PATH:/sbin:/usr/sbin ldconfig -p 2>/dev/null | sed -n \
+	's/^[[:space:]]*lib\(z\|lzma\|lz4\|zstd\)\.so\.[0-9]* .*=> //p')
+if [ -n "$libs" ] && unshare -rm true 2>/dev/null; then
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	hidden='for l in $LIBS; do mount --bind /dev/null "$l" || exit 9; done
+		exec "$@"'
+	# shellcheck disable=SC2086 # the command's words
+	without() { LIBS=$libs expect_status "$1" unshare -rm sh -c "$hidden" \
+		sh "$vigie" $2; }
+	without 0 --version
+	without 0 "facts --root $tmp/clean"
+	grep -q 'cannot load liblzma\.so\.5: ' "$tmp/err" ||
+		fail "a missing liblzma is not named"
+	grep -q 'cannot load libzstd\.so\.1: ' "$tmp/err" ||
+		fail "a missing libzstd is not named"
+	without 1 "scan --root $tmp/dirty --db $tmp/nolib.db"
+	grep -q '^vigie: error: .*cannot load libzstd\.so\.1: ' "$tmp/err" ||
+		fail "a scan not recorded without libzstd does not say why"
+else
+	echo "no mount namespace: commands without zlib, xz, lz4, zstd not checked"
+fi
+
 finish

@@ -246,12 +246,15 @@ get_key(struct cur *c, struct vg_vuln_entry *e)
 
 /* One entry at c into e, prev_list the previous entry's branch list
  * (NULL: none, or the first); false when it does not fit or is
- * malformed. */
+ * malformed. Every member of e is set (no memset of 100 bytes per
+ * entry first). */
 static bool
 get_entry(struct cur *c, struct vg_vuln_entry *e, const char *prev_list)
 {
 	unsigned flags;
 
+	e->fixed_key = NULL;
+	e->fixed_key_len = 0;
 	if ((size_t)(c->end - c->p) < PK_FIXED)
 		return false;
 	e->status = c->p[0] <= VG_VULN_END_OF_LIFE
@@ -320,7 +323,6 @@ walk(const unsigned char *b, size_t len, vg_vuln_entry_fn fn, void *ctx,
 	if (!head(b, len, &c, &n))
 		return false;
 	for (i = 0; i < n; i++) {
-		memset(&e, 0, sizeof(e));
 		if (!get_entry(&c, &e, list))
 			return false;
 		list = e.fixed_on_branches;
@@ -367,7 +369,6 @@ unpack(const unsigned char *b, size_t len, struct vg_vuln_unpacked *u,
 		u->cap = cap;
 	}
 	for (i = 0; i < *n; i++) {
-		memset(&u->e[i], 0, sizeof(u->e[i]));
 		if (!get_entry(&c, &u->e[i],
 			       i > 0 ? u->e[i - 1].fixed_on_branches : NULL))
 			return false;

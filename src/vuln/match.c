@@ -218,10 +218,9 @@ fixed_on_branch(const char *list, struct inst *in, const char **fix,
 static bool
 on_branch(struct inst *in, const char *list, const char **fix, size_t *fix_len)
 {
-	size_t n = strlen(list);
-
-	if (in->list_known && n == in->list.len &&
-	    memcmp(list, in->list.data, n) == 0) {
+	/* One pass over the list when it is the last one (the copy is
+	 * NUL-ended): no strlen first. */
+	if (in->list_known && strcmp(list, vg_buf_str(&in->list)) == 0) {
 		if (in->list_fix_n > 0) {
 			*fix = in->list.data + in->list_fix_at;
 			*fix_len = in->list_fix_n;
@@ -231,7 +230,7 @@ on_branch(struct inst *in, const char *list, const char **fix, size_t *fix_len)
 	in->list_fixed = fixed_on_branch(list, in, fix, fix_len);
 	vg_buf_reset(&in->list);
 	/* Too long to keep: asked again, read again. */
-	in->list_known = vg_buf_add(&in->list, list, n) == VG_OK;
+	in->list_known = vg_buf_adds(&in->list, list) == VG_OK;
 	in->list_fix_n = *fix != NULL ? *fix_len : 0;
 	in->list_fix_at = *fix != NULL ? (size_t)(*fix - list) : 0;
 	return in->list_fixed;
@@ -331,6 +330,20 @@ struct fold {
 	size_t lower_n;
 	bool lower_known;
 };
+
+/* o empty for the next package: its texts are read only up to their
+ * lengths, so they are not cleared (a memset of 900 bytes each). */
+static void
+fold_reset(struct fold *o)
+{
+	o->fixed = o->open = o->eol = o->ransomware = false;
+	o->rank = -1;
+	o->urgency = 0;
+	o->cvss = o->epss = -1;
+	o->max = NULL;
+	o->max_n = o->max_id_at = o->max_key_len = o->lower_n = 0;
+	o->max_split_ok = o->lower_known = false;
+}
 
 /* The affecting entries of one package being looked up. */
 struct acc {
@@ -654,9 +667,7 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 
 	a->n = 0;
 	vg_buf_reset(&a->strs);
-	memset(&a->fold, 0, sizeof(a->fold));
-	a->fold.rank = -1;
-	a->fold.cvss = a->fold.epss = -1;
+	fold_reset(&a->fold);
 	inst_init(&a->version, src_version(pk[0]));
 	rc = lookup(ctx, f->os.codename, src_name(pk[0]), on_entry, a, err);
 	if (rc != VG_OK) {

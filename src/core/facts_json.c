@@ -207,21 +207,21 @@ quoted_escape(const struct out *o, unsigned char c, char esc[6])
 #define SWAR_ONES UINT64_C(0x0101010101010101)
 #define SWAR_HIGH UINT64_C(0x8080808080808080)
 
-/* Non-zero when a byte of x is below c (c <= 0x80). */
-static uint64_t
-swar_less(uint64_t x, uint64_t c)
-{
-	return (x - SWAR_ONES * c) & ~x & SWAR_HIGH;
-}
-
-/* Non-zero when a byte of x stops a run of q_plain bytes: a control
- * byte, a non-ASCII byte, '"' or '\\'. */
+/*
+ * Non-zero when a byte of x stops a run of q_plain bytes: a control
+ * byte, a non-ASCII byte, '"' or '\\'. Exact because of the bytes in
+ * order, the first that stops is flagged: a byte below 0x20, '"' or
+ * '\\' wraps (or gives 0xff) in its subtraction, and every byte before
+ * it neither borrows nor has its high bit set; what a borrow or a byte
+ * at or above 0x80 flags past it does not matter.
+ */
 static uint64_t
 swar_stop(uint64_t x)
 {
-	return (x & SWAR_HIGH) | swar_less(x, 0x20) |
-		swar_less(x ^ (SWAR_ONES * '"'), 1) |
-		swar_less(x ^ (SWAR_ONES * '\\'), 1);
+	return (x | (x - SWAR_ONES * 0x20) |
+		((x ^ (SWAR_ONES * '"')) - SWAR_ONES) |
+		((x ^ (SWAR_ONES * '\\')) - SWAR_ONES)) &
+		SWAR_HIGH;
 }
 
 /*
@@ -475,6 +475,15 @@ out_flush(struct out *o)
 	vg_buf_reset(o->buf);
 }
 
+/* vg_vuln_pkgs_print, at the end of a package: hand the text to the
+ * stream when enough is waiting. */
+static void
+out_flush_full(struct out *o)
+{
+	if (o->sink != NULL && o->buf->len >= OUT_FLUSH_AT)
+		out_flush(o);
+}
+
 static void
 out_end(struct out *o)
 {
@@ -494,8 +503,10 @@ out_end(struct out *o)
 	}
 	if (o->split != NULL && o->section >= 0 && o->depth == 1)
 		split_end(o);
-	if (o->sink != NULL && (o->depth == 0 || o->buf->len >= OUT_FLUSH_AT))
+	if (o->sink != NULL && o->depth == 0)
 		out_flush(o);
+	else
+		out_flush_full(o);
 }
 
 /* A string; a NULL string is omitted (written as nothing). */
@@ -558,6 +569,9 @@ out_null(struct out *o, const char *key)
 	}
 }
 
+/* Room for a real's text: 17 digits, sign, point, exponent, ".0", NUL. */
+#define OUT_REAL_TEXT_MAX 40
+
 /*
  * A real as jansson writes it (jsonp_dtostr): 17 significant digits, the
  * locale's decimal point made '.', ".0" when it would read back as an
@@ -600,7 +614,7 @@ pretty_real(double v, char *num, size_t size)
 static void
 out_score(struct out *o, const char *key, double v)
 {
-	char num[40];
+	char num[OUT_REAL_TEXT_MAX];
 	int n;
 
 	if (!(v >= 0)) {
@@ -769,6 +783,196 @@ enc_device(struct out *o, const struct vg_facts *f)
 	out_end(o);
 }
 
+/* A package's urgency as written: "unknown" when out of range. */
+static const char *
+vpkg_urgency(int urgency)
+{
+	const char *name = vg_urgency_name(urgency);
+
+	return name != NULL ? name : "unknown";
+}
+
+/*
+ * The members of a vulnerable package in document order, as X(key,
+ * kind, value) with v the package, kind naming out_<kind> and
+ * vpkg_text_<kind>: one list for the generic walk (enc_vuln_pkg) and
+ * the printer's own writer (print_vuln_pkg), which cannot disagree on a
+ * member.
+ */
+#define VPKG_MEMBERS(X)                                                        \
+	X(package, str, v->package)                                            \
+	X(version, str, v->version)                                            \
+	X(binaries, str, v->binaries)                                          \
+	X(ids, str, v->ids)                                                    \
+	X(n_ids, int, (int64_t)v->n_ids)                                       \
+	X(fixed_version, str, v->fixed_version)                                \
+	X(status, str, vg_vuln_pkg_status_name(v->status))                     \
+	X(urgency, str, vpkg_urgency(v->urgency))                              \
+	X(cvss, score, v->cvss)                                                \
+	X(kev_ids, str, v->kev_ids)                                            \
+	X(n_kev, int, (int64_t)v->n_kev)                                       \
+	X(ransomware, bool, v->ransomware)                                     \
+	X(epss, score, v->epss)
+
+static void
+enc_vuln_pkg(struct out *o, const struct vg_vuln_pkg *v)
+{
+#define ENC_MEMBER(key, kind, value) out_##kind(o, #key, value);
+	out_begin(o, NULL, false);
+	VPKG_MEMBERS(ENC_MEMBER)
+	out_end(o);
+#undef ENC_MEMBER
+}
+
+/*
+ * print_vuln_pkg works in two passes: the text of every member's value
+ * first (where a string may turn out to need escaping), then the whole
+ * object in one room. A member's value as text: the n bytes of s,
+ * quoted when q, or nothing (the member omitted) when s is NULL. Numbers
+ * are written into num.
+ */
+struct vpkg_text {
+	const char *s;
+	size_t n;
+	bool q;
+	char num[OUT_REAL_TEXT_MAX];
+};
+
+/* False when s needs escaping: out_quoted_in's business. */
+static bool
+vpkg_text_str(struct vpkg_text *t, const char *s)
+{
+	t->s = s;
+	t->n = s != NULL ? strlen(s) : 0;
+	t->q = true;
+	return s == NULL ||
+		plain_end((const unsigned char *)s, 0, t->n) == t->n;
+}
+
+static bool
+vpkg_text_int(struct vpkg_text *t, int64_t v)
+{
+	_Static_assert(sizeof(t->num) >= VG_INT_TEXT_MAX, "room for an int");
+	t->n = vg_format_int(v, t->num);
+	t->s = t->num;
+	t->q = false;
+	return true;
+}
+
+static bool
+vpkg_text_bool(struct vpkg_text *t, bool v)
+{
+	t->s = v ? "true" : "false";
+	t->n = v ? 4 : 5;
+	t->q = false;
+	return true;
+}
+
+/* As out_score writes pretty; false when v is not a JSON number. */
+static bool
+vpkg_text_score(struct vpkg_text *t, double v)
+{
+	int n;
+
+	t->q = false;
+	if (!(v >= 0)) {
+		t->s = "null";
+		t->n = 4;
+		return true;
+	}
+	if ((n = pretty_real(v, t->num, sizeof(t->num))) < 0)
+		return false;
+	t->s = t->num;
+	t->n = (size_t)n;
+	return true;
+}
+
+/*
+ * A member at w: the comma (none while *first: no member written yet),
+ * key (new line, indentation, "key": ) and value; the end of it. The
+ * room is there.
+ */
+static inline char *
+vpkg_put(char *w, bool *first, const char *key, size_t kn,
+	 const struct vpkg_text *t)
+{
+	if (t->s == NULL)
+		return w;
+	*w = ',';
+	w += !*first;
+	*first = false;
+	memcpy(w, key, kn);
+	w += kn;
+	if (t->q)
+		*w++ = '"';
+	memcpy(w, t->s, t->n);
+	w += t->n;
+	if (t->q)
+		*w++ = '"';
+	return w;
+}
+
+/* A member's key as vpkg_put writes it: indented at depth 2. */
+#define VPKG_KEY(key) "\n    \"" #key "\": "
+#define VPKG_COUNT(key, kind, value) +1
+#define VPKG_N_MEMBERS (0 VPKG_MEMBERS(VPKG_COUNT))
+/* At least the text of a package but its values: the keys, commas
+ * (sizeof counts a NUL) and quotes, the braces with their new lines and
+ * indentation. */
+#define VPKG_KEY_LEN(key, kind, value) +sizeof(VPKG_KEY(key)) + 2
+#define VPKG_FRAME (sizeof(",\n  {\n  }") VPKG_MEMBERS(VPKG_KEY_LEN))
+
+/*
+ * vg_vuln_pkgs_print's writer of a package (an object of its top-level
+ * array, depth 1), the bulk of `vigie vuln check --format json`: the
+ * text enc_vuln_pkg writes, in one room, with each member's key and
+ * indentation a literal: the walk measures, checks, indents and
+ * reserves for each member at run time, which was two thirds of the
+ * printer's cost. A package with a string to escape, or a score that is
+ * not a number, or no room, is the walk's: it writes what it always has,
+ * or fails as it always has.
+ */
+static void
+print_vuln_pkg(struct out *o, const struct vg_vuln_pkg *v)
+{
+#define TEXT_MEMBER(key, kind, value)                                          \
+	plain &= vpkg_text_##kind(&t[i], value);                               \
+	len += t[i++].n;
+#define PUT_MEMBER(key, kind, value)                                           \
+	w = vpkg_put(w, &first, VPKG_KEY(key), sizeof(VPKG_KEY(key)) - 1,      \
+		     &t[i++]);
+	struct vpkg_text t[VPKG_N_MEMBERS];
+	bool *first_pkg = &o->first[o->depth - 1], first = true, plain = true;
+	size_t i = 0, len = VPKG_FRAME;
+	char *w;
+
+	VPKG_MEMBERS(TEXT_MEMBER)
+	if (!plain || o->skip || o->rc != VG_OK ||
+	    vg_buf_reserve(o->buf, len) != VG_OK) {
+		enc_vuln_pkg(o, v);
+		return;
+	}
+	w = o->buf->data + o->buf->len;
+	/* What out_begin writes, the first package without the comma. */
+	*w = ',';
+	w += !*first_pkg;
+	*first_pkg = false;
+	memcpy(w, "\n  {", 4);
+	w += 4;
+	i = 0;
+	VPKG_MEMBERS(PUT_MEMBER)
+	/* What out_end writes. */
+	if (!first) {
+		memcpy(w, "\n  ", 3);
+		w += 3;
+	}
+	*w++ = '}';
+	out_commit(o, w);
+	out_flush_full(o);
+#undef TEXT_MEMBER
+#undef PUT_MEMBER
+}
+
 /*
  * The vulnerable packages, derived by matching: written only when
  * matching ran (the source collected), so `vigie facts` on a host and
@@ -783,24 +987,11 @@ enc_vuln_pkgs(struct out *o, const struct vg_facts *f)
 		return;
 	out_begin(o, "vulnerable_packages", true);
 	for (i = 0; i < f->n_vuln_pkgs && o->rc == VG_OK; i++) {
-		const struct vg_vuln_pkg *v = &f->vuln_pkgs[i];
-		const char *urg = vg_urgency_name(v->urgency);
-
-		out_begin(o, NULL, false);
-		out_str(o, "package", v->package);
-		out_str(o, "version", v->version);
-		out_str(o, "binaries", v->binaries);
-		out_str(o, "ids", v->ids);
-		out_int(o, "n_ids", (int64_t)v->n_ids);
-		out_str(o, "fixed_version", v->fixed_version);
-		out_str(o, "status", vg_vuln_pkg_status_name(v->status));
-		out_str(o, "urgency", urg != NULL ? urg : "unknown");
-		out_score(o, "cvss", v->cvss);
-		out_str(o, "kev_ids", v->kev_ids);
-		out_int(o, "n_kev", (int64_t)v->n_kev);
-		out_bool(o, "ransomware", v->ransomware);
-		out_score(o, "epss", v->epss);
-		out_end(o);
+		/* Pretty is vg_vuln_pkgs_print's: depth 1 is its array. */
+		if (o->pretty && o->depth == 1)
+			print_vuln_pkg(o, &f->vuln_pkgs[i]);
+		else
+			enc_vuln_pkg(o, &f->vuln_pkgs[i]);
 	}
 	out_end(o);
 }

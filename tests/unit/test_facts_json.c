@@ -6,6 +6,7 @@
 #include "util/common.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -638,6 +639,72 @@ test_vuln_pretty(void **state)
 		expect_pretty_as_jansson(&f);
 	}
 	(void)setlocale(LC_NUMERIC, "C");
+	vg_facts_release(&f);
+}
+
+/*
+ * The printer writes most packages itself and leaves those with a
+ * string to escape to the generic walk: jansson's text either way, for
+ * hostile values, one package a row in that order (commas between the
+ * two kinds): empty strings, omitted ones (the first member too), counts
+ * past INT64_MAX (written as the cast gives them), an unknown status or
+ * urgency, every kind of score; NaN is null, never "nan"; an infinite
+ * score is no JSON number.
+ */
+static void
+test_vuln_pretty_hostile(void **state)
+{
+	static const struct {
+		const char *package, *version, *ids, *fixed;
+		size_t count;
+		int status, urgency;
+		double cvss, epss;
+	} rows[] = {
+		{"", "", "", "", 0, 0, 0, 0, 0},
+		{NULL, "1.0", "CVE-1", NULL, 1, 1, 1, -1, -1},
+		{"q\"uote", NULL, NULL, "1.0", SIZE_MAX, 2, 2, 1e-5, 9.8},
+		{"p", "1", "a,b", "\n", (size_t)INT64_MAX, 3, 3, 10, NAN},
+		{"p", NULL, "CVE-2", "2:1.0~rc1", (size_t)INT64_MAX + 1, 4, 99,
+		 -0.0, 1e300},
+		{"caf\xc3\xa9", "1", "\x7f", NULL, 7, -1, -1, 0.1, 7},
+		{"p", "1", NULL, NULL, 0, 0, 0, -INFINITY, 5e-324},
+		{"p", "1", "CVE-2024-0001,CVE-2024-0002,CVE-2024-0003", "1.1",
+		 3, 0, 4, 9.8, 0.97},
+	};
+	struct vg_vuln_pkg *v;
+	struct vg_facts f;
+	char *got;
+	FILE *fp;
+	size_t i;
+
+	(void)state;
+	vg_facts_init(&f);
+	for (i = 0; i < VG_ARRAY_LEN(rows); i++) {
+		assert_non_null(v = vg_facts_add_vuln_pkg(&f));
+		v->package = vg_facts_str(&f, rows[i].package);
+		v->version = vg_facts_str(&f, rows[i].version);
+		v->binaries = v->package;
+		v->ids = vg_facts_str(&f, rows[i].ids);
+		v->kev_ids = v->ids;
+		v->n_ids = v->n_kev = rows[i].count;
+		v->fixed_version = vg_facts_str(&f, rows[i].fixed);
+		v->status = (enum vg_vuln_pkg_status)rows[i].status;
+		v->urgency = rows[i].urgency;
+		v->cvss = rows[i].cvss;
+		v->epss = rows[i].epss;
+		v->ransomware = i % 2 != 0;
+		expect_pretty_as_jansson(&f);
+	}
+	got = pretty_text(&f);
+	assert_null(strstr(got, "nan"));
+	assert_non_null(strstr(got, "\"n_ids\": -1,"));
+	assert_non_null(strstr(got, "\"n_ids\": -9223372036854775808,"));
+	free(got);
+
+	v->cvss = INFINITY;
+	assert_non_null(fp = fopen("/dev/null", "w"));
+	assert_int_equal(vg_vuln_pkgs_print(&f, fp), VG_ERR_USAGE);
+	(void)fclose(fp);
 	vg_facts_release(&f);
 }
 
@@ -1646,6 +1713,7 @@ main(void)
 		cmocka_unit_test(test_utf8_seq),
 		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_vuln_pretty),
+		cmocka_unit_test(test_vuln_pretty_hostile),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_pretty_write_error),
 		cmocka_unit_test(test_device_evidence_absent),

@@ -283,6 +283,40 @@ test_valid(void **state)
 	}
 }
 
+/* Every byte in an upstream version and in a revision: valid exactly
+ * for dpkg's (letters, digits, ".+~", and ":-" upstream only; blanks end
+ * the version, so only white space may follow them). */
+static void
+test_valid_bytes(void **state)
+{
+	char up[8], rev[8];
+	bool alnum, ok_up, ok_rev;
+	int c;
+
+	(void)state;
+	for (c = 1; c < 256; c++) {
+		alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+			(c >= 'A' && c <= 'Z');
+		/* A '-' in "1.0-1-1" moves the split: revision "1". */
+		ok_rev = alnum || c == '.' || c == '+' || c == '~' || c == '-';
+		/* "1.0:1" makes no epoch ("1.0" is not a number). */
+		ok_up = ok_rev;
+		if (c == ' ' || (c >= '\t' && c <= '\r'))
+			continue;
+		(void)snprintf(up, sizeof(up), "1.0%c1", c);
+		(void)snprintf(rev, sizeof(rev), "1.0-1%c1", c);
+		if (vg_dpkg_version_valid(up) != ok_up ||
+		    vg_dpkg_version_valid(rev) != ok_rev) {
+			print_error("byte %#x: upstream %d, revision %d\n", c,
+				    vg_dpkg_version_valid(up),
+				    vg_dpkg_version_valid(rev));
+			fail();
+		}
+	}
+	/* ':' in an upstream version with an epoch. */
+	assert_true(vg_dpkg_version_valid("1:1.0:1-1"));
+}
+
 /* Property tests: a fixed seed, versions over an alphabet chosen to hit
  * every class (digits, zeros, '~', letters of both cases, separators,
  * ':' and '-' that move the split, non-ASCII and blanks). */
@@ -602,6 +636,7 @@ main(void)
 		cmocka_unit_test(test_huge_digit_run),
 		cmocka_unit_test(test_sorted_sample),
 		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_valid_bytes),
 		cmocka_unit_test(test_properties),
 		cmocka_unit_test(test_split_and_reference),
 		cmocka_unit_test(test_keys),

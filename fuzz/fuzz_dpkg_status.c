@@ -38,6 +38,17 @@ parse_pieces(struct vg_facts *f, const char *data, size_t size, size_t k)
 	free(w);
 }
 
+/* Every string of the package the same (none is NULL). */
+static bool
+same_package(const struct vg_package *a, const struct vg_package *b)
+{
+	return strcmp(a->name, b->name) == 0 &&
+		strcmp(a->version, b->version) == 0 &&
+		strcmp(a->arch, b->arch) == 0 &&
+		strcmp(a->source, b->source) == 0 &&
+		strcmp(a->source_version, b->source_version) == 0;
+}
+
 static bool
 same_packages(const struct vg_facts *a, const struct vg_facts *b)
 {
@@ -46,8 +57,7 @@ same_packages(const struct vg_facts *a, const struct vg_facts *b)
 	if (a->n_packages != b->n_packages || a->n_warnings != b->n_warnings)
 		return false;
 	for (i = 0; i < a->n_packages; i++)
-		if (strcmp(a->packages[i].name, b->packages[i].name) != 0 ||
-		    strcmp(a->packages[i].version, b->packages[i].version) != 0)
+		if (!same_package(&a->packages[i], &b->packages[i]))
 			return false;
 	for (i = 0; i < a->n_warnings; i++)
 		if (strcmp(a->warnings[i], b->warnings[i]) != 0)

@@ -2,12 +2,12 @@
  * The dpkg database, /var/lib/dpkg/status: deb822 stanzas separated by
  * blank lines, continuation lines starting with a space or a tab. Only
  * packages whose files are on disk are kept (see files_present()). One
- * pass over the buffer;
- * field values are byte ranges until a stanza is complete, then copied
- * once into the facts arena. So the file is read by pieces into one
- * small buffer (DPKG_CHUNK), each parsed up to the last stanza it ends:
- * 400 KB read at once was 100 page faults of fresh memory, a fifth of
- * a `vuln check`'s.
+ * pass over the buffer, a line found by one memchr and told by its
+ * first bytes (vg_dpkg_parse_some); field values are byte ranges until a
+ * stanza is complete, then checked and copied once into the facts arena. So the
+ * file is read by pieces into one small buffer (DPKG_CHUNK), each parsed up to
+ * the last stanza it ends: 400 KB read at once was 100 page faults of fresh
+ * memory, a fifth of a `vuln check`'s.
  */
 #include "util/common.h"
 
@@ -34,12 +34,58 @@ struct stanza {
 	struct field package, version, arch, source, status;
 };
 
-/* True when every byte of the value is printable ASCII or UTF-8. */
-static bool
+/*
+ * Up to 8 bytes of s in a word, in memory order: compared as bytes, never
+ * read as a number, so the same on either end. n is a constant where it
+ * is called: the copy is one or two loads.
+ */
+static inline uint64_t
+word(const char *s, size_t n)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, s, n);
+	return w;
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+
+/*
+ * Whether a byte of w is a control character, below 0x20 or 0x7f: the
+ * classic bit tricks (a byte below c, a zero byte after the xor), exact
+ * as to whether any byte is, not as to which.
+ */
+static inline bool
+has_control(uint64_t w)
+{
+	uint64_t del = w ^ (ONES * 0x7f);
+
+	return (((w - ONES * 0x20) & ~w) | ((del - ONES) & ~del)) &
+		(ONES * 0x80);
+}
+
+/*
+ * True when every byte of the value is printable ASCII or UTF-8. Eight
+ * bytes at a time, the last eight overlapping those before; a shorter
+ * value as its first and last four (its bytes are all that matter).
+ */
+static inline bool
 clean(struct field v)
 {
+	char b[8];
 	size_t i;
 
+	if (v.n >= 8) {
+		for (i = 0; i < v.n - 8; i += 8)
+			if (has_control(word(v.s + i, 8)))
+				return false;
+		return !has_control(word(v.s + v.n - 8, 8));
+	}
+	if (v.n >= 4) {
+		memcpy(b, v.s, 4);
+		memcpy(b + 4, v.s + v.n - 4, 4);
+		return !has_control(word(b, 8));
+	}
 	for (i = 0; i < v.n; i++)
 		if ((unsigned char)v.s[i] < 0x20 || v.s[i] == 0x7f)
 			return false;
@@ -92,6 +138,19 @@ files_present(struct field st)
 	return false;
 }
 
+/* v copied at *w as a string, *w moved past it. */
+static const char *
+put(char **w, struct field v)
+{
+	char *s = *w;
+
+	if (v.n > 0)
+		memcpy(s, v.s, v.n);
+	s[v.n] = '\0';
+	*w = s + v.n + 1;
+	return s;
+}
+
 /*
  * Copy the package's strings into the facts, in one block of their
  * arena rather than five (3,000 packages: the allocations showed). No
@@ -101,30 +160,18 @@ static enum vg_rc
 package_strings(struct vg_facts *f, struct vg_package *p,
 		const struct stanza *st, struct field src, struct field srcver)
 {
-	const struct field from[] = {st->package, st->version, st->arch, src,
-				     srcver};
-	const char **to[] = {&p->name, &p->version, &p->arch, &p->source,
-			     &p->source_version};
-	size_t i, size = 0;
 	char *w;
 
-	_Static_assert(VG_ARRAY_LEN(from) == VG_ARRAY_LEN(to), "one each");
 	/* Each at most the status file's size (VG_MAX_TEXT_FILE). */
-	for (i = 0; i < VG_ARRAY_LEN(from); i++)
-		size += from[i].n + 1;
-	if ((w = vg_arena_alloc(&f->arena, size)) == NULL)
+	if ((w = vg_arena_alloc(&f->arena,
+				st->package.n + st->version.n + st->arch.n +
+					src.n + srcver.n + 5)) == NULL)
 		return VG_ERR_NOMEM;
-	for (i = 0; i < VG_ARRAY_LEN(from); i++) {
-		if (from[i].s != NULL)
-			memcpy(w, from[i].s, from[i].n);
-		w[from[i].n] = '\0';
-		*to[i] = w;
-		w += from[i].n + 1;
-	}
-	if (src.s == NULL || src.n == 0)
-		p->source = p->name;
-	if (srcver.s == NULL || srcver.n == 0)
-		p->source_version = p->version;
+	p->name = put(&w, st->package);
+	p->version = put(&w, st->version);
+	p->arch = put(&w, st->arch);
+	p->source = src.n > 0 ? put(&w, src) : p->name;
+	p->source_version = srcver.n > 0 ? put(&w, srcver) : p->version;
 	return VG_OK;
 }
 
@@ -173,69 +220,89 @@ stanza_end(struct vg_facts *f, const char *name, struct stanza *st)
 	return package_strings(f, p, st, src, srcver);
 }
 
-/* The fields kept, and where: names in lower case, letters only. */
-#define FIELD(name, member)                                                    \
-	{                                                                      \
-		name, sizeof(name) - 1, offsetof(struct stanza, member)        \
-	}
-static const struct {
-	const char *name;
-	size_t len;
-	size_t off;
-} fields[] = {
-	FIELD("package", package),   FIELD("version", version),
-	FIELD("architecture", arch), FIELD("source", source),
-	FIELD("status", status),
-};
-#undef FIELD
+/*
+ * Whether s[0..len) is name, given in lower case (letters only, at most
+ * 16), in any case: deb822 field names are case-insensitive, in ASCII
+ * whatever the locale. A byte | 0x20 (a space) is a lower-case letter
+ * only for that letter in either case: eight bytes at a time.
+ */
+static inline bool
+name_is(const char *s, const char *name, size_t len)
+{
+	static const char spaces[] = "        ";
+	size_t head = len < 8 ? len : 8, tail = len - head;
+
+	return (word(s, head) | word(spaces, head)) == word(name, head) &&
+		(word(s + head, tail) | word(spaces, tail)) ==
+		word(name + head, tail);
+}
+
+/* line[0..n) starts with the field name (a literal) and its colon. */
+#define FIELD_IS(line, n, name)                                                \
+	((n) > sizeof(name) - 1 && (line)[sizeof(name) - 1] == ':' &&          \
+	 name_is(line, name, sizeof(name) - 1))
 
 /*
- * The field slot for a field name, or NULL for fields we do not keep.
- * Case-insensitive, as deb822 field names are, in ASCII whatever the
- * locale: b | 0x20 is a lower-case letter only for that letter in
- * either case. Most lines are other fields (Depends, Description...):
- * their length turns most of them away before a byte is compared.
+ * The slot of a field we keep that line[0..n) is, with the length of
+ * its name, or NULL. Its first letter leaves one or two names to try.
  */
 static struct field *
-field_slot(struct stanza *st, const char *s, size_t n)
+field_slot(struct stanza *st, const char *line, size_t n, size_t *name_len)
 {
-	size_t i, k;
-
-	for (i = 0; i < VG_ARRAY_LEN(fields); i++) {
-		if (n != fields[i].len)
-			continue;
-		for (k = 0; k < n; k++)
-			if (((unsigned char)s[k] | 0x20) != fields[i].name[k])
-				break;
-		if (k == n)
-			return (struct field *)((char *)st + fields[i].off);
+#define KEEP(name, member)                                                     \
+	if (FIELD_IS(line, n, name)) {                                         \
+		*name_len = sizeof(name) - 1;                                  \
+		return &st->member;                                            \
 	}
+	switch (line[0] | 0x20) {
+	case 'a':
+		KEEP("architecture", arch);
+		break;
+	case 'p':
+		KEEP("package", package);
+		break;
+	case 's':
+		KEEP("source", source);
+		KEEP("status", status);
+		break;
+	case 'v':
+		KEEP("version", version);
+		break;
+	}
+#undef KEEP
 	return NULL;
 }
 
-/* One line of a stanza into st (n > 0, line number lineno). */
+/*
+ * A "Field: value" line (n > 0) into st; CR or blanks that end it are
+ * trimmed from the value. A field we keep is known by its first bytes;
+ * any other only needs its colon found. The value is nearly always
+ * after one space, and ends in neither a blank nor a CR (both below
+ * '!'): only others go through vg_trim.
+ */
 static void
-stanza_line(struct stanza *st, const char *line, size_t n, int lineno)
+field_line(struct stanza *st, const char *line, size_t n)
 {
+	const char *colon, *v, *end = line + n;
 	struct field *slot;
-	const char *colon, *val;
-	size_t vn;
+	size_t name_len, vn;
 
-	if (st->line == 0)
-		st->line = lineno;
-	/* Continuations belong to fields we skip (Description...). */
-	if (line[0] == ' ' || line[0] == '\t')
-		return;
-	if ((colon = memchr(line, ':', n)) == NULL || colon == line) {
-		st->bad = true;
+	if ((slot = field_slot(st, line, n, &name_len)) == NULL) {
+		colon = memchr(line, ':', n);
+		if (colon == NULL || colon == line)
+			st->bad = true;
 		return;
 	}
-	if ((slot = field_slot(st, line, (size_t)(colon - line))) == NULL)
-		return;
-	val = colon + 1;
-	vn = n - (size_t)(val - line);
-	vg_trim(&val, &vn);
-	slot->s = val;
+	v = line + name_len + 1;
+	vn = (size_t)(end - v);
+	if (vn >= 2 && v[0] == ' ' && (unsigned char)v[1] > ' ' &&
+	    (unsigned char)end[-1] > ' ') {
+		v++;
+		vn--;
+	} else {
+		vg_trim(&v, &vn);
+	}
+	slot->s = v;
 	slot->n = vn;
 }
 
@@ -248,15 +315,19 @@ vg_dpkg_parser_init(struct vg_dpkg_parser *p, struct vg_facts *f,
 	p->lineno = 0;
 }
 
+/*
+ * One memchr finds each line's end; a continuation line (Description's
+ * body: most of the bytes) needs nothing more, a field line one more for
+ * its colon. A line's CR is left for the value's trim to take.
+ */
 enum vg_rc
 vg_dpkg_parse_some(struct vg_dpkg_parser *p, const char *buf, size_t len,
 		   bool last, size_t *used)
 {
-	const char *nl, *line;
-	struct stanza st;
-	struct vg_lines it;
+	const char *at = buf, *end, *nl, *next;
+	struct stanza st = {0};
+	int lineno = p->lineno;
 	size_t n;
-	int done_lines = 0;
 	enum vg_rc rc;
 
 	*used = 0;
@@ -266,27 +337,30 @@ vg_dpkg_parse_some(struct vg_dpkg_parser *p, const char *buf, size_t len,
 			return VG_OK;
 		len = (size_t)(nl - buf) + 1;
 	}
-	memset(&st, 0, sizeof(st));
-	vg_lines_init(&it, buf, len);
-	while (vg_lines_next(&it, &line, &n)) {
-		if (n > 0) {
-			stanza_line(&st, line, n, p->lineno + it.lineno);
+	for (end = buf + len; at < end; at = next) {
+		nl = memchr(at, '\n', (size_t)(end - at));
+		next = nl != NULL ? nl + 1 : end;
+		n = (size_t)((nl != NULL ? nl : end) - at);
+		lineno++;
+		if (n == 0 || (n == 1 && at[0] == '\r')) {
+			if ((rc = stanza_end(p->f, p->name, &st)) != VG_OK)
+				return rc;
+			st = (struct stanza){0};
+			/* Parsed up to here: the field ranges are copied. */
+			*used = (size_t)(next - buf);
+			p->lineno = lineno;
 			continue;
 		}
-		if ((rc = stanza_end(p->f, p->name, &st)) != VG_OK)
-			return rc;
-		memset(&st, 0, sizeof(st));
-		/* Parsed up to here: the field ranges are copied. */
-		*used = (size_t)(it.p - buf);
-		done_lines = it.lineno;
+		if (st.line == 0)
+			st.line = lineno;
+		/* Continuations belong to fields we skip (Description...). */
+		if (at[0] != ' ' && at[0] != '\t')
+			field_line(&st, at, n);
 	}
-	if (last) {
-		*used = len;
-		return stanza_end(p->f, p->name, &st);
-	}
-	/* The unfinished stanza is parsed again with the next piece. */
-	p->lineno += done_lines;
-	return VG_OK;
+	if (!last)
+		return VG_OK; /* the unfinished stanza comes again */
+	*used = len;
+	return stanza_end(p->f, p->name, &st);
 }
 
 enum vg_rc

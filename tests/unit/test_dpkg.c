@@ -217,6 +217,21 @@ test_field_names(void **state)
 		{"Package: a\nStatus: install ok installed\nVersion: 1\n"
 		 "Architectur\xc5: amd64\nS\x0fURCE: s\n",
 		 "", "a"},
+		/* Longer or shorter than a kept name, or sharing its start:
+		 * other fields (each line well formed). */
+		{"Package: a\nStatus: install ok installed\nVersion: 1\n"
+		 "Sources: t\nSourc: t\nStat: x\nStatuses: x\nPackage-X: b\n"
+		 "Architectures: x\nArch: x\nV: 2\nVersions: 2\n",
+		 "", "a"},
+		/* Values after no blank, several, tabs; CR or blanks after. */
+		{"Package:a\nStatus:\tinstall ok installed \r\n"
+		 "Version: \t 1\t\nArchitecture:  amd64 \t\r\r\n"
+		 "Source:s \n",
+		 "amd64", "s"},
+		/* Empty values: no arch is "", an empty source the name. */
+		{"Package: a\nStatus: install ok installed\nVersion: 1\n"
+		 "Architecture:\nSource:  \t\n",
+		 "", "a"},
 	};
 	struct vg_facts f;
 	size_t i;
@@ -264,7 +279,71 @@ static const struct row rows[] = {
 	 0, 1, 0},
 	{"Package: a\nStatus: install ok installed\nVersion: 1\nSource: (\n", 0,
 	 1, 1},
+	/* 0x1a | 0x20 is ':', yet no colon: a malformed line. */
+	{"Package\x1a a\nStatus: install ok installed\nVersion: 1\n", 0, 0, 1},
+	/* A kept name and its colon, the file's last bytes. */
+	{"Status:", 0, 0, 1},
+	{"Package: a\nStatus: install ok installed\nVersion:", 0, 0, 1},
+	{"Package: a\nStatus: install ok installed\nVersion: \n", 0, 0, 1},
+	/* NUL: starting a line, malformed; in a continuation, skipped. */
+	{"Package: a\nStatus: install ok installed\nVersion: 1\n\0\n", 53, 0,
+	 1},
+	{"Package: a\nStatus: install ok installed\nVersion: 1\n \0\n", 54, 1,
+	 0},
+	{"Package: a\nStatus: install ok installed\nVersion: 1\n\tx\n", 0, 1,
+	 0},
+	/* A CR alone is a blank line; two are not. */
+	{"Package: a\r\nStatus: install ok installed\r\nVersion: 1\r\n\r\n"
+	 "Package: b\r\nStatus: install ok installed\r\nVersion: 1\r\n",
+	 0, 2, 0},
+	{"Package: a\nStatus: install ok installed\nVersion: 1\n\r\r\n", 0, 0,
+	 1},
 };
+
+/*
+ * A control byte anywhere in a kept value of any length (the check
+ * reads them eight or four at a time) skips the package; a printable
+ * or non-ASCII byte does not.
+ */
+static void
+test_control_bytes(void **state)
+{
+	static const unsigned char bad[] = {0x00, 0x01, 0x1b, 0x1f, 0x7f};
+	static const unsigned char good[] = {'!', '~', 0x80, 0xa0, 0xff};
+	char text[128], value[24];
+	struct vg_facts f;
+	size_t n, at, i, len;
+	bool is_bad;
+
+	(void)state;
+	for (n = 1; n < sizeof(value); n++)
+		for (at = 0; at < n; at++)
+			for (i = 0; i < 2 * sizeof(bad); i++) {
+				is_bad = i < sizeof(bad);
+				memset(value, '1', n);
+				value[at] =
+					(char)(is_bad ? bad[i]
+						      : good[i - sizeof(bad)]);
+				len = (size_t)snprintf(
+					text, sizeof(text),
+					"Package: a\nStatus: install ok "
+					"installed\nVersion: ");
+				memcpy(text + len, value, n);
+				len += n;
+				text[len++] = '\n';
+				vg_facts_init(&f);
+				assert_int_equal(vg_dpkg_status_parse(
+							 &f, "s", text, len),
+						 VG_OK);
+				if (f.n_packages != (is_bad ? 0u : 1u))
+					fail_msg("length %zu, byte %zu: "
+						 "%#x: %zu packages",
+						 n, at,
+						 (unsigned char)value[at],
+						 f.n_packages);
+				vg_facts_release(&f);
+			}
+}
 
 static void
 test_hostile(void **state)
@@ -453,17 +532,46 @@ test_collect(void **state)
 }
 
 /*
- * A status file of many read pieces, with a stanza longer than a piece
- * (the reader's buffer grows for it): collected as parsed whole.
+ * The status file b collected (read by pieces), as b parsed whole: the
+ * same packages and warnings, packages of them.
  */
 static void
-test_collect_pieces(void **state)
+assert_collected_as_whole(const struct vg_buf *b, size_t packages)
 {
 	char *dir = vg_test_tmpdir();
 	struct vg_facts f, whole;
 	struct vg_root root;
 	struct vg_collect c;
 	struct vg_err err;
+
+	vg_test_write(dir, "var/lib/dpkg/status", b->data);
+	assert_int_equal(vg_root_open(&root, dir, &err), VG_OK);
+	memset(&c, 0, sizeof(c));
+	c.root = &root;
+	c.facts = &f;
+	vg_facts_init(&f);
+	vg_facts_init(&whole);
+	assert_int_equal(vg_collect_dpkg(&c), VG_OK);
+	assert_true(f.sources[VG_SRC_PACKAGES].collected);
+	assert_int_equal(vg_dpkg_status_parse(&whole, "/var/lib/dpkg/status",
+					      b->data, b->len),
+			 VG_OK);
+	assert_int_equal(f.n_packages, packages);
+	assert_facts_same(&f, &whole);
+	vg_facts_release(&f);
+	vg_facts_release(&whole);
+	vg_root_close(&root);
+	vg_test_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * A status file of many read pieces, with a stanza longer than a piece
+ * (the reader's buffer grows for it): collected as parsed whole.
+ */
+static void
+test_collect_pieces(void **state)
+{
 	struct vg_buf b;
 	size_t i;
 
@@ -484,27 +592,66 @@ test_collect_pieces(void **state)
 		assert_int_equal(vg_buf_adds(&b, i % 7 ? "\n" : "bad\n\n"),
 				 VG_OK);
 	}
-	vg_test_write(dir, "var/lib/dpkg/status", b.data);
-	assert_int_equal(vg_root_open(&root, dir, &err), VG_OK);
-	memset(&c, 0, sizeof(c));
-	c.root = &root;
-	c.facts = &f;
-	vg_facts_init(&f);
-	vg_facts_init(&whole);
-	assert_int_equal(vg_collect_dpkg(&c), VG_OK);
-	assert_true(f.sources[VG_SRC_PACKAGES].collected);
-	assert_int_equal(vg_dpkg_status_parse(&whole, "/var/lib/dpkg/status",
-					      b.data, b.len),
-			 VG_OK);
 	/* Every seventh stanza is malformed, and warned of. */
-	assert_int_equal(f.n_packages, 3000 - 429);
-	assert_facts_same(&f, &whole);
-	vg_facts_release(&f);
-	vg_facts_release(&whole);
-	vg_root_close(&root);
+	assert_collected_as_whole(&b, 3000 - 429);
 	vg_buf_release(&b);
-	vg_test_rmtree(dir);
-	free(dir);
+}
+
+/* A continuation line " x...x\n" that makes b end at len. */
+static void
+add_continuation(struct vg_buf *b, size_t len)
+{
+	assert_true(len >= b->len + 2);
+	assert_int_equal(vg_buf_addc(b, ' '), VG_OK);
+	while (b->len < len - 1)
+		assert_int_equal(vg_buf_addc(b, 'x'), VG_OK);
+	assert_int_equal(vg_buf_addc(b, '\n'), VG_OK);
+}
+
+/*
+ * Lines and stanzas that end about where a read piece (64 KB) does, or
+ * are one piece long, a CRLF cut or not: collected as parsed whole.
+ */
+static void
+test_collect_piece_edges(void **state)
+{
+	const size_t piece = 64u << 10;
+	static const char stanza[] = "Package: p\n"
+				     "Status: install ok installed\n"
+				     "Version: 1\n"
+				     "Description: d\n";
+	struct vg_buf b;
+	size_t at, n;
+	char *value;
+
+	(void)state;
+	/* The value of a "Version: ...\r\n" line of one piece. */
+	n = piece - strlen("Version: \r\n");
+	assert_non_null(value = malloc(n + 1));
+	memset(value, '7', n);
+	value[n] = '\0';
+	for (at = piece - 3; at <= piece + 1; at++) {
+		vg_buf_init(&b, VG_MAX_TEXT_FILE);
+		/* A stanza whose blank line is the byte at - 1. */
+		assert_int_equal(vg_buf_adds(&b, stanza), VG_OK);
+		add_continuation(&b, at - 1);
+		assert_int_equal(vg_buf_adds(&b, "\n"), VG_OK);
+		/* A continuation line of one piece. */
+		assert_int_equal(vg_buf_adds(&b, stanza), VG_OK);
+		add_continuation(&b, b.len + piece);
+		assert_int_equal(vg_buf_adds(&b, "\n"), VG_OK);
+		/* A field line of one piece, its value kept. */
+		assert_int_equal(
+			vg_buf_printf(&b,
+				      "Package: q\r\n"
+				      "Status: install ok installed\r\n"
+				      "Version: %s\r\n\r\n",
+				      value),
+			VG_OK);
+		assert_collected_as_whole(&b, 3);
+		vg_buf_release(&b);
+	}
+	free(value);
 }
 
 int
@@ -515,9 +662,11 @@ main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_field_names),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_control_bytes),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_collect_pieces),
+		cmocka_unit_test(test_collect_piece_edges),
 		cmocka_unit_test(test_pieces),
 	};
 

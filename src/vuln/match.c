@@ -303,9 +303,10 @@ vg_vuln_affects(const struct vg_vuln_entry *e, const char *v)
  * id_at in the package's strs until its lookup ends (strs may move
  * meanwhile), then at id. */
 struct hit {
-	size_t id_at;
+	size_t id_at, id_n;
 	const char *id;
 	bool kev;
+	bool same; /* the id of the hit before (set by hits_in_order) */
 };
 
 /* The signals of a package's affecting entries, folded as they come. */
@@ -358,14 +359,19 @@ struct acc {
 };
 
 /* Append item to a comma-joined list. */
+/* item (n bytes) appended to the comma-joined list b. */
 static enum vg_rc
-list_add(struct vg_buf *b, const char *item)
+list_add(struct vg_buf *b, const char *item, size_t n)
 {
 	enum vg_rc rc;
+	size_t comma = b->len > 0;
 
-	if (b->len > 0 && (rc = vg_buf_addc(b, ',')) != VG_OK)
+	if ((rc = vg_buf_reserve(b, comma + n)) != VG_OK)
 		return rc;
-	return vg_buf_adds(b, item);
+	b->data[b->len] = ',';
+	memcpy(b->data + b->len + comma, item, n);
+	vg_buf_setlen(b, b->len + comma + n);
+	return VG_OK;
 }
 
 /* The list as a facts string, NULL when empty. */
@@ -517,10 +523,13 @@ on_entry(void *ctx, const struct vg_vuln_entry *e)
 	h = &a->hits[a->n];
 	h->kev = e->kev;
 	h->id_at = a->strs.len;
-	if ((rc = vg_buf_add(&a->strs, e->id,
-			     strnlen(e->id, VG_FEED_MAX_ID))) != VG_OK ||
-	    (rc = vg_buf_add(&a->strs, "", 1)) != VG_OK)
+	h->id_n = strnlen(e->id, VG_FEED_MAX_ID);
+	/* The id and its NUL, the next one's start. */
+	if ((rc = vg_buf_reserve(&a->strs, h->id_n + 1)) != VG_OK)
 		return rc;
+	memcpy(a->strs.data + a->strs.len, e->id, h->id_n);
+	a->strs.data[a->strs.len + h->id_n] = '\0';
+	vg_buf_setlen(&a->strs, a->strs.len + h->id_n + 1);
 	a->n++;
 	return fold_entry(a, e, h->id_at, bfix, bfix_len);
 }
@@ -543,17 +552,34 @@ hit_cmp(const void *x, const void *y)
 	return strcmp(a->id, b->id);
 }
 
-/* Whether the hits are in id order already: a store hands a row's
- * entries out in id order, so they are unless two rows gave some. */
+/*
+ * Whether the hits are in id order, each marked when its id is the one
+ * before's (same): the one comparison of each pair serves both. A
+ * store hands a row's entries out in id order, so they are unless two
+ * rows gave some.
+ */
 static bool
-hits_sorted(const struct acc *a)
+hits_in_order(struct acc *a)
 {
 	size_t i;
+	int c;
 
-	for (i = 1; i < a->n; i++)
-		if (strcmp(a->hits[i - 1].id, a->hits[i].id) > 0)
+	for (i = 1; i < a->n; i++) {
+		if ((c = strcmp(a->hits[i - 1].id, a->hits[i].id)) > 0)
 			return false;
+		a->hits[i].same = c == 0;
+	}
 	return true;
+}
+
+/* The hits sorted by id, each marked as hits_in_order does. */
+static void
+hits_sort(struct acc *a)
+{
+	if (!hits_in_order(a)) {
+		qsort(a->hits, a->n, sizeof(*a->hits), hit_cmp);
+		(void)hits_in_order(a);
+	}
 }
 
 /* The folded signals into v. */
@@ -586,13 +612,12 @@ fold_ids(struct vg_facts *f, struct acc *a, struct vg_vuln_pkg *v)
 	vg_buf_reset(&a->kev);
 	for (i = 0; i < a->n && rc == VG_OK; i = j) {
 		in_kev = a->hits[i].kev;
-		for (j = i + 1;
-		     j < a->n && strcmp(a->hits[j].id, a->hits[i].id) == 0; j++)
+		for (j = i + 1; j < a->n && a->hits[j].same; j++)
 			in_kev = in_kev || a->hits[j].kev;
 		if (v->n_ids++ < MATCH_MAX_IDS_LISTED)
-			rc = list_add(&a->ids, a->hits[i].id);
+			rc = list_add(&a->ids, a->hits[i].id, a->hits[i].id_n);
 		if (in_kev && rc == VG_OK && v->n_kev++ < MATCH_MAX_IDS_LISTED)
-			rc = list_add(&a->kev, a->hits[i].id);
+			rc = list_add(&a->kev, a->hits[i].id, a->hits[i].id_n);
 	}
 	if (rc == VG_OK)
 		rc = list_str(f, &a->ids, &v->ids);
@@ -648,7 +673,7 @@ binaries_of(struct vg_facts *f, struct vg_buf *b, struct vg_package *const *pk,
 
 	vg_buf_reset(b);
 	for (i = 0; i < n && i < MATCH_MAX_BINARIES_LISTED && rc == VG_OK; i++)
-		rc = list_add(b, pk[i]->name);
+		rc = list_add(b, pk[i]->name, strlen(pk[i]->name));
 	if (rc == VG_OK && n > MATCH_MAX_BINARIES_LISTED)
 		rc = vg_buf_printf(b, ",+%zu", n - MATCH_MAX_BINARIES_LISTED);
 	if (rc == VG_OK)
@@ -682,8 +707,7 @@ match_one(struct vg_facts *f, struct acc *a, struct vg_package *const *pk,
 	if (a->n == 0)
 		return VG_OK;
 	hits_resolve(a);
-	if (!hits_sorted(a))
-		qsort(a->hits, a->n, sizeof(*a->hits), hit_cmp);
+	hits_sort(a);
 	if ((v = vg_facts_add_vuln_pkg(f)) == NULL)
 		return vg_err_set(err, VG_ERR_NOMEM, _("out of memory"));
 	v->package = pk[0]->source != NULL && *pk[0]->source != '\0'

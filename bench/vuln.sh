@@ -8,8 +8,9 @@
 # full-size tracker JSON's import time and store size, and the re-match
 # of 10,000 stored hosts (target < 30 s).
 #   bench/vuln.sh            (after `make`; debsecan and hyperfine)
-# Environment: PACKAGES (2500 source packages), RUNS (10 vigie runs;
-# debsecan runs 3 times), HOSTS (10000), HOST_SAMPLE (HOSTS: the hosts
+# Environment: PACKAGES (2500 source packages), RUNS (50 vigie runs,
+# about a second: a 10 ms command's median needs that many on a busy VM;
+# debsecan runs 5 times), HOSTS (10000), HOST_SAMPLE (HOSTS: the hosts
 # actually stored and re-matched, about 5 minutes for 10,000; fewer are
 # extrapolated, pessimistically: each package set then has fewer hosts),
 # FEED_DELTA (200 vulnerabilities new in the updated feed),
@@ -18,7 +19,7 @@ set -eu
 cd "$(dirname "$0")/.."
 vigie=${VIGIE:-$PWD/build/vigie}
 packages=${PACKAGES:-2500}
-runs=${RUNS:-10}
+runs=${RUNS:-50}
 hosts=${HOSTS:-10000}
 sample=${HOST_SAMPLE:-$hosts}
 data=${VIGIE_VULN_DATA:-../shared/data/vuln}
@@ -125,7 +126,7 @@ $debsecan_cmd >"$dir/debsecan.txt"
 # -N: no shell in between; -i: exit status 3 is not a failure.
 hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$dir/vigie.json.h" \
 	"$vigie_cmd" >/dev/null 2>&1
-hyperfine -N --warmup 1 --runs 3 --export-json "$dir/debsecan.json.h" \
+hyperfine -N --warmup 1 --runs 5 --export-json "$dir/debsecan.json.h" \
 	"$debsecan_cmd" >/dev/null 2>&1
 
 # Re-matching stored hosts after a feed update, as `vigie serve` does it

@@ -3469,19 +3469,28 @@ sq_derived(struct sq *q, struct vg_err *err)
 	return VG_OK;
 }
 
+/* The busy timeout set, the schema's version into *v: a newer one than
+ * this vigie's is refused before anything changes in the file, and the
+ * read also rejects a file that is not a database. */
+static enum vg_rc
+sq_version(struct sq *q, int64_t *v, struct vg_err *err)
+{
+	enum vg_rc rc;
+
+	(void)sqlite3_busy_timeout(q->db, SQ_BUSY_TIMEOUT_MS);
+	if ((rc = sq_int(q, "PRAGMA user_version", v, err)) != VG_OK)
+		return rc;
+	return *v > sq_latest() ? sq_newer(q, *v, err) : VG_OK;
+}
+
 static enum vg_rc
 sq_setup(struct sq *q, struct vg_err *err)
 {
 	enum vg_rc rc;
 	int64_t v;
 
-	(void)sqlite3_busy_timeout(q->db, SQ_BUSY_TIMEOUT_MS);
-	/* Refuse a newer schema before changing anything in the file;
-	 * this read also rejects a file that is not a database. */
-	if ((rc = sq_int(q, "PRAGMA user_version", &v, err)) != VG_OK)
+	if ((rc = sq_version(q, &v, err)) != VG_OK)
 		return rc;
-	if (v > sq_latest())
-		return sq_newer(q, v, err);
 	/* WAL may be refused (a network file system): the store still
 	 * works in the default rollback mode, so that is not an error. */
 	if ((rc = sq_exec(q, "PRAGMA mmap_size = " SQ_MMAP_BYTES, err)) !=
@@ -3575,11 +3584,8 @@ sq_setup_read(struct sq *q, bool *older, struct vg_err *err)
 	enum vg_rc rc;
 	int64_t v;
 
-	(void)sqlite3_busy_timeout(q->db, SQ_BUSY_TIMEOUT_MS);
-	if ((rc = sq_int(q, "PRAGMA user_version", &v, err)) != VG_OK)
+	if ((rc = sq_version(q, &v, err)) != VG_OK)
 		return rc;
-	if (v > sq_latest())
-		return sq_newer(q, v, err);
 	*older = v < sq_latest();
 	if (*older)
 		return VG_OK;

@@ -3575,8 +3575,10 @@ vg_store_open_sqlite(struct vg_store **out, const char *path,
 
 /*
  * A reader's setup: the schema must be this vigie's own (*older when
- * it is older: a writer's open migrates it). Nothing else to set: the
- * journal mode is the file's, the rest concerns writes.
+ * it is older: a writer's open migrates it); query_only makes every
+ * write fail, since this connection has none of the derived data's
+ * triggers. Nothing else to set: the journal mode is the file's, the
+ * rest concerns writes.
  */
 static enum vg_rc
 sq_setup_read(struct sq *q, bool *older, struct vg_err *err)
